@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Build jigapFFI.xcframework and regenerate Sources/Jigap/Jigap.swift. Runs on macOS with Xcode
+# and rustup; not run on the Linux CI (which regenerates the sources and syntax-checks them).
+#   ./build-xcframework.sh            release build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin)
+rustup target add "${TARGETS[@]}"
+for t in "${TARGETS[@]}"; do
+  cargo build -p jigap-ffi --release --target "$t"
+done
+# Generate from an unstripped library (the UniFFI metadata lives in it).
+cargo build -p jigap-ffi -p uniffi-bindgen
+target/debug/uniffi-bindgen generate --no-format --library target/debug/libjigap_ffi.dylib \
+  --language swift --out-dir target/swift
+cp target/swift/Jigap.swift bindings-ios/Sources/Jigap/Jigap.swift
+
+HEADERS=target/swift/headers
+rm -rf "$HEADERS" && mkdir -p "$HEADERS"
+cp target/swift/jigapFFI.h "$HEADERS/"
+cp target/swift/jigapFFI.modulemap "$HEADERS/module.modulemap"
+
+mkdir -p target/universal/ios-sim target/universal/macos
+lipo -create target/aarch64-apple-ios-sim/release/libjigap_ffi.a target/x86_64-apple-ios/release/libjigap_ffi.a \
+  -output target/universal/ios-sim/libjigap_ffi.a
+lipo -create target/aarch64-apple-darwin/release/libjigap_ffi.a target/x86_64-apple-darwin/release/libjigap_ffi.a \
+  -output target/universal/macos/libjigap_ffi.a
+
+rm -rf bindings-ios/jigapFFI.xcframework
+xcodebuild -create-xcframework \
+  -library target/aarch64-apple-ios/release/libjigap_ffi.a -headers "$HEADERS" \
+  -library target/universal/ios-sim/libjigap_ffi.a -headers "$HEADERS" \
+  -library target/universal/macos/libjigap_ffi.a -headers "$HEADERS" \
+  -output bindings-ios/jigapFFI.xcframework
+echo "built bindings-ios/jigapFFI.xcframework; run: (cd bindings-ios && swift test)"

@@ -1,0 +1,2 @@
+// Types of credentials.js.
+export {};

@@ -1,0 +1,152 @@
+//! JS ⇄ Rust conversions and the typed `JigapError`.
+
+use jigap_core::keys::KeysError;
+use jigap_core::store::StoreError;
+use jigap_core::vault::{KdfParams, VaultError};
+use jigap_core::wallet::WalletError;
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+pub type JsResult = Result<JsValue, JsValue>;
+
+/// A JS `Error` named `JigapError` with a `kind` (the Kotlin exception's name) and the core's
+/// message.
+pub fn error(kind: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("JigapError");
+    let _ = Reflect::set(&e, &"kind".into(), &kind.into());
+    e.into()
+}
+
+/// Map any core error to a `JigapError`.
+pub fn err<E: Into<Kinded>>(e: E) -> JsValue {
+    let k: Kinded = e.into();
+    error(k.0, &k.1)
+}
+
+/// A kind and a message.
+pub struct Kinded(&'static str, String);
+
+impl From<KeysError> for Kinded {
+    fn from(e: KeysError) -> Self {
+        let kind = match e {
+            KeysError::KeystoreMac => "Authentication",
+            KeysError::Random(_) => "Internal",
+            _ => "InvalidInput",
+        };
+        Kinded(kind, e.to_string())
+    }
+}
+
+impl From<StoreError> for Kinded {
+    fn from(e: StoreError) -> Self {
+        Kinded("Storage", e.to_string())
+    }
+}
+
+impl From<VaultError> for Kinded {
+    fn from(e: VaultError) -> Self {
+        let kind = match &e {
+            VaultError::WrongPin { .. } => "WrongPin",
+            VaultError::TooSoon { .. } => "TooSoon",
+            VaultError::LockedOut(_) => "LockedOut",
+            VaultError::Locked => "Locked",
+            VaultError::Tampered(_) | VaultError::BackupAuthentication => "Authentication",
+            VaultError::NotFound => "NotFound",
+            VaultError::AlreadyExists => "AlreadyExists",
+            VaultError::Store(_) => "Storage",
+            VaultError::Protector(_) | VaultError::ProtectorMissing(_) => "Protector",
+            VaultError::PinFormat | VaultError::RecordName(_) => "InvalidInput",
+            _ => "Internal",
+        };
+        Kinded(kind, e.to_string())
+    }
+}
+
+impl From<WalletError> for Kinded {
+    fn from(e: WalletError) -> Self {
+        match e {
+            WalletError::Keys(k) => k.into(),
+            WalletError::Vault(v) => v.into(),
+            WalletError::UnknownAccount(_) => Kinded("UnknownAccount", e.to_string()),
+            _ => Kinded("Internal", e.to_string()),
+        }
+    }
+}
+
+/// A plain JS object from (name, value) pairs.
+pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+/// A property of a JS object.
+pub fn get(o: &JsValue, name: &str) -> JsValue {
+    Reflect::get(o, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn hex0x(b: &[u8]) -> String {
+    format!("0x{}", hex::encode(b))
+}
+
+/// A `Uint8Array`, or a string taken as UTF-8.
+pub fn bytes_or_text(v: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if v.is_instance_of::<Uint8Array>() {
+        return Ok(Uint8Array::new(v).to_vec());
+    }
+    Err(error("InvalidInput", "expected a Uint8Array or a string"))
+}
+
+/// A JSON string as is, or an object serialised with `JSON.stringify`.
+pub fn json_text(v: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            error(
+                "InvalidInput",
+                "expected JSON text or a JSON-serialisable object",
+            )
+        })
+}
+
+pub fn kdf_to_js(k: KdfParams) -> JsValue {
+    obj(&[
+        ("mKib", k.m_kib.into()),
+        ("t", k.t.into()),
+        ("p", k.p.into()),
+    ])
+}
+
+/// `{mKib, t, p}` → parameters; `undefined`/`null` → `None`.
+pub fn kdf_from_js(v: &JsValue) -> Result<Option<KdfParams>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let num = |name: &str| -> Result<u32, JsValue> {
+        get(v, name)
+            .as_f64()
+            .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX))
+            .map(|x| x as u32)
+            .ok_or_else(|| {
+                error(
+                    "InvalidInput",
+                    &format!("kdf.{name} must be a whole number"),
+                )
+            })
+    };
+    Ok(Some(KdfParams {
+        m_kib: num("mKib")?,
+        t: num("t")?,
+        p: num("p")?,
+    }))
+}

@@ -1,0 +1,1 @@
+//! Credentials for the web: holder, verifier and test issuer, as JS values in and out.

@@ -1,0 +1,876 @@
+//! `ticket`: NFT tickets for the three parties.
+//!
+//! - issuer (key: a mnemonic on stdin or `--mnemonic-file`, account `--account`): `issuer-id`,
+//!   `grant`, `reissue`, `authorize-gate`;
+//! - holder (a vault in `--dir`, PIN on stdin or `--pin-file`): `trust`, `holder-id`,
+//!   `import`, `list`, `show`, `transfer`, `cancel-transfer`, `apply-receipt`;
+//! - gate (key: the gate operator's mnemonic on stdin or `--mnemonic-file`; configuration in
+//!   `--config FILE`; entered set in `--state FILE`): `gate-id`, `verify`, `export`, `merge`.
+//!
+//! Payloads (`JGID:`, `JGTG:`, `JGTR:`, `JGTP:`, `JGCR:`, `JGGA:`) are given either as the
+//! text itself or as the path of a file holding it.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use jigap_core::env::Env;
+use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
+use jigap_core::qr::QrImage;
+use jigap_core::ticket::{
+    EventInfo, Gate, GateAuthorization, GateKey, Issuer, Seat, ShownPass, SignedGrant, Ticket,
+    TicketError, TicketIdentity, TicketRef, TicketState, TicketTerms, Tickets, TokenId,
+    TransferPolicy, TransferRequest, format_utc, parse_utc,
+};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use crate::io::{CliError, CliResult, Out, hex0x, read_secret_file, read_text, secret};
+use crate::vault_cmd::{VaultArgs, open_wallet};
+
+impl From<TicketError> for CliError {
+    fn from(e: TicketError) -> Self {
+        match e {
+            TicketError::Wallet(w) => w.into(),
+            TicketError::Vault(v) => v.into(),
+            other => CliError::new(other.kind(), other.to_string()),
+        }
+    }
+}
+
+/// Where an account key comes from: a BIP39 mnemonic (stdin or file) and an account index.
+#[derive(Args)]
+pub struct KeyArgs {
+    /// Read the mnemonic from this file instead of stdin.
+    #[arg(long)]
+    mnemonic_file: Option<PathBuf>,
+    /// Read the BIP39 passphrase from this file.
+    #[arg(long)]
+    passphrase_file: Option<PathBuf>,
+    /// Account index i in m/44'/60'/0'/0/i.
+    #[arg(long, default_value_t = 0)]
+    account: u32,
+}
+
+impl KeyArgs {
+    fn key(&self) -> CliResult<PrivateKey> {
+        let phrase = secret(self.mnemonic_file.as_deref(), "mnemonic")?;
+        let m = Mnemonic::parse(&phrase, None)?;
+        let pass = match &self.passphrase_file {
+            Some(p) => read_secret_file(p, "passphrase")?,
+            None => Zeroizing::new(String::new()),
+        };
+        let root = ExtendedPrivateKey::from_seed(&*m.to_seed(&pass)?)?;
+        Ok(root.derive_key(&evm_account_path(self.account))?)
+    }
+
+    fn issuer(&self) -> CliResult<Issuer> {
+        Ok(Issuer::new(Env::system(), self.key()?)?)
+    }
+}
+
+/// The ticket's token and event, for `grant` and `authorize-gate`.
+#[derive(Args)]
+pub struct TokenArgs {
+    /// EIP-155 chain id of the ERC-721 contract.
+    #[arg(long)]
+    chain_id: u64,
+    /// The ERC-721 contract address.
+    #[arg(long)]
+    contract: String,
+    /// The event as a JSON file: {"id", "name", "venue", "doors_open", "start", "end"}, times
+    /// as Unix seconds or "2026-05-28T19:00:00Z".
+    #[arg(long)]
+    event: PathBuf,
+}
+
+impl TokenArgs {
+    fn contract(&self) -> CliResult<Address> {
+        Ok(self.contract.parse()?)
+    }
+
+    fn event(&self) -> CliResult<EventInfo> {
+        let v: Value = serde_json::from_str(&read_text(&self.event, "event file")?)?;
+        let s = |k: &str| -> CliResult<String> {
+            match &v[k] {
+                Value::Null => Ok(String::new()),
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(CliError::new(
+                    "input",
+                    format!("event field '{k}' must be a string"),
+                )),
+            }
+        };
+        let t = |k: &str| -> CliResult<u64> {
+            let bad = || {
+                CliError::new(
+                    "input",
+                    format!("event field '{k}' must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ"),
+                )
+            };
+            match &v[k] {
+                Value::Number(n) => n.as_u64().ok_or_else(bad),
+                Value::String(s) => parse_utc(s).ok_or_else(bad),
+                _ => Err(bad()),
+            }
+        };
+        let e = EventInfo {
+            id: s("id")?,
+            name: s("name")?,
+            venue: s("venue")?,
+            doors_open: t("doors_open")?,
+            start: t("start")?,
+            end: t("end")?,
+        };
+        e.validate()?;
+        Ok(e)
+    }
+}
+
+/// A gate: its operator's key, its configuration and its state file.
+#[derive(Args)]
+pub struct GateArgs {
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Gate configuration (JSON): {"issuers": ["JGID:…"], "authorizations": ["JGGA:…"]}, and
+    /// optionally "current_transfers": {"chainId:contract:tokenId": n} from `ticket reissued`.
+    #[arg(long)]
+    config: PathBuf,
+    /// The gate's entered set (created when missing, rewritten after each admission).
+    #[arg(long)]
+    state: PathBuf,
+}
+
+impl GateArgs {
+    fn open(&self) -> CliResult<Gate> {
+        let v: Value = serde_json::from_str(&read_text(&self.config, "gate configuration")?)?;
+        let list = |k: &str| -> CliResult<Vec<String>> {
+            v[k].as_array()
+                .ok_or_else(|| {
+                    CliError::new(
+                        "input",
+                        format!("the gate configuration needs an array \"{k}\""),
+                    )
+                })?
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| CliError::new("input", format!("\"{k}\" must hold strings")))
+                })
+                .collect()
+        };
+        let issuers = list("issuers")?
+            .iter()
+            .map(|t| payload(t, "issuer identity").and_then(|t| Ok(TicketIdentity::from_text(&t)?)))
+            .collect::<CliResult<Vec<_>>>()?;
+        let auths = list("authorizations")?
+            .iter()
+            .map(|t| {
+                payload(t, "gate authorization").and_then(|t| Ok(GateAuthorization::from_text(&t)?))
+            })
+            .collect::<CliResult<Vec<_>>>()?;
+        let mut gate = Gate::new(
+            Env::system(),
+            GateKey::from_account(&self.key.key()?),
+            &issuers,
+            &auths,
+        )?;
+        if let Some(m) = v.get("current_transfers").and_then(Value::as_object) {
+            for (k, n) in m {
+                let n = n
+                    .as_u64()
+                    .and_then(|n| u8::try_from(n).ok())
+                    .ok_or_else(|| {
+                        CliError::new(
+                            "input",
+                            format!("current_transfers[\"{k}\"] must be 0 to 255"),
+                        )
+                    })?;
+                gate.set_current_transfers(k.parse()?, n);
+            }
+        }
+        if self.state.exists() {
+            let bytes = std::fs::read(&self.state).map_err(|e| {
+                CliError::new("io", format!("cannot read {}: {e}", self.state.display()))
+            })?;
+            gate.merge(&bytes)?;
+        }
+        Ok(gate)
+    }
+
+    fn save(&self, gate: &Gate) -> CliResult<()> {
+        write_atomic(&self.state, &gate.export()?)
+    }
+}
+
+#[derive(Subcommand)]
+pub enum TicketCmd {
+    /// Issuer: print the issuer identity (address + seal key) that apps and gates trust.
+    IssuerId {
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Issuer: sign and seal a grant for a holder (their ticket holder id).
+    Grant {
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        token: TokenArgs,
+        /// Token id (decimal or 0x-hex, up to 2^256 - 1).
+        #[arg(long)]
+        token_id: String,
+        /// The holder's ticket holder id (JGID:… text or a file holding it).
+        #[arg(long)]
+        holder: String,
+        /// Seat section (or the area, with --general-admission).
+        #[arg(long, default_value = "")]
+        section: String,
+        /// Seat row.
+        #[arg(long, default_value = "")]
+        row: String,
+        /// Seat number.
+        #[arg(long, default_value = "")]
+        number: String,
+        /// General admission (no row or number).
+        #[arg(long)]
+        general_admission: bool,
+        /// Tier or price category.
+        #[arg(long, default_value = "")]
+        tier: String,
+        /// Allow transfers, up to --price-cap (minor units of --currency) and --max-transfers.
+        #[arg(long, requires_all = ["currency", "price_cap", "max_transfers"])]
+        transferable: bool,
+        /// Currency of the price cap (A-Z, 0-9; e.g. KRW).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Highest resale price, in minor units.
+        #[arg(long)]
+        price_cap: Option<u64>,
+        /// How many transfers in all (1-255).
+        #[arg(long)]
+        max_transfers: Option<u8>,
+        /// Registry of issued tickets (JSON; refuses issuing a token twice). Created if missing.
+        #[arg(long)]
+        registry: Option<PathBuf>,
+        /// Also write the grant text to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Issuer: reissue a grant to the new holder named in the holder's transfer request.
+    Reissue {
+        #[command(flatten)]
+        key: KeyArgs,
+        /// The current grant (JGTG:… or a file).
+        #[arg(long)]
+        grant: String,
+        /// The transfer request (JGTR:… or a file).
+        #[arg(long)]
+        request: String,
+        /// Registry of issued tickets (refuses reissuing the same grant twice).
+        #[arg(long)]
+        registry: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Issuer: the reissued tickets of a registry, as "current_transfers" for gate configurations.
+    Reissued {
+        /// The issuer's registry (from `ticket grant`/`ticket reissue --registry`).
+        #[arg(long)]
+        registry: PathBuf,
+    },
+    /// Issuer: authorise a gate key (from `ticket gate-id`) to admit an event.
+    AuthorizeGate {
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        token: TokenArgs,
+        /// The gate's public key, 0x-hex (from `ticket gate-id`).
+        #[arg(long)]
+        gate_key: String,
+        /// The gate's name (shown in receipts).
+        #[arg(long)]
+        gate_name: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Holder: trust a ticket issuer (its JGID:… identity) in this wallet.
+    Trust {
+        #[command(flatten)]
+        v: VaultArgs,
+        #[arg(long)]
+        issuer: String,
+    },
+    /// Holder: print the ticket holder id (address + pass key) to give to an issuer or seller.
+    HolderId {
+        #[command(flatten)]
+        v: VaultArgs,
+        #[arg(long, default_value_t = 0)]
+        account: u32,
+    },
+    /// Holder: import a grant.
+    Import {
+        #[command(flatten)]
+        v: VaultArgs,
+        /// The grant (JGTG:… or a file).
+        #[arg(long)]
+        grant: String,
+    },
+    /// Holder: list tickets, upcoming first.
+    List {
+        #[command(flatten)]
+        v: VaultArgs,
+    },
+    /// Holder: show the pass for the current 15-second window (text, terminal QR, SVG).
+    Show {
+        #[command(flatten)]
+        v: VaultArgs,
+        /// chainId:contract:tokenId, or just the token id when it is unique.
+        #[arg(long)]
+        ticket: String,
+        /// Write the QR code as SVG to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Holder: sign a transfer request (if the ticket's policy allows it).
+    Transfer {
+        #[command(flatten)]
+        v: VaultArgs,
+        #[arg(long)]
+        ticket: String,
+        /// The new holder's ticket holder id (JGID:… or a file).
+        #[arg(long)]
+        to: String,
+        /// Price in minor units.
+        #[arg(long)]
+        price: u64,
+        /// Currency of the price (the ticket's policy currency).
+        #[arg(long)]
+        currency: String,
+        /// Also write the request text to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Holder: withdraw a pending transfer.
+    CancelTransfer {
+        #[command(flatten)]
+        v: VaultArgs,
+        #[arg(long)]
+        ticket: String,
+    },
+    /// Holder: apply a gate's check-in receipt (marks the ticket used).
+    ApplyReceipt {
+        #[command(flatten)]
+        v: VaultArgs,
+        /// The receipt (JGCR:… or a file).
+        #[arg(long)]
+        receipt: String,
+    },
+    /// Gate: print the gate's public key, for the issuer to authorise.
+    GateId {
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Gate: verify a scanned pass; admit (exit 0, with a receipt) or reject (exit 1).
+    Verify {
+        #[command(flatten)]
+        gate: GateArgs,
+        /// The scanned pass (JGTP:… or a file).
+        #[arg(long)]
+        pass: String,
+        /// Also write the check-in receipt to this file.
+        #[arg(long)]
+        receipt_out: Option<PathBuf>,
+    },
+    /// Gate: write the signed entered set for the other gates of the venue.
+    Export {
+        #[command(flatten)]
+        gate: GateArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Gate: merge other gates' exports into this gate's state.
+    Merge {
+        #[command(flatten)]
+        gate: GateArgs,
+        /// Export files of other gates.
+        #[arg(long = "from", required = true)]
+        from: Vec<PathBuf>,
+    },
+}
+
+/// A payload given as text (starts with its `JGxx:` tag) or as a file holding it.
+fn payload(arg: &str, what: &str) -> CliResult<String> {
+    let t = arg.trim();
+    let b = t.as_bytes();
+    if b.len() > 5 && b.starts_with(b"JG") && b[4] == b':' {
+        return Ok(t.to_string());
+    }
+    Ok(read_text(Path::new(t), what)?.trim().to_string())
+}
+
+fn write_file(path: &Path, text: &str) -> CliResult<()> {
+    std::fs::write(path, text)
+        .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
+}
+
+/// Write through a temporary file and a rename, so a crash never leaves half a state file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
+}
+
+fn load_registry(issuer: &mut Issuer, registry: Option<&Path>) -> CliResult<()> {
+    if let Some(r) = registry
+        && r.exists()
+    {
+        issuer.load_registry(&read_text(r, "issuer registry")?)?;
+    }
+    Ok(())
+}
+
+fn save_registry(issuer: &Issuer, registry: Option<&Path>) -> CliResult<()> {
+    match registry {
+        Some(r) => write_atomic(r, issuer.export_registry().as_bytes()),
+        None => Ok(()),
+    }
+}
+
+/// Resolve `--ticket`: a full reference, or a token id matching exactly one ticket.
+fn resolve(tickets: &Tickets<'_>, arg: &str) -> CliResult<TicketRef> {
+    if let Ok(r) = arg.parse::<TicketRef>() {
+        return Ok(r);
+    }
+    let token: TokenId = arg.parse().map_err(|_| {
+        CliError::new(
+            "input",
+            format!("--ticket '{arg}' is neither chainId:contract:tokenId nor a token id"),
+        )
+    })?;
+    let matches: Vec<TicketRef> = tickets
+        .list()?
+        .into_iter()
+        .map(|t| t.id)
+        .filter(|id| id.token_id == token)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(TicketError::NotFound(arg.to_string()).into()),
+        _ => Err(CliError::new(
+            "input",
+            format!("several tickets have token id {arg}; give chainId:contract:tokenId"),
+        )),
+    }
+}
+
+fn grant_json(g: &SignedGrant) -> Value {
+    let e = &g.grant.event;
+    let p = &g.grant.policy;
+    json!({
+        "grant": g.to_text(),
+        "ticket": g.ticket_ref().to_string(),
+        "digest": hex0x(&g.digest()),
+        "issuer": g.issuer.to_string(),
+        "holder": g.grant.holder.to_string(),
+        "pass_key": hex0x(&g.grant.pass_key),
+        "event": {
+            "id": e.id, "name": e.name, "venue": e.venue,
+            "doors_open": format_utc(e.doors_open), "start": format_utc(e.start), "end": format_utc(e.end),
+        },
+        "seat": {
+            "general_admission": g.grant.seat.general_admission,
+            "section": g.grant.seat.section, "row": g.grant.seat.row, "number": g.grant.seat.number,
+        },
+        "tier": g.grant.tier,
+        "transfer_policy": {
+            "transferable": p.transferable, "currency": p.currency,
+            "price_cap": p.price_cap, "max_transfers": p.max_transfers,
+        },
+        "transfers": g.grant.transfers,
+        "issued_at": format_utc(g.grant.issued_at),
+        "locked": g.grant.locked(),
+    })
+}
+
+fn state_json(s: &TicketState) -> Value {
+    match s {
+        TicketState::Valid => json!({"state": "valid"}),
+        TicketState::TransferPending {
+            to,
+            price,
+            currency,
+            requested_at,
+        } => json!({"state": "transfer_pending", "to": to.to_string(), "price": price,
+            "currency": currency, "requested_at": format_utc(*requested_at)}),
+        TicketState::Transferred { to, at } => {
+            json!({"state": "transferred", "to": to.to_string(), "at": format_utc(*at)})
+        }
+        TicketState::Redeemed { at, gate } => {
+            json!({"state": "redeemed", "at": format_utc(*at), "gate": gate})
+        }
+    }
+}
+
+fn status_name(t: &Ticket) -> &'static str {
+    match t.status() {
+        jigap_core::ticket::Erc7439Status::Sold => "Sold",
+        jigap_core::ticket::Erc7439Status::Resell => "Resell",
+        jigap_core::ticket::Erc7439Status::Void => "Void",
+        jigap_core::ticket::Erc7439Status::Redeemed => "Redeemed",
+    }
+}
+
+fn ticket_json(t: &Ticket) -> Value {
+    let mut v = grant_json(&t.grant);
+    v["id"] = json!(t.id.to_string());
+    v["state"] = state_json(&t.state);
+    v["erc7439_status"] = json!(status_name(t));
+    v["imported_at"] = json!(format_utc(t.imported_at));
+    v
+}
+
+fn ticket_line(t: &Ticket) -> String {
+    let e = t.event();
+    let state = match &t.state {
+        TicketState::Valid => "valid".to_string(),
+        TicketState::TransferPending { to, .. } => format!("transfer to {to} pending"),
+        TicketState::Transferred { to, .. } => format!("transferred to {to}"),
+        TicketState::Redeemed { at, gate } => format!("used at {} ({gate})", format_utc(*at)),
+    };
+    format!(
+        "{}\n  {} — {}, {}\n  {} · tier {} · {}{}",
+        t.id,
+        format_utc(e.start),
+        e.name,
+        e.venue,
+        t.grant.grant.seat,
+        if t.grant.grant.tier.is_empty() {
+            "-"
+        } else {
+            &t.grant.grant.tier
+        },
+        state,
+        if t.locked() {
+            " · non-transferable"
+        } else {
+            ""
+        }
+    )
+}
+
+fn matrix_rows(q: &QrImage) -> Vec<String> {
+    (0..q.size)
+        .map(|y| {
+            (0..q.size)
+                .map(|x| if q.dark(x, y) { '1' } else { '0' })
+                .collect()
+        })
+        .collect()
+}
+
+fn shown_json(id: &TicketRef, p: &ShownPass, svg: Option<&Path>) -> Value {
+    json!({
+        "ticket": id.to_string(),
+        "pass": p.text,
+        "window": p.window,
+        "next_rotation": format_utc(p.next_rotation),
+        "next_rotation_unix": p.next_rotation,
+        "refresh_in_ms": p.refresh_in_ms,
+        "qr": {"version": p.qr.version, "size": p.qr.size, "modules": matrix_rows(&p.qr)},
+        "svg_file": svg.map(|s| s.display().to_string()),
+    })
+}
+
+pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
+    match cmd {
+        TicketCmd::IssuerId { key } => {
+            let issuer = key.issuer()?;
+            let id = issuer.identity();
+            out.emit(
+                json!({"identity": id.to_text(), "address": id.address.to_string(), "seal_key": hex0x(&id.key)}),
+                || format!("{}\naddress   {}\nseal key  {}", id.to_text(), id.address, hex0x(&id.key)),
+            );
+        }
+        TicketCmd::Grant {
+            key,
+            token,
+            token_id,
+            holder,
+            section,
+            row,
+            number,
+            general_admission,
+            tier,
+            transferable,
+            currency,
+            price_cap,
+            max_transfers,
+            registry,
+            out: file,
+        } => {
+            let holder = TicketIdentity::from_text(&payload(&holder, "holder id")?)?;
+            let seat = if general_admission {
+                let mut s = Seat::general(&section);
+                s.row = row;
+                s.number = number;
+                s
+            } else {
+                Seat::reserved(&section, &row, &number)
+            };
+            let policy = if transferable {
+                TransferPolicy::capped(
+                    currency.as_deref().unwrap_or_default(),
+                    price_cap.unwrap_or_default(),
+                    max_transfers.unwrap_or_default(),
+                )
+            } else {
+                TransferPolicy::non_transferable()
+            };
+            let terms = TicketTerms {
+                chain_id: token.chain_id,
+                contract: token.contract()?,
+                token_id: token_id.parse()?,
+                event: token.event()?,
+                seat,
+                tier,
+                policy,
+            };
+            let mut issuer = key.issuer()?;
+            load_registry(&mut issuer, registry.as_deref())?;
+            let g = issuer.grant(&holder, terms)?;
+            save_registry(&issuer, registry.as_deref())?;
+            if let Some(f) = &file {
+                write_file(f, &g.to_text())?;
+            }
+            out.emit(grant_json(&g), || g.to_text());
+        }
+        TicketCmd::Reissue {
+            key,
+            grant,
+            request,
+            registry,
+            out: file,
+        } => {
+            let current = SignedGrant::from_text(&payload(&grant, "grant")?)?;
+            let req = TransferRequest::from_text(&payload(&request, "transfer request")?)?;
+            let mut issuer = key.issuer()?;
+            load_registry(&mut issuer, registry.as_deref())?;
+            let g = issuer.reissue(&current, &req)?;
+            save_registry(&issuer, registry.as_deref())?;
+            if let Some(f) = &file {
+                write_file(f, &g.to_text())?;
+            }
+            out.emit(grant_json(&g), || g.to_text());
+        }
+        TicketCmd::Reissued { registry } => {
+            let v: Value = serde_json::from_str(&read_text(&registry, "issuer registry")?)?;
+            let mut m = serde_json::Map::new();
+            for (k, r) in v.as_object().into_iter().flatten() {
+                if let Some(n) = r["transfers"].as_u64().filter(|n| *n > 0) {
+                    m.insert(k.clone(), json!(n));
+                }
+            }
+            let n = m.len();
+            out.emit(json!({"current_transfers": m}), || {
+                format!("{n} reissued ticket(s); add \"current_transfers\" to the gate configuration (use --json)")
+            });
+        }
+        TicketCmd::AuthorizeGate {
+            key,
+            token,
+            gate_key,
+            gate_name,
+            out: file,
+        } => {
+            let gk: [u8; 32] = hex::decode(gate_key.trim().trim_start_matches("0x"))
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| {
+                    CliError::new(
+                        "input",
+                        "--gate-key must be 32 bytes of hex (from `ticket gate-id`)",
+                    )
+                })?;
+            let issuer = key.issuer()?;
+            let a = issuer.authorize_gate(
+                token.chain_id,
+                token.contract()?,
+                &token.event()?,
+                gk,
+                &gate_name,
+            )?;
+            if let Some(f) = &file {
+                write_file(f, &a.to_text())?;
+            }
+            out.emit(
+                json!({"authorization": a.to_text(), "gate_key": hex0x(&a.gate_key),
+                    "gate_name": a.gate_name, "event": a.event.id, "issuer": issuer.identity().to_text()}),
+                || a.to_text(),
+            );
+        }
+        TicketCmd::Trust { v, issuer } => {
+            let w = open_wallet(&v)?;
+            let id = TicketIdentity::from_text(&payload(&issuer, "issuer identity")?)?;
+            Tickets::new(&w).trust_issuer(&id)?;
+            out.emit(json!({"trusted": id.address.to_string()}), || {
+                format!("trusted ticket issuer {}", id.address)
+            });
+        }
+        TicketCmd::HolderId { v, account } => {
+            let w = open_wallet(&v)?;
+            let address = w.account(account)?.address;
+            let id = Tickets::new(&w).holder_id(&address)?;
+            out.emit(
+                json!({"holder_id": id.to_text(), "address": id.address.to_string(), "pass_key": hex0x(&id.key)}),
+                || id.to_text(),
+            );
+        }
+        TicketCmd::Import { v, grant } => {
+            let w = open_wallet(&v)?;
+            let r = Tickets::new(&w).import(&payload(&grant, "grant")?)?;
+            let outcome = match r.outcome {
+                jigap_core::ticket::ImportOutcome::Added => "added",
+                jigap_core::ticket::ImportOutcome::Unchanged => "unchanged",
+                jigap_core::ticket::ImportOutcome::Updated => "updated",
+                jigap_core::ticket::ImportOutcome::TransferConfirmed => "transfer_confirmed",
+            };
+            let mut j = ticket_json(&r.ticket);
+            j["outcome"] = json!(outcome);
+            out.emit(j, || format!("{outcome}: {}", ticket_line(&r.ticket)));
+        }
+        TicketCmd::List { v } => {
+            let w = open_wallet(&v)?;
+            let list = Tickets::new(&w).list()?;
+            out.emit(
+                json!({"tickets": list.iter().map(ticket_json).collect::<Vec<_>>()}),
+                || {
+                    if list.is_empty() {
+                        "no tickets".into()
+                    } else {
+                        list.iter().map(ticket_line).collect::<Vec<_>>().join("\n")
+                    }
+                },
+            );
+        }
+        TicketCmd::Show { v, ticket, svg } => {
+            let w = open_wallet(&v)?;
+            let tickets = Tickets::new(&w);
+            let id = resolve(&tickets, &ticket)?;
+            let p = tickets.show(&id)?;
+            if let Some(f) = &svg {
+                write_file(f, &p.svg)?;
+            }
+            out.emit(shown_json(&id, &p, svg.as_deref()), || {
+                format!(
+                    "{}\n{}\nwindow {} · next pass at {} (in {} ms)",
+                    p.qr.to_terminal(),
+                    p.text,
+                    p.window,
+                    format_utc(p.next_rotation),
+                    p.refresh_in_ms
+                )
+            });
+        }
+        TicketCmd::Transfer {
+            v,
+            ticket,
+            to,
+            price,
+            currency,
+            out: file,
+        } => {
+            let w = open_wallet(&v)?;
+            let tickets = Tickets::new(&w);
+            let id = resolve(&tickets, &ticket)?;
+            let to = TicketIdentity::from_text(&payload(&to, "holder id")?)?;
+            let req = tickets.request_transfer(&id, &to, price, &currency)?;
+            let grant = tickets.get(&id)?.grant.to_text();
+            if let Some(f) = &file {
+                write_file(f, &req.to_text())?;
+            }
+            out.emit(
+                json!({"request": req.to_text(), "grant": grant, "ticket": id.to_string(),
+                    "to": req.to.address.to_string(), "price": price, "currency": currency,
+                    "typed_data": serde_json::from_str::<Value>(&req.typed_data_json()).unwrap_or(Value::Null)}),
+                || format!("{}\n(send it with the grant to the issuer)", req.to_text()),
+            );
+        }
+        TicketCmd::CancelTransfer { v, ticket } => {
+            let w = open_wallet(&v)?;
+            let tickets = Tickets::new(&w);
+            let id = resolve(&tickets, &ticket)?;
+            let t = tickets.cancel_transfer(&id)?;
+            out.emit(ticket_json(&t), || ticket_line(&t));
+        }
+        TicketCmd::ApplyReceipt { v, receipt } => {
+            let w = open_wallet(&v)?;
+            let t = Tickets::new(&w).apply_receipt(&payload(&receipt, "receipt")?)?;
+            out.emit(ticket_json(&t), || ticket_line(&t));
+        }
+        TicketCmd::GateId { key } => {
+            let k = GateKey::from_account(&key.key()?);
+            out.emit(json!({"gate_key": hex0x(&k.public())}), || {
+                hex0x(&k.public())
+            });
+        }
+        TicketCmd::Verify {
+            gate,
+            pass,
+            receipt_out,
+        } => {
+            let mut g = gate.open()?;
+            let a = g.verify(&payload(&pass, "pass")?)?;
+            gate.save(&g)?;
+            let receipt = g.receipt(&a)?.to_text();
+            if let Some(f) = &receipt_out {
+                write_file(f, &receipt)?;
+            }
+            out.emit(
+                json!({"admit": true, "ticket": a.ticket.to_string(), "event": a.event_id,
+                    "seat": {"general_admission": a.seat.general_admission, "section": a.seat.section,
+                             "row": a.seat.row, "number": a.seat.number},
+                    "tier": a.tier, "holder": a.holder.to_string(), "transfers": a.transfers,
+                    "window": a.window, "entered_at": format_utc(a.entered_at),
+                    "gate": g.name(), "receipt": receipt}),
+                || {
+                    format!(
+                        "ADMIT  {} · tier {} · holder {}\nreceipt {}",
+                        a.seat,
+                        a.tier,
+                        a.holder,
+                        receipt
+                    )
+                },
+            );
+        }
+        TicketCmd::Export { gate, out: file } => {
+            let g = gate.open()?;
+            let bytes = g.export()?;
+            write_atomic(&file, &bytes)?;
+            let n = g.entries().count();
+            out.emit(
+                json!({"file": file.display().to_string(), "entries": n, "bytes": bytes.len()}),
+                || format!("{n} entries written to {}", file.display()),
+            );
+        }
+        TicketCmd::Merge { gate, from } => {
+            let mut g = gate.open()?;
+            let mut reports = Vec::new();
+            for f in &from {
+                let bytes = std::fs::read(f).map_err(|e| {
+                    CliError::new("io", format!("cannot read {}: {e}", f.display()))
+                })?;
+                let r = g.merge(&bytes)?;
+                reports.push(json!({"file": f.display().to_string(), "added": r.added,
+                    "updated": r.updated, "ignored": r.ignored}));
+            }
+            gate.save(&g)?;
+            let total = g.entries().count();
+            out.emit(json!({"merged": reports, "entries": total}), || {
+                format!("merged {} export(s); {total} entries known", from.len())
+            });
+        }
+    }
+    Ok(())
+}

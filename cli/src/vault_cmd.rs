@@ -1,0 +1,282 @@
+//! `vault`: an encrypted wallet in `DIR/wallet.db` (SQLite).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand, ValueEnum};
+use jigap_core::env::{Env, SystemClock};
+use jigap_core::keys::{Language, Mnemonic};
+use jigap_core::store::{SqliteStore, Store};
+use jigap_core::vault::{KdfParams, VaultOptions, calibrate};
+use jigap_core::wallet::{CreateOptions, Wallet};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::io::{CliError, CliResult, Out, read_secret_file, read_stdin_lines, secret};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KdfChoice {
+    /// Argon2id 64 MiB, 3 passes (0.3–1 s on a phone).
+    Default,
+    /// Measure this machine and pick parameters that take about 1 s.
+    Calibrate,
+    /// 256 KiB, 1 pass: INSECURE, for tests and demos only.
+    Fast,
+}
+
+/// Where the vault is and how to get its PIN.
+#[derive(Args, Clone)]
+pub struct VaultArgs {
+    /// Directory holding wallet.db.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Read the PIN from this file instead of stdin.
+    #[arg(long)]
+    pub pin_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum VaultCmd {
+    /// Create a vault with a new mnemonic (shown once), or restore one with --mnemonic-file.
+    Init {
+        #[command(flatten)]
+        v: VaultArgs,
+        #[arg(long, default_value_t = 12)]
+        words: usize,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Restore from the mnemonic in this file instead of creating a new one.
+        #[arg(long)]
+        mnemonic_file: Option<PathBuf>,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "default")]
+        kdf: KdfChoice,
+    },
+    /// Unlock the vault and show its accounts.
+    Open {
+        #[command(flatten)]
+        v: VaultArgs,
+    },
+    /// Change the PIN (stdin: old PIN, then new PIN, one per line; or the two file options).
+    ChangePin {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, requires = "new_pin_file")]
+        pin_file: Option<PathBuf>,
+        #[arg(long)]
+        new_pin_file: Option<PathBuf>,
+    },
+    /// Write an encrypted backup file (PIN required).
+    Backup {
+        #[command(flatten)]
+        v: VaultArgs,
+        /// Backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup file into an empty directory.
+    Restore {
+        #[command(flatten)]
+        v: VaultArgs,
+        /// Backup file to read.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Show the recovery phrase (PIN required).
+    ExportMnemonic {
+        #[command(flatten)]
+        v: VaultArgs,
+    },
+}
+
+fn db_store(dir: &Path) -> CliResult<Arc<dyn Store>> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::new("io", format!("cannot create {}: {e}", dir.display())))?;
+    Ok(Arc::new(SqliteStore::open(dir.join("wallet.db"))?))
+}
+
+/// Options for opening: never silently re-wrap a vault the CLI did not create itself.
+pub fn open_options() -> VaultOptions {
+    VaultOptions {
+        upgrade_kdf: false,
+        ..VaultOptions::default()
+    }
+}
+
+/// Open and unlock the vault in `v.dir`.
+pub fn open_wallet(v: &VaultArgs) -> CliResult<Wallet> {
+    let path = v.dir.join("wallet.db");
+    if !path.exists() {
+        return Err(CliError::new(
+            "not_found",
+            format!(
+                "no vault at {}; run `jigap vault init --dir {}` first",
+                path.display(),
+                v.dir.display()
+            ),
+        ));
+    }
+    let pin = secret(v.pin_file.as_deref(), "PIN")?;
+    let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
+    w.unlock(pin.as_bytes())?;
+    Ok(w)
+}
+
+fn summary(w: &Wallet) -> CliResult<serde_json::Value> {
+    let accounts: Vec<String> = w
+        .accounts()?
+        .iter()
+        .map(|a| a.address.to_string())
+        .collect();
+    let id = w.identity(0)?;
+    let kdf = w.vault().kdf_params();
+    Ok(json!({
+        "address": accounts.first(),
+        "accounts": accounts,
+        "did": id.did,
+        "attempts_left": w.attempts_left()?,
+        "kdf": {"algorithm": "argon2id", "m_kib": kdf.m_kib, "t": kdf.t, "p": kdf.p},
+    }))
+}
+
+fn human_summary(v: &serde_json::Value) -> String {
+    format!(
+        "address        {}\ndid            {}\naccounts       {}\nattempts left  {}",
+        v["address"].as_str().unwrap_or(""),
+        v["did"].as_str().unwrap_or(""),
+        v["accounts"].as_array().map(|a| a.len()).unwrap_or(0),
+        v["attempts_left"]
+    )
+}
+
+pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
+    match cmd {
+        VaultCmd::Init {
+            v,
+            words,
+            lang,
+            mnemonic_file,
+            passphrase_file,
+            kdf,
+        } => {
+            let pin = secret(v.pin_file.as_deref(), "PIN")?;
+            let kdf = match kdf {
+                KdfChoice::Default => KdfParams::DEFAULT,
+                KdfChoice::Fast => KdfParams::FAST_INSECURE,
+                KdfChoice::Calibrate => calibrate(&SystemClock, 1000, 64 * 1024)?,
+            };
+            let vault_opts = VaultOptions {
+                kdf,
+                ..open_options()
+            };
+            let passphrase = match &passphrase_file {
+                Some(p) => read_secret_file(p, "passphrase")?,
+                None => Zeroizing::new(String::new()),
+            };
+            let store = db_store(&v.dir)?;
+            let (w, shown) = match &mnemonic_file {
+                Some(f) => {
+                    let phrase = read_secret_file(f, "mnemonic")?;
+                    let m = Mnemonic::parse(&phrase, None)?;
+                    (
+                        Wallet::restore(
+                            store,
+                            Env::system(),
+                            pin.as_bytes(),
+                            &m,
+                            &passphrase,
+                            vault_opts,
+                        )?,
+                        None,
+                    )
+                }
+                None => {
+                    let co = CreateOptions {
+                        vault: vault_opts,
+                        words,
+                        language: Language::parse(&lang)?,
+                        passphrase: passphrase.clone(),
+                    };
+                    let (w, m) = Wallet::create(store, Env::system(), pin.as_bytes(), co)?;
+                    (w, Some(m.phrase()))
+                }
+            };
+            let mut s = summary(&w)?;
+            if let Some(p) = &shown {
+                s["mnemonic"] = json!(&**p);
+            }
+            out.emit(s.clone(), || {
+                let mut h = human_summary(&s);
+                if let Some(p) = &shown {
+                    h.push_str(&format!(
+                        "\n\nRecovery phrase (write it down; it is shown only once):\n{}",
+                        &**p
+                    ));
+                }
+                h
+            });
+        }
+        VaultCmd::Open { v } => {
+            let w = open_wallet(&v)?;
+            let s = summary(&w)?;
+            out.emit(s.clone(), || human_summary(&s));
+        }
+        VaultCmd::ChangePin {
+            dir,
+            pin_file,
+            new_pin_file,
+        } => {
+            let (old, new) = match (&pin_file, &new_pin_file) {
+                (Some(a), Some(b)) => {
+                    (read_secret_file(a, "PIN")?, read_secret_file(b, "new PIN")?)
+                }
+                (None, Some(b)) => (secret(None, "PIN")?, read_secret_file(b, "new PIN")?),
+                _ => {
+                    let mut l = read_stdin_lines("the old PIN, then the new PIN", 2)?;
+                    let new = l.remove(1);
+                    (l.remove(0), new)
+                }
+            };
+            let w = Wallet::open(db_store(&dir)?, Env::system(), open_options())?;
+            w.change_pin(old.as_bytes(), new.as_bytes())?;
+            out.emit(json!({"changed": true}), || "PIN changed".into());
+        }
+        VaultCmd::Backup { v, out: file } => {
+            let pin = secret(v.pin_file.as_deref(), "PIN")?;
+            let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
+            w.unlock(pin.as_bytes())?;
+            let bytes = w.backup(pin.as_bytes())?;
+            std::fs::write(&file, &bytes).map_err(|e| {
+                CliError::new("io", format!("cannot write {}: {e}", file.display()))
+            })?;
+            let f = file.display().to_string();
+            out.emit(json!({"file": f, "bytes": bytes.len()}), || {
+                format!("backup written to {f} ({} bytes)", bytes.len())
+            });
+        }
+        VaultCmd::Restore { v, file } => {
+            let pin = secret(v.pin_file.as_deref(), "PIN")?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::new("io", format!("cannot read {}: {e}", file.display())))?;
+            let w = Wallet::restore_backup(
+                db_store(&v.dir)?,
+                Env::system(),
+                &bytes,
+                pin.as_bytes(),
+                open_options(),
+            )?;
+            let s = summary(&w)?;
+            out.emit(s.clone(), || human_summary(&s));
+        }
+        VaultCmd::ExportMnemonic { v } => {
+            let pin = secret(v.pin_file.as_deref(), "PIN")?;
+            let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
+            w.unlock(pin.as_bytes())?;
+            let m = w.export_mnemonic(pin.as_bytes())?;
+            let p = m.phrase();
+            out.emit(json!({"mnemonic": &*p}), || p.to_string());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! The documented CLI commands and their JSON field names.
+
+// Integration tests: an unwrap is an assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const ABANDON: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+fn run(args: &[&str], stdin: &str) -> (i32, Value, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jigap"))
+        .arg("--json")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let v = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), v, stderr)
+}
+
+fn ok(args: &[&str], stdin: &str) -> Value {
+    let (code, v, err) = run(args, stdin);
+    assert_eq!(code, 0, "jigap {args:?} failed: {err}");
+    v
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn keys_sign_verify() {
+    let v = ok(&["keys", "derive"], ABANDON);
+    assert_eq!(v["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(v["path"], "m/44'/60'/0'/0/0");
+    assert!(v["did"].as_str().unwrap().starts_with("did:key:zQ3s"));
+    assert!(v["public_key"].as_str().unwrap().starts_with("0x0"));
+    let n = ok(&["keys", "new", "--words", "24", "--lang", "ko"], "");
+    assert_eq!(n["mnemonic"].as_str().unwrap().split(' ').count(), 24);
+
+    let s = ok(
+        &["sign", "message", "--account", "1", "--message", "hello"],
+        ABANDON,
+    );
+    assert_eq!(s["address"], "0x6Fac4D18c912343BF86fa7049364Dd4E424Ab9C0");
+    let r = ok(
+        &[
+            "verify",
+            "message",
+            "--message",
+            "hello",
+            "--signature",
+            s["signature"].as_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r["address"], s["address"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mail = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/eip712-mail.json"
+    ))
+    .unwrap();
+    let td: Value = serde_json::from_str(&mail).unwrap();
+    let f = write(dir.path(), "td.json", &td["typed_data"].to_string());
+    let t = ok(&["sign", "typed-data", "--file", &f], ABANDON);
+    assert_eq!(t["digest"], td["digest"]);
+    let r = ok(
+        &[
+            "verify",
+            "typed-data",
+            "--file",
+            &f,
+            "--signature",
+            t["signature"].as_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r["address"], t["address"]);
+
+    // Errors are typed and say what is wrong.
+    let (code, _, err) = run(&["keys", "derive"], "abandon abandon");
+    assert_eq!(code, 1);
+    let e: Value = serde_json::from_str(err.trim()).unwrap();
+    assert_eq!(e["error"]["kind"], "keys");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not 2 words")
+    );
+    let (code, _, _) = run(
+        &[
+            "verify",
+            "message",
+            "--message",
+            "x",
+            "--signature",
+            "0x1234",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn keystore_export_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw = write(dir.path(), "pw", "s3cret\n");
+    for kdf in ["pbkdf2", "scrypt"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jigap"))
+            .args(["keystore", "export", "--password-file", &pw, "--kdf", kdf])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(ABANDON.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let ks: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(ks["version"], 3);
+        assert_eq!(ks["crypto"]["kdf"], kdf);
+        let f = write(dir.path(), "ks.json", &ks.to_string());
+        let v = ok(
+            &["keystore", "import", "--file", &f, "--password-file", &pw],
+            "",
+        );
+        assert_eq!(v["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    }
+}
+
+#[test]
+fn vault_lifecycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("v").display().to_string();
+    let init = ok(
+        &[
+            "vault", "init", "--dir", &d, "--kdf", "fast", "--lang", "ko",
+        ],
+        "123456\n",
+    );
+    let phrase = init["mnemonic"].as_str().unwrap().to_string();
+    assert_eq!(phrase.split(' ').count(), 12);
+    let addr = init["address"].clone();
+    let (code, _, err) = run(&["vault", "open", "--dir", &d], "999999\n");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("wrong_pin") && err.contains("9 attempts left"),
+        "{err}"
+    );
+    let open = ok(&["vault", "open", "--dir", &d], "123456\n");
+    assert_eq!(open["address"], addr);
+    assert_eq!(open["kdf"]["m_kib"], 256);
+    ok(&["vault", "change-pin", "--dir", &d], "123456\n654321\n");
+    let (code, _, _) = run(&["vault", "open", "--dir", &d], "123456\n");
+    assert_eq!(code, 1);
+    assert_eq!(
+        ok(&["vault", "export-mnemonic", "--dir", &d], "654321\n")["mnemonic"]
+            .as_str()
+            .unwrap(),
+        phrase
+    );
+    let bk = dir.path().join("w.backup").display().to_string();
+    ok(&["vault", "backup", "--dir", &d, "--out", &bk], "654321\n");
+    let d2 = dir.path().join("v2").display().to_string();
+    assert_eq!(
+        ok(
+            &["vault", "restore", "--dir", &d2, "--file", &bk],
+            "654321\n"
+        )["address"],
+        addr
+    );
+    // A tampered backup is refused and leaves the target empty.
+    let mut bytes = std::fs::read(&bk).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&bk, &bytes).unwrap();
+    let d3 = dir.path().join("v3").display().to_string();
+    let (code, _, err) = run(
+        &["vault", "restore", "--dir", &d3, "--file", &bk],
+        "654321\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("authentication"), "{err}");
+    let (code, _, _) = run(&["vault", "open", "--dir", &d3], "654321\n");
+    assert_eq!(code, 1, "nothing was restored");
+    // Restore keys alone from the mnemonic in a file.
+    let mf = write(dir.path(), "m.txt", &phrase);
+    let d4 = dir.path().join("v4").display().to_string();
+    let r = ok(
+        &[
+            "vault",
+            "init",
+            "--dir",
+            &d4,
+            "--kdf",
+            "fast",
+            "--mnemonic-file",
+            &mf,
+        ],
+        "111111\n",
+    );
+    assert_eq!(r["address"], addr);
+    assert!(
+        r.get("mnemonic").is_none(),
+        "a restored mnemonic is not echoed"
+    );
+}

@@ -1,0 +1,240 @@
+//! Web3 Secret Storage v3 keystores (the `UTC--…` JSON files of geth, MetaMask and others):
+//! import with scrypt or PBKDF2-HMAC-SHA256, export with scrypt by default.
+
+use aes::Aes128;
+use ctr::cipher::{KeyIvInit, StreamCipher};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::{KeysError, PrivateKey};
+use crate::env::Env;
+use crate::util::{ct_eq, keccak256_parts, unhex};
+
+type Aes128Ctr = ctr::Ctr128BE<Aes128>;
+
+/// Largest scrypt `N` and PBKDF2 count accepted on import, so a hostile file cannot make the
+/// device work for minutes or exhaust its memory.
+const MAX_SCRYPT_LOG_N: u8 = 20;
+const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
+
+/// The key-derivation function of an exported keystore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeystoreKdf {
+    /// scrypt with `N = 2^log_n`.
+    Scrypt {
+        /// log2 of N.
+        log_n: u8,
+        /// Block size.
+        r: u32,
+        /// Parallelism.
+        p: u32,
+    },
+    /// PBKDF2-HMAC-SHA256.
+    Pbkdf2 {
+        /// Iterations.
+        c: u32,
+    },
+}
+
+impl KeystoreKdf {
+    /// geth's standard scrypt setting: N = 2^18, r = 8, p = 1.
+    pub const SCRYPT_STANDARD: KeystoreKdf = KeystoreKdf::Scrypt {
+        log_n: 18,
+        r: 8,
+        p: 1,
+    };
+    /// PBKDF2 with 262,144 rounds, as in the Web3 Secret Storage examples.
+    pub const PBKDF2_STANDARD: KeystoreKdf = KeystoreKdf::Pbkdf2 { c: 262_144 };
+    /// A light scrypt (N = 2^12, p = 6), geth's "light" setting for weak devices.
+    pub const SCRYPT_LIGHT: KeystoreKdf = KeystoreKdf::Scrypt {
+        log_n: 12,
+        r: 8,
+        p: 6,
+    };
+
+    fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, KeysError> {
+        let mut dk = Zeroizing::new([0u8; 32]);
+        match *self {
+            KeystoreKdf::Scrypt { log_n, r, p } => {
+                let params = scrypt::Params::new(log_n, r, p)
+                    .map_err(|_| KeysError::Keystore("invalid scrypt parameters".into()))?;
+                scrypt::scrypt(password, salt, &params, &mut *dk)
+                    .map_err(|_| KeysError::Keystore("scrypt failed".into()))?;
+            }
+            KeystoreKdf::Pbkdf2 { c } => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, c, &mut *dk);
+            }
+        }
+        Ok(dk)
+    }
+}
+
+/// Encrypt `key` into keystore JSON.
+pub fn export_keystore(
+    env: &Env,
+    key: &PrivateKey,
+    password: &[u8],
+    kdf: KeystoreKdf,
+) -> Result<String, KeysError> {
+    let salt: [u8; 32] = env.random_array()?;
+    let iv: [u8; 16] = env.random_array()?;
+    let uuid: [u8; 16] = env.random_array()?;
+    let dk = kdf.derive(password, &salt)?;
+    let mut ct = *key.to_bytes();
+    aes_ctr(&dk, &iv).apply_keystream(&mut ct);
+    let mac = keccak256_parts(&[&dk[16..32], &ct]);
+    let kdfparams = match kdf {
+        KeystoreKdf::Scrypt { log_n, r, p } => {
+            json!({"dklen": 32, "n": 1u64 << log_n, "r": r, "p": p, "salt": hex::encode(salt)})
+        }
+        KeystoreKdf::Pbkdf2 { c } => {
+            json!({"dklen": 32, "c": c, "prf": "hmac-sha256", "salt": hex::encode(salt)})
+        }
+    };
+    let kdf_name = match kdf {
+        KeystoreKdf::Scrypt { .. } => "scrypt",
+        KeystoreKdf::Pbkdf2 { .. } => "pbkdf2",
+    };
+    let doc = json!({
+        "address": hex::encode(key.address().0),
+        "crypto": {
+            "cipher": "aes-128-ctr",
+            "cipherparams": {"iv": hex::encode(iv)},
+            "ciphertext": hex::encode(ct),
+            "kdf": kdf_name,
+            "kdfparams": kdfparams,
+            "mac": hex::encode(mac),
+        },
+        "id": uuid_v4(uuid),
+        "version": 3,
+    });
+    serde_json::to_string_pretty(&doc).map_err(|e| KeysError::Keystore(e.to_string()))
+}
+
+/// Decrypt keystore JSON with `password`.
+///
+/// ```
+/// use jigap_core::{env::Env, keys::{PrivateKey, KeystoreKdf, export_keystore, import_keystore}};
+/// let k = PrivateKey::from_slice(&[5u8; 32]).unwrap();
+/// let json = export_keystore(&Env::system(), &k, b"pw", KeystoreKdf::Pbkdf2 { c: 1000 }).unwrap();
+/// assert_eq!(import_keystore(&json, b"pw").unwrap().address(), k.address());
+/// assert!(import_keystore(&json, b"wrong").is_err());
+/// ```
+pub fn import_keystore(json: &str, password: &[u8]) -> Result<PrivateKey, KeysError> {
+    let bad = |m: &str| KeysError::Keystore(m.to_string());
+    let doc: Value =
+        serde_json::from_str(json).map_err(|e| KeysError::Keystore(format!("not JSON: {e}")))?;
+    if doc.get("version").and_then(Value::as_u64) != Some(3) {
+        return Err(bad("only version 3 keystores are supported"));
+    }
+    let crypto = doc
+        .get("crypto")
+        .or_else(|| doc.get("Crypto"))
+        .ok_or_else(|| bad("missing 'crypto'"))?;
+    let field = |v: &Value, k: &str| -> Result<String, KeysError> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| KeysError::Keystore(format!("missing or non-string '{k}'")))
+    };
+    let hexfield = |v: &Value, k: &str| -> Result<Vec<u8>, KeysError> {
+        unhex(&field(v, k)?).map_err(|_| KeysError::Keystore(format!("'{k}' is not hex")))
+    };
+    if field(crypto, "cipher")? != "aes-128-ctr" {
+        return Err(bad("cipher must be aes-128-ctr"));
+    }
+    let iv = hexfield(
+        crypto
+            .get("cipherparams")
+            .ok_or_else(|| bad("missing 'cipherparams'"))?,
+        "iv",
+    )?;
+    let iv: [u8; 16] = iv.try_into().map_err(|_| bad("iv must be 16 bytes"))?;
+    let ct = Zeroizing::new(hexfield(crypto, "ciphertext")?);
+    if ct.len() != 32 {
+        return Err(bad("ciphertext must be 32 bytes"));
+    }
+    let mac = hexfield(crypto, "mac")?;
+    let params = crypto
+        .get("kdfparams")
+        .ok_or_else(|| bad("missing 'kdfparams'"))?;
+    let num = |k: &str| -> Result<u64, KeysError> {
+        params
+            .get(k)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| KeysError::Keystore(format!("kdfparams.{k} missing or not a number")))
+    };
+    if num("dklen")? < 32 {
+        return Err(bad("kdfparams.dklen must be at least 32"));
+    }
+    let salt = hexfield(params, "salt")?;
+    let kdf = match field(crypto, "kdf")?.as_str() {
+        "scrypt" => {
+            let n = num("n")?;
+            if !n.is_power_of_two() || n < 2 {
+                return Err(bad("scrypt n must be a power of two"));
+            }
+            let log_n = n.trailing_zeros() as u8;
+            if log_n > MAX_SCRYPT_LOG_N {
+                return Err(bad(
+                    "scrypt n is larger than 2^20; refusing to spend that much memory",
+                ));
+            }
+            let r = u32::try_from(num("r")?).map_err(|_| bad("scrypt r too large"))?;
+            let p = u32::try_from(num("p")?).map_err(|_| bad("scrypt p too large"))?;
+            if u64::from(r) * u64::from(p) > 1 << 12 {
+                return Err(bad("scrypt r·p is unreasonably large"));
+            }
+            KeystoreKdf::Scrypt { log_n, r, p }
+        }
+        "pbkdf2" => {
+            if params.get("prf").and_then(Value::as_str) != Some("hmac-sha256") {
+                return Err(bad("pbkdf2 prf must be hmac-sha256"));
+            }
+            let c = num("c")?;
+            if c == 0 || c > u64::from(MAX_PBKDF2_ROUNDS) {
+                return Err(bad("pbkdf2 c must be between 1 and 10,000,000"));
+            }
+            KeystoreKdf::Pbkdf2 { c: c as u32 }
+        }
+        other => return Err(KeysError::Keystore(format!("unsupported kdf '{other}'"))),
+    };
+    let dk = kdf.derive(password, &salt)?;
+    let expect = keccak256_parts(&[&dk[16..32], &ct]);
+    if !ct_eq(&expect, &mac) {
+        return Err(KeysError::KeystoreMac);
+    }
+    let mut pk = Zeroizing::new([0u8; 32]);
+    pk.copy_from_slice(&ct);
+    aes_ctr(&dk, &iv).apply_keystream(&mut *pk);
+    let key = PrivateKey::from_slice(&*pk)?;
+    if let Some(addr) = doc.get("address").and_then(Value::as_str) {
+        let want = unhex(addr).map_err(|_| bad("'address' is not hex"))?;
+        if want != key.address().0 {
+            return Err(bad(
+                "the decrypted key does not match the file's address: the file was altered",
+            ));
+        }
+    }
+    Ok(key)
+}
+
+fn aes_ctr(dk: &[u8; 32], iv: &[u8; 16]) -> Aes128Ctr {
+    let mut key = Zeroizing::new([0u8; 16]);
+    key.copy_from_slice(&dk[..16]);
+    Aes128Ctr::new((&*key).into(), iv.into())
+}
+
+fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}

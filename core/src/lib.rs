@@ -1,0 +1,40 @@
+//! # jigap-core
+//!
+//! The wallet core behind the jigap Kotlin, Swift and JavaScript packages: keys (BIP39, BIP32,
+//! Ethereum addresses, ECDSA, EIP-191, EIP-712, `did:key`, Web3 keystores), an encrypted vault
+//! on a pluggable [`store::Store`], and the citizen-facing features built on them.
+//!
+//! The crate is sans-IO: it never opens a socket, never spawns a thread or runtime, and takes
+//! time and randomness from an injected [`env::Env`], so every test can fix both.
+//!
+//! ```
+//! use jigap_core::{env::Env, keys::{Mnemonic, Language}, store::MemoryStore, wallet::{Wallet, CreateOptions}};
+//! use std::sync::Arc;
+//!
+//! let env = Env::system();
+//! let store = Arc::new(MemoryStore::new());
+//! let (wallet, mnemonic) = Wallet::create(store.clone(), env.clone(), b"123456",
+//!     CreateOptions::fast_for_tests()).unwrap();
+//! let account = wallet.account(0).unwrap();
+//! let sig = wallet.sign_message(&account.address, b"hello").unwrap();
+//! assert_eq!(jigap_core::keys::recover_personal_message(b"hello", &sig).unwrap(), account.address);
+//! # let _ = mnemonic;
+//! ```
+
+#[macro_use]
+mod cbor;
+
+#[cfg(feature = "credentials")]
+pub mod credential;
+pub mod env;
+pub mod keys;
+pub mod qr;
+pub mod store;
+pub mod ticket;
+pub mod vault;
+pub mod voucher;
+pub mod wallet;
+
+mod util;
+
+pub use env::{Clock, Env, Random};

@@ -1,0 +1,872 @@
+//! The encrypted vault: envelope encryption over a [`Store`].
+//!
+//! A random 256-bit **data key** encrypts every record (AES-256-GCM, a fresh nonce each time,
+//! associated data binding the vault, the format version, the namespace and the id). The data
+//! key itself is wrapped by a key derived from the PIN with Argon2id — and optionally a second
+//! time by a platform [`KeyProtector`]. Changing the PIN re-wraps only the data key.
+//!
+//! Store keys are keyed hashes of (namespace, id): the store learns neither. The header (KDF,
+//! parameters, cipher, format version) is self-describing, so parameters can be raised later
+//! and old vaults still open; they are re-wrapped on unlock when the app asks for stronger ones.
+//!
+//! Wrong PINs are counted in the store (the counter survives reopening), with growing delays
+//! and a lockout (10 attempts by default). Time comes from the injected [`Env`]: the core never
+//! sleeps, it answers "try again in N seconds".
+
+mod backup;
+mod kdf;
+mod protector;
+
+pub use kdf::{KdfParams, calibrate};
+pub use protector::{KeyProtector, ProtectorError};
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::env::{Env, RandomError};
+use crate::store::{Op, Store, StoreError};
+use crate::util::{hex0x, unhex};
+
+/// Vault format version written by this build.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &str = "jigap-vault";
+const HEADER_KEY: &[u8] = b"jigap/header";
+const PIN_STATE_KEY: &[u8] = b"jigap/pin-state";
+const RECORD_FORMAT: u8 = 1;
+const NS_TAG_LEN: usize = 8;
+const ID_TAG_LEN: usize = 24;
+const NONCE_LEN: usize = 12;
+
+/// What went wrong in the vault.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// No vault in this store.
+    #[error("there is no wallet in this storage yet; create one or restore a backup")]
+    NotFound,
+    /// A vault already exists.
+    #[error("this storage already holds a wallet; open it instead, or use empty storage")]
+    AlreadyExists,
+    /// The vault is locked.
+    #[error("the wallet is locked; unlock it with the PIN first")]
+    Locked,
+    /// Wrong PIN.
+    #[error("wrong PIN: {attempts_left} attempts left{}", delay_text(*retry_after_secs))]
+    WrongPin {
+        /// Attempts before lockout.
+        attempts_left: u32,
+        /// Seconds before the next attempt is allowed (0: now).
+        retry_after_secs: u64,
+    },
+    /// Too soon after a wrong PIN.
+    #[error(
+        "too many wrong PINs: wait {retry_after_secs} s before trying again ({attempts_left} attempts left)"
+    )]
+    TooSoon {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+        /// Attempts before lockout.
+        attempts_left: u32,
+    },
+    /// Locked out for good.
+    #[error(
+        "the wallet is locked after {0} wrong PINs; restore it from the recovery phrase or a backup"
+    )]
+    LockedOut(u32),
+    /// A PIN that is too short or too long.
+    #[error("the PIN must be 4 to 256 characters")]
+    PinFormat,
+    /// Authentication failure of stored data.
+    #[error(
+        "stored data failed authentication ({0}): the storage was altered or damaged; nothing was changed — restore from a backup"
+    )]
+    Tampered(String),
+    /// Malformed header or backup.
+    #[error("vault format problem: {0}")]
+    Format(String),
+    /// A backup could not be authenticated.
+    #[error("the backup could not be opened: wrong PIN, or the file was altered or damaged")]
+    BackupAuthentication,
+    /// The platform protector is needed or failed.
+    #[error(transparent)]
+    Protector(#[from] ProtectorError),
+    /// The vault needs a protector that was not supplied.
+    #[error(
+        "this wallet is also protected by the platform key '{0}'; open it with that key protector"
+    )]
+    ProtectorMissing(String),
+    /// A bad namespace or id.
+    #[error("invalid record name: {0}")]
+    RecordName(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The random source failed.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+}
+
+fn delay_text(secs: u64) -> String {
+    if secs == 0 {
+        String::new()
+    } else {
+        format!("; wait {secs} s before the next attempt")
+    }
+}
+
+/// How wrong PINs are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinPolicy {
+    /// Wrong PINs before lockout.
+    pub max_attempts: u32,
+    /// Wrong PINs allowed without any delay.
+    pub free_attempts: u32,
+    /// Delay after the first delayed failure, doubled after each further one.
+    pub base_delay_secs: u64,
+    /// Ceiling on the delay.
+    pub max_delay_secs: u64,
+}
+
+impl Default for PinPolicy {
+    fn default() -> Self {
+        PinPolicy {
+            max_attempts: 10,
+            free_attempts: 3,
+            base_delay_secs: 30,
+            max_delay_secs: 3600,
+        }
+    }
+}
+
+impl PinPolicy {
+    /// Seconds to wait after `failures` consecutive wrong PINs.
+    ///
+    /// ```
+    /// use jigap_core::vault::PinPolicy;
+    /// let p = PinPolicy::default();
+    /// assert_eq!((p.delay_secs(3), p.delay_secs(4), p.delay_secs(5)), (0, 30, 60));
+    /// assert_eq!(p.delay_secs(50), 3600);
+    /// ```
+    pub fn delay_secs(&self, failures: u32) -> u64 {
+        if failures <= self.free_attempts {
+            return 0;
+        }
+        let doublings = (failures - self.free_attempts - 1).min(32);
+        self.base_delay_secs
+            .saturating_mul(1u64 << doublings)
+            .min(self.max_delay_secs)
+    }
+}
+
+/// Options for creating and opening a vault.
+#[derive(Clone)]
+pub struct VaultOptions {
+    /// Argon2id parameters for new wrappings (create, PIN change, and re-wrap on unlock when
+    /// the stored ones are weaker and `upgrade_kdf` is set).
+    pub kdf: KdfParams,
+    /// Re-wrap on unlock when the header's parameters cost less than `kdf`.
+    pub upgrade_kdf: bool,
+    /// Wrong-PIN handling.
+    pub pin_policy: PinPolicy,
+    /// Optional platform key protector.
+    pub protector: Option<Arc<dyn KeyProtector>>,
+}
+
+impl Default for VaultOptions {
+    fn default() -> Self {
+        VaultOptions {
+            kdf: KdfParams::DEFAULT,
+            upgrade_kdf: true,
+            pin_policy: PinPolicy::default(),
+            protector: None,
+        }
+    }
+}
+
+impl VaultOptions {
+    /// Weak Argon2id parameters for tests and the labelled demo. Never for real wallets.
+    pub fn fast_for_tests() -> VaultOptions {
+        VaultOptions {
+            kdf: KdfParams::FAST_INSECURE,
+            ..VaultOptions::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for VaultOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultOptions")
+            .field("kdf", &self.kdf)
+            .field("upgrade_kdf", &self.upgrade_kdf)
+            .field("pin_policy", &self.pin_policy)
+            .field("protector", &self.protector.as_ref().map(|p| p.id()))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    magic: String,
+    format: u32,
+    vault_id: String,
+    kdf_alg: String,
+    kdf: KdfParams,
+    salt: String,
+    cipher: String,
+    wrapped_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    protector: Option<String>,
+    created_at_ms: u64,
+}
+
+impl Header {
+    fn parse(bytes: &[u8]) -> Result<Header, VaultError> {
+        let h: Header = serde_json::from_slice(bytes)
+            .map_err(|e| VaultError::Format(format!("header is not readable: {e}")))?;
+        if h.magic != MAGIC {
+            return Err(VaultError::Format("not a jigap vault header".into()));
+        }
+        if h.format > FORMAT_VERSION {
+            return Err(VaultError::Format(format!(
+                "vault format {} is newer than this jigap (format {FORMAT_VERSION}); update the app",
+                h.format
+            )));
+        }
+        if h.format == 0 {
+            return Err(VaultError::Format("vault format 0 does not exist".into()));
+        }
+        if h.kdf_alg != "argon2id-v19" || h.cipher != "aes-256-gcm" {
+            return Err(VaultError::Format(format!(
+                "unsupported algorithms {} / {}",
+                h.kdf_alg, h.cipher
+            )));
+        }
+        h.kdf.check()?;
+        Ok(h)
+    }
+
+    fn vault_id(&self) -> Result<[u8; 16], VaultError> {
+        unhex(&self.vault_id)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or_else(|| VaultError::Format("vault id is not 16 hex bytes".into()))
+    }
+
+    fn salt(&self) -> Result<Vec<u8>, VaultError> {
+        unhex(&self.salt).map_err(|_| VaultError::Format("salt is not hex".into()))
+    }
+
+    fn to_bytes(&self) -> Result<Vec<u8>, VaultError> {
+        serde_json::to_vec(self).map_err(|e| VaultError::Format(e.to_string()))
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+struct PinState {
+    failures: u32,
+    last_failure_ms: u64,
+}
+
+/// The unlocked keys. Zeroized on drop.
+struct Keys {
+    data_key: Zeroizing<[u8; 32]>,
+    record_key: Zeroizing<[u8; 32]>,
+    index_key: Zeroizing<[u8; 32]>,
+    vault_id: [u8; 16],
+}
+
+impl Keys {
+    fn new(data_key: Zeroizing<[u8; 32]>, vault_id: [u8; 16]) -> Keys {
+        let hk = Hkdf::<Sha256>::new(Some(&vault_id), &*data_key);
+        let mut record_key = Zeroizing::new([0u8; 32]);
+        let mut index_key = Zeroizing::new([0u8; 32]);
+        // Both lengths are valid for HKDF-SHA256, so expand cannot fail.
+        let _ = hk.expand(b"jigap record key v1", &mut *record_key);
+        let _ = hk.expand(b"jigap index key v1", &mut *index_key);
+        Keys {
+            data_key,
+            record_key,
+            index_key,
+            vault_id,
+        }
+    }
+
+    fn tag(&self, parts: &[&[u8]], out: &mut [u8]) {
+        // HMAC pads keys shorter than the block with zeros; doing it here keeps this infallible.
+        let mut block = Zeroizing::new([0u8; 64]);
+        block[..32].copy_from_slice(&*self.index_key);
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(&(*block).into());
+        for p in parts {
+            mac.update(&(p.len() as u32).to_be_bytes());
+            mac.update(p);
+        }
+        let full = mac.finalize().into_bytes();
+        out.copy_from_slice(&full[..out.len()]);
+    }
+
+    fn ns_prefix(&self, ns: &str) -> [u8; NS_TAG_LEN] {
+        let mut t = [0u8; NS_TAG_LEN];
+        self.tag(&[b"ns", ns.as_bytes()], &mut t);
+        t
+    }
+
+    fn store_key(&self, ns: &str, id: &str) -> Vec<u8> {
+        let mut k = vec![0u8; NS_TAG_LEN + ID_TAG_LEN];
+        k[..NS_TAG_LEN].copy_from_slice(&self.ns_prefix(ns));
+        self.tag(&[b"id", ns.as_bytes(), id.as_bytes()], &mut k[NS_TAG_LEN..]);
+        k
+    }
+
+    fn aad(&self, store_key: &[u8]) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(9 + 1 + 16 + store_key.len());
+        aad.extend_from_slice(b"jigap/rec");
+        aad.push(RECORD_FORMAT);
+        aad.extend_from_slice(&self.vault_id);
+        aad.extend_from_slice(store_key);
+        aad
+    }
+
+    fn seal(
+        &self,
+        env: &Env,
+        store_key: &[u8],
+        id: &str,
+        value: &[u8],
+    ) -> Result<Vec<u8>, VaultError> {
+        let mut plain = Zeroizing::new(Vec::with_capacity(2 + id.len() + value.len()));
+        plain.extend_from_slice(&(id.len() as u16).to_be_bytes());
+        plain.extend_from_slice(id.as_bytes());
+        plain.extend_from_slice(value);
+        let nonce: [u8; NONCE_LEN] = env.random_array()?;
+        let ct = aes_encrypt(&self.record_key, &nonce, &plain, &self.aad(store_key))?;
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
+        out.push(RECORD_FORMAT);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// Decrypt a stored value; returns (id, payload). `ns` is checked through the key.
+    fn open(
+        &self,
+        ns: &str,
+        store_key: &[u8],
+        value: &[u8],
+    ) -> Result<(String, Zeroizing<Vec<u8>>), VaultError> {
+        let tampered = || VaultError::Tampered(format!("a '{ns}' record"));
+        if value.len() < 1 + NONCE_LEN + 16 || value[0] != RECORD_FORMAT {
+            return Err(tampered());
+        }
+        let plain = aes_decrypt(
+            &self.record_key,
+            &value[1..1 + NONCE_LEN],
+            &value[1 + NONCE_LEN..],
+            &self.aad(store_key),
+        )
+        .map_err(|_| tampered())?;
+        if plain.len() < 2 {
+            return Err(tampered());
+        }
+        let id_len = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
+        if plain.len() < 2 + id_len {
+            return Err(tampered());
+        }
+        let id = std::str::from_utf8(&plain[2..2 + id_len])
+            .map_err(|_| tampered())?
+            .to_string();
+        // The id inside must hash to the slot it was found in.
+        if self.store_key(ns, &id) != store_key {
+            return Err(tampered());
+        }
+        Ok((id, Zeroizing::new(plain[2 + id_len..].to_vec())))
+    }
+}
+
+fn aes_encrypt(
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    plain: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, VaultError> {
+    let cipher = Aes256Gcm::new(key.into());
+    cipher
+        .encrypt(&Nonce::from(*nonce), Payload { msg: plain, aad })
+        .map_err(|_| VaultError::Format("encryption failed".into()))
+}
+
+fn aes_decrypt(
+    key: &[u8; 32],
+    nonce: &[u8],
+    ct: &[u8],
+    aad: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, ()> {
+    let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| ())?;
+    let cipher = Aes256Gcm::new(key.into());
+    cipher
+        .decrypt(&Nonce::from(nonce), Payload { msg: ct, aad })
+        .map(Zeroizing::new)
+        .map_err(|_| ())
+}
+
+fn wrap_aad(vault_id: &[u8; 16]) -> Vec<u8> {
+    [b"jigap/data-key/v1".as_slice(), vault_id].concat()
+}
+
+/// Wrap the data key with a PIN-derived key: `nonce ‖ AES-256-GCM(dk)`.
+fn wrap_data_key(
+    env: &Env,
+    pin_key: &[u8; 32],
+    dk: &[u8; 32],
+    vault_id: &[u8; 16],
+) -> Result<Vec<u8>, VaultError> {
+    let nonce: [u8; NONCE_LEN] = env.random_array()?;
+    let ct = aes_encrypt(pin_key, &nonce, dk, &wrap_aad(vault_id))?;
+    Ok([nonce.as_slice(), &ct].concat())
+}
+
+fn unwrap_data_key(
+    pin_key: &[u8; 32],
+    wrapped: &[u8],
+    vault_id: &[u8; 16],
+) -> Option<Zeroizing<[u8; 32]>> {
+    if wrapped.len() != NONCE_LEN + 32 + 16 {
+        return None;
+    }
+    let plain = aes_decrypt(
+        pin_key,
+        &wrapped[..NONCE_LEN],
+        &wrapped[NONCE_LEN..],
+        &wrap_aad(vault_id),
+    )
+    .ok()?;
+    let mut dk = Zeroizing::new([0u8; 32]);
+    dk.copy_from_slice(plain.get(..32)?);
+    Some(dk)
+}
+
+fn check_pin(pin: &[u8]) -> Result<(), VaultError> {
+    if (4..=256).contains(&pin.len()) {
+        Ok(())
+    } else {
+        Err(VaultError::PinFormat)
+    }
+}
+
+fn check_name(ns: &str, id: &str) -> Result<(), VaultError> {
+    if ns.is_empty() || ns.len() > 64 || !ns.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(VaultError::RecordName(format!(
+            "namespace '{ns}' must be 1–64 visible ASCII characters"
+        )));
+    }
+    if id.len() > 1024 {
+        return Err(VaultError::RecordName("id longer than 1024 bytes".into()));
+    }
+    Ok(())
+}
+
+/// A decrypted record: its id and value.
+pub type Record = (String, Zeroizing<Vec<u8>>);
+
+/// One change: namespace, id, and the new value (`None` deletes).
+type Change = (String, String, Option<Zeroizing<Vec<u8>>>);
+
+/// A set of record changes applied all together or not at all.
+#[derive(Default)]
+pub struct RecordBatch {
+    ops: Vec<Change>,
+}
+
+impl RecordBatch {
+    /// An empty batch.
+    pub fn new() -> RecordBatch {
+        RecordBatch::default()
+    }
+    /// Write `value` at (`ns`, `id`).
+    pub fn put(&mut self, ns: &str, id: &str, value: Vec<u8>) -> &mut Self {
+        self.ops
+            .push((ns.into(), id.into(), Some(Zeroizing::new(value))));
+        self
+    }
+    /// Remove (`ns`, `id`).
+    pub fn delete(&mut self, ns: &str, id: &str) -> &mut Self {
+        self.ops.push((ns.into(), id.into(), None));
+        self
+    }
+    /// Number of changes.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+    /// No changes.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// The encrypted vault. `Send + Sync`; every method takes `&self`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use jigap_core::{env::Env, store::MemoryStore, vault::{Vault, VaultOptions, VaultError}};
+/// let store = Arc::new(MemoryStore::new());
+/// let v = Vault::create(store.clone(), Env::system(), b"1234", VaultOptions::fast_for_tests()).unwrap();
+/// v.put("notes", "n1", b"hello").unwrap();
+/// v.lock();
+/// assert!(matches!(v.get("notes", "n1"), Err(VaultError::Locked)));
+/// let v = Vault::open(store, Env::system(), VaultOptions::fast_for_tests()).unwrap();
+/// assert!(matches!(v.unlock(b"0000"), Err(VaultError::WrongPin { attempts_left: 9, .. })));
+/// v.unlock(b"1234").unwrap();
+/// assert_eq!(&v.get("notes", "n1").unwrap().unwrap()[..], b"hello");
+/// ```
+pub struct Vault {
+    store: Arc<dyn Store>,
+    env: Env,
+    options: VaultOptions,
+    header: RwLock<Header>,
+    keys: RwLock<Option<Arc<Keys>>>,
+    /// Serialises PIN checks so the failure counter is read and written one at a time.
+    pin_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("unlocked", &self.is_unlocked())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Whether `store` already holds a vault.
+    pub fn exists(store: &dyn Store) -> Result<bool, VaultError> {
+        Ok(store.get(HEADER_KEY)?.is_some())
+    }
+
+    /// Create a new vault (unlocked) with a fresh random data key.
+    pub fn create(
+        store: Arc<dyn Store>,
+        env: Env,
+        pin: &[u8],
+        options: VaultOptions,
+    ) -> Result<Vault, VaultError> {
+        check_pin(pin)?;
+        if Vault::exists(&*store)? {
+            return Err(VaultError::AlreadyExists);
+        }
+        let dk = Zeroizing::new(env.random_array::<32>()?);
+        let vault_id: [u8; 16] = env.random_array()?;
+        let header = Self::new_header(&env, &options, pin, &dk, vault_id)?;
+        store.write(&[
+            Op::Put {
+                key: HEADER_KEY.to_vec(),
+                value: header.to_bytes()?,
+            },
+            Op::Put {
+                key: PIN_STATE_KEY.to_vec(),
+                value: pin_state_bytes(&PinState::default()),
+            },
+        ])?;
+        Ok(Vault {
+            store,
+            env,
+            options,
+            header: RwLock::new(header),
+            keys: RwLock::new(Some(Arc::new(Keys::new(dk, vault_id)))),
+            pin_lock: Mutex::new(()),
+        })
+    }
+
+    fn new_header(
+        env: &Env,
+        options: &VaultOptions,
+        pin: &[u8],
+        dk: &[u8; 32],
+        vault_id: [u8; 16],
+    ) -> Result<Header, VaultError> {
+        let salt: [u8; 16] = env.random_array()?;
+        let pin_key = options.kdf.derive(pin, &salt)?;
+        let mut wrapped = wrap_data_key(env, &pin_key, dk, &vault_id)?;
+        let protector = match &options.protector {
+            Some(p) => {
+                wrapped = p.wrap(wrapped)?;
+                Some(p.id())
+            }
+            None => None,
+        };
+        Ok(Header {
+            magic: MAGIC.into(),
+            format: FORMAT_VERSION,
+            vault_id: hex0x(&vault_id),
+            kdf_alg: "argon2id-v19".into(),
+            kdf: options.kdf,
+            salt: hex0x(&salt),
+            cipher: "aes-256-gcm".into(),
+            wrapped_key: hex0x(&wrapped),
+            protector,
+            created_at_ms: env.clock.now_ms(),
+        })
+    }
+
+    /// Open an existing vault, locked. Call [`Vault::unlock`] next.
+    pub fn open(
+        store: Arc<dyn Store>,
+        env: Env,
+        options: VaultOptions,
+    ) -> Result<Vault, VaultError> {
+        let raw = store.get(HEADER_KEY)?.ok_or(VaultError::NotFound)?;
+        let header = Header::parse(&raw)?;
+        if let Some(id) = &header.protector
+            && options.protector.is_none()
+        {
+            return Err(VaultError::ProtectorMissing(id.clone()));
+        }
+        Ok(Vault {
+            store,
+            env,
+            options,
+            header: RwLock::new(header),
+            keys: RwLock::new(None),
+            pin_lock: Mutex::new(()),
+        })
+    }
+
+    /// The environment (clock and randomness) this vault uses.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The store under this vault.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Argon2id parameters currently protecting the data key.
+    pub fn kdf_params(&self) -> KdfParams {
+        self.header
+            .read()
+            .map(|h| h.kdf)
+            .unwrap_or(KdfParams::DEFAULT)
+    }
+
+    /// Whether the keys are in memory.
+    pub fn is_unlocked(&self) -> bool {
+        self.keys.read().map(|k| k.is_some()).unwrap_or(false)
+    }
+
+    /// Drop every key from memory.
+    pub fn lock(&self) {
+        if let Ok(mut k) = self.keys.write() {
+            *k = None;
+        }
+    }
+
+    fn keys(&self) -> Result<Arc<Keys>, VaultError> {
+        self.keys
+            .read()
+            .ok()
+            .and_then(|k| k.clone())
+            .ok_or(VaultError::Locked)
+    }
+
+    fn header(&self) -> Header {
+        match self.header.read() {
+            Ok(h) => h.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    fn pin_state(&self) -> Result<PinState, VaultError> {
+        Ok(match self.store.get(PIN_STATE_KEY)? {
+            Some(b) => serde_json::from_slice(&b).unwrap_or(PinState {
+                // An unreadable counter is treated as the worst case, not reset.
+                failures: self.options.pin_policy.max_attempts,
+                last_failure_ms: 0,
+            }),
+            None => PinState::default(),
+        })
+    }
+
+    /// Wrong PINs left before lockout.
+    pub fn attempts_left(&self) -> Result<u32, VaultError> {
+        let st = self.pin_state()?;
+        Ok(self
+            .options
+            .pin_policy
+            .max_attempts
+            .saturating_sub(st.failures))
+    }
+
+    /// Check the PIN, counting failures, and return the data key.
+    fn check_pin_and_unwrap(&self, pin: &[u8]) -> Result<Zeroizing<[u8; 32]>, VaultError> {
+        check_pin(pin)?;
+        let _guard = self
+            .pin_lock
+            .lock()
+            .map_err(|_| VaultError::Format("PIN lock poisoned".into()))?;
+        let policy = self.options.pin_policy;
+        let st = self.pin_state()?;
+        if st.failures >= policy.max_attempts {
+            return Err(VaultError::LockedOut(st.failures));
+        }
+        let now = self.env.clock.now_ms();
+        let wait_until = st
+            .last_failure_ms
+            .saturating_add(policy.delay_secs(st.failures).saturating_mul(1000));
+        if now < wait_until {
+            return Err(VaultError::TooSoon {
+                retry_after_secs: (wait_until - now).div_ceil(1000),
+                attempts_left: policy.max_attempts - st.failures,
+            });
+        }
+        let header = self.header();
+        let vault_id = header.vault_id()?;
+        let mut wrapped = unhex(&header.wrapped_key)
+            .map_err(|_| VaultError::Format("wrapped key is not hex".into()))?;
+        if header.protector.is_some() {
+            let p = self.options.protector.as_ref().ok_or_else(|| {
+                VaultError::ProtectorMissing(header.protector.clone().unwrap_or_default())
+            })?;
+            wrapped = p.unwrap(wrapped)?;
+        }
+        let pin_key = header.kdf.derive(pin, &header.salt()?)?;
+        match unwrap_data_key(&pin_key, &wrapped, &vault_id) {
+            Some(dk) => {
+                if st.failures > 0 {
+                    self.store.write(&[Op::Put {
+                        key: PIN_STATE_KEY.to_vec(),
+                        value: pin_state_bytes(&PinState::default()),
+                    }])?;
+                }
+                Ok(dk)
+            }
+            None => {
+                let failures = st.failures + 1;
+                self.store.write(&[Op::Put {
+                    key: PIN_STATE_KEY.to_vec(),
+                    value: pin_state_bytes(&PinState {
+                        failures,
+                        last_failure_ms: now,
+                    }),
+                }])?;
+                if failures >= policy.max_attempts {
+                    return Err(VaultError::LockedOut(failures));
+                }
+                Err(VaultError::WrongPin {
+                    attempts_left: policy.max_attempts - failures,
+                    retry_after_secs: policy.delay_secs(failures),
+                })
+            }
+        }
+    }
+
+    /// Unlock with the PIN. Re-wraps the data key when the app asks for stronger Argon2id
+    /// parameters than the stored ones.
+    pub fn unlock(&self, pin: &[u8]) -> Result<(), VaultError> {
+        let dk = self.check_pin_and_unwrap(pin)?;
+        let header = self.header();
+        let keys = Arc::new(Keys::new(dk, header.vault_id()?));
+        if self.options.upgrade_kdf && self.options.kdf.cost() > header.kdf.cost() {
+            self.rewrap(pin, &keys.data_key)?;
+        }
+        if let Ok(mut k) = self.keys.write() {
+            *k = Some(keys);
+        }
+        Ok(())
+    }
+
+    /// Check the PIN without changing the lock state (counts as an attempt).
+    pub fn verify_pin(&self, pin: &[u8]) -> Result<(), VaultError> {
+        self.check_pin_and_unwrap(pin).map(|_| ())
+    }
+
+    /// Change the PIN: re-wraps the data key only; records are untouched.
+    pub fn change_pin(&self, old_pin: &[u8], new_pin: &[u8]) -> Result<(), VaultError> {
+        check_pin(new_pin)?;
+        let dk = self.check_pin_and_unwrap(old_pin)?;
+        self.rewrap(new_pin, &dk)
+    }
+
+    fn rewrap(&self, pin: &[u8], dk: &[u8; 32]) -> Result<(), VaultError> {
+        let old = self.header();
+        let mut header = Self::new_header(&self.env, &self.options, pin, dk, old.vault_id()?)?;
+        header.created_at_ms = old.created_at_ms;
+        self.store.write(&[Op::Put {
+            key: HEADER_KEY.to_vec(),
+            value: header.to_bytes()?,
+        }])?;
+        if let Ok(mut h) = self.header.write() {
+            *h = header;
+        }
+        Ok(())
+    }
+
+    /// Read one record.
+    pub fn get(&self, ns: &str, id: &str) -> Result<Option<Zeroizing<Vec<u8>>>, VaultError> {
+        check_name(ns, id)?;
+        let keys = self.keys()?;
+        let sk = keys.store_key(ns, id);
+        match self.store.get(&sk)? {
+            None => Ok(None),
+            Some(v) => {
+                let (found, payload) = keys.open(ns, &sk, &v)?;
+                if found != id {
+                    return Err(VaultError::Tampered(format!("a '{ns}' record")));
+                }
+                Ok(Some(payload))
+            }
+        }
+    }
+
+    /// Every record of a namespace as (id, value), in no particular order.
+    pub fn list(&self, ns: &str) -> Result<Vec<Record>, VaultError> {
+        check_name(ns, "")?;
+        let keys = self.keys()?;
+        let rows = self.store.scan(&keys.ns_prefix(ns))?;
+        rows.iter().map(|(k, v)| keys.open(ns, k, v)).collect()
+    }
+
+    /// Apply a batch: every change or none.
+    pub fn commit(&self, batch: RecordBatch) -> Result<(), VaultError> {
+        let keys = self.keys()?;
+        let mut ops = Vec::with_capacity(batch.ops.len());
+        for (ns, id, value) in &batch.ops {
+            check_name(ns, id)?;
+            let key = keys.store_key(ns, id);
+            ops.push(match value {
+                Some(v) => Op::Put {
+                    value: keys.seal(&self.env, &key, id, v)?,
+                    key,
+                },
+                None => Op::Delete { key },
+            });
+        }
+        Ok(self.store.write(&ops)?)
+    }
+
+    /// Write one record.
+    pub fn put(&self, ns: &str, id: &str, value: &[u8]) -> Result<(), VaultError> {
+        let mut b = RecordBatch::new();
+        b.put(ns, id, value.to_vec());
+        self.commit(b)
+    }
+
+    /// Delete one record.
+    pub fn delete(&self, ns: &str, id: &str) -> Result<(), VaultError> {
+        let mut b = RecordBatch::new();
+        b.delete(ns, id);
+        self.commit(b)
+    }
+}
+
+fn pin_state_bytes(st: &PinState) -> Vec<u8> {
+    serde_json::to_vec(st).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! CBDC-backed vouchers in the spirit of purpose-bound money: receive, hold, pay, settle,
+//! refund — and the merchant and issuer sides of the same exchange.
+//!
+//! ```text
+//!  issuer ──VoucherGrant──▶ wallet            (import: signature, trusted issuer, holder, expiry, cap)
+//!  merchant ──PaymentRequest (QR JGPR)──▶ wallet
+//!  wallet: quote → choose vouchers → reserve → sign Redemption (QR JGRD) ──▶ merchant (verifies offline)
+//!  merchant ──Redemption──▶ issuer: Settlement (settled | rejected) ──▶ wallet (final | released)
+//!  issuer ──Refund──▶ wallet (value restored)
+//! ```
+//!
+//! Each voucher keeps `remaining = amount − settled − reserved + refunded ≥ 0` at all times;
+//! every state change is one atomic vault batch; settlements and refunds are idempotent.
+
+mod codec;
+mod issuer;
+mod merchant;
+mod model;
+mod rules;
+mod wallet;
+
+pub use codec::{
+    decode_grant, decode_redemption, decode_refund, decode_request, decode_settlement,
+    encode_grant, encode_redemption, encode_refund, encode_request, encode_settlement,
+};
+pub use issuer::{DoubleSpend, detect_double_spends};
+pub use merchant::{Merchant, RedemptionReject, VerifiedRedemption, verify_redemption};
+pub use model::*;
+pub use rules::{Ineligible, check_purpose};
+pub use wallet::{
+    CurrencyBalance, EventKind, HistoryFilter, JournalEntry, Payment, Quote, SettlementOutcome,
+    TrustedIssuer, VoucherStatus, VoucherView, VoucherWallet,
+};
+
+use crate::keys::{Address, KeysError};
+use crate::qr::QrError;
+use crate::vault::VaultError;
+use crate::wallet::WalletError;
+
+/// What went wrong with a voucher, a payment or a settlement.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum VoucherError {
+    /// Wallet or key problem.
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
+    /// A QR payload could not be read.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// A signature does not verify.
+    #[error("the {0} is not validly signed; it was altered or forged — do not accept it")]
+    BadSignature(&'static str),
+    /// The issuer is not trusted by the app.
+    #[error("{0} is not a trusted voucher issuer in this app; add it to the trusted issuers first")]
+    UntrustedIssuer(Address),
+    /// The grant's holder is not one of this wallet's accounts.
+    #[error("this voucher was issued to {0}, which is not an account of this wallet")]
+    NotYourVoucher(Address),
+    /// The voucher has expired already.
+    #[error("this voucher expired at {0} (Unix time); it cannot be imported")]
+    Expired(u64),
+    /// Already imported.
+    #[error("voucher {0} is already in the wallet")]
+    Duplicate(String),
+    /// Invalid grant content.
+    #[error("invalid voucher grant: {0}")]
+    InvalidGrant(String),
+    /// The issuer deals in another currency.
+    #[error("{issuer} issues {expected} vouchers, but this one is in {got}")]
+    CurrencyMismatch {
+        /// Issuer name.
+        issuer: String,
+        /// Its configured currency.
+        expected: String,
+        /// The grant's currency.
+        got: String,
+    },
+    /// Importing would pass the issuer's holding cap.
+    #[error(
+        "importing this voucher would give you {would_hold} from {issuer}, above its holding cap of {cap}; spend some first"
+    )]
+    HoldingCap {
+        /// Issuer name.
+        issuer: String,
+        /// Cap per person.
+        cap: u64,
+        /// Total after import.
+        would_hold: u64,
+    },
+    /// The payment request is past its expiry.
+    #[error("this payment request expired at {0} (Unix time); ask the merchant for a new one")]
+    RequestExpired(u64),
+    /// No combination of vouchers can pay.
+    #[error("your vouchers cannot pay this request: {missing} is missing{}", reasons_text(.reasons))]
+    CannotPay {
+        /// Amount not covered.
+        missing: u64,
+        /// Why each unusable voucher cannot pay.
+        reasons: Vec<(String, Ineligible)>,
+    },
+    /// Paying would pass the issuer's offline allowance.
+    #[error(
+        "this payment would leave {would_be} unsettled with {issuer}, above its offline allowance of {allowance}; go online so pending payments settle, then pay again"
+    )]
+    OfflineAllowance {
+        /// Issuer name.
+        issuer: String,
+        /// Allowance.
+        allowance: u64,
+        /// Unsettled total after this payment.
+        would_be: u64,
+    },
+    /// Unknown voucher.
+    #[error("no voucher {0} in this wallet")]
+    UnknownVoucher(String),
+    /// Unknown redemption.
+    #[error("no payment with hash {0} in this wallet; it may belong to another wallet")]
+    UnknownRedemption(String),
+    /// A settlement or refund from an issuer with nothing to settle there.
+    #[error("{0}")]
+    NotApplicable(String),
+    /// Arithmetic would overflow.
+    #[error("amounts overflow; the numbers are not plausible")]
+    Overflow,
+    /// Damaged stored data.
+    #[error("voucher data is damaged: {0}")]
+    Corrupt(String),
+}
+
+fn reasons_text(reasons: &[(String, Ineligible)]) -> String {
+    if reasons.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = reasons
+        .iter()
+        .map(|(id, r)| format!("{}…: {}", &id[..10.min(id.len())], r.describe()))
+        .collect();
+    format!(" ({})", parts.join("; "))
+}
+
+impl From<VaultError> for VoucherError {
+    fn from(e: VaultError) -> Self {
+        VoucherError::Wallet(WalletError::Vault(e))
+    }
+}
+
+impl From<crate::env::RandomError> for VoucherError {
+    fn from(e: crate::env::RandomError) -> Self {
+        VoucherError::Wallet(WalletError::Keys(KeysError::Random(e)))
+    }
+}
+
+impl From<KeysError> for VoucherError {
+    fn from(e: KeysError) -> Self {
+        VoucherError::Wallet(WalletError::Keys(e))
+    }
+}

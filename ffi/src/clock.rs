@@ -1,0 +1,30 @@
+//! Time for the objects that judge it (gates, verifiers): the system clock by default, or one
+//! the app supplies (a trusted network time, or a fixed time in tests).
+
+use std::sync::Arc;
+
+use jigap_core::env;
+
+/// A clock an app can implement in Kotlin or Swift.
+#[uniffi::export(with_foreign)]
+pub trait Clock: Send + Sync {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    fn now_ms(&self) -> u64;
+}
+
+/// Adapts an app's clock to the core's.
+struct ForeignClock(Arc<dyn Clock>);
+
+impl env::Clock for ForeignClock {
+    fn now_ms(&self) -> u64 {
+        self.0.now_ms()
+    }
+}
+
+/// The app's clock if it gave one, else the system clock.
+pub(crate) fn core_clock(clock: Option<Arc<dyn Clock>>) -> Arc<dyn env::Clock> {
+    match clock {
+        Some(c) => Arc::new(ForeignClock(c)),
+        None => Arc::new(env::SystemClock),
+    }
+}

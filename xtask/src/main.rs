@@ -1,0 +1,705 @@
+//! `cargo xtask <task>`: one place to install prerequisites, build every binding and run every
+//! check. CI (`.ci/run`) calls `cargo xtask test`.
+//!
+//! Tasks:
+//! - `test`    everything CI runs: setup, fmt, clippy, Rust tests, interop, every binding, sizes
+//! - `setup`   install what the checks need on a fresh Debian machine (idempotent)
+//! - `web`     build the npm package into bindings-web/pkg
+//! - `bindings` regenerate the Kotlin and Swift sources committed under bindings-*/
+//! - `sizes`   release sizes of the Wasm package and the stripped native library
+//! - `bench`   criterion benchmarks and the Wasm benchmark, with reference ratios
+//! - `fuzz [S]` every cargo-fuzz target for S seconds (default 60)
+//! - `demo-web` build the npm package and serve the web demo wallet on localhost:8080
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn rel(p: &str) -> String {
+    root().join(p).display().to_string()
+}
+
+/// Run a command in the workspace root, echoing it; fail on a non-zero exit.
+fn run(cmd: &str, args: &[&str]) -> Result {
+    run_env(cmd, args, &[])
+}
+
+fn run_env(cmd: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
+    eprintln!("+ {cmd} {}", args.join(" "));
+    let status = Command::new(cmd)
+        .args(args)
+        .current_dir(root())
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("cannot start {cmd}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{cmd} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Run and capture stdout.
+fn output(cmd: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("cannot start {cmd}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{cmd} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    let t = Instant::now();
+    eprintln!("\n=== {name}");
+    let r = f();
+    eprintln!(
+        "=== {name}: {} in {:.0?}",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed()
+    );
+    r
+}
+
+fn tools() -> PathBuf {
+    root().join(".tools")
+}
+
+fn python() -> String {
+    tools().join("venv/bin/python").display().to_string()
+}
+
+/// The exact wasm-bindgen version in Cargo.lock: the CLI must match the library.
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+/// cargo-fuzz pinned like every other tool.
+const CARGO_FUZZ: &str = "0.13.2";
+
+fn cargo_fuzz_bin() -> String {
+    tools()
+        .join("cargo-fuzz/bin/cargo-fuzz")
+        .display()
+        .to_string()
+}
+
+fn wasm_bindgen_bin() -> String {
+    tools()
+        .join("wasm-bindgen/bin/wasm-bindgen")
+        .display()
+        .to_string()
+}
+
+const APT: &[&str] = &["libjna-java", "junit4", "chromium"];
+
+fn setup() -> Result {
+    step("setup: Debian packages (JNA, JUnit, Chromium)", || {
+        let missing: Vec<&str> = APT
+            .iter()
+            .copied()
+            .filter(|p| {
+                !Command::new("dpkg")
+                    .args(["-s", p])
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let sudo = if output("id", &["-u"])
+            .map(|u| u.trim() == "0")
+            .unwrap_or(false)
+        {
+            vec![]
+        } else {
+            vec!["sudo"]
+        };
+        let apt = |args: &[&str]| -> Result {
+            let mut full: Vec<&str> = sudo.clone();
+            full.push("apt-get");
+            full.extend_from_slice(args);
+            run_env(
+                full[0],
+                &full[1..],
+                &[("DEBIAN_FRONTEND", "noninteractive")],
+            )
+        };
+        let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+        install.extend(&missing);
+        if apt(&install).is_err() {
+            apt(&["update", "-q"])?;
+            apt(&install)?;
+        }
+        Ok(())
+    })?;
+    step("setup: rustup targets", || {
+        run(
+            "rustup",
+            &[
+                "target",
+                "add",
+                "wasm32-unknown-unknown",
+                "aarch64-linux-android",
+                "aarch64-apple-ios",
+            ],
+        )
+    })?;
+    step(
+        "setup: npm packages (kotlinc, binaryen, playwright-core, ethers, noble)",
+        || {
+            if !root().join("node_modules/.package-lock.json").exists() {
+                run("npm", &["ci", "--no-audit", "--no-fund"])?;
+            }
+            // npm does not keep the executable bit of kotlinc's scripts.
+            run("sh", &["-c", "chmod +x node_modules/kotlin-compiler/bin/*"])
+        },
+    )?;
+    step(
+        "setup: wasm-bindgen-cli (exact version of Cargo.lock)",
+        || {
+            let v = wasm_bindgen_version()?;
+            let have_v = output(&wasm_bindgen_bin(), &["--version"]).unwrap_or_default();
+            if have_v.trim().ends_with(&v) {
+                return Ok(());
+            }
+            // No --locked: its own lockfile pins a crate version this registry does not have.
+            run(
+                "cargo",
+                &[
+                    "install",
+                    "wasm-bindgen-cli",
+                    "--version",
+                    &v,
+                    "--root",
+                    &tools().join("wasm-bindgen").display().to_string(),
+                ],
+            )
+        },
+    )?;
+    step("setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)", || {
+        if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
+            return Ok(());
+        }
+        run(
+            "cargo",
+            &[
+                "install",
+                "cargo-fuzz",
+                "--locked",
+                "--version",
+                CARGO_FUZZ,
+                "--root",
+                &tools().join("cargo-fuzz").display().to_string(),
+            ],
+        )
+    })?;
+    step(
+        "setup: Python tools (eth-account, sd-jwt, jwcrypto, pycryptodome, tree-sitter-swift)",
+        || {
+            if !Path::new(&python()).exists() {
+                run(
+                    "python3",
+                    &["-m", "venv", &tools().join("venv").display().to_string()],
+                )?;
+            }
+            run(
+                &python(),
+                &[
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                    "scripts/interop/requirements.txt",
+                ],
+            )
+        },
+    )
+}
+
+const LIB: &str = "target/debug/libjigap_ffi.so";
+
+/// Generate Kotlin (Android and JVM flavours) and Swift from the debug cdylib into target/.
+fn generate() -> Result {
+    let bindgen = rel("target/debug/uniffi-bindgen");
+    let _ = fs::remove_dir_all(root().join("target/bindings"));
+    run(
+        &bindgen,
+        &[
+            "generate",
+            "--no-format",
+            "--library",
+            LIB,
+            "--language",
+            "kotlin",
+            "--language",
+            "swift",
+            "--out-dir",
+            "target/bindings/mobile",
+        ],
+    )?;
+    run(
+        &bindgen,
+        &[
+            "generate",
+            "--no-format",
+            "--library",
+            LIB,
+            "--language",
+            "kotlin",
+            "--config",
+            "bindings-android/jvm-test/uniffi.toml",
+            "--out-dir",
+            "target/bindings/jvm",
+        ],
+    )
+}
+
+const GENERATED: &[(&str, &str)] = &[
+    (
+        "target/bindings/mobile/org/jigap/jigap_ffi.kt",
+        "bindings-android/jigap/src/main/kotlin/org/jigap/jigap_ffi.kt",
+    ),
+    (
+        "target/bindings/mobile/Jigap.swift",
+        "bindings-ios/Sources/Jigap/Jigap.swift",
+    ),
+];
+
+/// Copy freshly generated sources over the committed ones.
+fn bindings() -> Result {
+    run("cargo", &["build", "--workspace"])?;
+    generate()?;
+    for (from, to) in GENERATED {
+        fs::copy(root().join(from), root().join(to)).map_err(|e| format!("{from} → {to}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn kotlin_classpath(extra: &str) -> String {
+    let kc = rel("node_modules/kotlin-compiler/lib");
+    format!(
+        "{extra}/usr/share/java/jna.jar:{kc}/kotlin-stdlib.jar:{kc}/kotlin-test.jar:{kc}/kotlin-test-junit.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest.jar"
+    )
+}
+
+fn test_kotlin() -> Result {
+    let jar = "target/kotlin/jigap-tests.jar";
+    fs::create_dir_all(root().join("target/kotlin")).map_err(|e| e.to_string())?;
+    let mut sources = vec!["target/bindings/jvm/org/jigap/jigap_ffi.kt".to_string()];
+    for e in fs::read_dir(root().join("bindings-android/jigap/src/test/kotlin/org/jigap"))
+        .map_err(|e| e.to_string())?
+    {
+        let p = e.map_err(|e| e.to_string())?.path();
+        if p.extension().is_some_and(|x| x == "kt") {
+            sources.push(p.display().to_string());
+        }
+    }
+    let cp = kotlin_classpath("");
+    let mut args = vec!["-Werror", "-cp", &cp, "-d", jar];
+    args.extend(sources.iter().map(String::as_str));
+    run(&rel("node_modules/kotlin-compiler/bin/kotlinc"), &args)?;
+    // Every test file is one JUnit class named after the file.
+    let classes: Vec<String> = sources[1..]
+        .iter()
+        .filter_map(|p| Path::new(p).file_stem())
+        .map(|s| format!("org.jigap.{}", s.to_string_lossy()))
+        .collect();
+    let cp = kotlin_classpath(&format!("{jar}:"));
+    let mut args = vec![
+        "-Djna.library.path=target/debug",
+        "-cp",
+        &cp,
+        "org.junit.runner.JUnitCore",
+    ];
+    args.extend(classes.iter().map(String::as_str));
+    run("java", &args)
+}
+
+fn check_swift() -> Result {
+    let mut files = vec![
+        "bindings-ios/Package.swift".to_string(),
+        "bindings-ios/Sources/Jigap/Jigap.swift".to_string(),
+    ];
+    for e in fs::read_dir(root().join("bindings-ios/Tests/JigapTests")).map_err(|e| e.to_string())? {
+        let p = e.map_err(|e| e.to_string())?.path();
+        if p.extension().is_some_and(|x| x == "swift") {
+            files.push(p.display().to_string());
+        }
+    }
+    let mut args = vec!["scripts/swift_syntax_check.py"];
+    args.extend(files.iter().map(String::as_str));
+    run(&python(), &args)?;
+    // The C header the Swift module imports must compile…
+    fs::write(
+        root().join("target/bindings/mobile/check.c"),
+        "#include \"jigapFFI.h\"\n",
+    )
+    .map_err(|e| e.to_string())?;
+    run(
+        "gcc",
+        &[
+            "-D_Nullable=",
+            "-D_Nonnull=",
+            "-Wall",
+            "-Werror",
+            "-fsyntax-only",
+            "-Itarget/bindings/mobile",
+            "target/bindings/mobile/check.c",
+        ],
+    )?;
+    // …and every function it declares must be exported by the library.
+    let header = fs::read_to_string(root().join("target/bindings/mobile/jigapFFI.h"))
+        .map_err(|e| e.to_string())?;
+    let symbols = output("nm", &["-D", "--defined-only", LIB])?;
+    let mut declared = 0;
+    for line in header.lines() {
+        let l = line.trim();
+        let Some(paren) = l.find('(') else { continue };
+        if l.starts_with('#') || l.starts_with("typedef") {
+            continue;
+        }
+        let name = l[..paren].rsplit([' ', '*']).next().unwrap_or("");
+        if name.starts_with("uniffi_jigap_ffi_") || name.starts_with("ffi_jigap_ffi_") {
+            declared += 1;
+            if !symbols.contains(&format!(" {name}\n")) {
+                return Err(format!(
+                    "{name} is declared in jigapFFI.h but not exported by {LIB}"
+                ));
+            }
+        }
+    }
+    if declared < 20 {
+        return Err(format!(
+            "only {declared} functions found in jigapFFI.h: the header parse is broken"
+        ));
+    }
+    eprintln!("jigapFFI.h: {declared} functions, all exported");
+    Ok(())
+}
+
+fn check_generated_up_to_date() -> Result {
+    for (fresh, committed) in GENERATED {
+        let a = fs::read(root().join(fresh)).map_err(|e| format!("{fresh}: {e}"))?;
+        let b = fs::read(root().join(committed)).map_err(|e| format!("{committed}: {e}"))?;
+        if a != b {
+            return Err(format!(
+                "{committed} is out of date: run `cargo xtask bindings` and commit the result"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Build the npm package into bindings-web/pkg.
+fn web() -> Result {
+    run(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "jigap-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+    )?;
+    let pkg = root().join("bindings-web/pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    // Do not strip before wasm-bindgen: it needs its custom section.
+    run(
+        &wasm_bindgen_bin(),
+        &[
+            "--target",
+            "web",
+            "--out-dir",
+            "bindings-web/pkg",
+            "--out-name",
+            "jigap_wasm",
+            "target/wasm32-unknown-unknown/wasm-release/jigap_web.wasm",
+        ],
+    )?;
+    run(
+        &rel("node_modules/binaryen/bin/wasm-opt"),
+        &[
+            "-Oz",
+            "--strip-debug",
+            "--strip-producers",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "bindings-web/pkg/jigap_wasm_bg.wasm",
+            "-o",
+            "bindings-web/pkg/jigap_wasm_bg.wasm",
+        ],
+    )?;
+    let _ = fs::remove_file(pkg.join("jigap_wasm_bg.wasm.d.ts"));
+    for e in fs::read_dir(root().join("bindings-web/npm")).map_err(|e| e.to_string())? {
+        let p = e.map_err(|e| e.to_string())?.path();
+        fs::copy(&p, pkg.join(p.file_name().unwrap_or_default())).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn gz_len(path: &Path) -> Result<u64> {
+    let out = Command::new("sh")
+        .args(["-c", &format!("gzip -9c '{}' | wc -c", path.display())])
+        .output()
+        .map_err(|e| e.to_string())?;
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .map_err(|e| format!("gzip size: {e}"))
+}
+
+/// Measure the release artefacts against DESIGN.md's targets; writes target/sizes.json.
+fn sizes() -> Result {
+    run("cargo", &["build", "-p", "jigap-ffi", "--release"])?;
+    let lib = root().join("target/release/libjigap_ffi.so");
+    let stripped = root().join("target/release/libjigap_ffi.stripped.so");
+    run(
+        "strip",
+        &[
+            "--strip-unneeded",
+            "-o",
+            &stripped.display().to_string(),
+            &lib.display().to_string(),
+        ],
+    )?;
+    let wasm = root().join("bindings-web/pkg/jigap_wasm_bg.wasm");
+    if !wasm.exists() {
+        web()?;
+    }
+    let native = fs::metadata(&stripped).map_err(|e| e.to_string())?.len();
+    let wasm_raw = fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
+    let wasm_gz = gz_len(&wasm)?;
+    let js: u64 = ["jigap_wasm.js", "index.js", "stores.js"]
+        .iter()
+        .map(|f| gz_len(&root().join("bindings-web/pkg").join(f)).unwrap_or(0))
+        .sum();
+    let kb = |b: u64| b as f64 / 1024.0;
+    println!("\nrelease sizes                       measured      target");
+    println!("Wasm (wasm-opt -Oz), raw        {:>9.1} KB", kb(wasm_raw));
+    println!(
+        "Wasm, gzipped                   {:>9.1} KB    ≤ 200 KB {}",
+        kb(wasm_gz),
+        if wasm_gz <= 200 * 1024 {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    println!("JS glue, gzipped                {:>9.1} KB", kb(js));
+    println!(
+        "native cdylib, stripped         {:>9.1} KB    ≤ 3 MB   {}",
+        kb(native),
+        if native <= 3 << 20 { "met" } else { "MISSED" }
+    );
+    let json = format!(
+        "{{\"wasm_raw\":{wasm_raw},\"wasm_gzip\":{wasm_gz},\"js_gzip\":{js},\"native_stripped\":{native}}}\n"
+    );
+    fs::write(root().join("target/sizes.json"), json).map_err(|e| e.to_string())
+}
+
+fn test() -> Result {
+    setup()?;
+    step("rustfmt", || run("cargo", &["fmt", "--all", "--check"]))?;
+    step("clippy (all targets, warnings are errors)", || {
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
+    step("build the workspace (host cdylib for the bindings)", || {
+        run("cargo", &["build", "--workspace"])
+    })?;
+    step(
+        "Rust tests (unit, vectors, property, end to end, CLI, doc)",
+        || run("cargo", &["test", "--workspace"]),
+    )?;
+    step(
+        "interop: the CLI against eth-account, the SD-JWT reference implementation, jwcrypto and pycryptodome",
+        || {
+            for script in ["eth_account_check.py", "ticket_check.py", "sdjwt_check.py"] {
+                run(
+                    &python(),
+                    &[&format!("scripts/interop/{script}"), "target/debug/jigap"],
+                )?;
+            }
+            Ok(())
+        },
+    )?;
+    step(
+        "generate Kotlin and Swift; committed sources are up to date",
+        || {
+            generate()?;
+            check_generated_up_to_date()
+        },
+    )?;
+    step(
+        "Kotlin: compile (-Werror) and run the JVM tests through JNA",
+        test_kotlin,
+    )?;
+    step(
+        "Swift: syntax of sources and tests, C header, exported symbols",
+        check_swift,
+    )?;
+    step(
+        "cross check: aarch64-apple-ios and aarch64-linux-android",
+        || {
+            for t in ["aarch64-apple-ios", "aarch64-linux-android"] {
+                run(
+                    "cargo",
+                    &[
+                        "check",
+                        "-p",
+                        "jigap-ffi",
+                        "--no-default-features",
+                        "--target",
+                        t,
+                    ],
+                )?;
+            }
+            Ok(())
+        },
+    )?;
+    step(
+        "web: build the npm package (wasm32, wasm-bindgen, wasm-opt)",
+        web,
+    )?;
+    step(
+        "web: TypeScript types (tsc --strict on an app using them)",
+        || {
+            run(
+                &rel("node_modules/.bin/tsc"),
+                &["-p", "bindings-web/tests/tsconfig.json"],
+            )
+        },
+    )?;
+    step("web: Node tests", || {
+        run("node", &["--test", "bindings-web/tests/node/"])
+    })?;
+    step(
+        "web: headless Chromium test (IndexedDB across a reload)",
+        || run("node", &["--test", "bindings-web/tests/browser/"]),
+    )?;
+    step("fuzz every target for 10 s (no panic on any input)", || {
+        fuzz(10)
+    })?;
+    step("sizes", sizes)?;
+    Ok(())
+}
+
+/// Build the npm package and serve the web demo wallet on http://127.0.0.1:8080/bindings-web/demo/.
+fn demo_web() -> Result {
+    web()?;
+    eprintln!("\nopen http://127.0.0.1:8080/bindings-web/demo/  (Ctrl-C to stop)");
+    run("node", &["bindings-web/tests/serve.mjs", ".", "8080"])
+}
+
+/// Every fuzz target for `secs` seconds (cargo fuzz needs nightly features: RUSTC_BOOTSTRAP lets
+/// the stable toolchain build the sanitizer instrumentation).
+fn fuzz(secs: u64) -> Result {
+    let cargo_fuzz = cargo_fuzz_bin();
+    let list = output(&cargo_fuzz, &["list", "--fuzz-dir", "fuzz"])?;
+    let time = format!("-max_total_time={secs}");
+    for target in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        run_env(
+            &cargo_fuzz,
+            &[
+                "run",
+                "--fuzz-dir",
+                "fuzz",
+                target,
+                "--",
+                &time,
+                "-rss_limit_mb=2048",
+            ],
+            &[("RUSTC_BOOTSTRAP", "1")],
+        )?;
+    }
+    Ok(())
+}
+
+fn bench() -> Result {
+    step("criterion: core", || {
+        run("cargo", &["bench", "-p", "jigap-core", "--bench", "core"])
+    })?;
+    step("Wasm benchmark (Node) against @noble/secp256k1", || {
+        if !root().join("bindings-web/pkg/index.js").exists() {
+            web()?;
+        }
+        run("node", &["bindings-web/bench/bench.mjs"])
+    })
+}
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let t = Instant::now();
+    let r = match task.as_str() {
+        "test" => test(),
+        "setup" => setup(),
+        "web" => web(),
+        "bindings" => bindings(),
+        "sizes" => sizes(),
+        "bench" => bench(),
+        "demo-web" => demo_web(),
+        "fuzz" => fuzz(
+            std::env::args()
+                .nth(2)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(60),
+        ),
+        _ => Err(
+            "usage: cargo xtask <test|setup|web|bindings|sizes|bench|fuzz [secs]|demo-web>".into(),
+        ),
+    };
+    match r {
+        Ok(()) => {
+            eprintln!("\nxtask {task}: all done in {:.0?}", t.elapsed());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("\nxtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
