@@ -9,6 +9,8 @@
 //! - `sizes`   release sizes of the Wasm package and the stripped native library
 //! - `bench`   criterion benchmarks and the Wasm benchmark, with reference ratios
 //! - `fuzz [S]` every cargo-fuzz target for S seconds (default 60)
+//! - `mobile`  build, regenerate Kotlin and Swift, run the Kotlin tests, check the Swift sources
+//! - `js`      build the npm package, then its types check, Node tests and Chromium tests
 //! - `demo-web` build the npm package and serve the web demo wallet on localhost:8080
 
 use std::fs;
@@ -628,6 +630,24 @@ fn test() -> Result {
     Ok(())
 }
 
+/// The Kotlin and Swift half of `test`, for working on the mobile bindings.
+fn mobile() -> Result {
+    bindings()?;
+    test_kotlin()?;
+    check_swift()
+}
+
+/// The JavaScript half of `test`, for working on the web bindings.
+fn js() -> Result {
+    web()?;
+    run(
+        &rel("node_modules/.bin/tsc"),
+        &["-p", "bindings-web/tests/tsconfig.json"],
+    )?;
+    run("node", &["--test", "bindings-web/tests/node/"])?;
+    run("node", &["--test", "bindings-web/tests/browser/"])
+}
+
 /// Build the npm package and serve the web demo wallet on http://127.0.0.1:8080/bindings-web/demo/.
 fn demo_web() -> Result {
     web()?;
@@ -682,6 +702,8 @@ fn main() -> ExitCode {
         "sizes" => sizes(),
         "bench" => bench(),
         "demo-web" => demo_web(),
+        "mobile" => mobile(),
+        "js" => js(),
         "fuzz" => fuzz(
             std::env::args()
                 .nth(2)
@@ -689,7 +711,7 @@ fn main() -> ExitCode {
                 .unwrap_or(60),
         ),
         _ => Err(
-            "usage: cargo xtask <test|setup|web|bindings|sizes|bench|fuzz [secs]|demo-web>".into(),
+            "usage: cargo xtask <test|setup|web|bindings|mobile|js|sizes|bench|fuzz [secs]|demo-web>".into(),
         ),
     };
     match r {
