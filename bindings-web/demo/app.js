@@ -1,7 +1,10 @@
 // The jigap demo wallet: built on the npm package only (bindings-web/pkg).
 import * as jigap from '/bindings-web/pkg/index.js';
 
-const { Wallet, IndexedDbStore, MemoryStore, Vouchers, MerchantDesk, VoucherIssuer, JigapError } = jigap;
+const {
+  Wallet, IndexedDbStore, MemoryStore, Vouchers, MerchantDesk, VoucherIssuer, JigapError,
+  Tickets, TicketIssuer, Gate, GateKey, Credentials, CredentialIssuer, CredentialVerifier,
+} = jigap;
 const FAST = jigap.kdfFastInsecure(); // demo only
 const DB = 'jigap-demo';
 // The demo's issuers, shops, gate and inspector: one wallet from a fixed phrase, so their
@@ -20,10 +23,31 @@ async function services() {
   const addr = [];
   for (let i = 0; i < 4; i++) addr.push(i === 0 ? (await w.account(0)).address : (await w.addAccount()).address);
   const [city, bank, grocery, cafe] = addr;
+  const promoter = (await w.addAccount()).address;
+
+  // The concert runs all of today and tomorrow (UTC), so a ticket received today stays valid
+  // across reloads; the gate is authorised by the promoter for this one event.
+  const day = Math.floor(Date.now() / 86400000) * 86400;
+  const concert = {
+    chainId: 1, contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    event: { id: 'SAC-MAHLER2', name: 'Mahler Symphony No. 2 — Seoul Philharmonic', venue: 'Seoul Arts Center', doorsOpen: day, start: day + 19 * 3600, end: day + 2 * 86400 - 1 },
+  };
+  const ticketIssuer = new TicketIssuer(w, promoter);
+  const promoterId = await ticketIssuer.identity();
+  const gateKey = GateKey.generate();
+  const authorization = await ticketIssuer.authorizeGate({ ...concert, gateKey: gateKey.publicKey, gateName: 'Gate 3 (north)' });
+  const gate = new Gate(gateKey, { issuers: [promoterId.text], authorizations: [authorization] });
+
+  // Credential issuers with fixed keys: a training institute (Ed25519) and the licensing
+  // authority (P-256), trusted by the wallet and the inspector.
+  const seed = (b) => new Uint8Array(32).fill(b);
+  const institute = new CredentialIssuer({ keyType: 'EdDSA', seed: seed(0x11), name: 'Korea Polytechnics' });
+  const authority = new CredentialIssuer({ keyType: 'ES256', seed: seed(0x22), name: 'Korea Transportation Safety Authority' });
   return {
     wallet: w, city: new VoucherIssuer(w, city), bank: new VoucherIssuer(w, bank), cityAddress: city, bankAddress: bank,
     grocery: new MerchantDesk(w, { merchant: grocery, name: '행복마트 망원점', category: 5411, region: 'KR-11', trustedIssuers: [city, bank] }),
     cafe: new MerchantDesk(w, { merchant: cafe, name: 'Café Bom', category: 5814, region: 'KR-11', trustedIssuers: [city, bank] }),
+    concert, ticketIssuer, promoterId, gate, institute, authority,
   };
 }
 
@@ -50,9 +74,14 @@ async function entered(wallet, phrase) {
     $('phrase').hidden = false;
     $('phrase').textContent = 'Recovery phrase (shown once — write it down): ' + phrase;
   }
+  state.tickets = new Tickets(wallet);
+  await state.tickets.trustIssuer(state.svc.promoterId.text);
+  state.credentials = new Credentials(wallet);
   $('lock').hidden = true;
   $('app').hidden = false;
   await renderVouchers();
+  await renderTickets();
+  await renderCredentials();
 }
 
 async function renderVouchers() {
@@ -129,5 +158,163 @@ async function scan(desk, amount) {
 
 $('scan-grocery').addEventListener('click', () => scan(state.svc.grocery, 42000));
 $('scan-cafe').addEventListener('click', () => scan(state.svc.cafe, 15000));
+
+// ---- Tickets: a pass that rotates every 15 s, admitted once at the gate ----
+
+const seatText = (t) => (t.seat.generalAdmission ? 'General admission' : `Section ${t.seat.section} · row ${t.seat.row} · seat ${t.seat.number}`);
+const STATE_TEXT = { usable: 'ready', used: 'used', transferred: 'transferred', transferPending: 'transfer pending' };
+
+async function renderTickets() {
+  clearInterval(state.rotation);
+  const list = await state.tickets.list();
+  $('receive-ticket').disabled = list.length > 0;
+  $('ticket-cards').innerHTML = list.map((t) => `
+    <div class="card ticket" data-ticket="${t.id}" data-state="${t.state.kind}">
+      <div>
+        <h3>${t.event.name}</h3>
+        <p>${t.event.venue} · ${new Date(t.event.start * 1000).toLocaleString('en-CA', { dateStyle: 'medium', timeStyle: 'short' })}</p>
+        <p><b>${seatText(t)}</b> · tier ${t.tier}</p>
+        <span class="badge-status ${t.state.kind}">${STATE_TEXT[t.state.kind] ?? t.state.kind}</span>
+        <span class="small">${t.locked ? 'non-transferable (ERC-5192 locked)' : 'transferable'} · ERC-7439 ${t.status}</span>
+        <p class="small countdown" id="countdown"></p>
+      </div>
+      <div class="qr" id="pass-qr"></div>
+    </div>`).join('') || '<p class="small">No tickets yet.</p>';
+  const usable = list.find((t) => t.state.kind === 'usable');
+  $('scan-ticket').disabled = !usable;
+  if (usable) await showPass(usable.id);
+}
+
+// Show the current pass and schedule the next one; a screenshot of it is useless 15 s later.
+async function showPass(id) {
+  const pass = await state.tickets.show(id);
+  state.pass = pass;
+  const qr = $('pass-qr');
+  qr.innerHTML = pass.svg;
+  qr.dataset.pass = pass.text;
+  qr.dataset.window = String(pass.window);
+  const tick = async () => {
+    const left = Math.max(0, Math.ceil((pass.nextRotationMs - Date.now()) / 1000));
+    $('countdown').textContent = `New code in ${left} s — show this at the gate`;
+    if (left === 0) {
+      clearInterval(state.rotation);
+      await showPass(id);
+    }
+  };
+  clearInterval(state.rotation);
+  state.rotation = setInterval(() => { tick().catch(fail); }, 1000);
+  await tick();
+}
+
+async function gateScan(passText) {
+  try {
+    const admit = await state.svc.gate.verify(passText);
+    const receipt = await state.svc.gate.receipt(admit);
+    await state.tickets.applyReceipt(receipt);
+    $('gate-result').innerHTML = `<p class="ok" data-result="admitted">Gate 3 admits: ${admit.eventName}, ${admit.seatLabel}, tier ${admit.tier}. The gate's receipt marks the ticket used.</p>`;
+    await renderTickets();
+  } catch (e) {
+    if (!(e instanceof JigapError)) throw e;
+    $('gate-result').innerHTML = `<p class="error" data-result="refused" data-kind="${e.kind}">Gate 3 refuses: ${e.message}</p>`;
+  }
+}
+
+$('receive-ticket').addEventListener('click', async () => {
+  const me = await state.tickets.holderId(state.me);
+  const grant = await state.svc.ticketIssuer.grant(me.text, {
+    ...state.svc.concert, tokenId: 1042, seat: { section: 'B', row: '12', number: '7' }, tier: 'R',
+  });
+  await state.tickets.importGrant(grant);
+  await renderTickets();
+});
+
+$('scan-ticket').addEventListener('click', async () => {
+  state.scanned = state.pass.text; // what the gate's camera saw
+  $('scan-ticket-again').disabled = false;
+  await gateScan(state.scanned);
+});
+$('scan-ticket-again').addEventListener('click', () => gateScan(state.scanned));
+
+// ---- Credentials: a badge, a licence, and a presentation that reveals only what is chosen ----
+
+const LICENCE_VCT = 'https://kotsa.or.kr/credentials/drone-pilot-licence';
+const CLAIM_LABEL = {
+  given_name: 'Given name', family_name: 'Family name', birthdate: 'Date of birth', licence_number: 'Licence number',
+  category: 'Licence category', expiry_date: 'Valid until', issuing_country: 'Issuing country',
+};
+const trust = () => ({ trustedIssuers: [state.svc.institute.id, state.svc.authority.id], requireTrusted: true });
+
+async function renderCredentials() {
+  const list = await state.credentials.list();
+  $('receive-credentials').disabled = list.length > 0;
+  $('credential-cards').innerHTML = list.map((c) => c.badge ? `
+    <div class="card" data-credential="badge">
+      <h3>${c.badge.achievementName}</h3>
+      <p class="small">${c.badge.description}</p>
+      <p>Open Badge from <b>${c.badge.issuerName ?? c.issuer}</b></p>
+      <span class="badge-status ${c.validity}">${c.validity.replaceAll('_', ' ')}</span>
+      <span class="small">issued ${c.badge.issued.slice(0, 10)}${c.badge.expires ? ' · expires ' + c.badge.expires.slice(0, 10) : ''}</span>
+    </div>` : `
+    <div class="card" data-credential="licence">
+      <h3>Drone pilot licence</h3>
+      <p>${c.claims.given_name ?? ''} ${c.claims.family_name ?? ''} · category <b>${c.claims.category ?? '?'}</b></p>
+      <p class="small">from ${c.issuerName ?? c.issuer}</p>
+      <span class="badge-status ${c.validity}">${c.validity.replaceAll('_', ' ')}</span>
+      <span class="small">SD-JWT VC · ${c.disclosable.length} claims you can choose to show</span>
+    </div>`).join('') || '<p class="small">No credentials yet.</p>';
+  const licence = list.find((c) => c.types.includes(LICENCE_VCT));
+  $('present').hidden = !licence;
+  if (licence) {
+    state.licence = licence;
+    $('claims').className = 'claims';
+    $('claims').innerHTML = licence.disclosable.map((p) => `
+      <label><input type="checkbox" name="disclose" value="${p}"> ${CLAIM_LABEL[p] ?? p}: <span class="mono">${JSON.stringify(licence.claims[p])}</span></label>`).join('');
+  }
+}
+
+$('receive-credentials').addEventListener('click', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const badge = await state.svc.institute.issueBadge({
+    name: 'Industrial Electrician, Level 3', achievementName: 'Industrial Electrician — Level 3',
+    description: '480 hours of vocational training in low-voltage installation and safety.',
+    criteriaNarrative: 'Passed the practical and written examinations.',
+    subject: await state.credentials.holderDid(), validFrom: now - 60,
+  });
+  await state.credentials.import(badge, trust());
+  const licence = await state.svc.authority.issueSdJwt({
+    vct: LICENCE_VCT,
+    claims: {
+      given_name: '지민', family_name: '김', birthdate: '1994-03-15', licence_number: 'KR-DR-2026-004512',
+      category: 'Class 2 (up to 25 kg)', expiry_date: '2031-11-30', issuing_country: 'KR',
+    },
+    holderJwk: await state.credentials.holderJwk(), issuedAt: now - 60, expiresAt: now + 5 * 365 * 86400,
+  });
+  await state.credentials.import(licence, trust());
+  await renderCredentials();
+});
+
+$('present-button').addEventListener('click', async () => {
+  const disclose = [...document.querySelectorAll('input[name="disclose"]:checked')].map((i) => i.value);
+  // The inspector's request: a fresh nonce and its own identifier as the audience.
+  const nonce = crypto.randomUUID();
+  const audience = 'https://inspection.molit.go.kr';
+  const presentation = await state.credentials.present(state.licence.id, disclose, nonce, audience);
+  const verifier = new CredentialVerifier({ ...trust(), nonce, audience });
+  try {
+    const result = await verifier.verifyPresentation(presentation);
+    const claims = result.credentials[0].claims;
+    const shown = disclose.filter((p) => p in claims);
+    $('verifier-result').innerHTML = `<p class="ok" data-result="verified" data-claims="${shown.join(',')}" data-keys="${Object.keys(claims).join(',')}">The inspector verified the licence (issuer signature, every disclosure, your key, nonce, audience, freshness) and sees only:</p>
+      <dl class="disclosed">${shown.map((p) => `<dt>${CLAIM_LABEL[p] ?? p}</dt><dd>${claims[p]}</dd>`).join('') || '<dt>nothing</dt><dd>— no claims chosen</dd>'}</dl>
+      <p class="small">${presentation.length} characters presented; ${state.licence.disclosable.length - shown.length} claims stayed in your wallet.</p>`;
+  } catch (e) {
+    if (!(e instanceof JigapError)) throw e;
+    $('verifier-result').innerHTML = `<p class="error" data-result="refused">The inspector refuses: ${e.message}</p>`;
+  } finally {
+    verifier.free();
+  }
+});
+
+function fail(e) { document.body.dataset.error = String(e); console.error(e); }
 
 start().catch((e) => { document.body.dataset.error = String(e); console.error(e); });
