@@ -52,6 +52,21 @@ test('the demo wallet journey in Chromium', async () => {
     const first = await page.getAttribute('#pass-qr', 'data-pass');
     const firstWindow = Number(await page.getAttribute('#pass-qr', 'data-window'));
     await page.screenshot({ path: join(SHOTS, 'demo-ticket.png'), fullPage: true });
+    // An independent QR reader (jsQR) decodes the SVG on screen back to the pass string.
+    await page.addScriptTag({ url: `${url}/node_modules/jsqr/dist/jsQR.js` });
+    const decoded = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(document.querySelector('#pass-qr svg').outerHTML);
+      await img.decode();
+      const size = 640;
+      const canvas = Object.assign(document.createElement('canvas'), { width: size, height: size });
+      const g = canvas.getContext('2d');
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, size, size);
+      g.drawImage(img, 0, 0, size, size);
+      return window.jsQR(g.getImageData(0, 0, size, size).data, size, size)?.data ?? null;
+    });
+    assert.equal(decoded, first, 'the QR code on screen carries the pass');
     await page.clock.fastForward(16000);
     await page.waitForFunction((w) => Number(document.querySelector('#pass-qr')?.dataset.window) > w, firstWindow);
     const second = await page.getAttribute('#pass-qr', 'data-pass');
