@@ -206,26 +206,23 @@ fn setup() -> Result {
             )
         },
     )?;
-    step(
-        "setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)",
-        || {
-            if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
-                return Ok(());
-            }
-            run(
-                "cargo",
-                &[
-                    "install",
-                    "cargo-fuzz",
-                    "--locked",
-                    "--version",
-                    CARGO_FUZZ,
-                    "--root",
-                    &tools().join("cargo-fuzz").display().to_string(),
-                ],
-            )
-        },
-    )?;
+    step("setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)", || {
+        if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
+            return Ok(());
+        }
+        run(
+            "cargo",
+            &[
+                "install",
+                "cargo-fuzz",
+                "--locked",
+                "--version",
+                CARGO_FUZZ,
+                "--root",
+                &tools().join("cargo-fuzz").display().to_string(),
+            ],
+        )
+    })?;
     step(
         "setup: Python tools (eth-account, sd-jwt, jwcrypto, pycryptodome, tree-sitter-swift)",
         || {
@@ -355,9 +352,7 @@ fn check_swift() -> Result {
         "bindings-ios/Package.swift".to_string(),
         "bindings-ios/Sources/Jigap/Jigap.swift".to_string(),
     ];
-    for e in
-        fs::read_dir(root().join("bindings-ios/Tests/JigapTests")).map_err(|e| e.to_string())?
-    {
+    for e in fs::read_dir(root().join("bindings-ios/Tests/JigapTests")).map_err(|e| e.to_string())? {
         let p = e.map_err(|e| e.to_string())?.path();
         if p.extension().is_some_and(|x| x == "swift") {
             files.push(p.display().to_string());
