@@ -144,6 +144,32 @@ final class TicketTests: XCTestCase {
             guard case JigapError.Refused(let message) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(message.contains("which this gate does not admit"))
         }
+
+        var later = event
+        later.id = "LATER"
+        later.doorsOpen = now + 7_200
+        later.start = now + 9_000
+        let early = try s.tickets.show(id: try s.tickets.importGrant(grant: try s.grant(3, event: later)).ticket.id)
+        let key = try GateKey.generate()
+        let auth = try s.issuer.authorizeGate(chainId: 1, contract: contract, event: later, gateKey: key.publicKey(), gateName: "East")
+        let gate = try Gate(key: key, issuers: [s.issuerId.text], authorizations: [auth], clock: clockAt(early, 0))
+        XCTAssertThrowsError(try gate.verify(pass: early.text)) { e in
+            guard case JigapError.Refused(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(message.contains("too early"))
+        }
+    }
+
+    func testListShowsUpcomingEventsFirst() throws {
+        let s = try setup()
+        var soon = event
+        soon.id = "SOON"
+        soon.start = now + 600
+        _ = try s.ticket(1)
+        _ = try s.tickets.importGrant(grant: try s.grant(2, event: soon))
+        XCTAssertEqual(try s.tickets.list().map { $0.event.id }, ["SOON", "MAHLER2"])
+        XCTAssertThrowsError(try s.tickets.get(id: "1:\(contract):999")) { e in
+            guard case JigapError.NotFound = e else { return XCTFail("\(e)") }
+        }
     }
 
     func testTransfersFollowThePolicy() throws {
