@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::env::Env;
 use crate::keys::{Address, PrivateKey};
+use crate::wallet::Wallet;
 
 use super::eip712::{domain, event_hash, gate_digest, grant_digest};
 use super::gate::GateAuthorization;
@@ -39,6 +40,9 @@ pub struct Issuer {
     seal: SigningKey,
     identity: TicketIdentity,
     issued: BTreeMap<TicketRef, IssuedRecord>,
+    /// The current grants signed by this instance, so a transfer request alone can be
+    /// reissued ([`Issuer::reissue_request`]). Not part of the registry.
+    grants: BTreeMap<TicketRef, SignedGrant>,
 }
 
 impl std::fmt::Debug for Issuer {
@@ -60,7 +64,18 @@ impl Issuer {
             key,
             identity,
             issued: BTreeMap::new(),
+            grants: BTreeMap::new(),
         })
+    }
+
+    /// An issuer signing with `account`, one of `wallet`'s accounts (its key stays in the
+    /// core); the clock of `env` dates its grants.
+    pub fn from_wallet(
+        env: Env,
+        wallet: &Wallet,
+        account: &Address,
+    ) -> Result<Issuer, TicketError> {
+        Issuer::new(env, wallet.signing_key(account)?)
     }
 
     /// The issuer's identity (address + seal key + proof): what apps and gates trust.
@@ -85,6 +100,7 @@ impl Issuer {
     }
 
     fn record(&mut self, g: &SignedGrant) {
+        self.grants.insert(g.ticket_ref(), g.clone());
         self.issued.insert(
             g.ticket_ref(),
             IssuedRecord {
@@ -166,6 +182,22 @@ impl Issuer {
         Ok(signed)
     }
 
+    /// Reissue from a transfer request alone, when the current grant of its ticket was signed
+    /// (granted or reissued) by this issuer instance; otherwise use [`Issuer::reissue`] with
+    /// the grant the holder sends along.
+    pub fn reissue_request(
+        &mut self,
+        request: &TransferRequest,
+    ) -> Result<SignedGrant, TicketError> {
+        let current = self.grants.get(&request.ticket).cloned().ok_or_else(|| {
+            TicketError::BadTransferRequest(format!(
+                "this issuer holds no current grant of ticket {}; send the ticket's grant with the request",
+                request.ticket
+            ))
+        })?;
+        self.reissue(&current, request)
+    }
+
     /// Authorise a gate key, under a name, to admit `event` (tickets of `contract` on
     /// `chain_id`). The gate is configured with the result; wallets accept its receipts.
     pub fn authorize_gate(
@@ -213,6 +245,12 @@ impl Issuer {
         for (k, v) in m {
             issued.insert(k.parse::<TicketRef>()?, v);
         }
+        // Keep only the grants that are still current in the loaded registry.
+        self.grants.retain(|k, g| {
+            issued
+                .get(k)
+                .is_some_and(|r: &IssuedRecord| r.digest == crate::util::hex0x(&g.digest()))
+        });
         self.issued = issued;
         Ok(())
     }

@@ -170,7 +170,8 @@ impl fmt::Debug for TicketIdentity {
 }
 
 /// A gate's Ed25519 key: it signs check-in receipts and the gate's exported entry list.
-/// Zeroized on drop; never printed.
+/// Zeroized on drop; never printed. Cloning copies the secret (each copy is zeroized on drop).
+#[derive(Clone)]
 pub struct GateKey(SigningKey);
 
 impl GateKey {
@@ -178,6 +179,14 @@ impl GateKey {
     /// comes back from its operator's mnemonic.
     pub fn from_account(account: &PrivateKey) -> GateKey {
         GateKey(derive_ed25519(account, GATE_KEY_INFO))
+    }
+
+    /// Derive from `account`, one of `wallet`'s accounts (the account key stays in the core).
+    pub fn from_wallet(
+        wallet: &crate::wallet::Wallet,
+        account: &Address,
+    ) -> Result<GateKey, TicketError> {
+        Ok(GateKey::from_account(&wallet.signing_key(account)?))
     }
 
     /// A fresh random key from the environment's random source.

@@ -843,3 +843,71 @@ fn issuer_refuses_double_issue_and_registry_round_trips() {
     );
     assert!(again.load_registry("nope").is_err());
 }
+
+#[test]
+fn wallet_backed_issuer_and_gate_key_and_reissue_from_the_request_alone() {
+    let f = fx();
+    let issuer_wallet = wallet(&f.env);
+    let account = issuer_wallet.account(0).unwrap().address;
+    let mut issuer = Issuer::from_wallet(f.env.clone(), &issuer_wallet, &account).unwrap();
+    assert_eq!(issuer.address(), account);
+    issuer.identity().verify().unwrap();
+    let stranger: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        .parse()
+        .unwrap();
+    assert!(Issuer::from_wallet(f.env.clone(), &issuer_wallet, &stranger).is_err());
+
+    // A gate key from a wallet account is stable, and a clone is the same key.
+    let gk = GateKey::from_wallet(&issuer_wallet, &account).unwrap();
+    assert_eq!(
+        gk.public(),
+        GateKey::from_wallet(&issuer_wallet, &account)
+            .unwrap()
+            .public()
+    );
+    assert_eq!(gk.clone().public(), gk.public());
+
+    // Reissue from the request alone: the issuer remembers the current grant it signed.
+    f.tickets().trust_issuer(issuer.identity()).unwrap();
+    let buyer_wallet = wallet(&f.env);
+    let buyer = Tickets::new(&buyer_wallet);
+    buyer.trust_issuer(issuer.identity()).unwrap();
+    let buyer_id = buyer
+        .holder_id(&buyer_wallet.account(0).unwrap().address)
+        .unwrap();
+    let me = f.tickets().holder_id(&f.me).unwrap();
+    let g = issuer
+        .grant(&me, f.terms(5, TransferPolicy::capped("KRW", 10, 2)))
+        .unwrap();
+    let id = f.tickets().import(&g.to_text()).unwrap().ticket.id;
+    let req = f
+        .tickets()
+        .request_transfer(&id, &buyer_id, 10, "KRW")
+        .unwrap();
+    let next = issuer.reissue_request(&req).unwrap();
+    assert_eq!(next.grant.holder, buyer_id.address);
+    assert_eq!(next.grant.transfers, 1);
+    // The same request again: it names a grant that is no longer the current one.
+    assert!(matches!(
+        issuer.reissue_request(&req),
+        Err(TicketError::BadTransferRequest(_))
+    ));
+    // Another issuer instance never saw the grant: it asks for it.
+    let mut other = Issuer::from_wallet(f.env.clone(), &issuer_wallet, &account).unwrap();
+    assert!(matches!(
+        other.reissue_request(&req),
+        Err(TicketError::BadTransferRequest(_))
+    ));
+    // After loading a registry, only grants still current there are kept.
+    let json = issuer.export_registry();
+    issuer.load_registry(&json).unwrap();
+    let r2 = buyer
+        .request_transfer(
+            &buyer.import(&next.to_text()).unwrap().ticket.id,
+            &me,
+            5,
+            "KRW",
+        )
+        .unwrap();
+    assert_eq!(issuer.reissue_request(&r2).unwrap().grant.transfers, 2);
+}
