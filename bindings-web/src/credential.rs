@@ -415,7 +415,7 @@ impl WasmCredentialVerifier {
         // The clock is a function: not JSON. Everything else is.
         let o = Opts::parse(&strip_clock(&options)?, "options")?;
         let mut status_lists = HashMap::new();
-        if let Some(v) = o.0.get("statusLists") {
+        if let Some(v) = o.0.get("statusLists").filter(|v| !v.is_null()) {
             let m = object(v.clone(), "statusLists")?;
             for (url, list) in m {
                 let text = match list {
@@ -489,7 +489,7 @@ fn strip_clock(options: &JsValue) -> Result<JsValue, JsValue> {
     if options.is_string() {
         return Ok(options.clone());
     }
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), &options.clone().into());
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
     let _ = js_sys::Reflect::delete_property(&copy, &"clock".into());
     Ok(copy.into())
 }

@@ -640,6 +640,926 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * A clock an app can implement in Kotlin or Swift.
+ */
+public protocol Clock: AnyObject, Sendable {
+    
+    /**
+     * Milliseconds since 1970-01-01T00:00:00Z.
+     */
+    func nowMs()  -> UInt64
+    
+}
+/**
+ * A clock an app can implement in Kotlin or Swift.
+ */
+open class ClockImpl: Clock, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_clock(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_clock(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Milliseconds since 1970-01-01T00:00:00Z.
+     */
+open func nowMs() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_clock_now_ms(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceClock {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceClock = UniffiVTableCallbackInterfaceClock(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeClock.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Clock: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeClock.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Clock: handle missing in uniffiClone")
+            }
+        },
+        nowMs: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<UInt64>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> UInt64 in
+                guard let uniffiObj = try? FfiConverterTypeClock.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.nowMs(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterUInt64.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceClock> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceClock>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitClock() {
+    uniffi_jigap_ffi_fn_init_callback_vtable_clock(UniffiCallbackInterfaceClock.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClock: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<Clock>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = Clock
+
+    public static func lift(_ handle: UInt64) throws -> Clock {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ClockImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: Clock) -> UInt64 {
+         if let rustImpl = value as? ClockImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Clock {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Clock, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClock_lift(_ handle: UInt64) throws -> Clock {
+    return try FfiConverterTypeClock.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClock_lower(_ value: Clock) -> UInt64 {
+    return FfiConverterTypeClock.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
+ */
+public protocol CredentialIssuerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The issuer id (its `did:key` unless another id was given).
+     */
+    func id()  -> String
+    
+    /**
+     * An Open Badges 3.0 `OpenBadgeCredential`.
+     */
+    func issueBadge(input: BadgeInput) throws  -> String
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+    func issueJwtVc(credentialJson: String) throws  -> String
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+    func issueSdJwt(input: SdJwtInput) throws  -> String
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+    func issueStatusList(input: StatusListInput) throws  -> String
+    
+    /**
+     * The key id in its signatures.
+     */
+    func kid()  -> String
+    
+    /**
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     */
+    func publicJwk()  -> String
+    
+}
+/**
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
+ */
+open class CredentialIssuer: CredentialIssuerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentialissuer(self.handle, $0) }
+    }
+    /**
+     * An issuer with a key of `keyType`: from 32 secret bytes `seed` (repeatable) or new.
+     * `id` (with `kid`, default `<id>#key-1`) names it by a `did:web` or URL; by default it is
+     * the `did:key` of its key. `name` is shown in badges.
+     */
+public convenience init(keyType: CredentialKeyType, seed: Data? = nil, id: String? = nil, kid: String? = nil, name: String? = nil, clock: Clock? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_credentialissuer_new(
+        FfiConverterTypeCredentialKeyType_lower(keyType),
+        FfiConverterOptionData.lower(seed),
+        FfiConverterOptionString.lower(id),
+        FfiConverterOptionString.lower(kid),
+        FfiConverterOptionString.lower(name),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentialissuer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The issuer id (its `did:key` unless another id was given).
+     */
+open func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An Open Badges 3.0 `OpenBadgeCredential`.
+     */
+open func issueBadge(input: BadgeInput)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBadgeInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+open func issueJwtVc(credentialJson: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credentialJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+open func issueSdJwt(input: SdJwtInput)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSdJwtInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+open func issueStatusList(input: StatusListInput)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeStatusListInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key id in its signatures.
+     */
+open func kid() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_kid(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     */
+open func publicJwk() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialIssuer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CredentialIssuer
+
+    public static func lift(_ handle: UInt64) throws -> CredentialIssuer {
+        return CredentialIssuer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CredentialIssuer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialIssuer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CredentialIssuer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialIssuer_lift(_ handle: UInt64) throws -> CredentialIssuer {
+    return try FfiConverterTypeCredentialIssuer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialIssuer_lower(_ value: CredentialIssuer) -> UInt64 {
+    return FfiConverterTypeCredentialIssuer.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
+ */
+public protocol CredentialVerifierProtocol: AnyObject, Sendable {
+    
+    /**
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
+     */
+    func verifyPresentation(presentation: String) throws  -> VerifiedPresentation
+    
+}
+/**
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
+ */
+open class CredentialVerifier: CredentialVerifierProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentialverifier(self.handle, $0) }
+    }
+    /**
+     * A verifier with `options`; `clock` defaults to the system clock.
+     */
+public convenience init(options: CredentialVerifierOptions, clock: Clock? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_credentialverifier_new(
+        FfiConverterTypeCredentialVerifierOptions_lower(options),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentialverifier(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
+     */
+open func verifyPresentation(presentation: String)throws  -> VerifiedPresentation  {
+    return try  FfiConverterTypeVerifiedPresentation_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(presentation),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialVerifier: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CredentialVerifier
+
+    public static func lift(_ handle: UInt64) throws -> CredentialVerifier {
+        return CredentialVerifier(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CredentialVerifier) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialVerifier {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CredentialVerifier, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifier_lift(_ handle: UInt64) throws -> CredentialVerifier {
+    return try FfiConverterTypeCredentialVerifier.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifier_lower(_ value: CredentialVerifier) -> UInt64 {
+    return FfiConverterTypeCredentialVerifier.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+public protocol CredentialsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    func checkStatus(id: String, statusListCredential: String, didDocuments: [String]) throws  -> CredentialStatus
+    
+    /**
+     * Delete a stored credential.
+     */
+    func delete(id: String) throws 
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    func get(id: String) throws  -> StoredCredential
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    func holderDid() throws  -> String
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+    func holderJwk() throws  -> String
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    func `import`(credential: String, options: CredentialImportOptions) throws  -> StoredCredential
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    func list(filter: CredentialFilter) throws  -> [StoredCredential]
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    func present(id: String, disclose: [String], nonce: String, audience: String) throws  -> String
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    func presentJwtVp(ids: [String], nonce: String, audience: String) throws  -> String
+    
+}
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+open class Credentials: CredentialsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentials(self.handle, $0) }
+    }
+    /**
+     * The credentials of `wallet`; `clock` (default: the system clock) judges validity and
+     * dates presentations.
+     */
+public convenience init(wallet: Wallet, clock: Clock? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_credentials_new(
+        FfiConverterTypeWallet_lower(wallet),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentials(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+open func checkStatus(id: String, statusListCredential: String, didDocuments: [String] = [])throws  -> CredentialStatus  {
+    return try  FfiConverterTypeCredentialStatus_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_check_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(statusListCredential),
+        FfiConverterSequenceString.lower(didDocuments),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Delete a stored credential.
+     */
+open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_delete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+open func get(id: String)throws  -> StoredCredential  {
+    return try  FfiConverterTypeStoredCredential_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+open func holderDid()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_holder_did(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+open func holderJwk()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_holder_jwk(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+open func `import`(credential: String, options: CredentialImportOptions = CredentialImportOptions())throws  -> StoredCredential  {
+    return try  FfiConverterTypeStoredCredential_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_import(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credential),
+        FfiConverterTypeCredentialImportOptions_lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+open func list(filter: CredentialFilter = CredentialFilter())throws  -> [StoredCredential]  {
+    return try  FfiConverterSequenceTypeStoredCredential.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCredentialFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+open func present(id: String, disclose: [String], nonce: String, audience: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_present(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceString.lower(disclose),
+        FfiConverterString.lower(nonce),
+        FfiConverterString.lower(audience),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+open func presentJwtVp(ids: [String], nonce: String, audience: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(ids),
+        FfiConverterString.lower(nonce),
+        FfiConverterString.lower(audience),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentials: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Credentials
+
+    public static func lift(_ handle: UInt64) throws -> Credentials {
+        return Credentials(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Credentials) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Credentials {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Credentials, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentials_lift(_ handle: UInt64) throws -> Credentials {
+    return try FfiConverterTypeCredentials.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
+    return FfiConverterTypeCredentials.lower(value)
+}
+
+
+
+
+
+
+/**
  * Where a wallet keeps its encrypted records.
  */
 public protocol JigapStoreProtocol: AnyObject, Sendable {
@@ -2761,6 +3681,175 @@ public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
 
 
 /**
+ * An Open Badge to issue.
+ */
+public struct BadgeInput: Equatable, Hashable {
+    /**
+     * The credential's display name.
+     */
+    public var name: String
+    /**
+     * Achievement name.
+     */
+    public var achievementName: String
+    /**
+     * Achievement description.
+     */
+    public var description: String
+    /**
+     * The earner: the wallet's `holderDid()`.
+     */
+    public var subject: String
+    /**
+     * Criteria as text (a narrative or a URL is required).
+     */
+    public var criteriaNarrative: String?
+    /**
+     * Criteria page URL.
+     */
+    public var criteriaUrl: String?
+    /**
+     * Image URL.
+     */
+    public var image: String?
+    /**
+     * Achievement id (a URL); a `urn:uuid` when null.
+     */
+    public var achievementId: String?
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    public var validFrom: UInt64?
+    /**
+     * Valid until (Unix seconds).
+     */
+    public var validUntil: UInt64?
+    /**
+     * Status list entry.
+     */
+    public var status: CredentialStatusEntry?
+    /**
+     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+     */
+    public var format: CredentialFormat?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's display name.
+         */name: String, 
+        /**
+         * Achievement name.
+         */achievementName: String, 
+        /**
+         * Achievement description.
+         */description: String, 
+        /**
+         * The earner: the wallet's `holderDid()`.
+         */subject: String, 
+        /**
+         * Criteria as text (a narrative or a URL is required).
+         */criteriaNarrative: String? = nil, 
+        /**
+         * Criteria page URL.
+         */criteriaUrl: String? = nil, 
+        /**
+         * Image URL.
+         */image: String? = nil, 
+        /**
+         * Achievement id (a URL); a `urn:uuid` when null.
+         */achievementId: String? = nil, 
+        /**
+         * Valid from (Unix seconds); now when null.
+         */validFrom: UInt64? = nil, 
+        /**
+         * Valid until (Unix seconds).
+         */validUntil: UInt64? = nil, 
+        /**
+         * Status list entry.
+         */status: CredentialStatusEntry? = nil, 
+        /**
+         * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+         */format: CredentialFormat? = nil) {
+        self.name = name
+        self.achievementName = achievementName
+        self.description = description
+        self.subject = subject
+        self.criteriaNarrative = criteriaNarrative
+        self.criteriaUrl = criteriaUrl
+        self.image = image
+        self.achievementId = achievementId
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.status = status
+        self.format = format
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BadgeInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBadgeInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BadgeInput {
+        return
+            try BadgeInput(
+                name: FfiConverterString.read(from: &buf), 
+                achievementName: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
+                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                achievementId: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
+                format: FfiConverterOptionTypeCredentialFormat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BadgeInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.achievementName, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
+        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.achievementId, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
+        FfiConverterOptionTypeCredentialFormat.write(value.format, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInput_lift(_ buf: RustBuffer) throws -> BadgeInput {
+    return try FfiConverterTypeBadgeInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInput_lower(_ value: BadgeInput) -> RustBuffer {
+    return FfiConverterTypeBadgeInput.lower(value)
+}
+
+
+/**
  * How to create a wallet.
  */
 public struct CreateOptions: Equatable, Hashable {
@@ -2846,6 +3935,423 @@ public func FfiConverterTypeCreateOptions_lift(_ buf: RustBuffer) throws -> Crea
 #endif
 public func FfiConverterTypeCreateOptions_lower(_ value: CreateOptions) -> RustBuffer {
     return FfiConverterTypeCreateOptions.lower(value)
+}
+
+
+/**
+ * Which stored credentials to list; every set field must match (text: case-insensitive
+ * substring).
+ */
+public struct CredentialFilter: Equatable, Hashable {
+    /**
+     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+     */
+    public var credentialType: String?
+    /**
+     * Issuer id or name.
+     */
+    public var issuer: String?
+    /**
+     * Achievement or credential name.
+     */
+    public var achievement: String?
+    /**
+     * Validity now.
+     */
+    public var validity: CredentialValidity?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+         */credentialType: String? = nil, 
+        /**
+         * Issuer id or name.
+         */issuer: String? = nil, 
+        /**
+         * Achievement or credential name.
+         */achievement: String? = nil, 
+        /**
+         * Validity now.
+         */validity: CredentialValidity? = nil) {
+        self.credentialType = credentialType
+        self.issuer = issuer
+        self.achievement = achievement
+        self.validity = validity
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFilter {
+        return
+            try CredentialFilter(
+                credentialType: FfiConverterOptionString.read(from: &buf), 
+                issuer: FfiConverterOptionString.read(from: &buf), 
+                achievement: FfiConverterOptionString.read(from: &buf), 
+                validity: FfiConverterOptionTypeCredentialValidity.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.credentialType, into: &buf)
+        FfiConverterOptionString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.achievement, into: &buf)
+        FfiConverterOptionTypeCredentialValidity.write(value.validity, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFilter_lift(_ buf: RustBuffer) throws -> CredentialFilter {
+    return try FfiConverterTypeCredentialFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFilter_lower(_ value: CredentialFilter) -> RustBuffer {
+    return FfiConverterTypeCredentialFilter.lower(value)
+}
+
+
+/**
+ * How to import a credential.
+ */
+public struct CredentialImportOptions: Equatable, Hashable {
+    /**
+     * Issuer ids (DIDs or URLs) the app trusts.
+     */
+    public var trustedIssuers: [String]
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    public var requireTrusted: Bool
+    /**
+     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+     */
+    public var didDocuments: [String]
+    /**
+     * Keys of issuers named by URL.
+     */
+    public var issuerKeys: [IssuerKeys]
+    /**
+     * Keep credentials bound to no one (bearer credentials) with a warning.
+     */
+    public var allowUnbound: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Issuer ids (DIDs or URLs) the app trusts.
+         */trustedIssuers: [String] = [], 
+        /**
+         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+         */requireTrusted: Bool = false, 
+        /**
+         * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+         */didDocuments: [String] = [], 
+        /**
+         * Keys of issuers named by URL.
+         */issuerKeys: [IssuerKeys] = [], 
+        /**
+         * Keep credentials bound to no one (bearer credentials) with a warning.
+         */allowUnbound: Bool = false) {
+        self.trustedIssuers = trustedIssuers
+        self.requireTrusted = requireTrusted
+        self.didDocuments = didDocuments
+        self.issuerKeys = issuerKeys
+        self.allowUnbound = allowUnbound
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialImportOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialImportOptions {
+        return
+            try CredentialImportOptions(
+                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
+                requireTrusted: FfiConverterBool.read(from: &buf), 
+                didDocuments: FfiConverterSequenceString.read(from: &buf), 
+                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
+                allowUnbound: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialImportOptions, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
+        FfiConverterBool.write(value.requireTrusted, into: &buf)
+        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
+        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
+        FfiConverterBool.write(value.allowUnbound, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialImportOptions_lift(_ buf: RustBuffer) throws -> CredentialImportOptions {
+    return try FfiConverterTypeCredentialImportOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialImportOptions_lower(_ value: CredentialImportOptions) -> RustBuffer {
+    return FfiConverterTypeCredentialImportOptions.lower(value)
+}
+
+
+/**
+ * A credential's pointer into a status list.
+ */
+public struct CredentialStatusEntry: Equatable, Hashable {
+    /**
+     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+     */
+    public var purpose: String
+    /**
+     * Index in the list.
+     */
+    public var index: UInt64
+    /**
+     * URL of the status list credential the app fetches.
+     */
+    public var listUrl: String
+    /**
+     * Bits per entry.
+     */
+    public var size: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+         */purpose: String, 
+        /**
+         * Index in the list.
+         */index: UInt64, 
+        /**
+         * URL of the status list credential the app fetches.
+         */listUrl: String, 
+        /**
+         * Bits per entry.
+         */size: UInt8 = UInt8(1)) {
+        self.purpose = purpose
+        self.index = index
+        self.listUrl = listUrl
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialStatusEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatusEntry {
+        return
+            try CredentialStatusEntry(
+                purpose: FfiConverterString.read(from: &buf), 
+                index: FfiConverterUInt64.read(from: &buf), 
+                listUrl: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialStatusEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.listUrl, into: &buf)
+        FfiConverterUInt8.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatusEntry_lift(_ buf: RustBuffer) throws -> CredentialStatusEntry {
+    return try FfiConverterTypeCredentialStatusEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatusEntry_lower(_ value: CredentialStatusEntry) -> RustBuffer {
+    return FfiConverterTypeCredentialStatusEntry.lower(value)
+}
+
+
+/**
+ * What a verifier asks of a presentation.
+ */
+public struct CredentialVerifierOptions: Equatable, Hashable {
+    /**
+     * The nonce the verifier sent (fresh per request).
+     */
+    public var nonce: String
+    /**
+     * The verifier's identifier (`aud`).
+     */
+    public var audience: String
+    /**
+     * Issuer ids the verifier trusts.
+     */
+    public var trustedIssuers: [String]
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    public var requireTrusted: Bool
+    /**
+     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+     */
+    public var didDocuments: [String]
+    /**
+     * Keys of issuers named by URL.
+     */
+    public var issuerKeys: [IssuerKeys]
+    /**
+     * How old a presentation may be (seconds).
+     */
+    public var maxAgeSecs: UInt64
+    /**
+     * Status list credentials the app fetched, by URL.
+     */
+    public var statusLists: [String: String]
+    /**
+     * Refuse a credential whose status list was not supplied (otherwise a warning).
+     */
+    public var requireStatus: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The nonce the verifier sent (fresh per request).
+         */nonce: String, 
+        /**
+         * The verifier's identifier (`aud`).
+         */audience: String, 
+        /**
+         * Issuer ids the verifier trusts.
+         */trustedIssuers: [String] = [], 
+        /**
+         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+         */requireTrusted: Bool = false, 
+        /**
+         * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+         */didDocuments: [String] = [], 
+        /**
+         * Keys of issuers named by URL.
+         */issuerKeys: [IssuerKeys] = [], 
+        /**
+         * How old a presentation may be (seconds).
+         */maxAgeSecs: UInt64 = UInt64(300), 
+        /**
+         * Status list credentials the app fetched, by URL.
+         */statusLists: [String: String] = [:], 
+        /**
+         * Refuse a credential whose status list was not supplied (otherwise a warning).
+         */requireStatus: Bool = false) {
+        self.nonce = nonce
+        self.audience = audience
+        self.trustedIssuers = trustedIssuers
+        self.requireTrusted = requireTrusted
+        self.didDocuments = didDocuments
+        self.issuerKeys = issuerKeys
+        self.maxAgeSecs = maxAgeSecs
+        self.statusLists = statusLists
+        self.requireStatus = requireStatus
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialVerifierOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialVerifierOptions {
+        return
+            try CredentialVerifierOptions(
+                nonce: FfiConverterString.read(from: &buf), 
+                audience: FfiConverterString.read(from: &buf), 
+                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
+                requireTrusted: FfiConverterBool.read(from: &buf), 
+                didDocuments: FfiConverterSequenceString.read(from: &buf), 
+                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
+                maxAgeSecs: FfiConverterUInt64.read(from: &buf), 
+                statusLists: FfiConverterDictionaryStringString.read(from: &buf), 
+                requireStatus: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialVerifierOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.nonce, into: &buf)
+        FfiConverterString.write(value.audience, into: &buf)
+        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
+        FfiConverterBool.write(value.requireTrusted, into: &buf)
+        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
+        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
+        FfiConverterUInt64.write(value.maxAgeSecs, into: &buf)
+        FfiConverterDictionaryStringString.write(value.statusLists, into: &buf)
+        FfiConverterBool.write(value.requireStatus, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifierOptions_lift(_ buf: RustBuffer) throws -> CredentialVerifierOptions {
+    return try FfiConverterTypeCredentialVerifierOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifierOptions_lower(_ value: CredentialVerifierOptions) -> RustBuffer {
+    return FfiConverterTypeCredentialVerifierOptions.lower(value)
 }
 
 
@@ -3207,6 +4713,76 @@ public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
 
 
 /**
+ * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
+ * `jwks`).
+ */
+public struct IssuerKeys: Equatable, Hashable {
+    /**
+     * The issuer id (`iss`).
+     */
+    public var issuer: String
+    /**
+     * The JWK set as JSON.
+     */
+    public var jwksJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The issuer id (`iss`).
+         */issuer: String, 
+        /**
+         * The JWK set as JSON.
+         */jwksJson: String) {
+        self.issuer = issuer
+        self.jwksJson = jwksJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuerKeys: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuerKeys: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerKeys {
+        return
+            try IssuerKeys(
+                issuer: FfiConverterString.read(from: &buf), 
+                jwksJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuerKeys, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterString.write(value.jwksJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerKeys_lift(_ buf: RustBuffer) throws -> IssuerKeys {
+    return try FfiConverterTypeIssuerKeys.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuerKeys_lower(_ value: IssuerKeys) -> RustBuffer {
+    return FfiConverterTypeIssuerKeys.lower(value)
+}
+
+
+/**
  * Argon2id parameters of the PIN key.
  */
 public struct KdfParams: Equatable, Hashable {
@@ -3355,6 +4931,165 @@ public func FfiConverterTypeMnemonicInfo_lower(_ value: MnemonicInfo) -> RustBuf
 
 
 /**
+ * What a wallet shows of an Open Badge.
+ */
+public struct OpenBadge: Equatable, Hashable {
+    /**
+     * The credential's display name.
+     */
+    public var name: String
+    /**
+     * The achievement's id.
+     */
+    public var achievementId: String
+    /**
+     * The achievement's name.
+     */
+    public var achievementName: String
+    /**
+     * The achievement's description.
+     */
+    public var description: String
+    /**
+     * Criteria as text.
+     */
+    public var criteriaNarrative: String?
+    /**
+     * Criteria page URL.
+     */
+    public var criteriaUrl: String?
+    /**
+     * Image URL or `data:` URI.
+     */
+    public var image: String?
+    /**
+     * Issuer id.
+     */
+    public var issuerId: String
+    /**
+     * Issuer name.
+     */
+    public var issuerName: String?
+    /**
+     * `validFrom`, as written.
+     */
+    public var issued: String
+    /**
+     * `validUntil`, as written.
+     */
+    public var expires: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's display name.
+         */name: String, 
+        /**
+         * The achievement's id.
+         */achievementId: String, 
+        /**
+         * The achievement's name.
+         */achievementName: String, 
+        /**
+         * The achievement's description.
+         */description: String, 
+        /**
+         * Criteria as text.
+         */criteriaNarrative: String?, 
+        /**
+         * Criteria page URL.
+         */criteriaUrl: String?, 
+        /**
+         * Image URL or `data:` URI.
+         */image: String?, 
+        /**
+         * Issuer id.
+         */issuerId: String, 
+        /**
+         * Issuer name.
+         */issuerName: String?, 
+        /**
+         * `validFrom`, as written.
+         */issued: String, 
+        /**
+         * `validUntil`, as written.
+         */expires: String?) {
+        self.name = name
+        self.achievementId = achievementId
+        self.achievementName = achievementName
+        self.description = description
+        self.criteriaNarrative = criteriaNarrative
+        self.criteriaUrl = criteriaUrl
+        self.image = image
+        self.issuerId = issuerId
+        self.issuerName = issuerName
+        self.issued = issued
+        self.expires = expires
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenBadge: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenBadge: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenBadge {
+        return
+            try OpenBadge(
+                name: FfiConverterString.read(from: &buf), 
+                achievementId: FfiConverterString.read(from: &buf), 
+                achievementName: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
+                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                issuerId: FfiConverterString.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                issued: FfiConverterString.read(from: &buf), 
+                expires: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenBadge, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.achievementId, into: &buf)
+        FfiConverterString.write(value.achievementName, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
+        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterString.write(value.issuerId, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterString.write(value.issued, into: &buf)
+        FfiConverterOptionString.write(value.expires, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenBadge_lift(_ buf: RustBuffer) throws -> OpenBadge {
+    return try FfiConverterTypeOpenBadge.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenBadge_lower(_ value: OpenBadge) -> RustBuffer {
+    return FfiConverterTypeOpenBadge.lower(value)
+}
+
+
+/**
  * A signed payment request.
  */
 public struct PaymentRequestInfo: Equatable, Hashable {
@@ -3464,6 +5199,125 @@ public func FfiConverterTypePaymentRequestInfo_lower(_ value: PaymentRequestInfo
 
 
 /**
+ * One credential of a verified presentation.
+ */
+public struct PresentedCredential: Equatable, Hashable {
+    /**
+     * Its format.
+     */
+    public var format: CredentialFormat
+    /**
+     * Issuer id.
+     */
+    public var issuer: String
+    /**
+     * Types (or `vct`).
+     */
+    public var types: [String]
+    /**
+     * Only what the holder disclosed, as a JSON object.
+     */
+    public var claimsJson: String
+    /**
+     * Status from the supplied list (`null`: no status entry, or no list supplied).
+     */
+    public var status: CredentialStatus?
+    /**
+     * The Open Badge view.
+     */
+    public var badge: OpenBadge?
+    /**
+     * Expires (Unix seconds).
+     */
+    public var validUntil: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its format.
+         */format: CredentialFormat, 
+        /**
+         * Issuer id.
+         */issuer: String, 
+        /**
+         * Types (or `vct`).
+         */types: [String], 
+        /**
+         * Only what the holder disclosed, as a JSON object.
+         */claimsJson: String, 
+        /**
+         * Status from the supplied list (`null`: no status entry, or no list supplied).
+         */status: CredentialStatus?, 
+        /**
+         * The Open Badge view.
+         */badge: OpenBadge?, 
+        /**
+         * Expires (Unix seconds).
+         */validUntil: UInt64?) {
+        self.format = format
+        self.issuer = issuer
+        self.types = types
+        self.claimsJson = claimsJson
+        self.status = status
+        self.badge = badge
+        self.validUntil = validUntil
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PresentedCredential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePresentedCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentedCredential {
+        return
+            try PresentedCredential(
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                issuer: FfiConverterString.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
+                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PresentedCredential, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterOptionTypeCredentialStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentedCredential_lift(_ buf: RustBuffer) throws -> PresentedCredential {
+    return try FfiConverterTypePresentedCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentedCredential_lower(_ value: PresentedCredential) -> RustBuffer {
+    return FfiConverterTypePresentedCredential.lower(value)
+}
+
+
+/**
  * A QR code for a payload string.
  */
 public struct QrCode: Equatable, Hashable {
@@ -3549,6 +5403,234 @@ public func FfiConverterTypeQrCode_lift(_ buf: RustBuffer) throws -> QrCode {
 #endif
 public func FfiConverterTypeQrCode_lower(_ value: QrCode) -> RustBuffer {
     return FfiConverterTypeQrCode.lower(value)
+}
+
+
+/**
+ * An SD-JWT VC to issue.
+ */
+public struct SdJwtInput: Equatable, Hashable {
+    /**
+     * Credential type (`vct`).
+     */
+    public var vct: String
+    /**
+     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+     */
+    public var claimsJson: String
+    /**
+     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+     */
+    public var holderJwk: String?
+    /**
+     * Paths of the selectively disclosable claims; null: every top-level claim.
+     */
+    public var disclosable: [String]?
+    /**
+     * Issued at (Unix seconds); now when null.
+     */
+    public var issuedAt: UInt64?
+    /**
+     * Expiry (Unix seconds).
+     */
+    public var expiresAt: UInt64?
+    /**
+     * Status list entry.
+     */
+    public var status: CredentialStatusEntry?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Credential type (`vct`).
+         */vct: String, 
+        /**
+         * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+         */claimsJson: String, 
+        /**
+         * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+         */holderJwk: String?, 
+        /**
+         * Paths of the selectively disclosable claims; null: every top-level claim.
+         */disclosable: [String]? = nil, 
+        /**
+         * Issued at (Unix seconds); now when null.
+         */issuedAt: UInt64? = nil, 
+        /**
+         * Expiry (Unix seconds).
+         */expiresAt: UInt64? = nil, 
+        /**
+         * Status list entry.
+         */status: CredentialStatusEntry? = nil) {
+        self.vct = vct
+        self.claimsJson = claimsJson
+        self.holderJwk = holderJwk
+        self.disclosable = disclosable
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SdJwtInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSdJwtInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdJwtInput {
+        return
+            try SdJwtInput(
+                vct: FfiConverterString.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                holderJwk: FfiConverterOptionString.read(from: &buf), 
+                disclosable: FfiConverterOptionSequenceString.read(from: &buf), 
+                issuedAt: FfiConverterOptionUInt64.read(from: &buf), 
+                expiresAt: FfiConverterOptionUInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SdJwtInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.vct, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterOptionString.write(value.holderJwk, into: &buf)
+        FfiConverterOptionSequenceString.write(value.disclosable, into: &buf)
+        FfiConverterOptionUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionUInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtInput_lift(_ buf: RustBuffer) throws -> SdJwtInput {
+    return try FfiConverterTypeSdJwtInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtInput_lower(_ value: SdJwtInput) -> RustBuffer {
+    return FfiConverterTypeSdJwtInput.lower(value)
+}
+
+
+/**
+ * A Bitstring Status List credential to issue.
+ */
+public struct StatusListInput: Equatable, Hashable {
+    /**
+     * The URL it is published at (credentials point to it).
+     */
+    public var url: String
+    /**
+     * `revocation` or `suspension`.
+     */
+    public var purpose: String
+    /**
+     * Indices that are revoked (or suspended).
+     */
+    public var set: [UInt64]
+    /**
+     * Number of entries (at least 131,072).
+     */
+    public var entries: UInt64
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    public var validFrom: UInt64?
+    /**
+     * Valid until.
+     */
+    public var validUntil: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The URL it is published at (credentials point to it).
+         */url: String, 
+        /**
+         * `revocation` or `suspension`.
+         */purpose: String = "revocation", 
+        /**
+         * Indices that are revoked (or suspended).
+         */set: [UInt64] = [], 
+        /**
+         * Number of entries (at least 131,072).
+         */entries: UInt64 = UInt64(131072), 
+        /**
+         * Valid from (Unix seconds); now when null.
+         */validFrom: UInt64? = nil, 
+        /**
+         * Valid until.
+         */validUntil: UInt64? = nil) {
+        self.url = url
+        self.purpose = purpose
+        self.set = set
+        self.entries = entries
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusListInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusListInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusListInput {
+        return
+            try StatusListInput(
+                url: FfiConverterString.read(from: &buf), 
+                purpose: FfiConverterString.read(from: &buf), 
+                set: FfiConverterSequenceUInt64.read(from: &buf), 
+                entries: FfiConverterUInt64.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusListInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterSequenceUInt64.write(value.set, into: &buf)
+        FfiConverterUInt64.write(value.entries, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusListInput_lift(_ buf: RustBuffer) throws -> StatusListInput {
+    return try FfiConverterTypeStatusListInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusListInput_lower(_ value: StatusListInput) -> RustBuffer {
+    return FfiConverterTypeStatusListInput.lower(value)
 }
 
 
@@ -3687,6 +5769,245 @@ public func FfiConverterTypeStoreOp_lift(_ buf: RustBuffer) throws -> StoreOp {
 #endif
 public func FfiConverterTypeStoreOp_lower(_ value: StoreOp) -> RustBuffer {
     return FfiConverterTypeStoreOp.lower(value)
+}
+
+
+/**
+ * A credential in the wallet.
+ */
+public struct StoredCredential: Equatable, Hashable {
+    /**
+     * Stable id (16 hex digits).
+     */
+    public var id: String
+    /**
+     * Format.
+     */
+    public var format: CredentialFormat
+    /**
+     * Types (or the `vct` of an SD-JWT VC).
+     */
+    public var types: [String]
+    /**
+     * Display name (badge name, credential name or type).
+     */
+    public var name: String
+    /**
+     * Issuer id (DID or URL).
+     */
+    public var issuer: String
+    /**
+     * Issuer name, if the credential carries one.
+     */
+    public var issuerName: String?
+    /**
+     * Subject id.
+     */
+    public var subject: String?
+    /**
+     * Valid from / issued (Unix seconds).
+     */
+    public var validFrom: UInt64?
+    /**
+     * Expires (Unix seconds).
+     */
+    public var validUntil: UInt64?
+    /**
+     * Validity now (by the clock of the `Credentials` object).
+     */
+    public var validity: CredentialValidity
+    /**
+     * When it was imported (Unix seconds).
+     */
+    public var importedAt: UInt64
+    /**
+     * The Open Badge view, for Open Badges.
+     */
+    public var badge: OpenBadge?
+    /**
+     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
+     */
+    public var claimsJson: String
+    /**
+     * SD-JWT: the claim paths the holder may disclose.
+     */
+    public var disclosable: [String]
+    /**
+     * Bound to this wallet's holder key or DID.
+     */
+    public var bound: Bool
+    /**
+     * Status list entry, if the issuer can revoke it.
+     */
+    public var statusEntry: CredentialStatusEntry?
+    /**
+     * The last status found by `checkStatus`.
+     */
+    public var lastStatus: CredentialStatus?
+    /**
+     * Warnings from import (e.g. an issuer not on the trusted list).
+     */
+    public var warnings: [String]
+    /**
+     * The credential as issued.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id (16 hex digits).
+         */id: String, 
+        /**
+         * Format.
+         */format: CredentialFormat, 
+        /**
+         * Types (or the `vct` of an SD-JWT VC).
+         */types: [String], 
+        /**
+         * Display name (badge name, credential name or type).
+         */name: String, 
+        /**
+         * Issuer id (DID or URL).
+         */issuer: String, 
+        /**
+         * Issuer name, if the credential carries one.
+         */issuerName: String?, 
+        /**
+         * Subject id.
+         */subject: String?, 
+        /**
+         * Valid from / issued (Unix seconds).
+         */validFrom: UInt64?, 
+        /**
+         * Expires (Unix seconds).
+         */validUntil: UInt64?, 
+        /**
+         * Validity now (by the clock of the `Credentials` object).
+         */validity: CredentialValidity, 
+        /**
+         * When it was imported (Unix seconds).
+         */importedAt: UInt64, 
+        /**
+         * The Open Badge view, for Open Badges.
+         */badge: OpenBadge?, 
+        /**
+         * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
+         */claimsJson: String, 
+        /**
+         * SD-JWT: the claim paths the holder may disclose.
+         */disclosable: [String], 
+        /**
+         * Bound to this wallet's holder key or DID.
+         */bound: Bool, 
+        /**
+         * Status list entry, if the issuer can revoke it.
+         */statusEntry: CredentialStatusEntry?, 
+        /**
+         * The last status found by `checkStatus`.
+         */lastStatus: CredentialStatus?, 
+        /**
+         * Warnings from import (e.g. an issuer not on the trusted list).
+         */warnings: [String], 
+        /**
+         * The credential as issued.
+         */raw: String) {
+        self.id = id
+        self.format = format
+        self.types = types
+        self.name = name
+        self.issuer = issuer
+        self.issuerName = issuerName
+        self.subject = subject
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.validity = validity
+        self.importedAt = importedAt
+        self.badge = badge
+        self.claimsJson = claimsJson
+        self.disclosable = disclosable
+        self.bound = bound
+        self.statusEntry = statusEntry
+        self.lastStatus = lastStatus
+        self.warnings = warnings
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StoredCredential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStoredCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StoredCredential {
+        return
+            try StoredCredential(
+                id: FfiConverterString.read(from: &buf), 
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                issuer: FfiConverterString.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                subject: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
+                validity: FfiConverterTypeCredentialValidity.read(from: &buf), 
+                importedAt: FfiConverterUInt64.read(from: &buf), 
+                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                disclosable: FfiConverterSequenceString.read(from: &buf), 
+                bound: FfiConverterBool.read(from: &buf), 
+                statusEntry: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
+                lastStatus: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StoredCredential, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterOptionString.write(value.subject, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+        FfiConverterTypeCredentialValidity.write(value.validity, into: &buf)
+        FfiConverterUInt64.write(value.importedAt, into: &buf)
+        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterSequenceString.write(value.disclosable, into: &buf)
+        FfiConverterBool.write(value.bound, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.statusEntry, into: &buf)
+        FfiConverterOptionTypeCredentialStatus.write(value.lastStatus, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStoredCredential_lift(_ buf: RustBuffer) throws -> StoredCredential {
+    return try FfiConverterTypeStoredCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStoredCredential_lower(_ value: StoredCredential) -> RustBuffer {
+    return FfiConverterTypeStoredCredential.lower(value)
 }
 
 
@@ -3934,6 +6255,95 @@ public func FfiConverterTypeUnusableVoucher_lift(_ buf: RustBuffer) throws -> Un
 #endif
 public func FfiConverterTypeUnusableVoucher_lower(_ value: UnusableVoucher) -> RustBuffer {
     return FfiConverterTypeUnusableVoucher.lower(value)
+}
+
+
+/**
+ * A presentation that passed every check.
+ */
+public struct VerifiedPresentation: Equatable, Hashable {
+    /**
+     * `SdJwtVc`/`SdJwt` or `JwtVp`.
+     */
+    public var format: CredentialFormat
+    /**
+     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+     */
+    public var holder: String
+    /**
+     * The credentials presented.
+     */
+    public var credentials: [PresentedCredential]
+    /**
+     * Warnings (issuer not trusted in warn mode, status not checked).
+     */
+    public var warnings: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `SdJwtVc`/`SdJwt` or `JwtVp`.
+         */format: CredentialFormat, 
+        /**
+         * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+         */holder: String, 
+        /**
+         * The credentials presented.
+         */credentials: [PresentedCredential], 
+        /**
+         * Warnings (issuer not trusted in warn mode, status not checked).
+         */warnings: [String]) {
+        self.format = format
+        self.holder = holder
+        self.credentials = credentials
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedPresentation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedPresentation {
+        return
+            try VerifiedPresentation(
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf), 
+                credentials: FfiConverterSequenceTypePresentedCredential.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedPresentation, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+        FfiConverterSequenceTypePresentedCredential.write(value.credentials, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedPresentation_lift(_ buf: RustBuffer) throws -> VerifiedPresentation {
+    return try FfiConverterTypeVerifiedPresentation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedPresentation_lower(_ value: VerifiedPresentation) -> RustBuffer {
+    return FfiConverterTypeVerifiedPresentation.lower(value)
 }
 
 
@@ -4871,6 +7281,396 @@ public func FfiConverterTypeVoucherQuote_lower(_ value: VoucherQuote) -> RustBuf
 
 
 /**
+ * The format of a credential or presentation.
+ */
+
+public enum CredentialFormat: Equatable, Hashable {
+    
+    /**
+     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
+     */
+    case jwtVc
+    /**
+     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
+     */
+    case vcJwt
+    /**
+     * SD-JWT VC (`typ: dc+sd-jwt`).
+     */
+    case sdJwtVc
+    /**
+     * A plain SD-JWT (RFC 9901).
+     */
+    case sdJwt
+    /**
+     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
+     */
+    case dataIntegrity
+    /**
+     * A JWT Verifiable Presentation.
+     */
+    case jwtVp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialFormat: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .jwtVc
+        
+        case 2: return .vcJwt
+        
+        case 3: return .sdJwtVc
+        
+        case 4: return .sdJwt
+        
+        case 5: return .dataIntegrity
+        
+        case 6: return .jwtVp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .jwtVc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vcJwt:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sdJwtVc:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .sdJwt:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dataIntegrity:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .jwtVp:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFormat_lift(_ buf: RustBuffer) throws -> CredentialFormat {
+    return try FfiConverterTypeCredentialFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFormat_lower(_ value: CredentialFormat) -> RustBuffer {
+    return FfiConverterTypeCredentialFormat.lower(value)
+}
+
+
+
+/**
+ * Key types the test issuer signs with.
+ */
+
+public enum CredentialKeyType: Equatable, Hashable {
+    
+    /**
+     * secp256k1, `ES256K`.
+     */
+    case es256k
+    /**
+     * NIST P-256, `ES256`.
+     */
+    case es256
+    /**
+     * Ed25519, `EdDSA` (also for Data Integrity badges).
+     */
+    case eddsa
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialKeyType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialKeyType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKeyType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .es256k
+        
+        case 2: return .es256
+        
+        case 3: return .eddsa
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialKeyType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .es256k:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .es256:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .eddsa:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKeyType_lift(_ buf: RustBuffer) throws -> CredentialKeyType {
+    return try FfiConverterTypeCredentialKeyType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKeyType_lower(_ value: CredentialKeyType) -> RustBuffer {
+    return FfiConverterTypeCredentialKeyType.lower(value)
+}
+
+
+
+/**
+ * What a status list says about a credential.
+ */
+
+public enum CredentialStatus: Equatable, Hashable {
+    
+    /**
+     * Not revoked or suspended.
+     */
+    case valid
+    /**
+     * Revoked by its issuer.
+     */
+    case revoked
+    /**
+     * Suspended by its issuer (may be reinstated).
+     */
+    case suspended
+    /**
+     * Another purpose (such as `message`) with a non-zero value.
+     */
+    case flagged(
+        /**
+         * The purpose.
+         */purpose: String, 
+        /**
+         * The value of the entry.
+         */value: UInt8
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .revoked
+        
+        case 3: return .suspended
+        
+        case 4: return .flagged(purpose: try FfiConverterString.read(from: &buf), value: try FfiConverterUInt8.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .suspended:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .flagged(purpose,value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(purpose, into: &buf)
+            FfiConverterUInt8.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatus_lift(_ buf: RustBuffer) throws -> CredentialStatus {
+    return try FfiConverterTypeCredentialStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatus_lower(_ value: CredentialStatus) -> RustBuffer {
+    return FfiConverterTypeCredentialStatus.lower(value)
+}
+
+
+
+/**
+ * Whether a credential is within its validity period now.
+ */
+
+public enum CredentialValidity: Equatable, Hashable {
+    
+    /**
+     * Valid now.
+     */
+    case valid
+    /**
+     * Past its expiry.
+     */
+    case expired
+    /**
+     * Before its start.
+     */
+    case notYetValid
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialValidity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialValidity: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialValidity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialValidity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .expired
+        
+        case 3: return .notYetValid
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialValidity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notYetValid:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialValidity_lift(_ buf: RustBuffer) throws -> CredentialValidity {
+    return try FfiConverterTypeCredentialValidity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialValidity_lower(_ value: CredentialValidity) -> RustBuffer {
+    return FfiConverterTypeCredentialValidity.lower(value)
+}
+
+
+
+/**
  * What an app's [`crate::Store`] or [`crate::KeyProtector`] throws. Any other exception thrown
  * there is turned into `Failed` with the exception's text.
  */
@@ -5309,6 +8109,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeClock: FfiConverterRustBuffer {
+    typealias SwiftType = Clock?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeClock.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeClock.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKeyProtector: FfiConverterRustBuffer {
     typealias SwiftType = KeyProtector?
 
@@ -5325,6 +8149,30 @@ fileprivate struct FfiConverterOptionTypeKeyProtector: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeKeyProtector.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialStatusEntry: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatusEntry?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialStatusEntry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialStatusEntry.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5357,6 +8205,30 @@ fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOpenBadge: FfiConverterRustBuffer {
+    typealias SwiftType = OpenBadge?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOpenBadge.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOpenBadge.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
     typealias SwiftType = VoucherDomain?
 
@@ -5373,6 +8245,102 @@ fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVoucherDomain.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialFormat: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialFormat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialValidity: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialValidity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialValidity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialValidity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5398,6 +8366,31 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
         }
         return seq
     }
@@ -5506,6 +8499,56 @@ fileprivate struct FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
+    typealias SwiftType = [IssuerKeys]
+
+    public static func write(_ value: [IssuerKeys], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIssuerKeys.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuerKeys] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IssuerKeys]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIssuerKeys.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [PresentedCredential]
+
+    public static func write(_ value: [PresentedCredential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePresentedCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PresentedCredential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PresentedCredential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePresentedCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer {
     typealias SwiftType = [StoreEntry]
 
@@ -5548,6 +8591,31 @@ fileprivate struct FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStoreOp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [StoredCredential]
+
+    public static func write(_ value: [StoredCredential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStoredCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoredCredential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StoredCredential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStoredCredential.read(from: &buf))
         }
         return seq
     }
@@ -5700,6 +8768,32 @@ fileprivate struct FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeVoucherInfo.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 /**
@@ -5890,6 +8984,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 24370) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_id() != 34102) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() != 25676) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() != 449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() != 47849) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() != 47569) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_kid() != 39617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() != 44895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() != 27143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_check_status() != 47122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_delete() != 35571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_get() != 19243) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_did() != 59957) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() != 4113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_import() != 7050) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_list() != 4627) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_present() != 33383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() != 13426) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() != 40783) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6016,6 +9164,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_wallet_unlock() != 42050) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() != 42645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() != 48476) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_credentials_new() != 24353) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() != 43707) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6047,6 +9204,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitClock()
     uniffiCallbackInitKeyProtector()
     uniffiCallbackInitStore()
     return InitializationResult.ok

@@ -652,6 +652,9 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceClockMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceKeyProtectorMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -669,6 +672,25 @@ internal interface UniffiCallbackInterfaceStoreMethod1 : com.sun.jna.Callback {
 }
 internal interface UniffiCallbackInterfaceStoreMethod2 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`batch`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "nowMs")
+internal open class UniffiVTableCallbackInterfaceClock(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `nowMs`: UniffiCallbackInterfaceClockMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `nowMs`: UniffiCallbackInterfaceClockMethod0? = null,
+    ): UniffiVTableCallbackInterfaceClock(`uniffiFree`,`uniffiClone`,`nowMs`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceClock) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `nowMs` = other.`nowMs`
+    }
+
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "id", "wrap", "unwrap")
 internal open class UniffiVTableCallbackInterfaceKeyProtector(
@@ -769,6 +791,42 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_voucher_demo_domain(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_clock_now_ms(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_id(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_kid(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_check_status(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_delete(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_get(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_holder_did(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_holder_jwk(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_import(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_list(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_present(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_keyprotector_id(
@@ -853,6 +911,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_wallet_unlock(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentialissuer_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentialverifier_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentials_new(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_custom(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_memory(
@@ -889,12 +953,73 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "jigap_ffi"))
+        uniffiCallbackInterfaceClock.register(this)
         uniffiCallbackInterfaceKeyProtector.register(this)
         uniffiCallbackInterfaceStore.register(this)
         
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_jigap_ffi_fn_clone_clock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_clock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_init_callback_vtable_clock(`vtable`: UniffiVTableCallbackInterfaceClock,
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_clock_now_ms(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_clone_credentialissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentialissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentialissuer_new(`keyType`: RustBuffer.ByValue,`seed`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`kid`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_kid(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_credentialverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentialverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentialverifier_new(`options`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(`ptr`: Long,`presentation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentials_new(`wallet`: Long,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentials_check_status(`ptr`: Long,`id`: RustBuffer.ByValue,`statusListCredential`: RustBuffer.ByValue,`didDocuments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_credentials_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_holder_did(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_holder_jwk(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_import(`ptr`: Long,`credential`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_list(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_present(`ptr`: Long,`id`: RustBuffer.ByValue,`disclose`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(`ptr`: Long,`ids`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_jigapstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_jigapstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1210,6 +1335,60 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 24370) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_id() and 0xFFFF) != 34102) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() and 0xFFFF) != 25676) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() and 0xFFFF) != 449) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() and 0xFFFF) != 47849) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() and 0xFFFF) != 47569) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_kid() and 0xFFFF) != 39617) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() and 0xFFFF) != 44895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() and 0xFFFF) != 27143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_check_status() and 0xFFFF) != 47122) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_delete() and 0xFFFF) != 35571) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_get() and 0xFFFF) != 19243) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_did() and 0xFFFF) != 59957) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() and 0xFFFF) != 4113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_import() and 0xFFFF) != 7050) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_list() and 0xFFFF) != 4627) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present() and 0xFFFF) != 33383) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() and 0xFFFF) != 13426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() and 0xFFFF) != 40783) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1334,6 +1513,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_unlock() and 0xFFFF) != 42050) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() and 0xFFFF) != 42645) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() and 0xFFFF) != 48476) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentials_new() and 0xFFFF) != 24353) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() and 0xFFFF) != 43707) {
@@ -1773,6 +1961,1524 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A clock an app can implement in Kotlin or Swift.
+ */
+public interface Clock {
+    
+    /**
+     * Milliseconds since 1970-01-01T00:00:00Z.
+     */
+    fun `nowMs`(): kotlin.ULong
+    
+    companion object
+}
+
+/**
+ * A clock an app can implement in Kotlin or Swift.
+ */
+open class ClockImpl: Disposable, AutoCloseable, Clock
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_clock(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_clock(handle, status)
+        }
+    }
+
+    
+    /**
+     * Milliseconds since 1970-01-01T00:00:00Z.
+     */override fun `nowMs`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_clock_now_ms(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceClock {
+    internal object `nowMs`: UniffiCallbackInterfaceClockMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeClock.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`nowMs`(
+                )
+            }
+            val writeReturn = { value: kotlin.ULong -> uniffiOutReturn.setValue(FfiConverterULong.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeClock.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeClock.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceClock.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `nowMs`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_jigap_ffi_fn_init_callback_vtable_clock(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClock: FfiConverter<Clock, Long> {
+    internal val handleMap = UniffiHandleMap<Clock>()
+
+    override fun lower(value: Clock): Long {
+        if (value is ClockImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): Clock {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ClockImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): Clock {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Clock) = 8UL
+
+    override fun write(value: Clock, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
+ */
+public interface CredentialIssuerInterface {
+    
+    /**
+     * The issuer id (its `did:key` unless another id was given).
+     */
+    fun `id`(): kotlin.String
+    
+    /**
+     * An Open Badges 3.0 `OpenBadgeCredential`.
+     */
+    fun `issueBadge`(`input`: BadgeInput): kotlin.String
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+    fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+    fun `issueSdJwt`(`input`: SdJwtInput): kotlin.String
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+    fun `issueStatusList`(`input`: StatusListInput): kotlin.String
+    
+    /**
+     * The key id in its signatures.
+     */
+    fun `kid`(): kotlin.String
+    
+    /**
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     */
+    fun `publicJwk`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
+ */
+open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An issuer with a key of `keyType`: from 32 secret bytes `seed` (repeatable) or new.
+     * `id` (with `kid`, default `<id>#key-1`) names it by a `did:web` or URL; by default it is
+     * the `did:key` of its key. `name` is shown in badges.
+     */
+    constructor(`keyType`: CredentialKeyType, `seed`: kotlin.ByteArray? = null, `id`: kotlin.String? = null, `kid`: kotlin.String? = null, `name`: kotlin.String? = null, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialissuer_new(
+    
+        
+        FfiConverterTypeCredentialKeyType.lower(`keyType`),
+        FfiConverterOptionalByteArray.lower(`seed`),
+        FfiConverterOptionalString.lower(`id`),
+        FfiConverterOptionalString.lower(`kid`),
+        FfiConverterOptionalString.lower(`name`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentialissuer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentialissuer(handle, status)
+        }
+    }
+
+    
+    /**
+     * The issuer id (its `did:key` unless another id was given).
+     */override fun `id`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An Open Badges 3.0 `OpenBadgeCredential`.
+     */
+    @Throws(JigapException::class)override fun `issueBadge`(`input`: BadgeInput): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(
+        it,
+        
+        FfiConverterTypeBadgeInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+    @Throws(JigapException::class)override fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
+        it,
+        
+        FfiConverterString.lower(`credentialJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+    @Throws(JigapException::class)override fun `issueSdJwt`(`input`: SdJwtInput): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(
+        it,
+        
+        FfiConverterTypeSdJwtInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+    @Throws(JigapException::class)override fun `issueStatusList`(`input`: StatusListInput): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(
+        it,
+        
+        FfiConverterTypeStatusListInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The key id in its signatures.
+     */override fun `kid`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_kid(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     */override fun `publicJwk`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialIssuer: FfiConverter<CredentialIssuer, Long> {
+    override fun lower(value: CredentialIssuer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): CredentialIssuer {
+        return CredentialIssuer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): CredentialIssuer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CredentialIssuer) = 8UL
+
+    override fun write(value: CredentialIssuer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
+ */
+public interface CredentialVerifierInterface {
+    
+    /**
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
+     */
+    fun `verifyPresentation`(`presentation`: kotlin.String): VerifiedPresentation
+    
+    companion object
+}
+
+/**
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
+ */
+open class CredentialVerifier: Disposable, AutoCloseable, CredentialVerifierInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A verifier with `options`; `clock` defaults to the system clock.
+     */
+    constructor(`options`: CredentialVerifierOptions, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialverifier_new(
+    
+        
+        FfiConverterTypeCredentialVerifierOptions.lower(`options`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentialverifier(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentialverifier(handle, status)
+        }
+    }
+
+    
+    /**
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
+     */
+    @Throws(JigapException::class)override fun `verifyPresentation`(`presentation`: kotlin.String): VerifiedPresentation {
+            return FfiConverterTypeVerifiedPresentation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(
+        it,
+        
+        FfiConverterString.lower(`presentation`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialVerifier: FfiConverter<CredentialVerifier, Long> {
+    override fun lower(value: CredentialVerifier): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): CredentialVerifier {
+        return CredentialVerifier(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): CredentialVerifier {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CredentialVerifier) = 8UL
+
+    override fun write(value: CredentialVerifier, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+public interface CredentialsInterface {
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String> = listOf()): CredentialStatus
+    
+    /**
+     * Delete a stored credential.
+     */
+    fun `delete`(`id`: kotlin.String)
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    fun `get`(`id`: kotlin.String): StoredCredential
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    fun `holderDid`(): kotlin.String
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+    fun `holderJwk`(): kotlin.String
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    fun `import`(`credential`: kotlin.String, `options`: CredentialImportOptions = CredentialImportOptions()): StoredCredential
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    fun `list`(`filter`: CredentialFilter = CredentialFilter()): List<StoredCredential>
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    fun `present`(`id`: kotlin.String, `disclose`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    fun `presentJwtVp`(`ids`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String
+    
+    companion object
+}
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+open class Credentials: Disposable, AutoCloseable, CredentialsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * The credentials of `wallet`; `clock` (default: the system clock) judges validity and
+     * dates presentations.
+     */
+    constructor(`wallet`: Wallet, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentials_new(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentials(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentials(handle, status)
+        }
+    }
+
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    @Throws(JigapException::class)override fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String>): CredentialStatus {
+            return FfiConverterTypeCredentialStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_check_status(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`statusListCredential`),
+        FfiConverterSequenceString.lower(`didDocuments`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Delete a stored credential.
+     */
+    @Throws(JigapException::class)override fun `delete`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_delete(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): StoredCredential {
+            return FfiConverterTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_get(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    @Throws(JigapException::class)override fun `holderDid`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_did(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+    @Throws(JigapException::class)override fun `holderJwk`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_jwk(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    @Throws(JigapException::class)override fun `import`(`credential`: kotlin.String, `options`: CredentialImportOptions): StoredCredential {
+            return FfiConverterTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_import(
+        it,
+        
+        FfiConverterString.lower(`credential`),
+        FfiConverterTypeCredentialImportOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    @Throws(JigapException::class)override fun `list`(`filter`: CredentialFilter): List<StoredCredential> {
+            return FfiConverterSequenceTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_list(
+        it,
+        
+        FfiConverterTypeCredentialFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    @Throws(JigapException::class)override fun `present`(`id`: kotlin.String, `disclose`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceString.lower(`disclose`),
+        FfiConverterString.lower(`nonce`),
+        FfiConverterString.lower(`audience`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    @Throws(JigapException::class)override fun `presentJwtVp`(`ids`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(
+        it,
+        
+        FfiConverterSequenceString.lower(`ids`),
+        FfiConverterString.lower(`nonce`),
+        FfiConverterString.lower(`audience`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentials: FfiConverter<Credentials, Long> {
+    override fun lower(value: Credentials): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Credentials {
+        return Credentials(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Credentials {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Credentials) = 8UL
+
+    override fun write(value: Credentials, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -4945,6 +6651,133 @@ public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
 
 
 /**
+ * An Open Badge to issue.
+ */
+data class BadgeInput (
+    /**
+     * The credential's display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Achievement name.
+     */
+    var `achievementName`: kotlin.String
+    , 
+    /**
+     * Achievement description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * The earner: the wallet's `holderDid()`.
+     */
+    var `subject`: kotlin.String
+    , 
+    /**
+     * Criteria as text (a narrative or a URL is required).
+     */
+    var `criteriaNarrative`: kotlin.String? = null 
+    , 
+    /**
+     * Criteria page URL.
+     */
+    var `criteriaUrl`: kotlin.String? = null 
+    , 
+    /**
+     * Image URL.
+     */
+    var `image`: kotlin.String? = null 
+    , 
+    /**
+     * Achievement id (a URL); a `urn:uuid` when null.
+     */
+    var `achievementId`: kotlin.String? = null 
+    , 
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    var `validFrom`: kotlin.ULong? = null 
+    , 
+    /**
+     * Valid until (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong? = null 
+    , 
+    /**
+     * Status list entry.
+     */
+    var `status`: CredentialStatusEntry? = null 
+    , 
+    /**
+     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+     */
+    var `format`: CredentialFormat? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBadgeInput: FfiConverterRustBuffer<BadgeInput> {
+    override fun read(buf: ByteBuffer): BadgeInput {
+        return BadgeInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+            FfiConverterOptionalTypeCredentialFormat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BadgeInput) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`achievementName`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterString.allocationSize(value.`subject`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`achievementId`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeCredentialFormat.allocationSize(value.`format`)
+    )
+
+    override fun write(value: BadgeInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`achievementName`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterString.write(value.`subject`, buf)
+            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
+            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`achievementId`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
+            FfiConverterOptionalTypeCredentialFormat.write(value.`format`, buf)
+    }
+}
+
+
+
+/**
  * How to create a wallet.
  */
 data class CreateOptions (
@@ -5002,6 +6835,307 @@ public object FfiConverterTypeCreateOptions: FfiConverterRustBuffer<CreateOption
             FfiConverterString.write(value.`language`, buf)
             FfiConverterOptionalString.write(value.`passphrase`, buf)
             FfiConverterOptionalTypeKdfParams.write(value.`kdf`, buf)
+    }
+}
+
+
+
+/**
+ * Which stored credentials to list; every set field must match (text: case-insensitive
+ * substring).
+ */
+data class CredentialFilter (
+    /**
+     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+     */
+    var `credentialType`: kotlin.String? = null 
+    , 
+    /**
+     * Issuer id or name.
+     */
+    var `issuer`: kotlin.String? = null 
+    , 
+    /**
+     * Achievement or credential name.
+     */
+    var `achievement`: kotlin.String? = null 
+    , 
+    /**
+     * Validity now.
+     */
+    var `validity`: CredentialValidity? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialFilter: FfiConverterRustBuffer<CredentialFilter> {
+    override fun read(buf: ByteBuffer): CredentialFilter {
+        return CredentialFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeCredentialValidity.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`credentialType`) +
+            FfiConverterOptionalString.allocationSize(value.`issuer`) +
+            FfiConverterOptionalString.allocationSize(value.`achievement`) +
+            FfiConverterOptionalTypeCredentialValidity.allocationSize(value.`validity`)
+    )
+
+    override fun write(value: CredentialFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`credentialType`, buf)
+            FfiConverterOptionalString.write(value.`issuer`, buf)
+            FfiConverterOptionalString.write(value.`achievement`, buf)
+            FfiConverterOptionalTypeCredentialValidity.write(value.`validity`, buf)
+    }
+}
+
+
+
+/**
+ * How to import a credential.
+ */
+data class CredentialImportOptions (
+    /**
+     * Issuer ids (DIDs or URLs) the app trusts.
+     */
+    var `trustedIssuers`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    var `requireTrusted`: kotlin.Boolean = false 
+    , 
+    /**
+     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+     */
+    var `didDocuments`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Keys of issuers named by URL.
+     */
+    var `issuerKeys`: List<IssuerKeys> = listOf() 
+    , 
+    /**
+     * Keep credentials bound to no one (bearer credentials) with a warning.
+     */
+    var `allowUnbound`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer<CredentialImportOptions> {
+    override fun read(buf: ByteBuffer): CredentialImportOptions {
+        return CredentialImportOptions(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeIssuerKeys.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialImportOptions) = (
+            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
+            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
+            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
+            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
+            FfiConverterBoolean.allocationSize(value.`allowUnbound`)
+    )
+
+    override fun write(value: CredentialImportOptions, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
+            FfiConverterBoolean.write(value.`requireTrusted`, buf)
+            FfiConverterSequenceString.write(value.`didDocuments`, buf)
+            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
+            FfiConverterBoolean.write(value.`allowUnbound`, buf)
+    }
+}
+
+
+
+/**
+ * A credential's pointer into a status list.
+ */
+data class CredentialStatusEntry (
+    /**
+     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+     */
+    var `purpose`: kotlin.String
+    , 
+    /**
+     * Index in the list.
+     */
+    var `index`: kotlin.ULong
+    , 
+    /**
+     * URL of the status list credential the app fetches.
+     */
+    var `listUrl`: kotlin.String
+    , 
+    /**
+     * Bits per entry.
+     */
+    var `size`: kotlin.UByte = 1u 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry> {
+    override fun read(buf: ByteBuffer): CredentialStatusEntry {
+        return CredentialStatusEntry(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialStatusEntry) = (
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterULong.allocationSize(value.`index`) +
+            FfiConverterString.allocationSize(value.`listUrl`) +
+            FfiConverterUByte.allocationSize(value.`size`)
+    )
+
+    override fun write(value: CredentialStatusEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterULong.write(value.`index`, buf)
+            FfiConverterString.write(value.`listUrl`, buf)
+            FfiConverterUByte.write(value.`size`, buf)
+    }
+}
+
+
+
+/**
+ * What a verifier asks of a presentation.
+ */
+data class CredentialVerifierOptions (
+    /**
+     * The nonce the verifier sent (fresh per request).
+     */
+    var `nonce`: kotlin.String
+    , 
+    /**
+     * The verifier's identifier (`aud`).
+     */
+    var `audience`: kotlin.String
+    , 
+    /**
+     * Issuer ids the verifier trusts.
+     */
+    var `trustedIssuers`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    var `requireTrusted`: kotlin.Boolean = false 
+    , 
+    /**
+     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+     */
+    var `didDocuments`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Keys of issuers named by URL.
+     */
+    var `issuerKeys`: List<IssuerKeys> = listOf() 
+    , 
+    /**
+     * How old a presentation may be (seconds).
+     */
+    var `maxAgeSecs`: kotlin.ULong = 300uL 
+    , 
+    /**
+     * Status list credentials the app fetched, by URL.
+     */
+    var `statusLists`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * Refuse a credential whose status list was not supplied (otherwise a warning).
+     */
+    var `requireStatus`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer<CredentialVerifierOptions> {
+    override fun read(buf: ByteBuffer): CredentialVerifierOptions {
+        return CredentialVerifierOptions(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeIssuerKeys.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialVerifierOptions) = (
+            FfiConverterString.allocationSize(value.`nonce`) +
+            FfiConverterString.allocationSize(value.`audience`) +
+            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
+            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
+            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
+            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
+            FfiConverterULong.allocationSize(value.`maxAgeSecs`) +
+            FfiConverterMapStringString.allocationSize(value.`statusLists`) +
+            FfiConverterBoolean.allocationSize(value.`requireStatus`)
+    )
+
+    override fun write(value: CredentialVerifierOptions, buf: ByteBuffer) {
+            FfiConverterString.write(value.`nonce`, buf)
+            FfiConverterString.write(value.`audience`, buf)
+            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
+            FfiConverterBoolean.write(value.`requireTrusted`, buf)
+            FfiConverterSequenceString.write(value.`didDocuments`, buf)
+            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
+            FfiConverterULong.write(value.`maxAgeSecs`, buf)
+            FfiConverterMapStringString.write(value.`statusLists`, buf)
+            FfiConverterBoolean.write(value.`requireStatus`, buf)
     }
 }
 
@@ -5269,6 +7403,54 @@ public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
 
 
 /**
+ * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
+ * `jwks`).
+ */
+data class IssuerKeys (
+    /**
+     * The issuer id (`iss`).
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * The JWK set as JSON.
+     */
+    var `jwksJson`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIssuerKeys: FfiConverterRustBuffer<IssuerKeys> {
+    override fun read(buf: ByteBuffer): IssuerKeys {
+        return IssuerKeys(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: IssuerKeys) = (
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterString.allocationSize(value.`jwksJson`)
+    )
+
+    override fun write(value: IssuerKeys, buf: ByteBuffer) {
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterString.write(value.`jwksJson`, buf)
+    }
+}
+
+
+
+/**
  * Argon2id parameters of the PIN key.
  */
 data class KdfParams (
@@ -5371,6 +7553,125 @@ public object FfiConverterTypeMnemonicInfo: FfiConverterRustBuffer<MnemonicInfo>
 
 
 /**
+ * What a wallet shows of an Open Badge.
+ */
+data class OpenBadge (
+    /**
+     * The credential's display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The achievement's id.
+     */
+    var `achievementId`: kotlin.String
+    , 
+    /**
+     * The achievement's name.
+     */
+    var `achievementName`: kotlin.String
+    , 
+    /**
+     * The achievement's description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Criteria as text.
+     */
+    var `criteriaNarrative`: kotlin.String?
+    , 
+    /**
+     * Criteria page URL.
+     */
+    var `criteriaUrl`: kotlin.String?
+    , 
+    /**
+     * Image URL or `data:` URI.
+     */
+    var `image`: kotlin.String?
+    , 
+    /**
+     * Issuer id.
+     */
+    var `issuerId`: kotlin.String
+    , 
+    /**
+     * Issuer name.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * `validFrom`, as written.
+     */
+    var `issued`: kotlin.String
+    , 
+    /**
+     * `validUntil`, as written.
+     */
+    var `expires`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenBadge: FfiConverterRustBuffer<OpenBadge> {
+    override fun read(buf: ByteBuffer): OpenBadge {
+        return OpenBadge(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenBadge) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`achievementId`) +
+            FfiConverterString.allocationSize(value.`achievementName`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterString.allocationSize(value.`issuerId`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterString.allocationSize(value.`issued`) +
+            FfiConverterOptionalString.allocationSize(value.`expires`)
+    )
+
+    override fun write(value: OpenBadge, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`achievementId`, buf)
+            FfiConverterString.write(value.`achievementName`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
+            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterString.write(value.`issuerId`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterString.write(value.`issued`, buf)
+            FfiConverterOptionalString.write(value.`expires`, buf)
+    }
+}
+
+
+
+/**
  * A signed payment request.
  */
 data class PaymentRequestInfo (
@@ -5450,6 +7751,93 @@ public object FfiConverterTypePaymentRequestInfo: FfiConverterRustBuffer<Payment
 
 
 /**
+ * One credential of a verified presentation.
+ */
+data class PresentedCredential (
+    /**
+     * Its format.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * Issuer id.
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * Types (or `vct`).
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * Only what the holder disclosed, as a JSON object.
+     */
+    var `claimsJson`: kotlin.String
+    , 
+    /**
+     * Status from the supplied list (`null`: no status entry, or no list supplied).
+     */
+    var `status`: CredentialStatus?
+    , 
+    /**
+     * The Open Badge view.
+     */
+    var `badge`: OpenBadge?
+    , 
+    /**
+     * Expires (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePresentedCredential: FfiConverterRustBuffer<PresentedCredential> {
+    override fun read(buf: ByteBuffer): PresentedCredential {
+        return PresentedCredential(
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeCredentialStatus.read(buf),
+            FfiConverterOptionalTypeOpenBadge.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PresentedCredential) = (
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
+    )
+
+    override fun write(value: PresentedCredential, buf: ByteBuffer) {
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterOptionalTypeCredentialStatus.write(value.`status`, buf)
+            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+    }
+}
+
+
+
+/**
  * A QR code for a payload string.
  */
 data class QrCode (
@@ -5507,6 +7895,172 @@ public object FfiConverterTypeQrCode: FfiConverterRustBuffer<QrCode> {
             FfiConverterUByte.write(value.`version`, buf)
             FfiConverterSequenceBoolean.write(value.`modules`, buf)
             FfiConverterString.write(value.`svg`, buf)
+    }
+}
+
+
+
+/**
+ * An SD-JWT VC to issue.
+ */
+data class SdJwtInput (
+    /**
+     * Credential type (`vct`).
+     */
+    var `vct`: kotlin.String
+    , 
+    /**
+     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+     */
+    var `claimsJson`: kotlin.String
+    , 
+    /**
+     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+     */
+    var `holderJwk`: kotlin.String?
+    , 
+    /**
+     * Paths of the selectively disclosable claims; null: every top-level claim.
+     */
+    var `disclosable`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Issued at (Unix seconds); now when null.
+     */
+    var `issuedAt`: kotlin.ULong? = null 
+    , 
+    /**
+     * Expiry (Unix seconds).
+     */
+    var `expiresAt`: kotlin.ULong? = null 
+    , 
+    /**
+     * Status list entry.
+     */
+    var `status`: CredentialStatusEntry? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSdJwtInput: FfiConverterRustBuffer<SdJwtInput> {
+    override fun read(buf: ByteBuffer): SdJwtInput {
+        return SdJwtInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SdJwtInput) = (
+            FfiConverterString.allocationSize(value.`vct`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterOptionalString.allocationSize(value.`holderJwk`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`disclosable`) +
+            FfiConverterOptionalULong.allocationSize(value.`issuedAt`) +
+            FfiConverterOptionalULong.allocationSize(value.`expiresAt`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`)
+    )
+
+    override fun write(value: SdJwtInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`vct`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterOptionalString.write(value.`holderJwk`, buf)
+            FfiConverterOptionalSequenceString.write(value.`disclosable`, buf)
+            FfiConverterOptionalULong.write(value.`issuedAt`, buf)
+            FfiConverterOptionalULong.write(value.`expiresAt`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
+    }
+}
+
+
+
+/**
+ * A Bitstring Status List credential to issue.
+ */
+data class StatusListInput (
+    /**
+     * The URL it is published at (credentials point to it).
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * `revocation` or `suspension`.
+     */
+    var `purpose`: kotlin.String = "revocation" 
+    , 
+    /**
+     * Indices that are revoked (or suspended).
+     */
+    var `set`: List<kotlin.ULong> = listOf() 
+    , 
+    /**
+     * Number of entries (at least 131,072).
+     */
+    var `entries`: kotlin.ULong = 131072uL 
+    , 
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    var `validFrom`: kotlin.ULong? = null 
+    , 
+    /**
+     * Valid until.
+     */
+    var `validUntil`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusListInput: FfiConverterRustBuffer<StatusListInput> {
+    override fun read(buf: ByteBuffer): StatusListInput {
+        return StatusListInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusListInput) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterSequenceULong.allocationSize(value.`set`) +
+            FfiConverterULong.allocationSize(value.`entries`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
+    )
+
+    override fun write(value: StatusListInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterSequenceULong.write(value.`set`, buf)
+            FfiConverterULong.write(value.`entries`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
     }
 }
 
@@ -5601,6 +8155,189 @@ public object FfiConverterTypeStoreOp: FfiConverterRustBuffer<StoreOp> {
     override fun write(value: StoreOp, buf: ByteBuffer) {
             FfiConverterByteArray.write(value.`key`, buf)
             FfiConverterOptionalByteArray.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * A credential in the wallet.
+ */
+data class StoredCredential (
+    /**
+     * Stable id (16 hex digits).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Format.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * Types (or the `vct` of an SD-JWT VC).
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * Display name (badge name, credential name or type).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Issuer id (DID or URL).
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * Issuer name, if the credential carries one.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * Subject id.
+     */
+    var `subject`: kotlin.String?
+    , 
+    /**
+     * Valid from / issued (Unix seconds).
+     */
+    var `validFrom`: kotlin.ULong?
+    , 
+    /**
+     * Expires (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong?
+    , 
+    /**
+     * Validity now (by the clock of the `Credentials` object).
+     */
+    var `validity`: CredentialValidity
+    , 
+    /**
+     * When it was imported (Unix seconds).
+     */
+    var `importedAt`: kotlin.ULong
+    , 
+    /**
+     * The Open Badge view, for Open Badges.
+     */
+    var `badge`: OpenBadge?
+    , 
+    /**
+     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
+     */
+    var `claimsJson`: kotlin.String
+    , 
+    /**
+     * SD-JWT: the claim paths the holder may disclose.
+     */
+    var `disclosable`: List<kotlin.String>
+    , 
+    /**
+     * Bound to this wallet's holder key or DID.
+     */
+    var `bound`: kotlin.Boolean
+    , 
+    /**
+     * Status list entry, if the issuer can revoke it.
+     */
+    var `statusEntry`: CredentialStatusEntry?
+    , 
+    /**
+     * The last status found by `checkStatus`.
+     */
+    var `lastStatus`: CredentialStatus?
+    , 
+    /**
+     * Warnings from import (e.g. an issuer not on the trusted list).
+     */
+    var `warnings`: List<kotlin.String>
+    , 
+    /**
+     * The credential as issued.
+     */
+    var `raw`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStoredCredential: FfiConverterRustBuffer<StoredCredential> {
+    override fun read(buf: ByteBuffer): StoredCredential {
+        return StoredCredential(
+            FfiConverterString.read(buf),
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterTypeCredentialValidity.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeOpenBadge.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+            FfiConverterOptionalTypeCredentialStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StoredCredential) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterOptionalString.allocationSize(value.`subject`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
+            FfiConverterTypeCredentialValidity.allocationSize(value.`validity`) +
+            FfiConverterULong.allocationSize(value.`importedAt`) +
+            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterSequenceString.allocationSize(value.`disclosable`) +
+            FfiConverterBoolean.allocationSize(value.`bound`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`statusEntry`) +
+            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`lastStatus`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`) +
+            FfiConverterString.allocationSize(value.`raw`)
+    )
+
+    override fun write(value: StoredCredential, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterOptionalString.write(value.`subject`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+            FfiConverterTypeCredentialValidity.write(value.`validity`, buf)
+            FfiConverterULong.write(value.`importedAt`, buf)
+            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterSequenceString.write(value.`disclosable`, buf)
+            FfiConverterBoolean.write(value.`bound`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`statusEntry`, buf)
+            FfiConverterOptionalTypeCredentialStatus.write(value.`lastStatus`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -5774,6 +8511,69 @@ public object FfiConverterTypeUnusableVoucher: FfiConverterRustBuffer<UnusableVo
             FfiConverterString.write(value.`voucherId`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * A presentation that passed every check.
+ */
+data class VerifiedPresentation (
+    /**
+     * `SdJwtVc`/`SdJwt` or `JwtVp`.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+     */
+    var `holder`: kotlin.String
+    , 
+    /**
+     * The credentials presented.
+     */
+    var `credentials`: List<PresentedCredential>
+    , 
+    /**
+     * Warnings (issuer not trusted in warn mode, status not checked).
+     */
+    var `warnings`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer<VerifiedPresentation> {
+    override fun read(buf: ByteBuffer): VerifiedPresentation {
+        return VerifiedPresentation(
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePresentedCredential.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerifiedPresentation) = (
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`holder`) +
+            FfiConverterSequenceTypePresentedCredential.allocationSize(value.`credentials`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
+    )
+
+    override fun write(value: VerifiedPresentation, buf: ByteBuffer) {
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterString.write(value.`holder`, buf)
+            FfiConverterSequenceTypePresentedCredential.write(value.`credentials`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
     }
 }
 
@@ -6468,6 +9268,285 @@ public object FfiConverterTypeVoucherQuote: FfiConverterRustBuffer<VoucherQuote>
 
 
 
+/**
+ * The format of a credential or presentation.
+ */
+
+enum class CredentialFormat {
+    
+    /**
+     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
+     */
+    JWT_VC,
+    /**
+     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
+     */
+    VC_JWT,
+    /**
+     * SD-JWT VC (`typ: dc+sd-jwt`).
+     */
+    SD_JWT_VC,
+    /**
+     * A plain SD-JWT (RFC 9901).
+     */
+    SD_JWT,
+    /**
+     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
+     */
+    DATA_INTEGRITY,
+    /**
+     * A JWT Verifiable Presentation.
+     */
+    JWT_VP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialFormat) = 4UL
+
+    override fun write(value: CredentialFormat, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Key types the test issuer signs with.
+ */
+
+enum class CredentialKeyType {
+    
+    /**
+     * secp256k1, `ES256K`.
+     */
+    ES256K,
+    /**
+     * NIST P-256, `ES256`.
+     */
+    ES256,
+    /**
+     * Ed25519, `EdDSA` (also for Data Integrity badges).
+     */
+    EDDSA;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer<CredentialKeyType> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialKeyType.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialKeyType) = 4UL
+
+    override fun write(value: CredentialKeyType, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a status list says about a credential.
+ */
+sealed class CredentialStatus {
+    
+    /**
+     * Not revoked or suspended.
+     */
+    object Valid : CredentialStatus()
+    
+    
+    /**
+     * Revoked by its issuer.
+     */
+    object Revoked : CredentialStatus()
+    
+    
+    /**
+     * Suspended by its issuer (may be reinstated).
+     */
+    object Suspended : CredentialStatus()
+    
+    
+    /**
+     * Another purpose (such as `message`) with a non-zero value.
+     */
+    data class Flagged(
+        /**
+         * The purpose.
+         */
+        val `purpose`: kotlin.String, 
+        /**
+         * The value of the entry.
+         */
+        val `value`: kotlin.UByte) : CredentialStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialStatus : FfiConverterRustBuffer<CredentialStatus>{
+    override fun read(buf: ByteBuffer): CredentialStatus {
+        return when(buf.getInt()) {
+            1 -> CredentialStatus.Valid
+            2 -> CredentialStatus.Revoked
+            3 -> CredentialStatus.Suspended
+            4 -> CredentialStatus.Flagged(
+                FfiConverterString.read(buf),
+                FfiConverterUByte.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CredentialStatus): ULong = when(value) {
+        is CredentialStatus.Valid -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Revoked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Suspended -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Flagged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`purpose`)
+                + FfiConverterUByte.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CredentialStatus, buf: ByteBuffer) {
+        when(value) {
+            is CredentialStatus.Valid -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CredentialStatus.Revoked -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CredentialStatus.Suspended -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CredentialStatus.Flagged -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`purpose`, buf)
+                FfiConverterUByte.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Whether a credential is within its validity period now.
+ */
+
+enum class CredentialValidity {
+    
+    /**
+     * Valid now.
+     */
+    VALID,
+    /**
+     * Past its expiry.
+     */
+    EXPIRED,
+    /**
+     * Before its start.
+     */
+    NOT_YET_VALID;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialValidity.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialValidity) = 4UL
+
+    override fun write(value: CredentialValidity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -6869,6 +9948,38 @@ public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteA
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeClock: FfiConverterRustBuffer<Clock?> {
+    override fun read(buf: ByteBuffer): Clock? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeClock.read(buf)
+    }
+
+    override fun allocationSize(value: Clock?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeClock.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Clock?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeClock.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeKeyProtector: FfiConverterRustBuffer<KeyProtector?> {
     override fun read(buf: ByteBuffer): KeyProtector? {
         if (buf.get().toInt() == 0) {
@@ -6891,6 +10002,38 @@ public object FfiConverterOptionalTypeKeyProtector: FfiConverterRustBuffer<KeyPr
         } else {
             buf.put(1)
             FfiConverterTypeKeyProtector.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry?> {
+    override fun read(buf: ByteBuffer): CredentialStatusEntry? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialStatusEntry.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialStatusEntry?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialStatusEntry.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialStatusEntry?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialStatusEntry.write(value, buf)
         }
     }
 }
@@ -6933,6 +10076,38 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeOpenBadge: FfiConverterRustBuffer<OpenBadge?> {
+    override fun read(buf: ByteBuffer): OpenBadge? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOpenBadge.read(buf)
+    }
+
+    override fun allocationSize(value: OpenBadge?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOpenBadge.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OpenBadge?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOpenBadge.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<VoucherDomain?> {
     override fun read(buf: ByteBuffer): VoucherDomain? {
         if (buf.get().toInt() == 0) {
@@ -6965,6 +10140,134 @@ public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<Vouc
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat?> {
+    override fun read(buf: ByteBuffer): CredentialFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialFormat.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialFormat.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialStatus: FfiConverterRustBuffer<CredentialStatus?> {
+    override fun read(buf: ByteBuffer): CredentialStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialStatus.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity?> {
+    override fun read(buf: ByteBuffer): CredentialValidity? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialValidity.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialValidity?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialValidity.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialValidity?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialValidity.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.UShort>> {
     override fun read(buf: ByteBuffer): List<kotlin.UShort> {
         val len = buf.getInt()
@@ -6983,6 +10286,34 @@ public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.USh
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterUShort.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
+        val len = buf.getInt()
+        return List<kotlin.ULong>(len) {
+            FfiConverterULong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ULong>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterULong.write(it, buf)
         }
     }
 }
@@ -7105,6 +10436,62 @@ public object FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<IssuerKeys>> {
+    override fun read(buf: ByteBuffer): List<IssuerKeys> {
+        val len = buf.getInt()
+        return List<IssuerKeys>(len) {
+            FfiConverterTypeIssuerKeys.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<IssuerKeys>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeIssuerKeys.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<IssuerKeys>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeIssuerKeys.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer<List<PresentedCredential>> {
+    override fun read(buf: ByteBuffer): List<PresentedCredential> {
+        val len = buf.getInt()
+        return List<PresentedCredential>(len) {
+            FfiConverterTypePresentedCredential.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PresentedCredential>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePresentedCredential.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PresentedCredential>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePresentedCredential.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer<List<StoreEntry>> {
     override fun read(buf: ByteBuffer): List<StoreEntry> {
         val len = buf.getInt()
@@ -7151,6 +10538,34 @@ public object FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer<List<Store
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStoreOp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer<List<StoredCredential>> {
+    override fun read(buf: ByteBuffer): List<StoredCredential> {
+        val len = buf.getInt()
+        return List<StoredCredential>(len) {
+            FfiConverterTypeStoredCredential.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StoredCredential>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStoredCredential.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StoredCredential>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStoredCredential.write(it, buf)
         }
     }
 }
@@ -7319,6 +10734,45 @@ public object FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer<List<V
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeVoucherInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
         }
     }
 }
