@@ -357,9 +357,7 @@ impl WasmCredentials {
         audience: String,
     ) -> Result<String, JsValue> {
         let d: Vec<&str> = disclose.iter().map(String::as_str).collect();
-        self.core()
-            .present(&id, &d, &nonce, &audience)
-            .map_err(err)
+        self.core().present(&id, &d, &nonce, &audience).map_err(err)
     }
 
     /// Present JWT VCs together in one JWT VP.
@@ -513,7 +511,10 @@ impl WasmCredentialIssuer {
         } else if seed.is_instance_of::<js_sys::Uint8Array>() {
             Some(Zeroizing::new(js_sys::Uint8Array::new(&seed).to_vec()))
         } else {
-            return Err(error("InvalidInput", "seed must be a Uint8Array of 32 bytes"));
+            return Err(error(
+                "InvalidInput",
+                "seed must be a Uint8Array of 32 bytes",
+            ));
         };
         let str_opt = |name: &str| get(&options, name).as_string();
         let kind = c::KeyType::from_alg(&str_opt("keyType").unwrap_or_else(|| "ES256".into()))
@@ -595,10 +596,7 @@ impl WasmCredentialIssuer {
     #[wasm_bindgen(js_name = issueSdJwt)]
     pub fn issue_sd_jwt(&self, input: JsValue) -> Result<String, JsValue> {
         let o = Opts::parse(&input, "input")?;
-        let claims = object(
-            o.0.get("claims").cloned().unwrap_or(Value::Null),
-            "claims",
-        )?;
+        let claims = object(o.0.get("claims").cloned().unwrap_or(Value::Null), "claims")?;
         let holder_jwk = match o.0.get("holderJwk") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(

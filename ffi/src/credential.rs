@@ -777,7 +777,9 @@ impl CredentialIssuer {
             criteria_url: input.criteria_url,
             image: input.image,
             subject: input.subject,
-            valid_from: input.valid_from.unwrap_or_else(|| self.env.clock.now_secs()),
+            valid_from: input
+                .valid_from
+                .unwrap_or_else(|| self.env.clock.now_secs()),
             valid_until: input.valid_until,
             status: input.status.map(Into::into),
             format: input.format.unwrap_or(CredentialFormat::JwtVc).into(),

@@ -578,9 +578,7 @@ mod tests {
             )
             .unwrap();
         let resolver = Resolver::new();
-        let stored = creds
-            .import(&sd, &ImportOptions::new(&resolver))
-            .unwrap();
+        let stored = creds.import(&sd, &ImportOptions::new(&resolver)).unwrap();
         assert_eq!(stored.imported_at, T0);
 
         // Only the app's clock moves: the wallet's own clock still says T0.
@@ -591,7 +589,9 @@ mod tests {
         };
         assert_eq!(creds.list(&expired).unwrap().len(), 1);
         assert!(Credentials::new(&wallet).list(&expired).unwrap().is_empty());
-        let p = creds.present(&stored.id, &["category"], "n", "aud").unwrap();
+        let p = creds
+            .present(&stored.id, &["category"], "n", "aud")
+            .unwrap();
         let kb = p.rsplit('~').next().unwrap();
         let kb = super::super::jws::Jws::parse(kb, "kb").unwrap();
         assert_eq!(kb.payload["iat"], json!(T0 + 1000));
