@@ -170,3 +170,37 @@ impl From<WalletError> for JigapError {
         }
     }
 }
+
+impl From<jigap_core::credential::CredentialError> for JigapError {
+    fn from(e: jigap_core::credential::CredentialError) -> Self {
+        use jigap_core::credential::CredentialError as C;
+        let m = e.to_string();
+        match e {
+            C::Wallet(w) => w.into(),
+            C::Vault(v) => v.into(),
+            C::BadSignature(_) | C::Disclosure(_) => JigapError::BadSignature(m),
+            C::UntrustedIssuer(_) | C::UnknownIssuerKey(_) => JigapError::Untrusted(m),
+            C::Expired { .. } | C::Stale { .. } => JigapError::Expired(m),
+            C::NonceMismatch
+            | C::AudienceMismatch(_)
+            | C::KeyBinding(_)
+            | C::HolderBinding(_)
+            | C::NotYetValid { .. }
+            | C::IssuedInFuture { .. }
+            | C::Revoked
+            | C::Suspended
+            | C::Status(_) => JigapError::Refused(m),
+            C::NotFound(_) => JigapError::NotFound(m),
+            C::TooLarge { .. }
+            | C::Malformed(_)
+            | C::UnsupportedAlgorithm(_)
+            | C::AlgorithmMismatch { .. }
+            | C::Key(_)
+            | C::Did(_)
+            | C::Badge(_)
+            | C::UnknownClaimPath { .. }
+            | C::Unsupported(_) => JigapError::InvalidInput(m),
+            _ => JigapError::Internal(m),
+        }
+    }
+}

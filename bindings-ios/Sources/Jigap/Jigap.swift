@@ -848,60 +848,53 @@ public func FfiConverterTypeClock_lower(_ value: Clock) -> UInt64 {
 
 
 /**
- * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
  */
-public protocol GateProtocol: AnyObject, Sendable {
+public protocol CredentialIssuerProtocol: AnyObject, Sendable {
     
     /**
-     * Every entry, in ticket order.
+     * The issuer id (its `did:key` unless another id was given).
      */
-    func entries() throws  -> [GateEntry]
+    func id()  -> String
     
     /**
-     * The events this gate admits.
+     * An Open Badges 3.0 `OpenBadgeCredential`.
      */
-    func events() throws  -> [TicketEvent]
+    func issueBadge(input: BadgeInput) throws  -> String
     
     /**
-     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
      */
-    func export() throws  -> Data
+    func issueJwtVc(credentialJson: String) throws  -> String
     
     /**
-     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
      */
-    func merge(export: Data) throws  -> GateMergeReport
+    func issueSdJwt(input: SdJwtInput) throws  -> String
     
     /**
-     * The gate's name (from its authorizations).
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
      */
-    func name() throws  -> String
+    func issueStatusList(input: StatusListInput) throws  -> String
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * The key id in its signatures.
      */
-    func receipt(admit: GateAdmit) throws  -> String
+    func kid()  -> String
     
     /**
-     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
-     * passes of older grants are refused.
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
      */
-    func setCurrentTransfers(ticketId: String, transfers: UInt8) throws 
-    
-    /**
-     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
-     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
-     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
-     * where), `InvalidInput` (not a pass).
-     */
-    func verify(pass: String) throws  -> GateAdmit
+    func publicJwk()  -> String
     
 }
 /**
- * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
  */
-open class Gate: GateProtocol, @unchecked Sendable {
+open class CredentialIssuer: CredentialIssuerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -938,21 +931,23 @@ open class Gate: GateProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_jigap_ffi_fn_clone_gate(self.handle, $0) }
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentialissuer(self.handle, $0) }
     }
     /**
-     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
-     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
-     * system clock).
+     * An issuer with a key of `keyType`: from 32 secret bytes `seed` (repeatable) or new.
+     * `id` (with `kid`, default `<id>#key-1`) names it by a `did:web` or URL; by default it is
+     * the `did:key` of its key. `name` is shown in badges.
      */
-public convenience init(key: GateKey, issuers: [String], authorizations: [String], clock: Clock? = nil)throws  {
+public convenience init(keyType: CredentialKeyType, seed: Data? = nil, id: String? = nil, kid: String? = nil, name: String? = nil, clock: Clock? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
-    uniffi_jigap_ffi_fn_constructor_gate_new(
-        FfiConverterTypeGateKey_lower(key),
-        FfiConverterSequenceString.lower(issuers),
-        FfiConverterSequenceString.lower(authorizations),
+    uniffi_jigap_ffi_fn_constructor_credentialissuer_new(
+        FfiConverterTypeCredentialKeyType_lower(keyType),
+        FfiConverterOptionData.lower(seed),
+        FfiConverterOptionString.lower(id),
+        FfiConverterOptionString.lower(kid),
+        FfiConverterOptionString.lower(name),
         FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
     )
 }
@@ -965,113 +960,97 @@ public convenience init(key: GateKey, issuers: [String], authorizations: [String
             return
         }
 
-        try! rustCall { uniffi_jigap_ffi_fn_free_gate(handle, $0) }
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentialissuer(handle, $0) }
     }
 
     
 
     
     /**
-     * Every entry, in ticket order.
+     * The issuer id (its `did:key` unless another id was given).
      */
-open func entries()throws  -> [GateEntry]  {
-    return try  FfiConverterSequenceTypeGateEntry.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_entries(
+    uniffi_jigap_ffi_fn_method_credentialissuer_id(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The events this gate admits.
+     * An Open Badges 3.0 `OpenBadgeCredential`.
      */
-open func events()throws  -> [TicketEvent]  {
-    return try  FfiConverterSequenceTypeTicketEvent.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_events(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
-     */
-open func export()throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_export(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
-     */
-open func merge(export: Data)throws  -> GateMergeReport  {
-    return try  FfiConverterTypeGateMergeReport_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_merge(
-            self.uniffiCloneHandle(),
-        FfiConverterData.lower(export),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The gate's name (from its authorizations).
-     */
-open func name()throws  -> String  {
+open func issueBadge(input: BadgeInput)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_name(
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBadgeInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+open func issueJwtVc(credentialJson: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credentialJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+open func issueSdJwt(input: SdJwtInput)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSdJwtInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+open func issueStatusList(input: StatusListInput)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeStatusListInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key id in its signatures.
+     */
+open func kid() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentialissuer_kid(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
      */
-open func receipt(admit: GateAdmit)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func publicJwk() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_receipt(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeGateAdmit_lower(admit),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
-     * passes of older grants are refused.
-     */
-open func setCurrentTransfers(ticketId: String, transfers: UInt8)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(ticketId),
-        FfiConverterUInt8.lower(transfers),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
-     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
-     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
-     * where), `InvalidInput` (not a pass).
-     */
-open func verify(pass: String)throws  -> GateAdmit  {
-    return try  FfiConverterTypeGateAdmit_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gate_verify(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(pass),uniffiCallStatus
+    uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1084,24 +1063,24 @@ open func verify(pass: String)throws  -> GateAdmit  {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeGate: FfiConverter {
+public struct FfiConverterTypeCredentialIssuer: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = Gate
+    typealias SwiftType = CredentialIssuer
 
-    public static func lift(_ handle: UInt64) throws -> Gate {
-        return Gate(unsafeFromHandle: handle)
+    public static func lift(_ handle: UInt64) throws -> CredentialIssuer {
+        return CredentialIssuer(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: Gate) -> UInt64 {
+    public static func lower(_ value: CredentialIssuer) -> UInt64 {
         return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Gate {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialIssuer {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: Gate, into buf: inout [UInt8]) {
+    public static func write(_ value: CredentialIssuer, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1110,15 +1089,15 @@ public struct FfiConverterTypeGate: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeGate_lift(_ handle: UInt64) throws -> Gate {
-    return try FfiConverterTypeGate.lift(handle)
+public func FfiConverterTypeCredentialIssuer_lift(_ handle: UInt64) throws -> CredentialIssuer {
+    return try FfiConverterTypeCredentialIssuer.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeGate_lower(_ value: Gate) -> UInt64 {
-    return FfiConverterTypeGate.lower(value)
+public func FfiConverterTypeCredentialIssuer_lower(_ value: CredentialIssuer) -> UInt64 {
+    return FfiConverterTypeCredentialIssuer.lower(value)
 }
 
 
@@ -1127,22 +1106,24 @@ public func FfiConverterTypeGate_lower(_ value: Gate) -> UInt64 {
 
 
 /**
- * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
- * entry lists with it.
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
  */
-public protocol GateKeyProtocol: AnyObject, Sendable {
+public protocol CredentialVerifierProtocol: AnyObject, Sendable {
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
      */
-    func publicKey()  -> String
+    func verifyPresentation(presentation: String) throws  -> VerifiedPresentation
     
 }
 /**
- * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
- * entry lists with it.
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
  */
-open class GateKey: GateKeyProtocol, @unchecked Sendable {
+open class CredentialVerifier: CredentialVerifierProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1179,9 +1160,22 @@ open class GateKey: GateKeyProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_jigap_ffi_fn_clone_gatekey(self.handle, $0) }
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentialverifier(self.handle, $0) }
     }
-    // No primary constructor declared for this class.
+    /**
+     * A verifier with `options`; `clock` defaults to the system clock.
+     */
+public convenience init(options: CredentialVerifierOptions, clock: Clock? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_credentialverifier_new(
+        FfiConverterTypeCredentialVerifierOptions_lower(options),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
 
     deinit {
         if handle == 0 {
@@ -1189,44 +1183,23 @@ open class GateKey: GateKeyProtocol, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_jigap_ffi_fn_free_gatekey(handle, $0) }
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentialverifier(handle, $0) }
     }
 
     
-    /**
-     * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
-     */
-public static func fromAccount(wallet: Wallet, account: String)throws  -> GateKey  {
-    return try  FfiConverterTypeGateKey_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
-        FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(account),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A fresh random key (lost when the object is released).
-     */
-public static func generate()throws  -> GateKey  {
-    return try  FfiConverterTypeGateKey_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_constructor_gatekey_generate(uniffiCallStatus
-    )
-})
-}
-    
 
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
      */
-open func publicKey() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+open func verifyPresentation(presentation: String)throws  -> VerifiedPresentation  {
+    return try  FfiConverterTypeVerifiedPresentation_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_gatekey_public_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
+    uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(presentation),uniffiCallStatus
     )
 })
 }
@@ -1239,24 +1212,24 @@ open func publicKey() -> String  {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeGateKey: FfiConverter {
+public struct FfiConverterTypeCredentialVerifier: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = GateKey
+    typealias SwiftType = CredentialVerifier
 
-    public static func lift(_ handle: UInt64) throws -> GateKey {
-        return GateKey(unsafeFromHandle: handle)
+    public static func lift(_ handle: UInt64) throws -> CredentialVerifier {
+        return CredentialVerifier(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: GateKey) -> UInt64 {
+    public static func lower(_ value: CredentialVerifier) -> UInt64 {
         return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateKey {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialVerifier {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: GateKey, into buf: inout [UInt8]) {
+    public static func write(_ value: CredentialVerifier, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1265,15 +1238,320 @@ public struct FfiConverterTypeGateKey: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeGateKey_lift(_ handle: UInt64) throws -> GateKey {
-    return try FfiConverterTypeGateKey.lift(handle)
+public func FfiConverterTypeCredentialVerifier_lift(_ handle: UInt64) throws -> CredentialVerifier {
+    return try FfiConverterTypeCredentialVerifier.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeGateKey_lower(_ value: GateKey) -> UInt64 {
-    return FfiConverterTypeGateKey.lower(value)
+public func FfiConverterTypeCredentialVerifier_lower(_ value: CredentialVerifier) -> UInt64 {
+    return FfiConverterTypeCredentialVerifier.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+public protocol CredentialsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    func checkStatus(id: String, statusListCredential: String, didDocuments: [String]) throws  -> CredentialStatus
+    
+    /**
+     * Delete a stored credential.
+     */
+    func delete(id: String) throws 
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    func get(id: String) throws  -> StoredCredential
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    func holderDid() throws  -> String
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+    func holderJwk() throws  -> String
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    func `import`(credential: String, options: CredentialImportOptions) throws  -> StoredCredential
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    func list(filter: CredentialFilter) throws  -> [StoredCredential]
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    func present(id: String, disclose: [String], nonce: String, audience: String) throws  -> String
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    func presentJwtVp(ids: [String], nonce: String, audience: String) throws  -> String
+    
+}
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+open class Credentials: CredentialsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_credentials(self.handle, $0) }
+    }
+    /**
+     * The credentials of `wallet`; `clock` (default: the system clock) judges validity and
+     * dates presentations.
+     */
+public convenience init(wallet: Wallet, clock: Clock? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_credentials_new(
+        FfiConverterTypeWallet_lower(wallet),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_credentials(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+open func checkStatus(id: String, statusListCredential: String, didDocuments: [String] = [])throws  -> CredentialStatus  {
+    return try  FfiConverterTypeCredentialStatus_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_check_status(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(statusListCredential),
+        FfiConverterSequenceString.lower(didDocuments),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Delete a stored credential.
+     */
+open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_delete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+open func get(id: String)throws  -> StoredCredential  {
+    return try  FfiConverterTypeStoredCredential_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+open func holderDid()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_holder_did(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+open func holderJwk()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_holder_jwk(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+open func `import`(credential: String, options: CredentialImportOptions = CredentialImportOptions())throws  -> StoredCredential  {
+    return try  FfiConverterTypeStoredCredential_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_import(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credential),
+        FfiConverterTypeCredentialImportOptions_lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+open func list(filter: CredentialFilter = CredentialFilter())throws  -> [StoredCredential]  {
+    return try  FfiConverterSequenceTypeStoredCredential.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCredentialFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+open func present(id: String, disclose: [String], nonce: String, audience: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_present(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceString.lower(disclose),
+        FfiConverterString.lower(nonce),
+        FfiConverterString.lower(audience),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+open func presentJwtVp(ids: [String], nonce: String, audience: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(ids),
+        FfiConverterString.lower(nonce),
+        FfiConverterString.lower(audience),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentials: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Credentials
+
+    public static func lift(_ handle: UInt64) throws -> Credentials {
+        return Credentials(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Credentials) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Credentials {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Credentials, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentials_lift(_ handle: UInt64) throws -> Credentials {
+    return try FfiConverterTypeCredentials.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
+    return FfiConverterTypeCredentials.lower(value)
 }
 
 
@@ -2209,566 +2487,6 @@ public func FfiConverterTypeStore_lift(_ handle: UInt64) throws -> Store {
 #endif
 public func FfiConverterTypeStore_lower(_ value: Store) -> UInt64 {
     return FfiConverterTypeStore.lower(value)
-}
-
-
-
-
-
-
-/**
- * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
- * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
- */
-public protocol TicketIssuerProtocol: AnyObject, Sendable {
-    
-    /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
-     */
-    func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String) throws  -> String
-    
-    /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
-     */
-    func grant(holderId: String, terms: TicketTerms) throws  -> String
-    
-    /**
-     * The issuer's identity (address + seal key), for apps and gates to trust.
-     */
-    func identity() throws  -> TicketIdentity
-    
-    /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
-     */
-    func reissue(request: String, grant: String?) throws  -> String
-    
-}
-/**
- * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
- * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
- */
-open class TicketIssuer: TicketIssuerProtocol, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_jigap_ffi_fn_clone_ticketissuer(self.handle, $0) }
-    }
-    /**
-     * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
-     */
-public convenience init(wallet: Wallet, account: String, clock: Clock? = nil)throws  {
-    let handle =
-        try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
-        FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(account),
-        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_jigap_ffi_fn_free_ticketissuer(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
-     */
-open func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(chainId),
-        FfiConverterString.lower(contract),
-        FfiConverterTypeTicketEvent_lower(event),
-        FfiConverterString.lower(gateKey),
-        FfiConverterString.lower(gateName),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
-     */
-open func grant(holderId: String, terms: TicketTerms)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_ticketissuer_grant(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(holderId),
-        FfiConverterTypeTicketTerms_lower(terms),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The issuer's identity (address + seal key), for apps and gates to trust.
-     */
-open func identity()throws  -> TicketIdentity  {
-    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_ticketissuer_identity(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
-     */
-open func reissue(request: String, grant: String? = nil)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(request),
-        FfiConverterOptionString.lower(grant),uniffiCallStatus
-    )
-})
-}
-    
-
-    
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketIssuer: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = TicketIssuer
-
-    public static func lift(_ handle: UInt64) throws -> TicketIssuer {
-        return TicketIssuer(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: TicketIssuer) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketIssuer {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: TicketIssuer, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIssuer_lift(_ handle: UInt64) throws -> TicketIssuer {
-    return try FfiConverterTypeTicketIssuer.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIssuer_lower(_ value: TicketIssuer) -> UInt64 {
-    return FfiConverterTypeTicketIssuer.lower(value)
-}
-
-
-
-
-
-
-/**
- * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
- * Thread-safe; every change is one atomic vault write.
- */
-public protocol TicketsProtocol: AnyObject, Sendable {
-    
-    /**
-     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
-     */
-    func applyReceipt(receipt: String) throws  -> TicketInfo
-    
-    /**
-     * Withdraw a pending transfer so the ticket can be shown again.
-     */
-    func cancelTransfer(id: String) throws  -> TicketInfo
-    
-    /**
-     * Stop trusting an issuer (by address); `false` if it was not trusted.
-     */
-    func distrustIssuer(address: String) throws  -> Bool
-    
-    /**
-     * One ticket.
-     */
-    func get(id: String) throws  -> TicketInfo
-    
-    /**
-     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
-     */
-    func holderId(account: String) throws  -> TicketIdentity
-    
-    /**
-     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
-     */
-    func importGrant(grant: String) throws  -> ImportedTicket
-    
-    /**
-     * Every ticket: upcoming events first (soonest first), then past ones.
-     */
-    func list() throws  -> [TicketInfo]
-    
-    /**
-     * The pending transfer request of ticket `id` (to send again).
-     */
-    func pendingTransfer(id: String) throws  -> TicketTransferRequest
-    
-    /**
-     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
-     * `price` minor units of `currency`, if the ticket's policy allows it (else
-     * `LimitExceeded` saying why). The ticket is then transfer-pending.
-     */
-    func requestTransfer(id: String, to: String, price: UInt64, currency: String) throws  -> TicketTransferRequest
-    
-    /**
-     * The pass for the current window. Throws `Refused` for a used, transferred or
-     * transfer-pending ticket, `Expired` after the event.
-     */
-    func show(id: String) throws  -> TicketPass
-    
-    /**
-     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
-     */
-    func trustIssuer(identity: String) throws  -> TicketIdentity
-    
-    /**
-     * The trusted issuers.
-     */
-    func trustedIssuers() throws  -> [TicketIdentity]
-    
-}
-/**
- * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
- * Thread-safe; every change is one atomic vault write.
- */
-open class Tickets: TicketsProtocol, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_jigap_ffi_fn_clone_tickets(self.handle, $0) }
-    }
-    /**
-     * The tickets of `wallet`.
-     */
-public convenience init(wallet: Wallet) {
-    let handle =
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_constructor_tickets_new(
-        FfiConverterTypeWallet_lower(wallet),uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_jigap_ffi_fn_free_tickets(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
-     */
-open func applyReceipt(receipt: String)throws  -> TicketInfo  {
-    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(receipt),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Withdraw a pending transfer so the ticket can be shown again.
-     */
-open func cancelTransfer(id: String)throws  -> TicketInfo  {
-    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Stop trusting an issuer (by address); `false` if it was not trusted.
-     */
-open func distrustIssuer(address: String)throws  -> Bool  {
-    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * One ticket.
-     */
-open func get(id: String)throws  -> TicketInfo  {
-    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_get(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
-     */
-open func holderId(account: String)throws  -> TicketIdentity  {
-    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_holder_id(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(account),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
-     */
-open func importGrant(grant: String)throws  -> ImportedTicket  {
-    return try  FfiConverterTypeImportedTicket_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_import_grant(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(grant),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every ticket: upcoming events first (soonest first), then past ones.
-     */
-open func list()throws  -> [TicketInfo]  {
-    return try  FfiConverterSequenceTypeTicketInfo.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_list(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The pending transfer request of ticket `id` (to send again).
-     */
-open func pendingTransfer(id: String)throws  -> TicketTransferRequest  {
-    return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
-     * `price` minor units of `currency`, if the ticket's policy allows it (else
-     * `LimitExceeded` saying why). The ticket is then transfer-pending.
-     */
-open func requestTransfer(id: String, to: String, price: UInt64, currency: String)throws  -> TicketTransferRequest  {
-    return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_request_transfer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterString.lower(to),
-        FfiConverterUInt64.lower(price),
-        FfiConverterString.lower(currency),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The pass for the current window. Throws `Refused` for a used, transferred or
-     * transfer-pending ticket, `Expired` after the event.
-     */
-open func show(id: String)throws  -> TicketPass  {
-    return try  FfiConverterTypeTicketPass_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_show(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
-     */
-open func trustIssuer(identity: String)throws  -> TicketIdentity  {
-    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(identity),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The trusted issuers.
-     */
-open func trustedIssuers()throws  -> [TicketIdentity]  {
-    return try  FfiConverterSequenceTypeTicketIdentity.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
-        uniffiCallStatus in
-    uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-
-    
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTickets: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = Tickets
-
-    public static func lift(_ handle: UInt64) throws -> Tickets {
-        return Tickets(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: Tickets) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tickets {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: Tickets, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTickets_lift(_ handle: UInt64) throws -> Tickets {
-    return try FfiConverterTypeTickets.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTickets_lower(_ value: Tickets) -> UInt64 {
-    return FfiConverterTypeTickets.lower(value)
 }
 
 
@@ -3963,6 +3681,175 @@ public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
 
 
 /**
+ * An Open Badge to issue.
+ */
+public struct BadgeInput: Equatable, Hashable {
+    /**
+     * The credential's display name.
+     */
+    public var name: String
+    /**
+     * Achievement name.
+     */
+    public var achievementName: String
+    /**
+     * Achievement description.
+     */
+    public var description: String
+    /**
+     * The earner: the wallet's `holderDid()`.
+     */
+    public var subject: String
+    /**
+     * Criteria as text (a narrative or a URL is required).
+     */
+    public var criteriaNarrative: String?
+    /**
+     * Criteria page URL.
+     */
+    public var criteriaUrl: String?
+    /**
+     * Image URL.
+     */
+    public var image: String?
+    /**
+     * Achievement id (a URL); a `urn:uuid` when null.
+     */
+    public var achievementId: String?
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    public var validFrom: UInt64?
+    /**
+     * Valid until (Unix seconds).
+     */
+    public var validUntil: UInt64?
+    /**
+     * Status list entry.
+     */
+    public var status: CredentialStatusEntry?
+    /**
+     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+     */
+    public var format: CredentialFormat?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's display name.
+         */name: String, 
+        /**
+         * Achievement name.
+         */achievementName: String, 
+        /**
+         * Achievement description.
+         */description: String, 
+        /**
+         * The earner: the wallet's `holderDid()`.
+         */subject: String, 
+        /**
+         * Criteria as text (a narrative or a URL is required).
+         */criteriaNarrative: String? = nil, 
+        /**
+         * Criteria page URL.
+         */criteriaUrl: String? = nil, 
+        /**
+         * Image URL.
+         */image: String? = nil, 
+        /**
+         * Achievement id (a URL); a `urn:uuid` when null.
+         */achievementId: String? = nil, 
+        /**
+         * Valid from (Unix seconds); now when null.
+         */validFrom: UInt64? = nil, 
+        /**
+         * Valid until (Unix seconds).
+         */validUntil: UInt64? = nil, 
+        /**
+         * Status list entry.
+         */status: CredentialStatusEntry? = nil, 
+        /**
+         * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+         */format: CredentialFormat? = nil) {
+        self.name = name
+        self.achievementName = achievementName
+        self.description = description
+        self.subject = subject
+        self.criteriaNarrative = criteriaNarrative
+        self.criteriaUrl = criteriaUrl
+        self.image = image
+        self.achievementId = achievementId
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.status = status
+        self.format = format
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BadgeInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBadgeInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BadgeInput {
+        return
+            try BadgeInput(
+                name: FfiConverterString.read(from: &buf), 
+                achievementName: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
+                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                achievementId: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
+                format: FfiConverterOptionTypeCredentialFormat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BadgeInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.achievementName, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
+        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.achievementId, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
+        FfiConverterOptionTypeCredentialFormat.write(value.format, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInput_lift(_ buf: RustBuffer) throws -> BadgeInput {
+    return try FfiConverterTypeBadgeInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInput_lower(_ value: BadgeInput) -> RustBuffer {
+    return FfiConverterTypeBadgeInput.lower(value)
+}
+
+
+/**
  * How to create a wallet.
  */
 public struct CreateOptions: Equatable, Hashable {
@@ -4052,6 +3939,423 @@ public func FfiConverterTypeCreateOptions_lower(_ value: CreateOptions) -> RustB
 
 
 /**
+ * Which stored credentials to list; every set field must match (text: case-insensitive
+ * substring).
+ */
+public struct CredentialFilter: Equatable, Hashable {
+    /**
+     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+     */
+    public var credentialType: String?
+    /**
+     * Issuer id or name.
+     */
+    public var issuer: String?
+    /**
+     * Achievement or credential name.
+     */
+    public var achievement: String?
+    /**
+     * Validity now.
+     */
+    public var validity: CredentialValidity?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+         */credentialType: String? = nil, 
+        /**
+         * Issuer id or name.
+         */issuer: String? = nil, 
+        /**
+         * Achievement or credential name.
+         */achievement: String? = nil, 
+        /**
+         * Validity now.
+         */validity: CredentialValidity? = nil) {
+        self.credentialType = credentialType
+        self.issuer = issuer
+        self.achievement = achievement
+        self.validity = validity
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFilter {
+        return
+            try CredentialFilter(
+                credentialType: FfiConverterOptionString.read(from: &buf), 
+                issuer: FfiConverterOptionString.read(from: &buf), 
+                achievement: FfiConverterOptionString.read(from: &buf), 
+                validity: FfiConverterOptionTypeCredentialValidity.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.credentialType, into: &buf)
+        FfiConverterOptionString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.achievement, into: &buf)
+        FfiConverterOptionTypeCredentialValidity.write(value.validity, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFilter_lift(_ buf: RustBuffer) throws -> CredentialFilter {
+    return try FfiConverterTypeCredentialFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFilter_lower(_ value: CredentialFilter) -> RustBuffer {
+    return FfiConverterTypeCredentialFilter.lower(value)
+}
+
+
+/**
+ * How to import a credential.
+ */
+public struct CredentialImportOptions: Equatable, Hashable {
+    /**
+     * Issuer ids (DIDs or URLs) the app trusts.
+     */
+    public var trustedIssuers: [String]
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    public var requireTrusted: Bool
+    /**
+     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+     */
+    public var didDocuments: [String]
+    /**
+     * Keys of issuers named by URL.
+     */
+    public var issuerKeys: [IssuerKeys]
+    /**
+     * Keep credentials bound to no one (bearer credentials) with a warning.
+     */
+    public var allowUnbound: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Issuer ids (DIDs or URLs) the app trusts.
+         */trustedIssuers: [String] = [], 
+        /**
+         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+         */requireTrusted: Bool = false, 
+        /**
+         * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+         */didDocuments: [String] = [], 
+        /**
+         * Keys of issuers named by URL.
+         */issuerKeys: [IssuerKeys] = [], 
+        /**
+         * Keep credentials bound to no one (bearer credentials) with a warning.
+         */allowUnbound: Bool = false) {
+        self.trustedIssuers = trustedIssuers
+        self.requireTrusted = requireTrusted
+        self.didDocuments = didDocuments
+        self.issuerKeys = issuerKeys
+        self.allowUnbound = allowUnbound
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialImportOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialImportOptions {
+        return
+            try CredentialImportOptions(
+                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
+                requireTrusted: FfiConverterBool.read(from: &buf), 
+                didDocuments: FfiConverterSequenceString.read(from: &buf), 
+                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
+                allowUnbound: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialImportOptions, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
+        FfiConverterBool.write(value.requireTrusted, into: &buf)
+        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
+        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
+        FfiConverterBool.write(value.allowUnbound, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialImportOptions_lift(_ buf: RustBuffer) throws -> CredentialImportOptions {
+    return try FfiConverterTypeCredentialImportOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialImportOptions_lower(_ value: CredentialImportOptions) -> RustBuffer {
+    return FfiConverterTypeCredentialImportOptions.lower(value)
+}
+
+
+/**
+ * A credential's pointer into a status list.
+ */
+public struct CredentialStatusEntry: Equatable, Hashable {
+    /**
+     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+     */
+    public var purpose: String
+    /**
+     * Index in the list.
+     */
+    public var index: UInt64
+    /**
+     * URL of the status list credential the app fetches.
+     */
+    public var listUrl: String
+    /**
+     * Bits per entry.
+     */
+    public var size: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+         */purpose: String, 
+        /**
+         * Index in the list.
+         */index: UInt64, 
+        /**
+         * URL of the status list credential the app fetches.
+         */listUrl: String, 
+        /**
+         * Bits per entry.
+         */size: UInt8 = UInt8(1)) {
+        self.purpose = purpose
+        self.index = index
+        self.listUrl = listUrl
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialStatusEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatusEntry {
+        return
+            try CredentialStatusEntry(
+                purpose: FfiConverterString.read(from: &buf), 
+                index: FfiConverterUInt64.read(from: &buf), 
+                listUrl: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialStatusEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.listUrl, into: &buf)
+        FfiConverterUInt8.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatusEntry_lift(_ buf: RustBuffer) throws -> CredentialStatusEntry {
+    return try FfiConverterTypeCredentialStatusEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatusEntry_lower(_ value: CredentialStatusEntry) -> RustBuffer {
+    return FfiConverterTypeCredentialStatusEntry.lower(value)
+}
+
+
+/**
+ * What a verifier asks of a presentation.
+ */
+public struct CredentialVerifierOptions: Equatable, Hashable {
+    /**
+     * The nonce the verifier sent (fresh per request).
+     */
+    public var nonce: String
+    /**
+     * The verifier's identifier (`aud`).
+     */
+    public var audience: String
+    /**
+     * Issuer ids the verifier trusts.
+     */
+    public var trustedIssuers: [String]
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    public var requireTrusted: Bool
+    /**
+     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+     */
+    public var didDocuments: [String]
+    /**
+     * Keys of issuers named by URL.
+     */
+    public var issuerKeys: [IssuerKeys]
+    /**
+     * How old a presentation may be (seconds).
+     */
+    public var maxAgeSecs: UInt64
+    /**
+     * Status list credentials the app fetched, by URL.
+     */
+    public var statusLists: [String: String]
+    /**
+     * Refuse a credential whose status list was not supplied (otherwise a warning).
+     */
+    public var requireStatus: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The nonce the verifier sent (fresh per request).
+         */nonce: String, 
+        /**
+         * The verifier's identifier (`aud`).
+         */audience: String, 
+        /**
+         * Issuer ids the verifier trusts.
+         */trustedIssuers: [String] = [], 
+        /**
+         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+         */requireTrusted: Bool = false, 
+        /**
+         * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+         */didDocuments: [String] = [], 
+        /**
+         * Keys of issuers named by URL.
+         */issuerKeys: [IssuerKeys] = [], 
+        /**
+         * How old a presentation may be (seconds).
+         */maxAgeSecs: UInt64 = UInt64(300), 
+        /**
+         * Status list credentials the app fetched, by URL.
+         */statusLists: [String: String] = [:], 
+        /**
+         * Refuse a credential whose status list was not supplied (otherwise a warning).
+         */requireStatus: Bool = false) {
+        self.nonce = nonce
+        self.audience = audience
+        self.trustedIssuers = trustedIssuers
+        self.requireTrusted = requireTrusted
+        self.didDocuments = didDocuments
+        self.issuerKeys = issuerKeys
+        self.maxAgeSecs = maxAgeSecs
+        self.statusLists = statusLists
+        self.requireStatus = requireStatus
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialVerifierOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialVerifierOptions {
+        return
+            try CredentialVerifierOptions(
+                nonce: FfiConverterString.read(from: &buf), 
+                audience: FfiConverterString.read(from: &buf), 
+                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
+                requireTrusted: FfiConverterBool.read(from: &buf), 
+                didDocuments: FfiConverterSequenceString.read(from: &buf), 
+                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
+                maxAgeSecs: FfiConverterUInt64.read(from: &buf), 
+                statusLists: FfiConverterDictionaryStringString.read(from: &buf), 
+                requireStatus: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialVerifierOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.nonce, into: &buf)
+        FfiConverterString.write(value.audience, into: &buf)
+        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
+        FfiConverterBool.write(value.requireTrusted, into: &buf)
+        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
+        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
+        FfiConverterUInt64.write(value.maxAgeSecs, into: &buf)
+        FfiConverterDictionaryStringString.write(value.statusLists, into: &buf)
+        FfiConverterBool.write(value.requireStatus, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifierOptions_lift(_ buf: RustBuffer) throws -> CredentialVerifierOptions {
+    return try FfiConverterTypeCredentialVerifierOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialVerifierOptions_lower(_ value: CredentialVerifierOptions) -> RustBuffer {
+    return FfiConverterTypeCredentialVerifierOptions.lower(value)
+}
+
+
+/**
  * A double spend found by the issuer.
  */
 public struct DoubleSpendInfo: Equatable, Hashable {
@@ -4117,333 +4421,6 @@ public func FfiConverterTypeDoubleSpendInfo_lift(_ buf: RustBuffer) throws -> Do
 #endif
 public func FfiConverterTypeDoubleSpendInfo_lower(_ value: DoubleSpendInfo) -> RustBuffer {
     return FfiConverterTypeDoubleSpendInfo.lower(value)
-}
-
-
-/**
- * A gate's decision to let a ticket in.
- */
-public struct GateAdmit: Equatable, Hashable {
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * Event id.
-     */
-    public var eventId: String
-    /**
-     * Event name.
-     */
-    public var eventName: String
-    /**
-     * Seat.
-     */
-    public var seat: TicketSeat
-    /**
-     * The seat in words.
-     */
-    public var seatLabel: String
-    /**
-     * Tier.
-     */
-    public var tier: String
-    /**
-     * Holder account.
-     */
-    public var holder: String
-    /**
-     * Transfers the ticket went through.
-     */
-    public var transfers: UInt8
-    /**
-     * The pass's window.
-     */
-    public var window: UInt64
-    /**
-     * Entry time (the gate's clock).
-     */
-    public var enteredAt: UInt64
-    /**
-     * Digest of the grant that entered, `0x` hex.
-     */
-    public var grantDigest: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * Event id.
-         */eventId: String, 
-        /**
-         * Event name.
-         */eventName: String, 
-        /**
-         * Seat.
-         */seat: TicketSeat, 
-        /**
-         * The seat in words.
-         */seatLabel: String, 
-        /**
-         * Tier.
-         */tier: String, 
-        /**
-         * Holder account.
-         */holder: String, 
-        /**
-         * Transfers the ticket went through.
-         */transfers: UInt8, 
-        /**
-         * The pass's window.
-         */window: UInt64, 
-        /**
-         * Entry time (the gate's clock).
-         */enteredAt: UInt64, 
-        /**
-         * Digest of the grant that entered, `0x` hex.
-         */grantDigest: String) {
-        self.ticketId = ticketId
-        self.eventId = eventId
-        self.eventName = eventName
-        self.seat = seat
-        self.seatLabel = seatLabel
-        self.tier = tier
-        self.holder = holder
-        self.transfers = transfers
-        self.window = window
-        self.enteredAt = enteredAt
-        self.grantDigest = grantDigest
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateAdmit: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateAdmit: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateAdmit {
-        return
-            try GateAdmit(
-                ticketId: FfiConverterString.read(from: &buf), 
-                eventId: FfiConverterString.read(from: &buf), 
-                eventName: FfiConverterString.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                seatLabel: FfiConverterString.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                transfers: FfiConverterUInt8.read(from: &buf), 
-                window: FfiConverterUInt64.read(from: &buf), 
-                enteredAt: FfiConverterUInt64.read(from: &buf), 
-                grantDigest: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateAdmit, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterString.write(value.eventId, into: &buf)
-        FfiConverterString.write(value.eventName, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.seatLabel, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterUInt8.write(value.transfers, into: &buf)
-        FfiConverterUInt64.write(value.window, into: &buf)
-        FfiConverterUInt64.write(value.enteredAt, into: &buf)
-        FfiConverterString.write(value.grantDigest, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateAdmit_lift(_ buf: RustBuffer) throws -> GateAdmit {
-    return try FfiConverterTypeGateAdmit.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateAdmit_lower(_ value: GateAdmit) -> RustBuffer {
-    return FfiConverterTypeGateAdmit.lower(value)
-}
-
-
-/**
- * One ticket that entered.
- */
-public struct GateEntry: Equatable, Hashable {
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * When.
-     */
-    public var at: UInt64
-    /**
-     * Through which gate.
-     */
-    public var gate: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * When.
-         */at: UInt64, 
-        /**
-         * Through which gate.
-         */gate: String) {
-        self.ticketId = ticketId
-        self.at = at
-        self.gate = gate
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateEntry: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateEntry: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateEntry {
-        return
-            try GateEntry(
-                ticketId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterUInt64.read(from: &buf), 
-                gate: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateEntry, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterUInt64.write(value.at, into: &buf)
-        FfiConverterString.write(value.gate, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateEntry_lift(_ buf: RustBuffer) throws -> GateEntry {
-    return try FfiConverterTypeGateEntry.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateEntry_lower(_ value: GateEntry) -> RustBuffer {
-    return FfiConverterTypeGateEntry.lower(value)
-}
-
-
-/**
- * What a merge changed.
- */
-public struct GateMergeReport: Equatable, Hashable {
-    /**
-     * Entries this gate did not know.
-     */
-    public var added: UInt64
-    /**
-     * Known entries replaced by an earlier entry of the same ticket.
-     */
-    public var updated: UInt64
-    /**
-     * Entries for events the sending gate is not authorised for here.
-     */
-    public var ignored: UInt64
-    /**
-     * Entries known after the merge.
-     */
-    public var total: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Entries this gate did not know.
-         */added: UInt64, 
-        /**
-         * Known entries replaced by an earlier entry of the same ticket.
-         */updated: UInt64, 
-        /**
-         * Entries for events the sending gate is not authorised for here.
-         */ignored: UInt64, 
-        /**
-         * Entries known after the merge.
-         */total: UInt64) {
-        self.added = added
-        self.updated = updated
-        self.ignored = ignored
-        self.total = total
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateMergeReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateMergeReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateMergeReport {
-        return
-            try GateMergeReport(
-                added: FfiConverterUInt64.read(from: &buf), 
-                updated: FfiConverterUInt64.read(from: &buf), 
-                ignored: FfiConverterUInt64.read(from: &buf), 
-                total: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateMergeReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.added, into: &buf)
-        FfiConverterUInt64.write(value.updated, into: &buf)
-        FfiConverterUInt64.write(value.ignored, into: &buf)
-        FfiConverterUInt64.write(value.total, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateMergeReport_lift(_ buf: RustBuffer) throws -> GateMergeReport {
-    return try FfiConverterTypeGateMergeReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateMergeReport_lower(_ value: GateMergeReport) -> RustBuffer {
-    return FfiConverterTypeGateMergeReport.lower(value)
 }
 
 
@@ -4736,29 +4713,30 @@ public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
 
 
 /**
- * The result of an import.
+ * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
+ * `jwks`).
  */
-public struct ImportedTicket: Equatable, Hashable {
+public struct IssuerKeys: Equatable, Hashable {
     /**
-     * The ticket as stored now.
+     * The issuer id (`iss`).
      */
-    public var ticket: TicketInfo
+    public var issuer: String
     /**
-     * What happened.
+     * The JWK set as JSON.
      */
-    public var outcome: TicketImportOutcome
+    public var jwksJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * The ticket as stored now.
-         */ticket: TicketInfo, 
+         * The issuer id (`iss`).
+         */issuer: String, 
         /**
-         * What happened.
-         */outcome: TicketImportOutcome) {
-        self.ticket = ticket
-        self.outcome = outcome
+         * The JWK set as JSON.
+         */jwksJson: String) {
+        self.issuer = issuer
+        self.jwksJson = jwksJson
     }
 
     
@@ -4767,24 +4745,24 @@ public struct ImportedTicket: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension ImportedTicket: Sendable {}
+extension IssuerKeys: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeImportedTicket: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportedTicket {
+public struct FfiConverterTypeIssuerKeys: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerKeys {
         return
-            try ImportedTicket(
-                ticket: FfiConverterTypeTicketInfo.read(from: &buf), 
-                outcome: FfiConverterTypeTicketImportOutcome.read(from: &buf)
+            try IssuerKeys(
+                issuer: FfiConverterString.read(from: &buf), 
+                jwksJson: FfiConverterString.read(from: &buf)
         )
     }
 
-    public static func write(_ value: ImportedTicket, into buf: inout [UInt8]) {
-        FfiConverterTypeTicketInfo.write(value.ticket, into: &buf)
-        FfiConverterTypeTicketImportOutcome.write(value.outcome, into: &buf)
+    public static func write(_ value: IssuerKeys, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterString.write(value.jwksJson, into: &buf)
     }
 }
 
@@ -4792,15 +4770,15 @@ public struct FfiConverterTypeImportedTicket: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeImportedTicket_lift(_ buf: RustBuffer) throws -> ImportedTicket {
-    return try FfiConverterTypeImportedTicket.lift(buf)
+public func FfiConverterTypeIssuerKeys_lift(_ buf: RustBuffer) throws -> IssuerKeys {
+    return try FfiConverterTypeIssuerKeys.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeImportedTicket_lower(_ value: ImportedTicket) -> RustBuffer {
-    return FfiConverterTypeImportedTicket.lower(value)
+public func FfiConverterTypeIssuerKeys_lower(_ value: IssuerKeys) -> RustBuffer {
+    return FfiConverterTypeIssuerKeys.lower(value)
 }
 
 
@@ -4953,6 +4931,165 @@ public func FfiConverterTypeMnemonicInfo_lower(_ value: MnemonicInfo) -> RustBuf
 
 
 /**
+ * What a wallet shows of an Open Badge.
+ */
+public struct OpenBadge: Equatable, Hashable {
+    /**
+     * The credential's display name.
+     */
+    public var name: String
+    /**
+     * The achievement's id.
+     */
+    public var achievementId: String
+    /**
+     * The achievement's name.
+     */
+    public var achievementName: String
+    /**
+     * The achievement's description.
+     */
+    public var description: String
+    /**
+     * Criteria as text.
+     */
+    public var criteriaNarrative: String?
+    /**
+     * Criteria page URL.
+     */
+    public var criteriaUrl: String?
+    /**
+     * Image URL or `data:` URI.
+     */
+    public var image: String?
+    /**
+     * Issuer id.
+     */
+    public var issuerId: String
+    /**
+     * Issuer name.
+     */
+    public var issuerName: String?
+    /**
+     * `validFrom`, as written.
+     */
+    public var issued: String
+    /**
+     * `validUntil`, as written.
+     */
+    public var expires: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's display name.
+         */name: String, 
+        /**
+         * The achievement's id.
+         */achievementId: String, 
+        /**
+         * The achievement's name.
+         */achievementName: String, 
+        /**
+         * The achievement's description.
+         */description: String, 
+        /**
+         * Criteria as text.
+         */criteriaNarrative: String?, 
+        /**
+         * Criteria page URL.
+         */criteriaUrl: String?, 
+        /**
+         * Image URL or `data:` URI.
+         */image: String?, 
+        /**
+         * Issuer id.
+         */issuerId: String, 
+        /**
+         * Issuer name.
+         */issuerName: String?, 
+        /**
+         * `validFrom`, as written.
+         */issued: String, 
+        /**
+         * `validUntil`, as written.
+         */expires: String?) {
+        self.name = name
+        self.achievementId = achievementId
+        self.achievementName = achievementName
+        self.description = description
+        self.criteriaNarrative = criteriaNarrative
+        self.criteriaUrl = criteriaUrl
+        self.image = image
+        self.issuerId = issuerId
+        self.issuerName = issuerName
+        self.issued = issued
+        self.expires = expires
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenBadge: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenBadge: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenBadge {
+        return
+            try OpenBadge(
+                name: FfiConverterString.read(from: &buf), 
+                achievementId: FfiConverterString.read(from: &buf), 
+                achievementName: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
+                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                issuerId: FfiConverterString.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                issued: FfiConverterString.read(from: &buf), 
+                expires: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenBadge, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.achievementId, into: &buf)
+        FfiConverterString.write(value.achievementName, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
+        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterString.write(value.issuerId, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterString.write(value.issued, into: &buf)
+        FfiConverterOptionString.write(value.expires, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenBadge_lift(_ buf: RustBuffer) throws -> OpenBadge {
+    return try FfiConverterTypeOpenBadge.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenBadge_lower(_ value: OpenBadge) -> RustBuffer {
+    return FfiConverterTypeOpenBadge.lower(value)
+}
+
+
+/**
  * A signed payment request.
  */
 public struct PaymentRequestInfo: Equatable, Hashable {
@@ -5062,6 +5199,125 @@ public func FfiConverterTypePaymentRequestInfo_lower(_ value: PaymentRequestInfo
 
 
 /**
+ * One credential of a verified presentation.
+ */
+public struct PresentedCredential: Equatable, Hashable {
+    /**
+     * Its format.
+     */
+    public var format: CredentialFormat
+    /**
+     * Issuer id.
+     */
+    public var issuer: String
+    /**
+     * Types (or `vct`).
+     */
+    public var types: [String]
+    /**
+     * Only what the holder disclosed, as a JSON object.
+     */
+    public var claimsJson: String
+    /**
+     * Status from the supplied list (`null`: no status entry, or no list supplied).
+     */
+    public var status: CredentialStatus?
+    /**
+     * The Open Badge view.
+     */
+    public var badge: OpenBadge?
+    /**
+     * Expires (Unix seconds).
+     */
+    public var validUntil: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its format.
+         */format: CredentialFormat, 
+        /**
+         * Issuer id.
+         */issuer: String, 
+        /**
+         * Types (or `vct`).
+         */types: [String], 
+        /**
+         * Only what the holder disclosed, as a JSON object.
+         */claimsJson: String, 
+        /**
+         * Status from the supplied list (`null`: no status entry, or no list supplied).
+         */status: CredentialStatus?, 
+        /**
+         * The Open Badge view.
+         */badge: OpenBadge?, 
+        /**
+         * Expires (Unix seconds).
+         */validUntil: UInt64?) {
+        self.format = format
+        self.issuer = issuer
+        self.types = types
+        self.claimsJson = claimsJson
+        self.status = status
+        self.badge = badge
+        self.validUntil = validUntil
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PresentedCredential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePresentedCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentedCredential {
+        return
+            try PresentedCredential(
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                issuer: FfiConverterString.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
+                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PresentedCredential, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterOptionTypeCredentialStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentedCredential_lift(_ buf: RustBuffer) throws -> PresentedCredential {
+    return try FfiConverterTypePresentedCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentedCredential_lower(_ value: PresentedCredential) -> RustBuffer {
+    return FfiConverterTypePresentedCredential.lower(value)
+}
+
+
+/**
  * A QR code for a payload string.
  */
 public struct QrCode: Equatable, Hashable {
@@ -5147,6 +5403,234 @@ public func FfiConverterTypeQrCode_lift(_ buf: RustBuffer) throws -> QrCode {
 #endif
 public func FfiConverterTypeQrCode_lower(_ value: QrCode) -> RustBuffer {
     return FfiConverterTypeQrCode.lower(value)
+}
+
+
+/**
+ * An SD-JWT VC to issue.
+ */
+public struct SdJwtInput: Equatable, Hashable {
+    /**
+     * Credential type (`vct`).
+     */
+    public var vct: String
+    /**
+     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+     */
+    public var claimsJson: String
+    /**
+     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+     */
+    public var holderJwk: String?
+    /**
+     * Paths of the selectively disclosable claims; null: every top-level claim.
+     */
+    public var disclosable: [String]?
+    /**
+     * Issued at (Unix seconds); now when null.
+     */
+    public var issuedAt: UInt64?
+    /**
+     * Expiry (Unix seconds).
+     */
+    public var expiresAt: UInt64?
+    /**
+     * Status list entry.
+     */
+    public var status: CredentialStatusEntry?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Credential type (`vct`).
+         */vct: String, 
+        /**
+         * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+         */claimsJson: String, 
+        /**
+         * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+         */holderJwk: String?, 
+        /**
+         * Paths of the selectively disclosable claims; null: every top-level claim.
+         */disclosable: [String]? = nil, 
+        /**
+         * Issued at (Unix seconds); now when null.
+         */issuedAt: UInt64? = nil, 
+        /**
+         * Expiry (Unix seconds).
+         */expiresAt: UInt64? = nil, 
+        /**
+         * Status list entry.
+         */status: CredentialStatusEntry? = nil) {
+        self.vct = vct
+        self.claimsJson = claimsJson
+        self.holderJwk = holderJwk
+        self.disclosable = disclosable
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SdJwtInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSdJwtInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdJwtInput {
+        return
+            try SdJwtInput(
+                vct: FfiConverterString.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                holderJwk: FfiConverterOptionString.read(from: &buf), 
+                disclosable: FfiConverterOptionSequenceString.read(from: &buf), 
+                issuedAt: FfiConverterOptionUInt64.read(from: &buf), 
+                expiresAt: FfiConverterOptionUInt64.read(from: &buf), 
+                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SdJwtInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.vct, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterOptionString.write(value.holderJwk, into: &buf)
+        FfiConverterOptionSequenceString.write(value.disclosable, into: &buf)
+        FfiConverterOptionUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionUInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtInput_lift(_ buf: RustBuffer) throws -> SdJwtInput {
+    return try FfiConverterTypeSdJwtInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtInput_lower(_ value: SdJwtInput) -> RustBuffer {
+    return FfiConverterTypeSdJwtInput.lower(value)
+}
+
+
+/**
+ * A Bitstring Status List credential to issue.
+ */
+public struct StatusListInput: Equatable, Hashable {
+    /**
+     * The URL it is published at (credentials point to it).
+     */
+    public var url: String
+    /**
+     * `revocation` or `suspension`.
+     */
+    public var purpose: String
+    /**
+     * Indices that are revoked (or suspended).
+     */
+    public var set: [UInt64]
+    /**
+     * Number of entries (at least 131,072).
+     */
+    public var entries: UInt64
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    public var validFrom: UInt64?
+    /**
+     * Valid until.
+     */
+    public var validUntil: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The URL it is published at (credentials point to it).
+         */url: String, 
+        /**
+         * `revocation` or `suspension`.
+         */purpose: String = "revocation", 
+        /**
+         * Indices that are revoked (or suspended).
+         */set: [UInt64] = [], 
+        /**
+         * Number of entries (at least 131,072).
+         */entries: UInt64 = UInt64(131072), 
+        /**
+         * Valid from (Unix seconds); now when null.
+         */validFrom: UInt64? = nil, 
+        /**
+         * Valid until.
+         */validUntil: UInt64? = nil) {
+        self.url = url
+        self.purpose = purpose
+        self.set = set
+        self.entries = entries
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusListInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusListInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusListInput {
+        return
+            try StatusListInput(
+                url: FfiConverterString.read(from: &buf), 
+                purpose: FfiConverterString.read(from: &buf), 
+                set: FfiConverterSequenceUInt64.read(from: &buf), 
+                entries: FfiConverterUInt64.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusListInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.purpose, into: &buf)
+        FfiConverterSequenceUInt64.write(value.set, into: &buf)
+        FfiConverterUInt64.write(value.entries, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusListInput_lift(_ buf: RustBuffer) throws -> StatusListInput {
+    return try FfiConverterTypeStatusListInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusListInput_lower(_ value: StatusListInput) -> RustBuffer {
+    return FfiConverterTypeStatusListInput.lower(value)
 }
 
 
@@ -5289,347 +5773,165 @@ public func FfiConverterTypeStoreOp_lower(_ value: StoreOp) -> RustBuffer {
 
 
 /**
- * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
+ * A credential in the wallet.
  */
-public struct TicketEvent: Equatable, Hashable {
+public struct StoredCredential: Equatable, Hashable {
     /**
-     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
+     * Stable id (16 hex digits).
      */
     public var id: String
     /**
-     * Name.
+     * Format.
+     */
+    public var format: CredentialFormat
+    /**
+     * Types (or the `vct` of an SD-JWT VC).
+     */
+    public var types: [String]
+    /**
+     * Display name (badge name, credential name or type).
      */
     public var name: String
     /**
-     * Venue.
-     */
-    public var venue: String
-    /**
-     * Doors open.
-     */
-    public var doorsOpen: UInt64
-    /**
-     * Start.
-     */
-    public var start: UInt64
-    /**
-     * End.
-     */
-    public var end: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
-         */id: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Venue.
-         */venue: String = "", 
-        /**
-         * Doors open.
-         */doorsOpen: UInt64, 
-        /**
-         * Start.
-         */start: UInt64, 
-        /**
-         * End.
-         */end: UInt64) {
-        self.id = id
-        self.name = name
-        self.venue = venue
-        self.doorsOpen = doorsOpen
-        self.start = start
-        self.end = end
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketEvent {
-        return
-            try TicketEvent(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                venue: FfiConverterString.read(from: &buf), 
-                doorsOpen: FfiConverterUInt64.read(from: &buf), 
-                start: FfiConverterUInt64.read(from: &buf), 
-                end: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketEvent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.venue, into: &buf)
-        FfiConverterUInt64.write(value.doorsOpen, into: &buf)
-        FfiConverterUInt64.write(value.start, into: &buf)
-        FfiConverterUInt64.write(value.end, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketEvent_lift(_ buf: RustBuffer) throws -> TicketEvent {
-    return try FfiConverterTypeTicketEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketEvent_lower(_ value: TicketEvent) -> RustBuffer {
-    return FfiConverterTypeTicketEvent.lower(value)
-}
-
-
-/**
- * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
- * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
- * the holder gives to an issuer or a seller.
- */
-public struct TicketIdentity: Equatable, Hashable {
-    /**
-     * The account (EIP-55).
-     */
-    public var address: String
-    /**
-     * The Ed25519 public key, `0x` hex.
-     */
-    public var key: String
-    /**
-     * `JGID:…`: what to pass on (fits a QR code).
-     */
-    public var text: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The account (EIP-55).
-         */address: String, 
-        /**
-         * The Ed25519 public key, `0x` hex.
-         */key: String, 
-        /**
-         * `JGID:…`: what to pass on (fits a QR code).
-         */text: String) {
-        self.address = address
-        self.key = key
-        self.text = text
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketIdentity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketIdentity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketIdentity {
-        return
-            try TicketIdentity(
-                address: FfiConverterString.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketIdentity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.address, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIdentity_lift(_ buf: RustBuffer) throws -> TicketIdentity {
-    return try FfiConverterTypeTicketIdentity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIdentity_lower(_ value: TicketIdentity) -> RustBuffer {
-    return FfiConverterTypeTicketIdentity.lower(value)
-}
-
-
-/**
- * A ticket in the wallet.
- */
-public struct TicketInfo: Equatable, Hashable {
-    /**
-     * `chainId:contract:tokenId`: the id every ticket call takes.
-     */
-    public var id: String
-    /**
-     * EIP-155 chain id.
-     */
-    public var chainId: UInt64
-    /**
-     * ERC-721 contract.
-     */
-    public var contract: String
-    /**
-     * Token id, decimal.
-     */
-    public var tokenId: String
-    /**
-     * Issuer account.
+     * Issuer id (DID or URL).
      */
     public var issuer: String
     /**
-     * Holder account.
+     * Issuer name, if the credential carries one.
      */
-    public var holder: String
+    public var issuerName: String?
     /**
-     * The event.
+     * Subject id.
      */
-    public var event: TicketEvent
+    public var subject: String?
     /**
-     * The seat.
+     * Valid from / issued (Unix seconds).
      */
-    public var seat: TicketSeat
+    public var validFrom: UInt64?
     /**
-     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+     * Expires (Unix seconds).
      */
-    public var seatLabel: String
+    public var validUntil: UInt64?
     /**
-     * Tier.
+     * Validity now (by the clock of the `Credentials` object).
      */
-    public var tier: String
+    public var validity: CredentialValidity
     /**
-     * Transfer policy.
-     */
-    public var policy: TicketTransferPolicy
-    /**
-     * Transfers so far.
-     */
-    public var transfers: UInt8
-    /**
-     * When the grant was issued.
-     */
-    public var issuedAt: UInt64
-    /**
-     * When it was imported.
+     * When it was imported (Unix seconds).
      */
     public var importedAt: UInt64
     /**
-     * ERC-7439 status.
+     * The Open Badge view, for Open Badges.
      */
-    public var status: TicketStatus
+    public var badge: OpenBadge?
     /**
-     * ERC-5192 `locked`: not transferable.
+     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
      */
-    public var locked: Bool
+    public var claimsJson: String
     /**
-     * State in this wallet.
+     * SD-JWT: the claim paths the holder may disclose.
      */
-    public var state: TicketState
+    public var disclosable: [String]
     /**
-     * The grant (`JGTG:…`), for the issuer with a transfer request.
+     * Bound to this wallet's holder key or DID.
      */
-    public var grant: String
+    public var bound: Bool
+    /**
+     * Status list entry, if the issuer can revoke it.
+     */
+    public var statusEntry: CredentialStatusEntry?
+    /**
+     * The last status found by `checkStatus`.
+     */
+    public var lastStatus: CredentialStatus?
+    /**
+     * Warnings from import (e.g. an issuer not on the trusted list).
+     */
+    public var warnings: [String]
+    /**
+     * The credential as issued.
+     */
+    public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * `chainId:contract:tokenId`: the id every ticket call takes.
+         * Stable id (16 hex digits).
          */id: String, 
         /**
-         * EIP-155 chain id.
-         */chainId: UInt64, 
+         * Format.
+         */format: CredentialFormat, 
         /**
-         * ERC-721 contract.
-         */contract: String, 
+         * Types (or the `vct` of an SD-JWT VC).
+         */types: [String], 
         /**
-         * Token id, decimal.
-         */tokenId: String, 
+         * Display name (badge name, credential name or type).
+         */name: String, 
         /**
-         * Issuer account.
+         * Issuer id (DID or URL).
          */issuer: String, 
         /**
-         * Holder account.
-         */holder: String, 
+         * Issuer name, if the credential carries one.
+         */issuerName: String?, 
         /**
-         * The event.
-         */event: TicketEvent, 
+         * Subject id.
+         */subject: String?, 
         /**
-         * The seat.
-         */seat: TicketSeat, 
+         * Valid from / issued (Unix seconds).
+         */validFrom: UInt64?, 
         /**
-         * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
-         */seatLabel: String, 
+         * Expires (Unix seconds).
+         */validUntil: UInt64?, 
         /**
-         * Tier.
-         */tier: String, 
+         * Validity now (by the clock of the `Credentials` object).
+         */validity: CredentialValidity, 
         /**
-         * Transfer policy.
-         */policy: TicketTransferPolicy, 
-        /**
-         * Transfers so far.
-         */transfers: UInt8, 
-        /**
-         * When the grant was issued.
-         */issuedAt: UInt64, 
-        /**
-         * When it was imported.
+         * When it was imported (Unix seconds).
          */importedAt: UInt64, 
         /**
-         * ERC-7439 status.
-         */status: TicketStatus, 
+         * The Open Badge view, for Open Badges.
+         */badge: OpenBadge?, 
         /**
-         * ERC-5192 `locked`: not transferable.
-         */locked: Bool, 
+         * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
+         */claimsJson: String, 
         /**
-         * State in this wallet.
-         */state: TicketState, 
+         * SD-JWT: the claim paths the holder may disclose.
+         */disclosable: [String], 
         /**
-         * The grant (`JGTG:…`), for the issuer with a transfer request.
-         */grant: String) {
+         * Bound to this wallet's holder key or DID.
+         */bound: Bool, 
+        /**
+         * Status list entry, if the issuer can revoke it.
+         */statusEntry: CredentialStatusEntry?, 
+        /**
+         * The last status found by `checkStatus`.
+         */lastStatus: CredentialStatus?, 
+        /**
+         * Warnings from import (e.g. an issuer not on the trusted list).
+         */warnings: [String], 
+        /**
+         * The credential as issued.
+         */raw: String) {
         self.id = id
-        self.chainId = chainId
-        self.contract = contract
-        self.tokenId = tokenId
+        self.format = format
+        self.types = types
+        self.name = name
         self.issuer = issuer
-        self.holder = holder
-        self.event = event
-        self.seat = seat
-        self.seatLabel = seatLabel
-        self.tier = tier
-        self.policy = policy
-        self.transfers = transfers
-        self.issuedAt = issuedAt
+        self.issuerName = issuerName
+        self.subject = subject
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.validity = validity
         self.importedAt = importedAt
-        self.status = status
-        self.locked = locked
-        self.state = state
-        self.grant = grant
+        self.badge = badge
+        self.claimsJson = claimsJson
+        self.disclosable = disclosable
+        self.bound = bound
+        self.statusEntry = statusEntry
+        self.lastStatus = lastStatus
+        self.warnings = warnings
+        self.raw = raw
     }
 
     
@@ -5638,56 +5940,58 @@ public struct TicketInfo: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension TicketInfo: Sendable {}
+extension StoredCredential: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketInfo {
+public struct FfiConverterTypeStoredCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StoredCredential {
         return
-            try TicketInfo(
+            try StoredCredential(
                 id: FfiConverterString.read(from: &buf), 
-                chainId: FfiConverterUInt64.read(from: &buf), 
-                contract: FfiConverterString.read(from: &buf), 
-                tokenId: FfiConverterString.read(from: &buf), 
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
                 issuer: FfiConverterString.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                event: FfiConverterTypeTicketEvent.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                seatLabel: FfiConverterString.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                policy: FfiConverterTypeTicketTransferPolicy.read(from: &buf), 
-                transfers: FfiConverterUInt8.read(from: &buf), 
-                issuedAt: FfiConverterUInt64.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                subject: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
+                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
+                validity: FfiConverterTypeCredentialValidity.read(from: &buf), 
                 importedAt: FfiConverterUInt64.read(from: &buf), 
-                status: FfiConverterTypeTicketStatus.read(from: &buf), 
-                locked: FfiConverterBool.read(from: &buf), 
-                state: FfiConverterTypeTicketState.read(from: &buf), 
-                grant: FfiConverterString.read(from: &buf)
+                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
+                claimsJson: FfiConverterString.read(from: &buf), 
+                disclosable: FfiConverterSequenceString.read(from: &buf), 
+                bound: FfiConverterBool.read(from: &buf), 
+                statusEntry: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
+                lastStatus: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
         )
     }
 
-    public static func write(_ value: TicketInfo, into buf: inout [UInt8]) {
+    public static func write(_ value: StoredCredential, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.chainId, into: &buf)
-        FfiConverterString.write(value.contract, into: &buf)
-        FfiConverterString.write(value.tokenId, into: &buf)
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
         FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.seatLabel, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterTypeTicketTransferPolicy.write(value.policy, into: &buf)
-        FfiConverterUInt8.write(value.transfers, into: &buf)
-        FfiConverterUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterOptionString.write(value.subject, into: &buf)
+        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
+        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
+        FfiConverterTypeCredentialValidity.write(value.validity, into: &buf)
         FfiConverterUInt64.write(value.importedAt, into: &buf)
-        FfiConverterTypeTicketStatus.write(value.status, into: &buf)
-        FfiConverterBool.write(value.locked, into: &buf)
-        FfiConverterTypeTicketState.write(value.state, into: &buf)
-        FfiConverterString.write(value.grant, into: &buf)
+        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
+        FfiConverterString.write(value.claimsJson, into: &buf)
+        FfiConverterSequenceString.write(value.disclosable, into: &buf)
+        FfiConverterBool.write(value.bound, into: &buf)
+        FfiConverterOptionTypeCredentialStatusEntry.write(value.statusEntry, into: &buf)
+        FfiConverterOptionTypeCredentialStatus.write(value.lastStatus, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
     }
 }
 
@@ -5695,593 +5999,15 @@ public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeTicketInfo_lift(_ buf: RustBuffer) throws -> TicketInfo {
-    return try FfiConverterTypeTicketInfo.lift(buf)
+public func FfiConverterTypeStoredCredential_lift(_ buf: RustBuffer) throws -> StoredCredential {
+    return try FfiConverterTypeStoredCredential.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeTicketInfo_lower(_ value: TicketInfo) -> RustBuffer {
-    return FfiConverterTypeTicketInfo.lower(value)
-}
-
-
-/**
- * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
- * at `nextRotationMs`.
- */
-public struct TicketPass: Equatable, Hashable {
-    /**
-     * `JGTP:…`, the QR code's content.
-     */
-    public var text: String
-    /**
-     * The QR code as SVG.
-     */
-    public var svg: String
-    /**
-     * Modules per side of the QR code.
-     */
-    public var size: UInt32
-    /**
-     * QR version.
-     */
-    public var version: UInt8
-    /**
-     * Row-major `size × size`; `true` is dark.
-     */
-    public var modules: [Bool]
-    /**
-     * Window index: `floor(unixSecs / 15)`.
-     */
-    public var window: UInt64
-    /**
-     * When this pass expires and the next should be shown, Unix milliseconds.
-     */
-    public var nextRotationMs: UInt64
-    /**
-     * Milliseconds from now until then.
-     */
-    public var refreshInMs: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGTP:…`, the QR code's content.
-         */text: String, 
-        /**
-         * The QR code as SVG.
-         */svg: String, 
-        /**
-         * Modules per side of the QR code.
-         */size: UInt32, 
-        /**
-         * QR version.
-         */version: UInt8, 
-        /**
-         * Row-major `size × size`; `true` is dark.
-         */modules: [Bool], 
-        /**
-         * Window index: `floor(unixSecs / 15)`.
-         */window: UInt64, 
-        /**
-         * When this pass expires and the next should be shown, Unix milliseconds.
-         */nextRotationMs: UInt64, 
-        /**
-         * Milliseconds from now until then.
-         */refreshInMs: UInt64) {
-        self.text = text
-        self.svg = svg
-        self.size = size
-        self.version = version
-        self.modules = modules
-        self.window = window
-        self.nextRotationMs = nextRotationMs
-        self.refreshInMs = refreshInMs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketPass: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketPass: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketPass {
-        return
-            try TicketPass(
-                text: FfiConverterString.read(from: &buf), 
-                svg: FfiConverterString.read(from: &buf), 
-                size: FfiConverterUInt32.read(from: &buf), 
-                version: FfiConverterUInt8.read(from: &buf), 
-                modules: FfiConverterSequenceBool.read(from: &buf), 
-                window: FfiConverterUInt64.read(from: &buf), 
-                nextRotationMs: FfiConverterUInt64.read(from: &buf), 
-                refreshInMs: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketPass, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.svg, into: &buf)
-        FfiConverterUInt32.write(value.size, into: &buf)
-        FfiConverterUInt8.write(value.version, into: &buf)
-        FfiConverterSequenceBool.write(value.modules, into: &buf)
-        FfiConverterUInt64.write(value.window, into: &buf)
-        FfiConverterUInt64.write(value.nextRotationMs, into: &buf)
-        FfiConverterUInt64.write(value.refreshInMs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketPass_lift(_ buf: RustBuffer) throws -> TicketPass {
-    return try FfiConverterTypeTicketPass.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketPass_lower(_ value: TicketPass) -> RustBuffer {
-    return FfiConverterTypeTicketPass.lower(value)
-}
-
-
-/**
- * A seat, or general admission (no row or number; `section` may name the area).
- */
-public struct TicketSeat: Equatable, Hashable {
-    /**
-     * General admission.
-     */
-    public var generalAdmission: Bool
-    /**
-     * Section or area.
-     */
-    public var section: String
-    /**
-     * Row.
-     */
-    public var row: String
-    /**
-     * Seat number.
-     */
-    public var number: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * General admission.
-         */generalAdmission: Bool = false, 
-        /**
-         * Section or area.
-         */section: String = "", 
-        /**
-         * Row.
-         */row: String = "", 
-        /**
-         * Seat number.
-         */number: String = "") {
-        self.generalAdmission = generalAdmission
-        self.section = section
-        self.row = row
-        self.number = number
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketSeat: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketSeat: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketSeat {
-        return
-            try TicketSeat(
-                generalAdmission: FfiConverterBool.read(from: &buf), 
-                section: FfiConverterString.read(from: &buf), 
-                row: FfiConverterString.read(from: &buf), 
-                number: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketSeat, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.generalAdmission, into: &buf)
-        FfiConverterString.write(value.section, into: &buf)
-        FfiConverterString.write(value.row, into: &buf)
-        FfiConverterString.write(value.number, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketSeat_lift(_ buf: RustBuffer) throws -> TicketSeat {
-    return try FfiConverterTypeTicketSeat.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketSeat_lower(_ value: TicketSeat) -> RustBuffer {
-    return FfiConverterTypeTicketSeat.lower(value)
-}
-
-
-/**
- * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
- */
-public struct TicketTerms: Equatable, Hashable {
-    /**
-     * EIP-155 chain id.
-     */
-    public var chainId: UInt64
-    /**
-     * ERC-721 contract (EIP-55).
-     */
-    public var contract: String
-    /**
-     * Token id, decimal or `0x` hex (up to 2^256 − 1).
-     */
-    public var tokenId: String
-    /**
-     * The event.
-     */
-    public var event: TicketEvent
-    /**
-     * The seat.
-     */
-    public var seat: TicketSeat
-    /**
-     * Tier.
-     */
-    public var tier: String
-    /**
-     * Transfer policy (`null`: non-transferable).
-     */
-    public var policy: TicketTransferPolicy?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * EIP-155 chain id.
-         */chainId: UInt64, 
-        /**
-         * ERC-721 contract (EIP-55).
-         */contract: String, 
-        /**
-         * Token id, decimal or `0x` hex (up to 2^256 − 1).
-         */tokenId: String, 
-        /**
-         * The event.
-         */event: TicketEvent, 
-        /**
-         * The seat.
-         */seat: TicketSeat, 
-        /**
-         * Tier.
-         */tier: String = "", 
-        /**
-         * Transfer policy (`null`: non-transferable).
-         */policy: TicketTransferPolicy? = nil) {
-        self.chainId = chainId
-        self.contract = contract
-        self.tokenId = tokenId
-        self.event = event
-        self.seat = seat
-        self.tier = tier
-        self.policy = policy
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTerms: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTerms: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTerms {
-        return
-            try TicketTerms(
-                chainId: FfiConverterUInt64.read(from: &buf), 
-                contract: FfiConverterString.read(from: &buf), 
-                tokenId: FfiConverterString.read(from: &buf), 
-                event: FfiConverterTypeTicketEvent.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                policy: FfiConverterOptionTypeTicketTransferPolicy.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTerms, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.chainId, into: &buf)
-        FfiConverterString.write(value.contract, into: &buf)
-        FfiConverterString.write(value.tokenId, into: &buf)
-        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterOptionTypeTicketTransferPolicy.write(value.policy, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTerms_lift(_ buf: RustBuffer) throws -> TicketTerms {
-    return try FfiConverterTypeTicketTerms.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTerms_lower(_ value: TicketTerms) -> RustBuffer {
-    return FfiConverterTypeTicketTerms.lower(value)
-}
-
-
-/**
- * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
- * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
- * number of transfers in all.
- */
-public struct TicketTransferPolicy: Equatable, Hashable {
-    /**
-     * Transfers allowed at all.
-     */
-    public var transferable: Bool
-    /**
-     * Currency of the cap (`KRW`); empty when not transferable.
-     */
-    public var currency: String
-    /**
-     * Highest resale price, minor units.
-     */
-    public var priceCap: UInt64
-    /**
-     * Transfers allowed in all.
-     */
-    public var maxTransfers: UInt8
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Transfers allowed at all.
-         */transferable: Bool = false, 
-        /**
-         * Currency of the cap (`KRW`); empty when not transferable.
-         */currency: String = "", 
-        /**
-         * Highest resale price, minor units.
-         */priceCap: UInt64 = UInt64(0), 
-        /**
-         * Transfers allowed in all.
-         */maxTransfers: UInt8 = UInt8(0)) {
-        self.transferable = transferable
-        self.currency = currency
-        self.priceCap = priceCap
-        self.maxTransfers = maxTransfers
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTransferPolicy: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferPolicy {
-        return
-            try TicketTransferPolicy(
-                transferable: FfiConverterBool.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                priceCap: FfiConverterUInt64.read(from: &buf), 
-                maxTransfers: FfiConverterUInt8.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTransferPolicy, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.transferable, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.priceCap, into: &buf)
-        FfiConverterUInt8.write(value.maxTransfers, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferPolicy_lift(_ buf: RustBuffer) throws -> TicketTransferPolicy {
-    return try FfiConverterTypeTicketTransferPolicy.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferPolicy_lower(_ value: TicketTransferPolicy) -> RustBuffer {
-    return FfiConverterTypeTicketTransferPolicy.lower(value)
-}
-
-
-/**
- * A signed transfer request, for the issuer.
- */
-public struct TicketTransferRequest: Equatable, Hashable {
-    /**
-     * `JGTR:…`: send it (with `grant`) to the issuer.
-     */
-    public var text: String
-    /**
-     * The current grant (`JGTG:…`).
-     */
-    public var grant: String
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * Current holder.
-     */
-    public var from: String
-    /**
-     * New holder.
-     */
-    public var to: String
-    /**
-     * Price, minor units.
-     */
-    public var price: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * When signed.
-     */
-    public var requestedAt: UInt64
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    public var signature: String
-    /**
-     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-     */
-    public var typedDataJson: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGTR:…`: send it (with `grant`) to the issuer.
-         */text: String, 
-        /**
-         * The current grant (`JGTG:…`).
-         */grant: String, 
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * Current holder.
-         */from: String, 
-        /**
-         * New holder.
-         */to: String, 
-        /**
-         * Price, minor units.
-         */price: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * When signed.
-         */requestedAt: UInt64, 
-        /**
-         * The holder's EIP-712 signature (65 bytes, `0x` hex).
-         */signature: String, 
-        /**
-         * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-         */typedDataJson: String) {
-        self.text = text
-        self.grant = grant
-        self.ticketId = ticketId
-        self.from = from
-        self.to = to
-        self.price = price
-        self.currency = currency
-        self.requestedAt = requestedAt
-        self.signature = signature
-        self.typedDataJson = typedDataJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTransferRequest: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferRequest {
-        return
-            try TicketTransferRequest(
-                text: FfiConverterString.read(from: &buf), 
-                grant: FfiConverterString.read(from: &buf), 
-                ticketId: FfiConverterString.read(from: &buf), 
-                from: FfiConverterString.read(from: &buf), 
-                to: FfiConverterString.read(from: &buf), 
-                price: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                requestedAt: FfiConverterUInt64.read(from: &buf), 
-                signature: FfiConverterString.read(from: &buf), 
-                typedDataJson: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTransferRequest, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterString.write(value.from, into: &buf)
-        FfiConverterString.write(value.to, into: &buf)
-        FfiConverterUInt64.write(value.price, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.requestedAt, into: &buf)
-        FfiConverterString.write(value.signature, into: &buf)
-        FfiConverterString.write(value.typedDataJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferRequest_lift(_ buf: RustBuffer) throws -> TicketTransferRequest {
-    return try FfiConverterTypeTicketTransferRequest.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferRequest_lower(_ value: TicketTransferRequest) -> RustBuffer {
-    return FfiConverterTypeTicketTransferRequest.lower(value)
+public func FfiConverterTypeStoredCredential_lower(_ value: StoredCredential) -> RustBuffer {
+    return FfiConverterTypeStoredCredential.lower(value)
 }
 
 
@@ -6529,6 +6255,95 @@ public func FfiConverterTypeUnusableVoucher_lift(_ buf: RustBuffer) throws -> Un
 #endif
 public func FfiConverterTypeUnusableVoucher_lower(_ value: UnusableVoucher) -> RustBuffer {
     return FfiConverterTypeUnusableVoucher.lower(value)
+}
+
+
+/**
+ * A presentation that passed every check.
+ */
+public struct VerifiedPresentation: Equatable, Hashable {
+    /**
+     * `SdJwtVc`/`SdJwt` or `JwtVp`.
+     */
+    public var format: CredentialFormat
+    /**
+     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+     */
+    public var holder: String
+    /**
+     * The credentials presented.
+     */
+    public var credentials: [PresentedCredential]
+    /**
+     * Warnings (issuer not trusted in warn mode, status not checked).
+     */
+    public var warnings: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `SdJwtVc`/`SdJwt` or `JwtVp`.
+         */format: CredentialFormat, 
+        /**
+         * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+         */holder: String, 
+        /**
+         * The credentials presented.
+         */credentials: [PresentedCredential], 
+        /**
+         * Warnings (issuer not trusted in warn mode, status not checked).
+         */warnings: [String]) {
+        self.format = format
+        self.holder = holder
+        self.credentials = credentials
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedPresentation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedPresentation {
+        return
+            try VerifiedPresentation(
+                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf), 
+                credentials: FfiConverterSequenceTypePresentedCredential.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedPresentation, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+        FfiConverterSequenceTypePresentedCredential.write(value.credentials, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedPresentation_lift(_ buf: RustBuffer) throws -> VerifiedPresentation {
+    return try FfiConverterTypeVerifiedPresentation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedPresentation_lower(_ value: VerifiedPresentation) -> RustBuffer {
+    return FfiConverterTypeVerifiedPresentation.lower(value)
 }
 
 
@@ -7466,6 +7281,396 @@ public func FfiConverterTypeVoucherQuote_lower(_ value: VoucherQuote) -> RustBuf
 
 
 /**
+ * The format of a credential or presentation.
+ */
+
+public enum CredentialFormat: Equatable, Hashable {
+    
+    /**
+     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
+     */
+    case jwtVc
+    /**
+     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
+     */
+    case vcJwt
+    /**
+     * SD-JWT VC (`typ: dc+sd-jwt`).
+     */
+    case sdJwtVc
+    /**
+     * A plain SD-JWT (RFC 9901).
+     */
+    case sdJwt
+    /**
+     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
+     */
+    case dataIntegrity
+    /**
+     * A JWT Verifiable Presentation.
+     */
+    case jwtVp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialFormat: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .jwtVc
+        
+        case 2: return .vcJwt
+        
+        case 3: return .sdJwtVc
+        
+        case 4: return .sdJwt
+        
+        case 5: return .dataIntegrity
+        
+        case 6: return .jwtVp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .jwtVc:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vcJwt:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sdJwtVc:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .sdJwt:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dataIntegrity:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .jwtVp:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFormat_lift(_ buf: RustBuffer) throws -> CredentialFormat {
+    return try FfiConverterTypeCredentialFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialFormat_lower(_ value: CredentialFormat) -> RustBuffer {
+    return FfiConverterTypeCredentialFormat.lower(value)
+}
+
+
+
+/**
+ * Key types the test issuer signs with.
+ */
+
+public enum CredentialKeyType: Equatable, Hashable {
+    
+    /**
+     * secp256k1, `ES256K`.
+     */
+    case es256k
+    /**
+     * NIST P-256, `ES256`.
+     */
+    case es256
+    /**
+     * Ed25519, `EdDSA` (also for Data Integrity badges).
+     */
+    case eddsa
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialKeyType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialKeyType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKeyType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .es256k
+        
+        case 2: return .es256
+        
+        case 3: return .eddsa
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialKeyType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .es256k:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .es256:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .eddsa:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKeyType_lift(_ buf: RustBuffer) throws -> CredentialKeyType {
+    return try FfiConverterTypeCredentialKeyType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKeyType_lower(_ value: CredentialKeyType) -> RustBuffer {
+    return FfiConverterTypeCredentialKeyType.lower(value)
+}
+
+
+
+/**
+ * What a status list says about a credential.
+ */
+
+public enum CredentialStatus: Equatable, Hashable {
+    
+    /**
+     * Not revoked or suspended.
+     */
+    case valid
+    /**
+     * Revoked by its issuer.
+     */
+    case revoked
+    /**
+     * Suspended by its issuer (may be reinstated).
+     */
+    case suspended
+    /**
+     * Another purpose (such as `message`) with a non-zero value.
+     */
+    case flagged(
+        /**
+         * The purpose.
+         */purpose: String, 
+        /**
+         * The value of the entry.
+         */value: UInt8
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .revoked
+        
+        case 3: return .suspended
+        
+        case 4: return .flagged(purpose: try FfiConverterString.read(from: &buf), value: try FfiConverterUInt8.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .suspended:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .flagged(purpose,value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(purpose, into: &buf)
+            FfiConverterUInt8.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatus_lift(_ buf: RustBuffer) throws -> CredentialStatus {
+    return try FfiConverterTypeCredentialStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStatus_lower(_ value: CredentialStatus) -> RustBuffer {
+    return FfiConverterTypeCredentialStatus.lower(value)
+}
+
+
+
+/**
+ * Whether a credential is within its validity period now.
+ */
+
+public enum CredentialValidity: Equatable, Hashable {
+    
+    /**
+     * Valid now.
+     */
+    case valid
+    /**
+     * Past its expiry.
+     */
+    case expired
+    /**
+     * Before its start.
+     */
+    case notYetValid
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialValidity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialValidity: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialValidity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialValidity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid
+        
+        case 2: return .expired
+        
+        case 3: return .notYetValid
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialValidity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .valid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notYetValid:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialValidity_lift(_ buf: RustBuffer) throws -> CredentialValidity {
+    return try FfiConverterTypeCredentialValidity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialValidity_lower(_ value: CredentialValidity) -> RustBuffer {
+    return FfiConverterTypeCredentialValidity.lower(value)
+}
+
+
+
+/**
  * What an app's [`crate::Store`] or [`crate::KeyProtector`] throws. Any other exception thrown
  * there is turned into `Failed` with the exception's text.
  */
@@ -7829,329 +8034,6 @@ public func FfiConverterTypeJigapError_lower(_ value: JigapError) -> RustBuffer 
     return FfiConverterTypeJigapError.lower(value)
 }
 
-
-/**
- * What an import did.
- */
-
-public enum TicketImportOutcome: Equatable, Hashable {
-    
-    /**
-     * A new ticket.
-     */
-    case added
-    /**
-     * The same grant was already held.
-     */
-    case unchanged
-    /**
-     * A newer grant replaced the held one.
-     */
-    case updated
-    /**
-     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
-     */
-    case transferConfirmed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketImportOutcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = TicketImportOutcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketImportOutcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .added
-        
-        case 2: return .unchanged
-        
-        case 3: return .updated
-        
-        case 4: return .transferConfirmed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketImportOutcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .added:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .unchanged:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .updated:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .transferConfirmed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketImportOutcome_lift(_ buf: RustBuffer) throws -> TicketImportOutcome {
-    return try FfiConverterTypeTicketImportOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketImportOutcome_lower(_ value: TicketImportOutcome) -> RustBuffer {
-    return FfiConverterTypeTicketImportOutcome.lower(value)
-}
-
-
-
-/**
- * Where a ticket stands in this wallet.
- */
-
-public enum TicketState: Equatable, Hashable {
-    
-    /**
-     * Held: it can be shown.
-     */
-    case usable
-    /**
-     * A transfer was requested; not showable until the transfer is cancelled.
-     */
-    case transferPending(
-        /**
-         * The new holder.
-         */to: String, 
-        /**
-         * Price, minor units.
-         */price: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * When requested.
-         */requestedAt: UInt64
-    )
-    /**
-     * The issuer reissued it to someone else.
-     */
-    case transferred(
-        /**
-         * The new holder.
-         */to: String, 
-        /**
-         * When the new grant was issued.
-         */at: UInt64
-    )
-    /**
-     * Entered through a gate.
-     */
-    case used(
-        /**
-         * When.
-         */at: UInt64, 
-        /**
-         * The gate's name.
-         */gate: String
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketState: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
-    typealias SwiftType = TicketState
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketState {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .usable
-        
-        case 2: return .transferPending(to: try FfiConverterString.read(from: &buf), price: try FfiConverterUInt64.read(from: &buf), currency: try FfiConverterString.read(from: &buf), requestedAt: try FfiConverterUInt64.read(from: &buf)
-        )
-        
-        case 3: return .transferred(to: try FfiConverterString.read(from: &buf), at: try FfiConverterUInt64.read(from: &buf)
-        )
-        
-        case 4: return .used(at: try FfiConverterUInt64.read(from: &buf), gate: try FfiConverterString.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketState, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .usable:
-            writeInt(&buf, Int32(1))
-        
-        
-        case let .transferPending(to,price,currency,requestedAt):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(to, into: &buf)
-            FfiConverterUInt64.write(price, into: &buf)
-            FfiConverterString.write(currency, into: &buf)
-            FfiConverterUInt64.write(requestedAt, into: &buf)
-            
-        
-        case let .transferred(to,at):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(to, into: &buf)
-            FfiConverterUInt64.write(at, into: &buf)
-            
-        
-        case let .used(at,gate):
-            writeInt(&buf, Int32(4))
-            FfiConverterUInt64.write(at, into: &buf)
-            FfiConverterString.write(gate, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketState_lift(_ buf: RustBuffer) throws -> TicketState {
-    return try FfiConverterTypeTicketState.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketState_lower(_ value: TicketState) -> RustBuffer {
-    return FfiConverterTypeTicketState.lower(value)
-}
-
-
-
-/**
- * ERC-7439 status of a ticket in this wallet.
- */
-
-public enum TicketStatus: Equatable, Hashable {
-    
-    /**
-     * Held and valid.
-     */
-    case sold
-    /**
-     * A transfer request is waiting for the issuer.
-     */
-    case resell
-    /**
-     * Transferred away: no longer valid here.
-     */
-    case void
-    /**
-     * Used at a gate.
-     */
-    case redeemed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketStatus: FfiConverterRustBuffer {
-    typealias SwiftType = TicketStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .sold
-        
-        case 2: return .resell
-        
-        case 3: return .void
-        
-        case 4: return .redeemed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .sold:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .resell:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .void:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .redeemed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketStatus_lift(_ buf: RustBuffer) throws -> TicketStatus {
-    return try FfiConverterTypeTicketStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketStatus_lower(_ value: TicketStatus) -> RustBuffer {
-    return FfiConverterTypeTicketStatus.lower(value)
-}
-
-
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -8275,6 +8157,30 @@ fileprivate struct FfiConverterOptionTypeKeyProtector: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCredentialStatusEntry: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatusEntry?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialStatusEntry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialStatusEntry.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
     typealias SwiftType = KdfParams?
 
@@ -8299,8 +8205,8 @@ fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeTicketTransferPolicy: FfiConverterRustBuffer {
-    typealias SwiftType = TicketTransferPolicy?
+fileprivate struct FfiConverterOptionTypeOpenBadge: FfiConverterRustBuffer {
+    typealias SwiftType = OpenBadge?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -8308,13 +8214,13 @@ fileprivate struct FfiConverterOptionTypeTicketTransferPolicy: FfiConverterRustB
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeTicketTransferPolicy.write(value, into: &buf)
+        FfiConverterTypeOpenBadge.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeTicketTransferPolicy.read(from: &buf)
+        case 1: return try FfiConverterTypeOpenBadge.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8347,6 +8253,102 @@ fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCredentialFormat: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialFormat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialValidity: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialValidity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialValidity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialValidity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
     typealias SwiftType = [UInt16]
 
@@ -8364,6 +8366,31 @@ fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt16.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
         }
         return seq
     }
@@ -8472,23 +8499,48 @@ fileprivate struct FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
-    typealias SwiftType = [GateEntry]
+fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
+    typealias SwiftType = [IssuerKeys]
 
-    public static func write(_ value: [GateEntry], into buf: inout [UInt8]) {
+    public static func write(_ value: [IssuerKeys], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeGateEntry.write(item, into: &buf)
+            FfiConverterTypeIssuerKeys.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GateEntry] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuerKeys] {
         let len: Int32 = try readInt(&buf)
-        var seq = [GateEntry]()
+        var seq = [IssuerKeys]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeGateEntry.read(from: &buf))
+            seq.append(try FfiConverterTypeIssuerKeys.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [PresentedCredential]
+
+    public static func write(_ value: [PresentedCredential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePresentedCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PresentedCredential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PresentedCredential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePresentedCredential.read(from: &buf))
         }
         return seq
     }
@@ -8547,73 +8599,23 @@ fileprivate struct FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer {
-    typealias SwiftType = [TicketEvent]
+fileprivate struct FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [StoredCredential]
 
-    public static func write(_ value: [TicketEvent], into buf: inout [UInt8]) {
+    public static func write(_ value: [StoredCredential], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeTicketEvent.write(item, into: &buf)
+            FfiConverterTypeStoredCredential.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketEvent] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoredCredential] {
         let len: Int32 = try readInt(&buf)
-        var seq = [TicketEvent]()
+        var seq = [StoredCredential]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTicketEvent.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer {
-    typealias SwiftType = [TicketIdentity]
-
-    public static func write(_ value: [TicketIdentity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeTicketIdentity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketIdentity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [TicketIdentity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTicketIdentity.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [TicketInfo]
-
-    public static func write(_ value: [TicketInfo], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeTicketInfo.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketInfo] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [TicketInfo]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTicketInfo.read(from: &buf))
+            seq.append(try FfiConverterTypeStoredCredential.read(from: &buf))
         }
         return seq
     }
@@ -8766,6 +8768,32 @@ fileprivate struct FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeVoucherInfo.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 /**
@@ -8959,6 +8987,57 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25859) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_id() != 34102) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() != 25676) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() != 449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() != 47849) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() != 47569) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_kid() != 39617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() != 44895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() != 27143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_check_status() != 47122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_delete() != 35571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_get() != 19243) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_did() != 59957) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() != 4113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_import() != 7050) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_list() != 4627) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_present() != 33383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() != 13426) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() != 40783) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8978,81 +9057,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_store_write() != 28436) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_entries() != 12317) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_events() != 41493) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_export() != 22119) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_merge() != 20372) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_name() != 32667) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_receipt() != 63426) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() != 29789) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gate_verify() != 43471) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_gatekey_public_key() != 61597) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() != 40772) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_grant() != 33617) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_identity() != 25147) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() != 51847) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() != 33944) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() != 39608) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() != 42273) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_get() != 21881) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_holder_id() != 29397) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_import_grant() != 24251) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_list() != 17909) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() != 25449) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_request_transfer() != 62239) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_show() != 14272) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() != 28279) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() != 21370) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_merchantdesk_accept() != 25517) {
@@ -9160,6 +9164,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_wallet_unlock() != 42050) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() != 42645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() != 48476) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_credentials_new() != 24353) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() != 43707) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9167,21 +9180,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() != 59992) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_constructor_gate_new() != 32156) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() != 21774) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_constructor_gatekey_generate() != 39396) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() != 14730) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_jigap_ffi_checksum_constructor_tickets_new() != 12788) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() != 17402) {

@@ -17,6 +17,7 @@ use super::verify::{
     Format, HolderBinding, TrustPolicy, VerifyOptions, check_status, verify_credential,
 };
 use super::{CredentialError, DEFAULT_SKEW_SECS, MAX_PRESENTED_CREDENTIALS, malformed};
+use crate::env::Clock;
 use crate::vault::RecordBatch;
 use crate::wallet::Wallet;
 
@@ -166,19 +167,44 @@ impl CredentialFilter {
 /// The credentials of one wallet.
 ///
 /// Every change is one atomic vault batch; records are encrypted like every other record.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Credentials<'w> {
     wallet: &'w Wallet,
+    /// Overrides the wallet's clock for validity, import times and key-binding `iat`.
+    clock: Option<&'w dyn Clock>,
+}
+
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("own_clock", &self.clock.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'w> Credentials<'w> {
     /// The credentials of `wallet` (which must be unlocked for most operations).
     pub fn new(wallet: &'w Wallet) -> Credentials<'w> {
-        Credentials { wallet }
+        Credentials {
+            wallet,
+            clock: None,
+        }
+    }
+
+    /// The credentials of `wallet`, judged by `clock` instead of the wallet's: a trusted
+    /// network time, or a time an app or test moves (an expired licence, a stale list).
+    pub fn with_clock(wallet: &'w Wallet, clock: &'w dyn Clock) -> Credentials<'w> {
+        Credentials {
+            wallet,
+            clock: Some(clock),
+        }
     }
 
     fn now(&self) -> u64 {
-        self.wallet.env().clock.now_secs()
+        match self.clock {
+            Some(c) => c.now_secs(),
+            None => self.wallet.env().clock.now_secs(),
+        }
     }
 
     /// The holder DID (the `did:key` of identity key 0).
@@ -508,4 +534,67 @@ fn check_request(nonce: &str, aud: &str) -> Result<(), CredentialError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::credential::{Issuer, SdJwtInput};
+    use crate::env::{Env, ManualClock};
+    use crate::store::MemoryStore;
+    use crate::wallet::CreateOptions;
+
+    const T0: u64 = 1_767_225_600;
+
+    #[test]
+    fn an_own_clock_judges_validity_and_key_binding_time() {
+        let wallet_clock = ManualClock::new(T0 * 1000);
+        let env = Env::fixed(wallet_clock.clone(), 7);
+        let (wallet, _) = Wallet::create(
+            Arc::new(MemoryStore::new()),
+            env.clone(),
+            b"123456",
+            CreateOptions::fast_for_tests(),
+        )
+        .unwrap();
+        let app_clock = ManualClock::new(T0 * 1000);
+        let creds = Credentials::with_clock(&wallet, app_clock.as_ref());
+        let issuer = Issuer::new(SigningKey::generate(&env, KeyType::P256).unwrap());
+        let claims = json!({"category": "A2"});
+        let sd = issuer
+            .issue_sd_jwt(
+                &env,
+                &SdJwtInput {
+                    vct: "https://licence.example/drone".into(),
+                    claims: claims.as_object().cloned().unwrap(),
+                    disclosable: vec!["category".into()],
+                    holder_jwk: Some(creds.holder_jwk().unwrap()),
+                    iat: T0,
+                    exp: Some(T0 + 100),
+                    status: None,
+                },
+            )
+            .unwrap();
+        let resolver = Resolver::new();
+        let stored = creds.import(&sd, &ImportOptions::new(&resolver)).unwrap();
+        assert_eq!(stored.imported_at, T0);
+
+        // Only the app's clock moves: the wallet's own clock still says T0.
+        app_clock.set_ms((T0 + 1000) * 1000);
+        let expired = CredentialFilter {
+            validity: Some(Validity::Expired),
+            ..Default::default()
+        };
+        assert_eq!(creds.list(&expired).unwrap().len(), 1);
+        assert!(Credentials::new(&wallet).list(&expired).unwrap().is_empty());
+        let p = creds
+            .present(&stored.id, &["category"], "n", "aud")
+            .unwrap();
+        let kb = p.rsplit('~').next().unwrap();
+        let kb = super::super::jws::Jws::parse(kb, "kb").unwrap();
+        assert_eq!(kb.payload["iat"], json!(T0 + 1000));
+        assert!(format!("{creds:?}").contains("own_clock: true"));
+    }
 }

@@ -793,6 +793,40 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_clock_now_ms(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_id(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_kid(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_check_status(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_delete(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_get(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_holder_did(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_holder_jwk(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_import(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_list(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_present(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_keyprotector_id(
@@ -806,56 +840,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_store_scan(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_store_write(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_entries(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_events(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_export(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_merge(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_name(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_receipt(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_set_current_transfers(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gate_verify(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_gatekey_public_key(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_grant(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_identity(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_reissue(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_apply_receipt(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_get(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_holder_id(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_import_grant(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_list(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_pending_transfer(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_request_transfer(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_show(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_trust_issuer(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_merchantdesk_accept(
     ): Int
@@ -927,21 +911,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_wallet_unlock(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentialissuer_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentialverifier_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_credentials_new(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_custom(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_memory(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_constructor_gate_new(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_constructor_gatekey_from_account(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_constructor_gatekey_generate(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_constructor_ticketissuer_new(
-    ): Int
-    external fun uniffi_jigap_ffi_checksum_constructor_tickets_new(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_merchantdesk_new(
     ): Int
@@ -988,6 +968,58 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_clock_now_ms(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_jigap_ffi_fn_clone_credentialissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentialissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentialissuer_new(`keyType`: RustBuffer.ByValue,`seed`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`kid`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_kid(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_credentialverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentialverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentialverifier_new(`options`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(`ptr`: Long,`presentation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_credentials_new(`wallet`: Long,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_credentials_check_status(`ptr`: Long,`id`: RustBuffer.ByValue,`statusListCredential`: RustBuffer.ByValue,`didDocuments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_credentials_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_holder_did(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_holder_jwk(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_import(`ptr`: Long,`credential`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_list(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_present(`ptr`: Long,`id`: RustBuffer.ByValue,`disclose`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(`ptr`: Long,`ids`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_jigapstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_jigapstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1024,82 +1056,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_store_write(`ptr`: Long,`batch`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_clone_gate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_free_gate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_gate_new(`key`: Long,`issuers`: RustBuffer.ByValue,`authorizations`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_method_gate_entries(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_export(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_merge(`ptr`: Long,`export`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_receipt(`ptr`: Long,`admit`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_set_current_transfers(`ptr`: Long,`ticketId`: RustBuffer.ByValue,`transfers`: Byte,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_jigap_ffi_fn_method_gate_verify(`ptr`: Long,`pass`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_clone_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_free_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_gatekey_from_account(`wallet`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_constructor_gatekey_generate(uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_method_gatekey_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_clone_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_free_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_ticketissuer_new(`wallet`: Long,`account`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(`ptr`: Long,`chainId`: Long,`contract`: RustBuffer.ByValue,`event`: RustBuffer.ByValue,`gateKey`: RustBuffer.ByValue,`gateName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_grant(`ptr`: Long,`holderId`: RustBuffer.ByValue,`terms`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue(`ptr`: Long,`request`: RustBuffer.ByValue,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_clone_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_free_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_tickets_new(`wallet`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_jigap_ffi_fn_method_tickets_apply_receipt(`ptr`: Long,`receipt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(`ptr`: Long,`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_jigap_ffi_fn_method_tickets_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_holder_id(`ptr`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_import_grant(`ptr`: Long,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_pending_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_request_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`price`: Long,`currency`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_show(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_trust_issuer(`ptr`: Long,`identity`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1382,6 +1338,57 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25859) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_id() and 0xFFFF) != 34102) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() and 0xFFFF) != 25676) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() and 0xFFFF) != 449) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() and 0xFFFF) != 47849) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() and 0xFFFF) != 47569) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_kid() and 0xFFFF) != 39617) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() and 0xFFFF) != 44895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() and 0xFFFF) != 27143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_check_status() and 0xFFFF) != 47122) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_delete() and 0xFFFF) != 35571) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_get() and 0xFFFF) != 19243) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_did() and 0xFFFF) != 59957) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() and 0xFFFF) != 4113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_import() and 0xFFFF) != 7050) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_list() and 0xFFFF) != 4627) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present() and 0xFFFF) != 33383) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() and 0xFFFF) != 13426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() and 0xFFFF) != 40783) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1401,81 +1408,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_store_write() and 0xFFFF) != 28436) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_entries() and 0xFFFF) != 12317) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_events() and 0xFFFF) != 41493) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_export() and 0xFFFF) != 22119) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_merge() and 0xFFFF) != 20372) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_name() and 0xFFFF) != 32667) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_receipt() and 0xFFFF) != 63426) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() and 0xFFFF) != 29789) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_verify() and 0xFFFF) != 43471) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gatekey_public_key() and 0xFFFF) != 61597) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() and 0xFFFF) != 40772) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_grant() and 0xFFFF) != 33617) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_identity() and 0xFFFF) != 25147) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() and 0xFFFF) != 51847) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() and 0xFFFF) != 33944) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() and 0xFFFF) != 39608) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() and 0xFFFF) != 42273) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_get() and 0xFFFF) != 21881) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_holder_id() and 0xFFFF) != 29397) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_import_grant() and 0xFFFF) != 24251) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_list() and 0xFFFF) != 17909) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() and 0xFFFF) != 25449) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_request_transfer() and 0xFFFF) != 62239) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_show() and 0xFFFF) != 14272) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() and 0xFFFF) != 28279) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() and 0xFFFF) != 21370) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_accept() and 0xFFFF) != 25517) {
@@ -1583,6 +1515,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_unlock() and 0xFFFF) != 42050) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() and 0xFFFF) != 42645) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() and 0xFFFF) != 48476) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentials_new() and 0xFFFF) != 24353) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() and 0xFFFF) != 43707) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1590,21 +1531,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() and 0xFFFF) != 59992) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gate_new() and 0xFFFF) != 32156) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() and 0xFFFF) != 21774) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_generate() and 0xFFFF) != 39396) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() and 0xFFFF) != 14730) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_tickets_new() and 0xFFFF) != 12788) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() and 0xFFFF) != 17402) {
@@ -2457,62 +2383,55 @@ public object FfiConverterTypeClock: FfiConverter<Clock, Long> {
 
 
 /**
- * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
  */
-public interface GateInterface {
+public interface CredentialIssuerInterface {
     
     /**
-     * Every entry, in ticket order.
+     * The issuer id (its `did:key` unless another id was given).
      */
-    fun `entries`(): List<GateEntry>
+    fun `id`(): kotlin.String
     
     /**
-     * The events this gate admits.
+     * An Open Badges 3.0 `OpenBadgeCredential`.
      */
-    fun `events`(): List<TicketEvent>
+    fun `issueBadge`(`input`: BadgeInput): kotlin.String
     
     /**
-     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
      */
-    fun `export`(): kotlin.ByteArray
+    fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String
     
     /**
-     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
      */
-    fun `merge`(`export`: kotlin.ByteArray): GateMergeReport
+    fun `issueSdJwt`(`input`: SdJwtInput): kotlin.String
     
     /**
-     * The gate's name (from its authorizations).
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
      */
-    fun `name`(): kotlin.String
+    fun `issueStatusList`(`input`: StatusListInput): kotlin.String
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * The key id in its signatures.
      */
-    fun `receipt`(`admit`: GateAdmit): kotlin.String
+    fun `kid`(): kotlin.String
     
     /**
-     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
-     * passes of older grants are refused.
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
      */
-    fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
-    
-    /**
-     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
-     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
-     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
-     * where), `InvalidInput` (not a pass).
-     */
-    fun `verify`(`pass`: kotlin.String): GateAdmit
+    fun `publicJwk`(): kotlin.String
     
     companion object
 }
 
 /**
- * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ * A credential issuer for tests, pilots and demos: Open Badges, SD-JWT VCs, JWT VCs and
+ * status lists. Its private key stays inside.
  */
-open class Gate: Disposable, AutoCloseable, GateInterface
+open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -2537,19 +2456,21 @@ open class Gate: Disposable, AutoCloseable, GateInterface
         this.cleanable = null
     }
     /**
-     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
-     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
-     * system clock).
+     * An issuer with a key of `keyType`: from 32 secret bytes `seed` (repeatable) or new.
+     * `id` (with `kid`, default `<id>#key-1`) names it by a `did:web` or URL; by default it is
+     * the `did:key` of its key. `name` is shown in badges.
      */
-    constructor(`key`: GateKey, `issuers`: List<kotlin.String>, `authorizations`: List<kotlin.String>, `clock`: Clock? = null) :
+    constructor(`keyType`: CredentialKeyType, `seed`: kotlin.ByteArray? = null, `id`: kotlin.String? = null, `kid`: kotlin.String? = null, `name`: kotlin.String? = null, `clock`: Clock? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_constructor_gate_new(
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialissuer_new(
     
         
-        FfiConverterTypeGateKey.lower(`key`),
-        FfiConverterSequenceString.lower(`issuers`),
-        FfiConverterSequenceString.lower(`authorizations`),
+        FfiConverterTypeCredentialKeyType.lower(`keyType`),
+        FfiConverterOptionalByteArray.lower(`seed`),
+        FfiConverterOptionalString.lower(`id`),
+        FfiConverterOptionalString.lower(`kid`),
+        FfiConverterOptionalString.lower(`name`),
         FfiConverterOptionalTypeClock.lower(`clock`),_status)
 }
     )
@@ -2613,7 +2534,7 @@ open class Gate: Disposable, AutoCloseable, GateInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_jigap_ffi_fn_free_gate(handle, status)
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentialissuer(handle, status)
             }
         }
     }
@@ -2626,19 +2547,18 @@ open class Gate: Disposable, AutoCloseable, GateInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_jigap_ffi_fn_clone_gate(handle, status)
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentialissuer(handle, status)
         }
     }
 
     
     /**
-     * Every entry, in ticket order.
-     */
-    @Throws(JigapException::class)override fun `entries`(): List<GateEntry> {
-            return FfiConverterSequenceTypeGateEntry.lift(
+     * The issuer id (its `did:key` unless another id was given).
+     */override fun `id`(): kotlin.String {
+            return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_entries(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_id(
         it,
         _status)
 }
@@ -2649,65 +2569,85 @@ open class Gate: Disposable, AutoCloseable, GateInterface
 
     
     /**
-     * The events this gate admits.
+     * An Open Badges 3.0 `OpenBadgeCredential`.
      */
-    @Throws(JigapException::class)override fun `events`(): List<TicketEvent> {
-            return FfiConverterSequenceTypeTicketEvent.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_events(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
-     */
-    @Throws(JigapException::class)override fun `export`(): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_export(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
-     */
-    @Throws(JigapException::class)override fun `merge`(`export`: kotlin.ByteArray): GateMergeReport {
-            return FfiConverterTypeGateMergeReport.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_merge(
-        it,
-        
-        FfiConverterByteArray.lower(`export`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The gate's name (from its authorizations).
-     */
-    @Throws(JigapException::class)override fun `name`(): kotlin.String {
+    @Throws(JigapException::class)override fun `issueBadge`(`input`: BadgeInput): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_name(
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(
+        it,
+        
+        FfiConverterTypeBadgeInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     */
+    @Throws(JigapException::class)override fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
+        it,
+        
+        FfiConverterString.lower(`credentialJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
+     */
+    @Throws(JigapException::class)override fun `issueSdJwt`(`input`: SdJwtInput): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(
+        it,
+        
+        FfiConverterTypeSdJwtInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it
+     * at `input.url`; wallets and verifiers check credentials against it.
+     */
+    @Throws(JigapException::class)override fun `issueStatusList`(`input`: StatusListInput): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(
+        it,
+        
+        FfiConverterTypeStatusListInput.lower(`input`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The key id in its signatures.
+     */override fun `kid`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_kid(
         it,
         _status)
 }
@@ -2718,57 +2658,14 @@ open class Gate: Disposable, AutoCloseable, GateInterface
 
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
-     */
-    @Throws(JigapException::class)override fun `receipt`(`admit`: GateAdmit): kotlin.String {
+     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     */override fun `publicJwk`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_receipt(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_public_jwk(
         it,
-        
-        FfiConverterTypeGateAdmit.lower(`admit`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
-     * passes of older grants are refused.
-     */
-    @Throws(JigapException::class)override fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
-        it,
-        
-        FfiConverterString.lower(`ticketId`),
-        FfiConverterUByte.lower(`transfers`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
-     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
-     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
-     * where), `InvalidInput` (not a pass).
-     */
-    @Throws(JigapException::class)override fun `verify`(`pass`: kotlin.String): GateAdmit {
-            return FfiConverterTypeGateAdmit.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gate_verify(
-        it,
-        
-        FfiConverterString.lower(`pass`),_status)
+        _status)
 }
     }
     )
@@ -2793,22 +2690,22 @@ open class Gate: Disposable, AutoCloseable, GateInterface
 /**
  * @suppress
  */
-public object FfiConverterTypeGate: FfiConverter<Gate, Long> {
-    override fun lower(value: Gate): Long {
+public object FfiConverterTypeCredentialIssuer: FfiConverter<CredentialIssuer, Long> {
+    override fun lower(value: CredentialIssuer): Long {
         return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): Gate {
-        return Gate(UniffiWithHandle, value)
+    override fun lift(value: Long): CredentialIssuer {
+        return CredentialIssuer(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): Gate {
+    override fun read(buf: ByteBuffer): CredentialIssuer {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: Gate) = 8UL
+    override fun allocationSize(value: CredentialIssuer) = 8UL
 
-    override fun write(value: Gate, buf: ByteBuffer) {
+    override fun write(value: CredentialIssuer, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -2910,24 +2807,26 @@ public object FfiConverterTypeGate: FfiConverter<Gate, Long> {
 
 
 /**
- * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
- * entry lists with it.
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
  */
-public interface GateKeyInterface {
+public interface CredentialVerifierInterface {
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
      */
-    fun `publicKey`(): kotlin.String
+    fun `verifyPresentation`(`presentation`: kotlin.String): VerifiedPresentation
     
     companion object
 }
 
 /**
- * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
- * entry lists with it.
+ * A verifier: checks presentations offline against its nonce, audience, trust policy and
+ * the status lists it was given.
  */
-open class GateKey: Disposable, AutoCloseable, GateKeyInterface
+open class CredentialVerifier: Disposable, AutoCloseable, CredentialVerifierInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -2951,6 +2850,19 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
         this.handle = 0
         this.cleanable = null
     }
+    /**
+     * A verifier with `options`; `clock` defaults to the system clock.
+     */
+    constructor(`options`: CredentialVerifierOptions, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialverifier_new(
+    
+        
+        FfiConverterTypeCredentialVerifierOptions.lower(`options`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
 
     protected val handle: Long
     protected val cleanable: UniffiCleaner.Cleanable?
@@ -3011,7 +2923,7 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_jigap_ffi_fn_free_gatekey(handle, status)
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentialverifier(handle, status)
             }
         }
     }
@@ -3024,18 +2936,406 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_jigap_ffi_fn_clone_gatekey(handle, status)
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentialverifier(handle, status)
         }
     }
 
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
-     */override fun `publicKey`(): kotlin.String {
+     * Verify a presentation (an SD-JWT with key binding, or a JWT VP): issuer signatures,
+     * disclosure digests, dates, key binding, nonce, audience, freshness, status and trust.
+     * Returns only the disclosed claims; throws `JigapException` saying which check failed.
+     */
+    @Throws(JigapException::class)override fun `verifyPresentation`(`presentation`: kotlin.String): VerifiedPresentation {
+            return FfiConverterTypeVerifiedPresentation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(
+        it,
+        
+        FfiConverterString.lower(`presentation`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialVerifier: FfiConverter<CredentialVerifier, Long> {
+    override fun lower(value: CredentialVerifier): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): CredentialVerifier {
+        return CredentialVerifier(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): CredentialVerifier {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CredentialVerifier) = 8UL
+
+    override fun write(value: CredentialVerifier, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+public interface CredentialsInterface {
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String> = listOf()): CredentialStatus
+    
+    /**
+     * Delete a stored credential.
+     */
+    fun `delete`(`id`: kotlin.String)
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    fun `get`(`id`: kotlin.String): StoredCredential
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    fun `holderDid`(): kotlin.String
+    
+    /**
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     */
+    fun `holderJwk`(): kotlin.String
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    fun `import`(`credential`: kotlin.String, `options`: CredentialImportOptions = CredentialImportOptions()): StoredCredential
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    fun `list`(`filter`: CredentialFilter = CredentialFilter()): List<StoredCredential>
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    fun `present`(`id`: kotlin.String, `disclose`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    fun `presentJwtVp`(`ids`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String
+    
+    companion object
+}
+
+/**
+ * The credentials of a wallet: import (verified), list, search, delete, present.
+ */
+open class Credentials: Disposable, AutoCloseable, CredentialsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * The credentials of `wallet`; `clock` (default: the system clock) judges validity and
+     * dates presentations.
+     */
+    constructor(`wallet`: Wallet, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_credentials_new(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_credentials(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_credentials(handle, status)
+        }
+    }
+
+    
+    /**
+     * Check a stored credential against the status list credential the app fetched (from its
+     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     */
+    @Throws(JigapException::class)override fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String>): CredentialStatus {
+            return FfiConverterTypeCredentialStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_check_status(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`statusListCredential`),
+        FfiConverterSequenceString.lower(`didDocuments`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Delete a stored credential.
+     */
+    @Throws(JigapException::class)override fun `delete`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_delete(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * One stored credential (`NotFound` if there is none with this id).
+     */
+    @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): StoredCredential {
+            return FfiConverterTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_get(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The holder DID (`did:key` of identity key 0), for badges issued to this wallet.
+     */
+    @Throws(JigapException::class)override fun `holderDid`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_gatekey_public_key(
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_did(
         it,
         _status)
 }
@@ -3045,46 +3345,116 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
     
 
     
-
-    
-
-
-    
-    companion object {
-        
     /**
-     * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
+     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
      */
-    @Throws(JigapException::class) fun `fromAccount`(`wallet`: Wallet, `account`: kotlin.String): GateKey {
-            return FfiConverterTypeGateKey.lift(
+    @Throws(JigapException::class)override fun `holderJwk`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
     uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
-    
-        
-        FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`account`),_status)
-}
-    )
-    }
-    
-
-        
-    /**
-     * A fresh random key (lost when the object is released).
-     */
-    @Throws(JigapException::class) fun `generate`(): GateKey {
-            return FfiConverterTypeGateKey.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_generate(
-    
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_jwk(
+        it,
         _status)
 }
+    }
     )
     }
     
 
+    
+    /**
+     * Verify a credential (issuer signature, dates, Open Badge rules, trust policy, binding to
+     * this wallet) and store it. Importing the same credential again replaces it.
+     */
+    @Throws(JigapException::class)override fun `import`(`credential`: kotlin.String, `options`: CredentialImportOptions): StoredCredential {
+            return FfiConverterTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_import(
+        it,
         
+        FfiConverterString.lower(`credential`),
+        FfiConverterTypeCredentialImportOptions.lower(`options`),_status)
+}
     }
+    )
+    }
+    
+
+    
+    /**
+     * Stored credentials matching `filter`, oldest import first.
+     */
+    @Throws(JigapException::class)override fun `list`(`filter`: CredentialFilter): List<StoredCredential> {
+            return FfiConverterSequenceTypeStoredCredential.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_list(
+        it,
+        
+        FfiConverterTypeCredentialFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Present credential `id` to a verifier who sent `nonce` and names itself `audience`. An
+     * SD-JWT discloses only the claims at `disclose` (paths such as `category`,
+     * `address.region`) with a key-binding JWT; another credential goes whole in a JWT VP
+     * (then `disclose` must be empty).
+     */
+    @Throws(JigapException::class)override fun `present`(`id`: kotlin.String, `disclose`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceString.lower(`disclose`),
+        FfiConverterString.lower(`nonce`),
+        FfiConverterString.lower(`audience`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Present JWT VCs and Data Integrity credentials together in one JWT VP signed by the
+     * holder key, bound to `nonce` and `audience`, valid for five minutes.
+     */
+    @Throws(JigapException::class)override fun `presentJwtVp`(`ids`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(
+        it,
+        
+        FfiConverterSequenceString.lower(`ids`),
+        FfiConverterString.lower(`nonce`),
+        FfiConverterString.lower(`audience`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
     
 }
 
@@ -3092,22 +3462,22 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
 /**
  * @suppress
  */
-public object FfiConverterTypeGateKey: FfiConverter<GateKey, Long> {
-    override fun lower(value: GateKey): Long {
+public object FfiConverterTypeCredentials: FfiConverter<Credentials, Long> {
+    override fun lower(value: Credentials): Long {
         return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): GateKey {
-        return GateKey(UniffiWithHandle, value)
+    override fun lift(value: Long): Credentials {
+        return Credentials(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): GateKey {
+    override fun read(buf: ByteBuffer): Credentials {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: GateKey) = 8UL
+    override fun allocationSize(value: Credentials) = 8UL
 
-    override fun write(value: GateKey, buf: ByteBuffer) {
+    override fun write(value: Credentials, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -4558,914 +4928,6 @@ public object FfiConverterTypeStore: FfiConverter<Store, Long> {
     override fun allocationSize(value: Store) = 8UL
 
     override fun write(value: Store, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
- * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
- */
-public interface TicketIssuerInterface {
-    
-    /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
-     */
-    fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String
-    
-    /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
-     */
-    fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String
-    
-    /**
-     * The issuer's identity (address + seal key), for apps and gates to trust.
-     */
-    fun `identity`(): TicketIdentity
-    
-    /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
-     */
-    fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String? = null): kotlin.String
-    
-    companion object
-}
-
-/**
- * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
- * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
- */
-open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-    /**
-     * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
-     */
-    constructor(`wallet`: Wallet, `account`: kotlin.String, `clock`: Clock? = null) :
-        this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
-    
-        
-        FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`account`),
-        FfiConverterOptionalTypeClock.lower(`clock`),_status)
-}
-    )
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_jigap_ffi_fn_free_ticketissuer(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_jigap_ffi_fn_clone_ticketissuer(handle, status)
-        }
-    }
-
-    
-    /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
-     */
-    @Throws(JigapException::class)override fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
-        it,
-        
-        FfiConverterULong.lower(`chainId`),
-        FfiConverterString.lower(`contract`),
-        FfiConverterTypeTicketEvent.lower(`event`),
-        FfiConverterString.lower(`gateKey`),
-        FfiConverterString.lower(`gateName`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
-     */
-    @Throws(JigapException::class)override fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_grant(
-        it,
-        
-        FfiConverterString.lower(`holderId`),
-        FfiConverterTypeTicketTerms.lower(`terms`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The issuer's identity (address + seal key), for apps and gates to trust.
-     */
-    @Throws(JigapException::class)override fun `identity`(): TicketIdentity {
-            return FfiConverterTypeTicketIdentity.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_identity(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
-     */
-    @Throws(JigapException::class)override fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String?): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
-        it,
-        
-        FfiConverterString.lower(`request`),
-        FfiConverterOptionalString.lower(`grant`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketIssuer: FfiConverter<TicketIssuer, Long> {
-    override fun lower(value: TicketIssuer): Long {
-        return value.uniffiCloneHandle()
-    }
-
-    override fun lift(value: Long): TicketIssuer {
-        return TicketIssuer(UniffiWithHandle, value)
-    }
-
-    override fun read(buf: ByteBuffer): TicketIssuer {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: TicketIssuer) = 8UL
-
-    override fun write(value: TicketIssuer, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
- * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
- * Thread-safe; every change is one atomic vault write.
- */
-public interface TicketsInterface {
-    
-    /**
-     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
-     */
-    fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo
-    
-    /**
-     * Withdraw a pending transfer so the ticket can be shown again.
-     */
-    fun `cancelTransfer`(`id`: kotlin.String): TicketInfo
-    
-    /**
-     * Stop trusting an issuer (by address); `false` if it was not trusted.
-     */
-    fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean
-    
-    /**
-     * One ticket.
-     */
-    fun `get`(`id`: kotlin.String): TicketInfo
-    
-    /**
-     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
-     */
-    fun `holderId`(`account`: kotlin.String): TicketIdentity
-    
-    /**
-     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
-     */
-    fun `importGrant`(`grant`: kotlin.String): ImportedTicket
-    
-    /**
-     * Every ticket: upcoming events first (soonest first), then past ones.
-     */
-    fun `list`(): List<TicketInfo>
-    
-    /**
-     * The pending transfer request of ticket `id` (to send again).
-     */
-    fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest
-    
-    /**
-     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
-     * `price` minor units of `currency`, if the ticket's policy allows it (else
-     * `LimitExceeded` saying why). The ticket is then transfer-pending.
-     */
-    fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest
-    
-    /**
-     * The pass for the current window. Throws `Refused` for a used, transferred or
-     * transfer-pending ticket, `Expired` after the event.
-     */
-    fun `show`(`id`: kotlin.String): TicketPass
-    
-    /**
-     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
-     */
-    fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity
-    
-    /**
-     * The trusted issuers.
-     */
-    fun `trustedIssuers`(): List<TicketIdentity>
-    
-    companion object
-}
-
-/**
- * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
- * Thread-safe; every change is one atomic vault write.
- */
-open class Tickets: Disposable, AutoCloseable, TicketsInterface
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-    /**
-     * The tickets of `wallet`.
-     */
-    constructor(`wallet`: Wallet) :
-        this(UniffiWithHandle, 
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_constructor_tickets_new(
-    
-        
-        FfiConverterTypeWallet.lower(`wallet`),_status)
-}
-    )
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_jigap_ffi_fn_free_tickets(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_jigap_ffi_fn_clone_tickets(handle, status)
-        }
-    }
-
-    
-    /**
-     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
-     */
-    @Throws(JigapException::class)override fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo {
-            return FfiConverterTypeTicketInfo.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
-        it,
-        
-        FfiConverterString.lower(`receipt`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Withdraw a pending transfer so the ticket can be shown again.
-     */
-    @Throws(JigapException::class)override fun `cancelTransfer`(`id`: kotlin.String): TicketInfo {
-            return FfiConverterTypeTicketInfo.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Stop trusting an issuer (by address); `false` if it was not trusted.
-     */
-    @Throws(JigapException::class)override fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
-        it,
-        
-        FfiConverterString.lower(`address`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * One ticket.
-     */
-    @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): TicketInfo {
-            return FfiConverterTypeTicketInfo.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_get(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
-     */
-    @Throws(JigapException::class)override fun `holderId`(`account`: kotlin.String): TicketIdentity {
-            return FfiConverterTypeTicketIdentity.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_holder_id(
-        it,
-        
-        FfiConverterString.lower(`account`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
-     */
-    @Throws(JigapException::class)override fun `importGrant`(`grant`: kotlin.String): ImportedTicket {
-            return FfiConverterTypeImportedTicket.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_import_grant(
-        it,
-        
-        FfiConverterString.lower(`grant`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Every ticket: upcoming events first (soonest first), then past ones.
-     */
-    @Throws(JigapException::class)override fun `list`(): List<TicketInfo> {
-            return FfiConverterSequenceTypeTicketInfo.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_list(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The pending transfer request of ticket `id` (to send again).
-     */
-    @Throws(JigapException::class)override fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest {
-            return FfiConverterTypeTicketTransferRequest.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
-     * `price` minor units of `currency`, if the ticket's policy allows it (else
-     * `LimitExceeded` saying why). The ticket is then transfer-pending.
-     */
-    @Throws(JigapException::class)override fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest {
-            return FfiConverterTypeTicketTransferRequest.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_request_transfer(
-        it,
-        
-        FfiConverterString.lower(`id`),
-        FfiConverterString.lower(`to`),
-        FfiConverterULong.lower(`price`),
-        FfiConverterString.lower(`currency`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The pass for the current window. Throws `Refused` for a used, transferred or
-     * transfer-pending ticket, `Expired` after the event.
-     */
-    @Throws(JigapException::class)override fun `show`(`id`: kotlin.String): TicketPass {
-            return FfiConverterTypeTicketPass.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_show(
-        it,
-        
-        FfiConverterString.lower(`id`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
-     */
-    @Throws(JigapException::class)override fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity {
-            return FfiConverterTypeTicketIdentity.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
-        it,
-        
-        FfiConverterString.lower(`identity`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The trusted issuers.
-     */
-    @Throws(JigapException::class)override fun `trustedIssuers`(): List<TicketIdentity> {
-            return FfiConverterSequenceTypeTicketIdentity.lift(
-    callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
-    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTickets: FfiConverter<Tickets, Long> {
-    override fun lower(value: Tickets): Long {
-        return value.uniffiCloneHandle()
-    }
-
-    override fun lift(value: Long): Tickets {
-        return Tickets(UniffiWithHandle, value)
-    }
-
-    override fun read(buf: ByteBuffer): Tickets {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: Tickets) = 8UL
-
-    override fun write(value: Tickets, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -7189,6 +6651,133 @@ public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
 
 
 /**
+ * An Open Badge to issue.
+ */
+data class BadgeInput (
+    /**
+     * The credential's display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Achievement name.
+     */
+    var `achievementName`: kotlin.String
+    , 
+    /**
+     * Achievement description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * The earner: the wallet's `holderDid()`.
+     */
+    var `subject`: kotlin.String
+    , 
+    /**
+     * Criteria as text (a narrative or a URL is required).
+     */
+    var `criteriaNarrative`: kotlin.String? = null 
+    , 
+    /**
+     * Criteria page URL.
+     */
+    var `criteriaUrl`: kotlin.String? = null 
+    , 
+    /**
+     * Image URL.
+     */
+    var `image`: kotlin.String? = null 
+    , 
+    /**
+     * Achievement id (a URL); a `urn:uuid` when null.
+     */
+    var `achievementId`: kotlin.String? = null 
+    , 
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    var `validFrom`: kotlin.ULong? = null 
+    , 
+    /**
+     * Valid until (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong? = null 
+    , 
+    /**
+     * Status list entry.
+     */
+    var `status`: CredentialStatusEntry? = null 
+    , 
+    /**
+     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
+     */
+    var `format`: CredentialFormat? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBadgeInput: FfiConverterRustBuffer<BadgeInput> {
+    override fun read(buf: ByteBuffer): BadgeInput {
+        return BadgeInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+            FfiConverterOptionalTypeCredentialFormat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BadgeInput) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`achievementName`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterString.allocationSize(value.`subject`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`achievementId`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeCredentialFormat.allocationSize(value.`format`)
+    )
+
+    override fun write(value: BadgeInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`achievementName`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterString.write(value.`subject`, buf)
+            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
+            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`achievementId`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
+            FfiConverterOptionalTypeCredentialFormat.write(value.`format`, buf)
+    }
+}
+
+
+
+/**
  * How to create a wallet.
  */
 data class CreateOptions (
@@ -7252,6 +6841,307 @@ public object FfiConverterTypeCreateOptions: FfiConverterRustBuffer<CreateOption
 
 
 /**
+ * Which stored credentials to list; every set field must match (text: case-insensitive
+ * substring).
+ */
+data class CredentialFilter (
+    /**
+     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
+     */
+    var `credentialType`: kotlin.String? = null 
+    , 
+    /**
+     * Issuer id or name.
+     */
+    var `issuer`: kotlin.String? = null 
+    , 
+    /**
+     * Achievement or credential name.
+     */
+    var `achievement`: kotlin.String? = null 
+    , 
+    /**
+     * Validity now.
+     */
+    var `validity`: CredentialValidity? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialFilter: FfiConverterRustBuffer<CredentialFilter> {
+    override fun read(buf: ByteBuffer): CredentialFilter {
+        return CredentialFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeCredentialValidity.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`credentialType`) +
+            FfiConverterOptionalString.allocationSize(value.`issuer`) +
+            FfiConverterOptionalString.allocationSize(value.`achievement`) +
+            FfiConverterOptionalTypeCredentialValidity.allocationSize(value.`validity`)
+    )
+
+    override fun write(value: CredentialFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`credentialType`, buf)
+            FfiConverterOptionalString.write(value.`issuer`, buf)
+            FfiConverterOptionalString.write(value.`achievement`, buf)
+            FfiConverterOptionalTypeCredentialValidity.write(value.`validity`, buf)
+    }
+}
+
+
+
+/**
+ * How to import a credential.
+ */
+data class CredentialImportOptions (
+    /**
+     * Issuer ids (DIDs or URLs) the app trusts.
+     */
+    var `trustedIssuers`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    var `requireTrusted`: kotlin.Boolean = false 
+    , 
+    /**
+     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
+     */
+    var `didDocuments`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Keys of issuers named by URL.
+     */
+    var `issuerKeys`: List<IssuerKeys> = listOf() 
+    , 
+    /**
+     * Keep credentials bound to no one (bearer credentials) with a warning.
+     */
+    var `allowUnbound`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer<CredentialImportOptions> {
+    override fun read(buf: ByteBuffer): CredentialImportOptions {
+        return CredentialImportOptions(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeIssuerKeys.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialImportOptions) = (
+            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
+            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
+            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
+            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
+            FfiConverterBoolean.allocationSize(value.`allowUnbound`)
+    )
+
+    override fun write(value: CredentialImportOptions, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
+            FfiConverterBoolean.write(value.`requireTrusted`, buf)
+            FfiConverterSequenceString.write(value.`didDocuments`, buf)
+            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
+            FfiConverterBoolean.write(value.`allowUnbound`, buf)
+    }
+}
+
+
+
+/**
+ * A credential's pointer into a status list.
+ */
+data class CredentialStatusEntry (
+    /**
+     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
+     */
+    var `purpose`: kotlin.String
+    , 
+    /**
+     * Index in the list.
+     */
+    var `index`: kotlin.ULong
+    , 
+    /**
+     * URL of the status list credential the app fetches.
+     */
+    var `listUrl`: kotlin.String
+    , 
+    /**
+     * Bits per entry.
+     */
+    var `size`: kotlin.UByte = 1u 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry> {
+    override fun read(buf: ByteBuffer): CredentialStatusEntry {
+        return CredentialStatusEntry(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialStatusEntry) = (
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterULong.allocationSize(value.`index`) +
+            FfiConverterString.allocationSize(value.`listUrl`) +
+            FfiConverterUByte.allocationSize(value.`size`)
+    )
+
+    override fun write(value: CredentialStatusEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterULong.write(value.`index`, buf)
+            FfiConverterString.write(value.`listUrl`, buf)
+            FfiConverterUByte.write(value.`size`, buf)
+    }
+}
+
+
+
+/**
+ * What a verifier asks of a presentation.
+ */
+data class CredentialVerifierOptions (
+    /**
+     * The nonce the verifier sent (fresh per request).
+     */
+    var `nonce`: kotlin.String
+    , 
+    /**
+     * The verifier's identifier (`aud`).
+     */
+    var `audience`: kotlin.String
+    , 
+    /**
+     * Issuer ids the verifier trusts.
+     */
+    var `trustedIssuers`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
+     */
+    var `requireTrusted`: kotlin.Boolean = false 
+    , 
+    /**
+     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
+     */
+    var `didDocuments`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Keys of issuers named by URL.
+     */
+    var `issuerKeys`: List<IssuerKeys> = listOf() 
+    , 
+    /**
+     * How old a presentation may be (seconds).
+     */
+    var `maxAgeSecs`: kotlin.ULong = 300uL 
+    , 
+    /**
+     * Status list credentials the app fetched, by URL.
+     */
+    var `statusLists`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * Refuse a credential whose status list was not supplied (otherwise a warning).
+     */
+    var `requireStatus`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer<CredentialVerifierOptions> {
+    override fun read(buf: ByteBuffer): CredentialVerifierOptions {
+        return CredentialVerifierOptions(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeIssuerKeys.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialVerifierOptions) = (
+            FfiConverterString.allocationSize(value.`nonce`) +
+            FfiConverterString.allocationSize(value.`audience`) +
+            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
+            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
+            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
+            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
+            FfiConverterULong.allocationSize(value.`maxAgeSecs`) +
+            FfiConverterMapStringString.allocationSize(value.`statusLists`) +
+            FfiConverterBoolean.allocationSize(value.`requireStatus`)
+    )
+
+    override fun write(value: CredentialVerifierOptions, buf: ByteBuffer) {
+            FfiConverterString.write(value.`nonce`, buf)
+            FfiConverterString.write(value.`audience`, buf)
+            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
+            FfiConverterBoolean.write(value.`requireTrusted`, buf)
+            FfiConverterSequenceString.write(value.`didDocuments`, buf)
+            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
+            FfiConverterULong.write(value.`maxAgeSecs`, buf)
+            FfiConverterMapStringString.write(value.`statusLists`, buf)
+            FfiConverterBoolean.write(value.`requireStatus`, buf)
+    }
+}
+
+
+
+/**
  * A double spend found by the issuer.
  */
 data class DoubleSpendInfo (
@@ -7293,243 +7183,6 @@ public object FfiConverterTypeDoubleSpendInfo: FfiConverterRustBuffer<DoubleSpen
     override fun write(value: DoubleSpendInfo, buf: ByteBuffer) {
             FfiConverterString.write(value.`kind`, buf)
             FfiConverterString.write(value.`detail`, buf)
-    }
-}
-
-
-
-/**
- * A gate's decision to let a ticket in.
- */
-data class GateAdmit (
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * Event id.
-     */
-    var `eventId`: kotlin.String
-    , 
-    /**
-     * Event name.
-     */
-    var `eventName`: kotlin.String
-    , 
-    /**
-     * Seat.
-     */
-    var `seat`: TicketSeat
-    , 
-    /**
-     * The seat in words.
-     */
-    var `seatLabel`: kotlin.String
-    , 
-    /**
-     * Tier.
-     */
-    var `tier`: kotlin.String
-    , 
-    /**
-     * Holder account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Transfers the ticket went through.
-     */
-    var `transfers`: kotlin.UByte
-    , 
-    /**
-     * The pass's window.
-     */
-    var `window`: kotlin.ULong
-    , 
-    /**
-     * Entry time (the gate's clock).
-     */
-    var `enteredAt`: kotlin.ULong
-    , 
-    /**
-     * Digest of the grant that entered, `0x` hex.
-     */
-    var `grantDigest`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateAdmit: FfiConverterRustBuffer<GateAdmit> {
-    override fun read(buf: ByteBuffer): GateAdmit {
-        return GateAdmit(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateAdmit) = (
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterString.allocationSize(value.`eventId`) +
-            FfiConverterString.allocationSize(value.`eventName`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`seatLabel`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterUByte.allocationSize(value.`transfers`) +
-            FfiConverterULong.allocationSize(value.`window`) +
-            FfiConverterULong.allocationSize(value.`enteredAt`) +
-            FfiConverterString.allocationSize(value.`grantDigest`)
-    )
-
-    override fun write(value: GateAdmit, buf: ByteBuffer) {
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterString.write(value.`eventId`, buf)
-            FfiConverterString.write(value.`eventName`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`seatLabel`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterUByte.write(value.`transfers`, buf)
-            FfiConverterULong.write(value.`window`, buf)
-            FfiConverterULong.write(value.`enteredAt`, buf)
-            FfiConverterString.write(value.`grantDigest`, buf)
-    }
-}
-
-
-
-/**
- * One ticket that entered.
- */
-data class GateEntry (
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * When.
-     */
-    var `at`: kotlin.ULong
-    , 
-    /**
-     * Through which gate.
-     */
-    var `gate`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateEntry: FfiConverterRustBuffer<GateEntry> {
-    override fun read(buf: ByteBuffer): GateEntry {
-        return GateEntry(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateEntry) = (
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterULong.allocationSize(value.`at`) +
-            FfiConverterString.allocationSize(value.`gate`)
-    )
-
-    override fun write(value: GateEntry, buf: ByteBuffer) {
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterULong.write(value.`at`, buf)
-            FfiConverterString.write(value.`gate`, buf)
-    }
-}
-
-
-
-/**
- * What a merge changed.
- */
-data class GateMergeReport (
-    /**
-     * Entries this gate did not know.
-     */
-    var `added`: kotlin.ULong
-    , 
-    /**
-     * Known entries replaced by an earlier entry of the same ticket.
-     */
-    var `updated`: kotlin.ULong
-    , 
-    /**
-     * Entries for events the sending gate is not authorised for here.
-     */
-    var `ignored`: kotlin.ULong
-    , 
-    /**
-     * Entries known after the merge.
-     */
-    var `total`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateMergeReport: FfiConverterRustBuffer<GateMergeReport> {
-    override fun read(buf: ByteBuffer): GateMergeReport {
-        return GateMergeReport(
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateMergeReport) = (
-            FfiConverterULong.allocationSize(value.`added`) +
-            FfiConverterULong.allocationSize(value.`updated`) +
-            FfiConverterULong.allocationSize(value.`ignored`) +
-            FfiConverterULong.allocationSize(value.`total`)
-    )
-
-    override fun write(value: GateMergeReport, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`added`, buf)
-            FfiConverterULong.write(value.`updated`, buf)
-            FfiConverterULong.write(value.`ignored`, buf)
-            FfiConverterULong.write(value.`total`, buf)
     }
 }
 
@@ -7750,18 +7403,19 @@ public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
 
 
 /**
- * The result of an import.
+ * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
+ * `jwks`).
  */
-data class ImportedTicket (
+data class IssuerKeys (
     /**
-     * The ticket as stored now.
+     * The issuer id (`iss`).
      */
-    var `ticket`: TicketInfo
+    var `issuer`: kotlin.String
     , 
     /**
-     * What happened.
+     * The JWK set as JSON.
      */
-    var `outcome`: TicketImportOutcome
+    var `jwksJson`: kotlin.String
     
 ){
     
@@ -7775,22 +7429,22 @@ data class ImportedTicket (
 /**
  * @suppress
  */
-public object FfiConverterTypeImportedTicket: FfiConverterRustBuffer<ImportedTicket> {
-    override fun read(buf: ByteBuffer): ImportedTicket {
-        return ImportedTicket(
-            FfiConverterTypeTicketInfo.read(buf),
-            FfiConverterTypeTicketImportOutcome.read(buf),
+public object FfiConverterTypeIssuerKeys: FfiConverterRustBuffer<IssuerKeys> {
+    override fun read(buf: ByteBuffer): IssuerKeys {
+        return IssuerKeys(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
-    override fun allocationSize(value: ImportedTicket) = (
-            FfiConverterTypeTicketInfo.allocationSize(value.`ticket`) +
-            FfiConverterTypeTicketImportOutcome.allocationSize(value.`outcome`)
+    override fun allocationSize(value: IssuerKeys) = (
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterString.allocationSize(value.`jwksJson`)
     )
 
-    override fun write(value: ImportedTicket, buf: ByteBuffer) {
-            FfiConverterTypeTicketInfo.write(value.`ticket`, buf)
-            FfiConverterTypeTicketImportOutcome.write(value.`outcome`, buf)
+    override fun write(value: IssuerKeys, buf: ByteBuffer) {
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterString.write(value.`jwksJson`, buf)
     }
 }
 
@@ -7899,6 +7553,125 @@ public object FfiConverterTypeMnemonicInfo: FfiConverterRustBuffer<MnemonicInfo>
 
 
 /**
+ * What a wallet shows of an Open Badge.
+ */
+data class OpenBadge (
+    /**
+     * The credential's display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The achievement's id.
+     */
+    var `achievementId`: kotlin.String
+    , 
+    /**
+     * The achievement's name.
+     */
+    var `achievementName`: kotlin.String
+    , 
+    /**
+     * The achievement's description.
+     */
+    var `description`: kotlin.String
+    , 
+    /**
+     * Criteria as text.
+     */
+    var `criteriaNarrative`: kotlin.String?
+    , 
+    /**
+     * Criteria page URL.
+     */
+    var `criteriaUrl`: kotlin.String?
+    , 
+    /**
+     * Image URL or `data:` URI.
+     */
+    var `image`: kotlin.String?
+    , 
+    /**
+     * Issuer id.
+     */
+    var `issuerId`: kotlin.String
+    , 
+    /**
+     * Issuer name.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * `validFrom`, as written.
+     */
+    var `issued`: kotlin.String
+    , 
+    /**
+     * `validUntil`, as written.
+     */
+    var `expires`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenBadge: FfiConverterRustBuffer<OpenBadge> {
+    override fun read(buf: ByteBuffer): OpenBadge {
+        return OpenBadge(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenBadge) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`achievementId`) +
+            FfiConverterString.allocationSize(value.`achievementName`) +
+            FfiConverterString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
+            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterString.allocationSize(value.`issuerId`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterString.allocationSize(value.`issued`) +
+            FfiConverterOptionalString.allocationSize(value.`expires`)
+    )
+
+    override fun write(value: OpenBadge, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`achievementId`, buf)
+            FfiConverterString.write(value.`achievementName`, buf)
+            FfiConverterString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
+            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterString.write(value.`issuerId`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterString.write(value.`issued`, buf)
+            FfiConverterOptionalString.write(value.`expires`, buf)
+    }
+}
+
+
+
+/**
  * A signed payment request.
  */
 data class PaymentRequestInfo (
@@ -7978,6 +7751,93 @@ public object FfiConverterTypePaymentRequestInfo: FfiConverterRustBuffer<Payment
 
 
 /**
+ * One credential of a verified presentation.
+ */
+data class PresentedCredential (
+    /**
+     * Its format.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * Issuer id.
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * Types (or `vct`).
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * Only what the holder disclosed, as a JSON object.
+     */
+    var `claimsJson`: kotlin.String
+    , 
+    /**
+     * Status from the supplied list (`null`: no status entry, or no list supplied).
+     */
+    var `status`: CredentialStatus?
+    , 
+    /**
+     * The Open Badge view.
+     */
+    var `badge`: OpenBadge?
+    , 
+    /**
+     * Expires (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePresentedCredential: FfiConverterRustBuffer<PresentedCredential> {
+    override fun read(buf: ByteBuffer): PresentedCredential {
+        return PresentedCredential(
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeCredentialStatus.read(buf),
+            FfiConverterOptionalTypeOpenBadge.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PresentedCredential) = (
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
+    )
+
+    override fun write(value: PresentedCredential, buf: ByteBuffer) {
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterOptionalTypeCredentialStatus.write(value.`status`, buf)
+            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+    }
+}
+
+
+
+/**
  * A QR code for a payload string.
  */
 data class QrCode (
@@ -8035,6 +7895,172 @@ public object FfiConverterTypeQrCode: FfiConverterRustBuffer<QrCode> {
             FfiConverterUByte.write(value.`version`, buf)
             FfiConverterSequenceBoolean.write(value.`modules`, buf)
             FfiConverterString.write(value.`svg`, buf)
+    }
+}
+
+
+
+/**
+ * An SD-JWT VC to issue.
+ */
+data class SdJwtInput (
+    /**
+     * Credential type (`vct`).
+     */
+    var `vct`: kotlin.String
+    , 
+    /**
+     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
+     */
+    var `claimsJson`: kotlin.String
+    , 
+    /**
+     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
+     */
+    var `holderJwk`: kotlin.String?
+    , 
+    /**
+     * Paths of the selectively disclosable claims; null: every top-level claim.
+     */
+    var `disclosable`: List<kotlin.String>? = null 
+    , 
+    /**
+     * Issued at (Unix seconds); now when null.
+     */
+    var `issuedAt`: kotlin.ULong? = null 
+    , 
+    /**
+     * Expiry (Unix seconds).
+     */
+    var `expiresAt`: kotlin.ULong? = null 
+    , 
+    /**
+     * Status list entry.
+     */
+    var `status`: CredentialStatusEntry? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSdJwtInput: FfiConverterRustBuffer<SdJwtInput> {
+    override fun read(buf: ByteBuffer): SdJwtInput {
+        return SdJwtInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SdJwtInput) = (
+            FfiConverterString.allocationSize(value.`vct`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterOptionalString.allocationSize(value.`holderJwk`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`disclosable`) +
+            FfiConverterOptionalULong.allocationSize(value.`issuedAt`) +
+            FfiConverterOptionalULong.allocationSize(value.`expiresAt`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`)
+    )
+
+    override fun write(value: SdJwtInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`vct`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterOptionalString.write(value.`holderJwk`, buf)
+            FfiConverterOptionalSequenceString.write(value.`disclosable`, buf)
+            FfiConverterOptionalULong.write(value.`issuedAt`, buf)
+            FfiConverterOptionalULong.write(value.`expiresAt`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
+    }
+}
+
+
+
+/**
+ * A Bitstring Status List credential to issue.
+ */
+data class StatusListInput (
+    /**
+     * The URL it is published at (credentials point to it).
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * `revocation` or `suspension`.
+     */
+    var `purpose`: kotlin.String = "revocation" 
+    , 
+    /**
+     * Indices that are revoked (or suspended).
+     */
+    var `set`: List<kotlin.ULong> = listOf() 
+    , 
+    /**
+     * Number of entries (at least 131,072).
+     */
+    var `entries`: kotlin.ULong = 131072uL 
+    , 
+    /**
+     * Valid from (Unix seconds); now when null.
+     */
+    var `validFrom`: kotlin.ULong? = null 
+    , 
+    /**
+     * Valid until.
+     */
+    var `validUntil`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusListInput: FfiConverterRustBuffer<StatusListInput> {
+    override fun read(buf: ByteBuffer): StatusListInput {
+        return StatusListInput(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusListInput) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`purpose`) +
+            FfiConverterSequenceULong.allocationSize(value.`set`) +
+            FfiConverterULong.allocationSize(value.`entries`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
+    )
+
+    override fun write(value: StatusListInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`purpose`, buf)
+            FfiConverterSequenceULong.write(value.`set`, buf)
+            FfiConverterULong.write(value.`entries`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
     }
 }
 
@@ -8135,234 +8161,103 @@ public object FfiConverterTypeStoreOp: FfiConverterRustBuffer<StoreOp> {
 
 
 /**
- * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
+ * A credential in the wallet.
  */
-data class TicketEvent (
+data class StoredCredential (
     /**
-     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
+     * Stable id (16 hex digits).
      */
     var `id`: kotlin.String
     , 
     /**
-     * Name.
+     * Format.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * Types (or the `vct` of an SD-JWT VC).
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * Display name (badge name, credential name or type).
      */
     var `name`: kotlin.String
     , 
     /**
-     * Venue.
-     */
-    var `venue`: kotlin.String = "" 
-    , 
-    /**
-     * Doors open.
-     */
-    var `doorsOpen`: kotlin.ULong
-    , 
-    /**
-     * Start.
-     */
-    var `start`: kotlin.ULong
-    , 
-    /**
-     * End.
-     */
-    var `end`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketEvent: FfiConverterRustBuffer<TicketEvent> {
-    override fun read(buf: ByteBuffer): TicketEvent {
-        return TicketEvent(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketEvent) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`venue`) +
-            FfiConverterULong.allocationSize(value.`doorsOpen`) +
-            FfiConverterULong.allocationSize(value.`start`) +
-            FfiConverterULong.allocationSize(value.`end`)
-    )
-
-    override fun write(value: TicketEvent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`venue`, buf)
-            FfiConverterULong.write(value.`doorsOpen`, buf)
-            FfiConverterULong.write(value.`start`, buf)
-            FfiConverterULong.write(value.`end`, buf)
-    }
-}
-
-
-
-/**
- * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
- * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
- * the holder gives to an issuer or a seller.
- */
-data class TicketIdentity (
-    /**
-     * The account (EIP-55).
-     */
-    var `address`: kotlin.String
-    , 
-    /**
-     * The Ed25519 public key, `0x` hex.
-     */
-    var `key`: kotlin.String
-    , 
-    /**
-     * `JGID:…`: what to pass on (fits a QR code).
-     */
-    var `text`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketIdentity: FfiConverterRustBuffer<TicketIdentity> {
-    override fun read(buf: ByteBuffer): TicketIdentity {
-        return TicketIdentity(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketIdentity) = (
-            FfiConverterString.allocationSize(value.`address`) +
-            FfiConverterString.allocationSize(value.`key`) +
-            FfiConverterString.allocationSize(value.`text`)
-    )
-
-    override fun write(value: TicketIdentity, buf: ByteBuffer) {
-            FfiConverterString.write(value.`address`, buf)
-            FfiConverterString.write(value.`key`, buf)
-            FfiConverterString.write(value.`text`, buf)
-    }
-}
-
-
-
-/**
- * A ticket in the wallet.
- */
-data class TicketInfo (
-    /**
-     * `chainId:contract:tokenId`: the id every ticket call takes.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * EIP-155 chain id.
-     */
-    var `chainId`: kotlin.ULong
-    , 
-    /**
-     * ERC-721 contract.
-     */
-    var `contract`: kotlin.String
-    , 
-    /**
-     * Token id, decimal.
-     */
-    var `tokenId`: kotlin.String
-    , 
-    /**
-     * Issuer account.
+     * Issuer id (DID or URL).
      */
     var `issuer`: kotlin.String
     , 
     /**
-     * Holder account.
+     * Issuer name, if the credential carries one.
      */
-    var `holder`: kotlin.String
+    var `issuerName`: kotlin.String?
     , 
     /**
-     * The event.
+     * Subject id.
      */
-    var `event`: TicketEvent
+    var `subject`: kotlin.String?
     , 
     /**
-     * The seat.
+     * Valid from / issued (Unix seconds).
      */
-    var `seat`: TicketSeat
+    var `validFrom`: kotlin.ULong?
     , 
     /**
-     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+     * Expires (Unix seconds).
      */
-    var `seatLabel`: kotlin.String
+    var `validUntil`: kotlin.ULong?
     , 
     /**
-     * Tier.
+     * Validity now (by the clock of the `Credentials` object).
      */
-    var `tier`: kotlin.String
+    var `validity`: CredentialValidity
     , 
     /**
-     * Transfer policy.
-     */
-    var `policy`: TicketTransferPolicy
-    , 
-    /**
-     * Transfers so far.
-     */
-    var `transfers`: kotlin.UByte
-    , 
-    /**
-     * When the grant was issued.
-     */
-    var `issuedAt`: kotlin.ULong
-    , 
-    /**
-     * When it was imported.
+     * When it was imported (Unix seconds).
      */
     var `importedAt`: kotlin.ULong
     , 
     /**
-     * ERC-7439 status.
+     * The Open Badge view, for Open Badges.
      */
-    var `status`: TicketStatus
+    var `badge`: OpenBadge?
     , 
     /**
-     * ERC-5192 `locked`: not transferable.
+     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
      */
-    var `locked`: kotlin.Boolean
+    var `claimsJson`: kotlin.String
     , 
     /**
-     * State in this wallet.
+     * SD-JWT: the claim paths the holder may disclose.
      */
-    var `state`: TicketState
+    var `disclosable`: List<kotlin.String>
     , 
     /**
-     * The grant (`JGTG:…`), for the issuer with a transfer request.
+     * Bound to this wallet's holder key or DID.
      */
-    var `grant`: kotlin.String
+    var `bound`: kotlin.Boolean
+    , 
+    /**
+     * Status list entry, if the issuer can revoke it.
+     */
+    var `statusEntry`: CredentialStatusEntry?
+    , 
+    /**
+     * The last status found by `checkStatus`.
+     */
+    var `lastStatus`: CredentialStatus?
+    , 
+    /**
+     * Warnings from import (e.g. an issuer not on the trusted list).
+     */
+    var `warnings`: List<kotlin.String>
+    , 
+    /**
+     * The credential as issued.
+     */
+    var `raw`: kotlin.String
     
 ){
     
@@ -8376,492 +8271,73 @@ data class TicketInfo (
 /**
  * @suppress
  */
-public object FfiConverterTypeTicketInfo: FfiConverterRustBuffer<TicketInfo> {
-    override fun read(buf: ByteBuffer): TicketInfo {
-        return TicketInfo(
+public object FfiConverterTypeStoredCredential: FfiConverterRustBuffer<StoredCredential> {
+    override fun read(buf: ByteBuffer): StoredCredential {
+        return StoredCredential(
             FfiConverterString.read(buf),
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterTypeCredentialValidity.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeOpenBadge.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketEvent.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketTransferPolicy.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterTypeTicketStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterBoolean.read(buf),
-            FfiConverterTypeTicketState.read(buf),
+            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
+            FfiConverterOptionalTypeCredentialStatus.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
-    override fun allocationSize(value: TicketInfo) = (
+    override fun allocationSize(value: StoredCredential) = (
             FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterULong.allocationSize(value.`chainId`) +
-            FfiConverterString.allocationSize(value.`contract`) +
-            FfiConverterString.allocationSize(value.`tokenId`) +
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterString.allocationSize(value.`name`) +
             FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`seatLabel`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterTypeTicketTransferPolicy.allocationSize(value.`policy`) +
-            FfiConverterUByte.allocationSize(value.`transfers`) +
-            FfiConverterULong.allocationSize(value.`issuedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterOptionalString.allocationSize(value.`subject`) +
+            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
+            FfiConverterTypeCredentialValidity.allocationSize(value.`validity`) +
             FfiConverterULong.allocationSize(value.`importedAt`) +
-            FfiConverterTypeTicketStatus.allocationSize(value.`status`) +
-            FfiConverterBoolean.allocationSize(value.`locked`) +
-            FfiConverterTypeTicketState.allocationSize(value.`state`) +
-            FfiConverterString.allocationSize(value.`grant`)
+            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
+            FfiConverterString.allocationSize(value.`claimsJson`) +
+            FfiConverterSequenceString.allocationSize(value.`disclosable`) +
+            FfiConverterBoolean.allocationSize(value.`bound`) +
+            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`statusEntry`) +
+            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`lastStatus`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`) +
+            FfiConverterString.allocationSize(value.`raw`)
     )
 
-    override fun write(value: TicketInfo, buf: ByteBuffer) {
+    override fun write(value: StoredCredential, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
-            FfiConverterULong.write(value.`chainId`, buf)
-            FfiConverterString.write(value.`contract`, buf)
-            FfiConverterString.write(value.`tokenId`, buf)
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterTypeTicketEvent.write(value.`event`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`seatLabel`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterTypeTicketTransferPolicy.write(value.`policy`, buf)
-            FfiConverterUByte.write(value.`transfers`, buf)
-            FfiConverterULong.write(value.`issuedAt`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterOptionalString.write(value.`subject`, buf)
+            FfiConverterOptionalULong.write(value.`validFrom`, buf)
+            FfiConverterOptionalULong.write(value.`validUntil`, buf)
+            FfiConverterTypeCredentialValidity.write(value.`validity`, buf)
             FfiConverterULong.write(value.`importedAt`, buf)
-            FfiConverterTypeTicketStatus.write(value.`status`, buf)
-            FfiConverterBoolean.write(value.`locked`, buf)
-            FfiConverterTypeTicketState.write(value.`state`, buf)
-            FfiConverterString.write(value.`grant`, buf)
-    }
-}
-
-
-
-/**
- * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
- * at `nextRotationMs`.
- */
-data class TicketPass (
-    /**
-     * `JGTP:…`, the QR code's content.
-     */
-    var `text`: kotlin.String
-    , 
-    /**
-     * The QR code as SVG.
-     */
-    var `svg`: kotlin.String
-    , 
-    /**
-     * Modules per side of the QR code.
-     */
-    var `size`: kotlin.UInt
-    , 
-    /**
-     * QR version.
-     */
-    var `version`: kotlin.UByte
-    , 
-    /**
-     * Row-major `size × size`; `true` is dark.
-     */
-    var `modules`: List<kotlin.Boolean>
-    , 
-    /**
-     * Window index: `floor(unixSecs / 15)`.
-     */
-    var `window`: kotlin.ULong
-    , 
-    /**
-     * When this pass expires and the next should be shown, Unix milliseconds.
-     */
-    var `nextRotationMs`: kotlin.ULong
-    , 
-    /**
-     * Milliseconds from now until then.
-     */
-    var `refreshInMs`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketPass: FfiConverterRustBuffer<TicketPass> {
-    override fun read(buf: ByteBuffer): TicketPass {
-        return TicketPass(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterSequenceBoolean.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketPass) = (
-            FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterString.allocationSize(value.`svg`) +
-            FfiConverterUInt.allocationSize(value.`size`) +
-            FfiConverterUByte.allocationSize(value.`version`) +
-            FfiConverterSequenceBoolean.allocationSize(value.`modules`) +
-            FfiConverterULong.allocationSize(value.`window`) +
-            FfiConverterULong.allocationSize(value.`nextRotationMs`) +
-            FfiConverterULong.allocationSize(value.`refreshInMs`)
-    )
-
-    override fun write(value: TicketPass, buf: ByteBuffer) {
-            FfiConverterString.write(value.`text`, buf)
-            FfiConverterString.write(value.`svg`, buf)
-            FfiConverterUInt.write(value.`size`, buf)
-            FfiConverterUByte.write(value.`version`, buf)
-            FfiConverterSequenceBoolean.write(value.`modules`, buf)
-            FfiConverterULong.write(value.`window`, buf)
-            FfiConverterULong.write(value.`nextRotationMs`, buf)
-            FfiConverterULong.write(value.`refreshInMs`, buf)
-    }
-}
-
-
-
-/**
- * A seat, or general admission (no row or number; `section` may name the area).
- */
-data class TicketSeat (
-    /**
-     * General admission.
-     */
-    var `generalAdmission`: kotlin.Boolean = false 
-    , 
-    /**
-     * Section or area.
-     */
-    var `section`: kotlin.String = "" 
-    , 
-    /**
-     * Row.
-     */
-    var `row`: kotlin.String = "" 
-    , 
-    /**
-     * Seat number.
-     */
-    var `number`: kotlin.String = "" 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketSeat: FfiConverterRustBuffer<TicketSeat> {
-    override fun read(buf: ByteBuffer): TicketSeat {
-        return TicketSeat(
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketSeat) = (
-            FfiConverterBoolean.allocationSize(value.`generalAdmission`) +
-            FfiConverterString.allocationSize(value.`section`) +
-            FfiConverterString.allocationSize(value.`row`) +
-            FfiConverterString.allocationSize(value.`number`)
-    )
-
-    override fun write(value: TicketSeat, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`generalAdmission`, buf)
-            FfiConverterString.write(value.`section`, buf)
-            FfiConverterString.write(value.`row`, buf)
-            FfiConverterString.write(value.`number`, buf)
-    }
-}
-
-
-
-/**
- * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
- */
-data class TicketTerms (
-    /**
-     * EIP-155 chain id.
-     */
-    var `chainId`: kotlin.ULong
-    , 
-    /**
-     * ERC-721 contract (EIP-55).
-     */
-    var `contract`: kotlin.String
-    , 
-    /**
-     * Token id, decimal or `0x` hex (up to 2^256 − 1).
-     */
-    var `tokenId`: kotlin.String
-    , 
-    /**
-     * The event.
-     */
-    var `event`: TicketEvent
-    , 
-    /**
-     * The seat.
-     */
-    var `seat`: TicketSeat
-    , 
-    /**
-     * Tier.
-     */
-    var `tier`: kotlin.String = "" 
-    , 
-    /**
-     * Transfer policy (`null`: non-transferable).
-     */
-    var `policy`: TicketTransferPolicy? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTerms: FfiConverterRustBuffer<TicketTerms> {
-    override fun read(buf: ByteBuffer): TicketTerms {
-        return TicketTerms(
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketEvent.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalTypeTicketTransferPolicy.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTerms) = (
-            FfiConverterULong.allocationSize(value.`chainId`) +
-            FfiConverterString.allocationSize(value.`contract`) +
-            FfiConverterString.allocationSize(value.`tokenId`) +
-            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterOptionalTypeTicketTransferPolicy.allocationSize(value.`policy`)
-    )
-
-    override fun write(value: TicketTerms, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`chainId`, buf)
-            FfiConverterString.write(value.`contract`, buf)
-            FfiConverterString.write(value.`tokenId`, buf)
-            FfiConverterTypeTicketEvent.write(value.`event`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterOptionalTypeTicketTransferPolicy.write(value.`policy`, buf)
-    }
-}
-
-
-
-/**
- * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
- * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
- * number of transfers in all.
- */
-data class TicketTransferPolicy (
-    /**
-     * Transfers allowed at all.
-     */
-    var `transferable`: kotlin.Boolean = false 
-    , 
-    /**
-     * Currency of the cap (`KRW`); empty when not transferable.
-     */
-    var `currency`: kotlin.String = "" 
-    , 
-    /**
-     * Highest resale price, minor units.
-     */
-    var `priceCap`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * Transfers allowed in all.
-     */
-    var `maxTransfers`: kotlin.UByte = 0u 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy> {
-    override fun read(buf: ByteBuffer): TicketTransferPolicy {
-        return TicketTransferPolicy(
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterUByte.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTransferPolicy) = (
-            FfiConverterBoolean.allocationSize(value.`transferable`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`priceCap`) +
-            FfiConverterUByte.allocationSize(value.`maxTransfers`)
-    )
-
-    override fun write(value: TicketTransferPolicy, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`transferable`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`priceCap`, buf)
-            FfiConverterUByte.write(value.`maxTransfers`, buf)
-    }
-}
-
-
-
-/**
- * A signed transfer request, for the issuer.
- */
-data class TicketTransferRequest (
-    /**
-     * `JGTR:…`: send it (with `grant`) to the issuer.
-     */
-    var `text`: kotlin.String
-    , 
-    /**
-     * The current grant (`JGTG:…`).
-     */
-    var `grant`: kotlin.String
-    , 
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * Current holder.
-     */
-    var `from`: kotlin.String
-    , 
-    /**
-     * New holder.
-     */
-    var `to`: kotlin.String
-    , 
-    /**
-     * Price, minor units.
-     */
-    var `price`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * When signed.
-     */
-    var `requestedAt`: kotlin.ULong
-    , 
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    var `signature`: kotlin.String
-    , 
-    /**
-     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-     */
-    var `typedDataJson`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer<TicketTransferRequest> {
-    override fun read(buf: ByteBuffer): TicketTransferRequest {
-        return TicketTransferRequest(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTransferRequest) = (
-            FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterString.allocationSize(value.`grant`) +
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterString.allocationSize(value.`from`) +
-            FfiConverterString.allocationSize(value.`to`) +
-            FfiConverterULong.allocationSize(value.`price`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`requestedAt`) +
-            FfiConverterString.allocationSize(value.`signature`) +
-            FfiConverterString.allocationSize(value.`typedDataJson`)
-    )
-
-    override fun write(value: TicketTransferRequest, buf: ByteBuffer) {
-            FfiConverterString.write(value.`text`, buf)
-            FfiConverterString.write(value.`grant`, buf)
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterString.write(value.`from`, buf)
-            FfiConverterString.write(value.`to`, buf)
-            FfiConverterULong.write(value.`price`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`requestedAt`, buf)
-            FfiConverterString.write(value.`signature`, buf)
-            FfiConverterString.write(value.`typedDataJson`, buf)
+            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
+            FfiConverterString.write(value.`claimsJson`, buf)
+            FfiConverterSequenceString.write(value.`disclosable`, buf)
+            FfiConverterBoolean.write(value.`bound`, buf)
+            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`statusEntry`, buf)
+            FfiConverterOptionalTypeCredentialStatus.write(value.`lastStatus`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
+            FfiConverterString.write(value.`raw`, buf)
     }
 }
 
@@ -9035,6 +8511,69 @@ public object FfiConverterTypeUnusableVoucher: FfiConverterRustBuffer<UnusableVo
             FfiConverterString.write(value.`voucherId`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * A presentation that passed every check.
+ */
+data class VerifiedPresentation (
+    /**
+     * `SdJwtVc`/`SdJwt` or `JwtVp`.
+     */
+    var `format`: CredentialFormat
+    , 
+    /**
+     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
+     */
+    var `holder`: kotlin.String
+    , 
+    /**
+     * The credentials presented.
+     */
+    var `credentials`: List<PresentedCredential>
+    , 
+    /**
+     * Warnings (issuer not trusted in warn mode, status not checked).
+     */
+    var `warnings`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer<VerifiedPresentation> {
+    override fun read(buf: ByteBuffer): VerifiedPresentation {
+        return VerifiedPresentation(
+            FfiConverterTypeCredentialFormat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePresentedCredential.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerifiedPresentation) = (
+            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`holder`) +
+            FfiConverterSequenceTypePresentedCredential.allocationSize(value.`credentials`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
+    )
+
+    override fun write(value: VerifiedPresentation, buf: ByteBuffer) {
+            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
+            FfiConverterString.write(value.`holder`, buf)
+            FfiConverterSequenceTypePresentedCredential.write(value.`credentials`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
     }
 }
 
@@ -9729,6 +9268,285 @@ public object FfiConverterTypeVoucherQuote: FfiConverterRustBuffer<VoucherQuote>
 
 
 
+/**
+ * The format of a credential or presentation.
+ */
+
+enum class CredentialFormat {
+    
+    /**
+     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
+     */
+    JWT_VC,
+    /**
+     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
+     */
+    VC_JWT,
+    /**
+     * SD-JWT VC (`typ: dc+sd-jwt`).
+     */
+    SD_JWT_VC,
+    /**
+     * A plain SD-JWT (RFC 9901).
+     */
+    SD_JWT,
+    /**
+     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
+     */
+    DATA_INTEGRITY,
+    /**
+     * A JWT Verifiable Presentation.
+     */
+    JWT_VP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialFormat) = 4UL
+
+    override fun write(value: CredentialFormat, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Key types the test issuer signs with.
+ */
+
+enum class CredentialKeyType {
+    
+    /**
+     * secp256k1, `ES256K`.
+     */
+    ES256K,
+    /**
+     * NIST P-256, `ES256`.
+     */
+    ES256,
+    /**
+     * Ed25519, `EdDSA` (also for Data Integrity badges).
+     */
+    EDDSA;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer<CredentialKeyType> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialKeyType.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialKeyType) = 4UL
+
+    override fun write(value: CredentialKeyType, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a status list says about a credential.
+ */
+sealed class CredentialStatus {
+    
+    /**
+     * Not revoked or suspended.
+     */
+    object Valid : CredentialStatus()
+    
+    
+    /**
+     * Revoked by its issuer.
+     */
+    object Revoked : CredentialStatus()
+    
+    
+    /**
+     * Suspended by its issuer (may be reinstated).
+     */
+    object Suspended : CredentialStatus()
+    
+    
+    /**
+     * Another purpose (such as `message`) with a non-zero value.
+     */
+    data class Flagged(
+        /**
+         * The purpose.
+         */
+        val `purpose`: kotlin.String, 
+        /**
+         * The value of the entry.
+         */
+        val `value`: kotlin.UByte) : CredentialStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialStatus : FfiConverterRustBuffer<CredentialStatus>{
+    override fun read(buf: ByteBuffer): CredentialStatus {
+        return when(buf.getInt()) {
+            1 -> CredentialStatus.Valid
+            2 -> CredentialStatus.Revoked
+            3 -> CredentialStatus.Suspended
+            4 -> CredentialStatus.Flagged(
+                FfiConverterString.read(buf),
+                FfiConverterUByte.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CredentialStatus): ULong = when(value) {
+        is CredentialStatus.Valid -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Revoked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Suspended -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CredentialStatus.Flagged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`purpose`)
+                + FfiConverterUByte.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CredentialStatus, buf: ByteBuffer) {
+        when(value) {
+            is CredentialStatus.Valid -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CredentialStatus.Revoked -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CredentialStatus.Suspended -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CredentialStatus.Flagged -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`purpose`, buf)
+                FfiConverterUByte.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Whether a credential is within its validity period now.
+ */
+
+enum class CredentialValidity {
+    
+    /**
+     * Valid now.
+     */
+    VALID,
+    /**
+     * Past its expiry.
+     */
+    EXPIRED,
+    /**
+     * Before its start.
+     */
+    NOT_YET_VALID;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity> {
+    override fun read(buf: ByteBuffer) = try {
+        CredentialValidity.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CredentialValidity) = 4UL
+
+    override fun write(value: CredentialValidity, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -10030,288 +9848,6 @@ public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException
 
 
 
-/**
- * What an import did.
- */
-
-enum class TicketImportOutcome {
-    
-    /**
-     * A new ticket.
-     */
-    ADDED,
-    /**
-     * The same grant was already held.
-     */
-    UNCHANGED,
-    /**
-     * A newer grant replaced the held one.
-     */
-    UPDATED,
-    /**
-     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
-     */
-    TRANSFER_CONFIRMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer<TicketImportOutcome> {
-    override fun read(buf: ByteBuffer) = try {
-        TicketImportOutcome.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: TicketImportOutcome) = 4UL
-
-    override fun write(value: TicketImportOutcome, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Where a ticket stands in this wallet.
- */
-sealed class TicketState {
-    
-    /**
-     * Held: it can be shown.
-     */
-    object Usable : TicketState()
-    
-    
-    /**
-     * A transfer was requested; not showable until the transfer is cancelled.
-     */
-    data class TransferPending(
-        /**
-         * The new holder.
-         */
-        val `to`: kotlin.String, 
-        /**
-         * Price, minor units.
-         */
-        val `price`: kotlin.ULong, 
-        /**
-         * Currency.
-         */
-        val `currency`: kotlin.String, 
-        /**
-         * When requested.
-         */
-        val `requestedAt`: kotlin.ULong) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * The issuer reissued it to someone else.
-     */
-    data class Transferred(
-        /**
-         * The new holder.
-         */
-        val `to`: kotlin.String, 
-        /**
-         * When the new grant was issued.
-         */
-        val `at`: kotlin.ULong) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * Entered through a gate.
-     */
-    data class Used(
-        /**
-         * When.
-         */
-        val `at`: kotlin.ULong, 
-        /**
-         * The gate's name.
-         */
-        val `gate`: kotlin.String) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketState : FfiConverterRustBuffer<TicketState>{
-    override fun read(buf: ByteBuffer): TicketState {
-        return when(buf.getInt()) {
-            1 -> TicketState.Usable
-            2 -> TicketState.TransferPending(
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                )
-            3 -> TicketState.Transferred(
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                )
-            4 -> TicketState.Used(
-                FfiConverterULong.read(buf),
-                FfiConverterString.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: TicketState): ULong = when(value) {
-        is TicketState.Usable -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is TicketState.TransferPending -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`to`)
-                + FfiConverterULong.allocationSize(value.`price`)
-                + FfiConverterString.allocationSize(value.`currency`)
-                + FfiConverterULong.allocationSize(value.`requestedAt`)
-            )
-        }
-        is TicketState.Transferred -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`to`)
-                + FfiConverterULong.allocationSize(value.`at`)
-            )
-        }
-        is TicketState.Used -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterULong.allocationSize(value.`at`)
-                + FfiConverterString.allocationSize(value.`gate`)
-            )
-        }
-    }
-
-    override fun write(value: TicketState, buf: ByteBuffer) {
-        when(value) {
-            is TicketState.Usable -> {
-                buf.putInt(1)
-                Unit
-            }
-            is TicketState.TransferPending -> {
-                buf.putInt(2)
-                FfiConverterString.write(value.`to`, buf)
-                FfiConverterULong.write(value.`price`, buf)
-                FfiConverterString.write(value.`currency`, buf)
-                FfiConverterULong.write(value.`requestedAt`, buf)
-                Unit
-            }
-            is TicketState.Transferred -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`to`, buf)
-                FfiConverterULong.write(value.`at`, buf)
-                Unit
-            }
-            is TicketState.Used -> {
-                buf.putInt(4)
-                FfiConverterULong.write(value.`at`, buf)
-                FfiConverterString.write(value.`gate`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
- * ERC-7439 status of a ticket in this wallet.
- */
-
-enum class TicketStatus {
-    
-    /**
-     * Held and valid.
-     */
-    SOLD,
-    /**
-     * A transfer request is waiting for the issuer.
-     */
-    RESELL,
-    /**
-     * Transferred away: no longer valid here.
-     */
-    VOID,
-    /**
-     * Used at a gate.
-     */
-    REDEEMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketStatus: FfiConverterRustBuffer<TicketStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        TicketStatus.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: TicketStatus) = 4UL
-
-    override fun write(value: TicketStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
 
 /**
  * @suppress
@@ -10476,6 +10012,38 @@ public object FfiConverterOptionalTypeKeyProtector: FfiConverterRustBuffer<KeyPr
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry?> {
+    override fun read(buf: ByteBuffer): CredentialStatusEntry? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialStatusEntry.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialStatusEntry?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialStatusEntry.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialStatusEntry?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialStatusEntry.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParams?> {
     override fun read(buf: ByteBuffer): KdfParams? {
         if (buf.get().toInt() == 0) {
@@ -10508,28 +10076,28 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy?> {
-    override fun read(buf: ByteBuffer): TicketTransferPolicy? {
+public object FfiConverterOptionalTypeOpenBadge: FfiConverterRustBuffer<OpenBadge?> {
+    override fun read(buf: ByteBuffer): OpenBadge? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeTicketTransferPolicy.read(buf)
+        return FfiConverterTypeOpenBadge.read(buf)
     }
 
-    override fun allocationSize(value: TicketTransferPolicy?): ULong {
+    override fun allocationSize(value: OpenBadge?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeTicketTransferPolicy.allocationSize(value)
+            return 1UL + FfiConverterTypeOpenBadge.allocationSize(value)
         }
     }
 
-    override fun write(value: TicketTransferPolicy?, buf: ByteBuffer) {
+    override fun write(value: OpenBadge?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeTicketTransferPolicy.write(value, buf)
+            FfiConverterTypeOpenBadge.write(value, buf)
         }
     }
 }
@@ -10572,6 +10140,134 @@ public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<Vouc
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat?> {
+    override fun read(buf: ByteBuffer): CredentialFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialFormat.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialFormat.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialStatus: FfiConverterRustBuffer<CredentialStatus?> {
+    override fun read(buf: ByteBuffer): CredentialStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialStatus.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity?> {
+    override fun read(buf: ByteBuffer): CredentialValidity? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialValidity.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialValidity?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialValidity.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialValidity?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialValidity.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.UShort>> {
     override fun read(buf: ByteBuffer): List<kotlin.UShort> {
         val len = buf.getInt()
@@ -10590,6 +10286,34 @@ public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.USh
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterUShort.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
+        val len = buf.getInt()
+        return List<kotlin.ULong>(len) {
+            FfiConverterULong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ULong>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterULong.write(it, buf)
         }
     }
 }
@@ -10712,24 +10436,52 @@ public object FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<GateEntry>> {
-    override fun read(buf: ByteBuffer): List<GateEntry> {
+public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<IssuerKeys>> {
+    override fun read(buf: ByteBuffer): List<IssuerKeys> {
         val len = buf.getInt()
-        return List<GateEntry>(len) {
-            FfiConverterTypeGateEntry.read(buf)
+        return List<IssuerKeys>(len) {
+            FfiConverterTypeIssuerKeys.read(buf)
         }
     }
 
-    override fun allocationSize(value: List<GateEntry>): ULong {
+    override fun allocationSize(value: List<IssuerKeys>): ULong {
         val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeGateEntry.allocationSize(it) }.sum()
+        val sizeForItems = value.map { FfiConverterTypeIssuerKeys.allocationSize(it) }.sum()
         return sizeForLength + sizeForItems
     }
 
-    override fun write(value: List<GateEntry>, buf: ByteBuffer) {
+    override fun write(value: List<IssuerKeys>, buf: ByteBuffer) {
         buf.putInt(value.size)
         value.iterator().forEach {
-            FfiConverterTypeGateEntry.write(it, buf)
+            FfiConverterTypeIssuerKeys.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer<List<PresentedCredential>> {
+    override fun read(buf: ByteBuffer): List<PresentedCredential> {
+        val len = buf.getInt()
+        return List<PresentedCredential>(len) {
+            FfiConverterTypePresentedCredential.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PresentedCredential>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePresentedCredential.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PresentedCredential>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePresentedCredential.write(it, buf)
         }
     }
 }
@@ -10796,80 +10548,24 @@ public object FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer<List<Store
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer<List<TicketEvent>> {
-    override fun read(buf: ByteBuffer): List<TicketEvent> {
+public object FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer<List<StoredCredential>> {
+    override fun read(buf: ByteBuffer): List<StoredCredential> {
         val len = buf.getInt()
-        return List<TicketEvent>(len) {
-            FfiConverterTypeTicketEvent.read(buf)
+        return List<StoredCredential>(len) {
+            FfiConverterTypeStoredCredential.read(buf)
         }
     }
 
-    override fun allocationSize(value: List<TicketEvent>): ULong {
+    override fun allocationSize(value: List<StoredCredential>): ULong {
         val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeTicketEvent.allocationSize(it) }.sum()
+        val sizeForItems = value.map { FfiConverterTypeStoredCredential.allocationSize(it) }.sum()
         return sizeForLength + sizeForItems
     }
 
-    override fun write(value: List<TicketEvent>, buf: ByteBuffer) {
+    override fun write(value: List<StoredCredential>, buf: ByteBuffer) {
         buf.putInt(value.size)
         value.iterator().forEach {
-            FfiConverterTypeTicketEvent.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<List<TicketIdentity>> {
-    override fun read(buf: ByteBuffer): List<TicketIdentity> {
-        val len = buf.getInt()
-        return List<TicketIdentity>(len) {
-            FfiConverterTypeTicketIdentity.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<TicketIdentity>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeTicketIdentity.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<TicketIdentity>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeTicketIdentity.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer<List<TicketInfo>> {
-    override fun read(buf: ByteBuffer): List<TicketInfo> {
-        val len = buf.getInt()
-        return List<TicketInfo>(len) {
-            FfiConverterTypeTicketInfo.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<TicketInfo>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeTicketInfo.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<TicketInfo>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeTicketInfo.write(it, buf)
+            FfiConverterTypeStoredCredential.write(it, buf)
         }
     }
 }
@@ -11038,6 +10734,45 @@ public object FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer<List<V
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeVoucherInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
         }
     }
 }
