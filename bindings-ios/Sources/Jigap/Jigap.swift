@@ -1560,6 +1560,440 @@ public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
 
 
 /**
+ * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ */
+public protocol GateProtocol: AnyObject, Sendable {
+    
+    /**
+     * Every entry, in ticket order.
+     */
+    func entries() throws  -> [GateEntry]
+    
+    /**
+     * The events this gate admits.
+     */
+    func events() throws  -> [TicketEvent]
+    
+    /**
+     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     */
+    func export() throws  -> Data
+    
+    /**
+     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     */
+    func merge(export: Data) throws  -> GateMergeReport
+    
+    /**
+     * The gate's name (from its authorizations).
+     */
+    func name() throws  -> String
+    
+    /**
+     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
+     * wallet (`Tickets.applyReceipt`).
+     */
+    func receipt(admit: GateAdmit) throws  -> String
+    
+    /**
+     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
+     * passes of older grants are refused.
+     */
+    func setCurrentTransfers(ticketId: String, transfers: UInt8) throws 
+    
+    /**
+     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
+     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
+     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
+     * where), `InvalidInput` (not a pass).
+     */
+    func verify(pass: String) throws  -> GateAdmit
+    
+}
+/**
+ * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ */
+open class Gate: GateProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_gate(self.handle, $0) }
+    }
+    /**
+     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
+     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
+     * system clock).
+     */
+public convenience init(key: GateKey, issuers: [String], authorizations: [String], clock: Clock? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_gate_new(
+        FfiConverterTypeGateKey_lower(key),
+        FfiConverterSequenceString.lower(issuers),
+        FfiConverterSequenceString.lower(authorizations),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_gate(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Every entry, in ticket order.
+     */
+open func entries()throws  -> [GateEntry]  {
+    return try  FfiConverterSequenceTypeGateEntry.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_entries(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The events this gate admits.
+     */
+open func events()throws  -> [TicketEvent]  {
+    return try  FfiConverterSequenceTypeTicketEvent.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_events(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     */
+open func export()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_export(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     */
+open func merge(export: Data)throws  -> GateMergeReport  {
+    return try  FfiConverterTypeGateMergeReport_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_merge(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(export),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The gate's name (from its authorizations).
+     */
+open func name()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
+     * wallet (`Tickets.applyReceipt`).
+     */
+open func receipt(admit: GateAdmit)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeGateAdmit_lower(admit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
+     * passes of older grants are refused.
+     */
+open func setCurrentTransfers(ticketId: String, transfers: UInt8)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(ticketId),
+        FfiConverterUInt8.lower(transfers),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
+     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
+     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
+     * where), `InvalidInput` (not a pass).
+     */
+open func verify(pass: String)throws  -> GateAdmit  {
+    return try  FfiConverterTypeGateAdmit_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_verify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(pass),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGate: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Gate
+
+    public static func lift(_ handle: UInt64) throws -> Gate {
+        return Gate(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Gate) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Gate {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Gate, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGate_lift(_ handle: UInt64) throws -> Gate {
+    return try FfiConverterTypeGate.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGate_lower(_ value: Gate) -> UInt64 {
+    return FfiConverterTypeGate.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
+ * entry lists with it.
+ */
+public protocol GateKeyProtocol: AnyObject, Sendable {
+    
+    /**
+     * The public key, `0x` hex: give it to the issuer to authorise.
+     */
+    func publicKey()  -> String
+    
+}
+/**
+ * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
+ * entry lists with it.
+ */
+open class GateKey: GateKeyProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_gatekey(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_gatekey(handle, $0) }
+    }
+
+    
+    /**
+     * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
+     */
+public static func fromAccount(wallet: Wallet, account: String)throws  -> GateKey  {
+    return try  FfiConverterTypeGateKey_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
+        FfiConverterTypeWallet_lower(wallet),
+        FfiConverterString.lower(account),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A fresh random key (lost when the object is released).
+     */
+public static func generate()throws  -> GateKey  {
+    return try  FfiConverterTypeGateKey_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_gatekey_generate(uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The public key, `0x` hex: give it to the issuer to authorise.
+     */
+open func publicKey() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gatekey_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGateKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = GateKey
+
+    public static func lift(_ handle: UInt64) throws -> GateKey {
+        return GateKey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: GateKey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateKey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: GateKey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateKey_lift(_ handle: UInt64) throws -> GateKey {
+    return try FfiConverterTypeGateKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateKey_lower(_ value: GateKey) -> UInt64 {
+    return FfiConverterTypeGateKey.lower(value)
+}
+
+
+
+
+
+
+/**
  * Where a wallet keeps its encrypted records.
  */
 public protocol JigapStoreProtocol: AnyObject, Sendable {
@@ -2487,6 +2921,566 @@ public func FfiConverterTypeStore_lift(_ handle: UInt64) throws -> Store {
 #endif
 public func FfiConverterTypeStore_lower(_ value: Store) -> UInt64 {
     return FfiConverterTypeStore.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
+ * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
+ */
+public protocol TicketIssuerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
+     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     */
+    func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String) throws  -> String
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     */
+    func grant(holderId: String, terms: TicketTerms) throws  -> String
+    
+    /**
+     * The issuer's identity (address + seal key), for apps and gates to trust.
+     */
+    func identity() throws  -> TicketIdentity
+    
+    /**
+     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
+     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
+     * current grant, needed only if this issuer object did not sign it.
+     */
+    func reissue(request: String, grant: String?) throws  -> String
+    
+}
+/**
+ * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
+ * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
+ */
+open class TicketIssuer: TicketIssuerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_ticketissuer(self.handle, $0) }
+    }
+    /**
+     * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
+     */
+public convenience init(wallet: Wallet, account: String, clock: Clock? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
+        FfiConverterTypeWallet_lower(wallet),
+        FfiConverterString.lower(account),
+        FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_ticketissuer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
+     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     */
+open func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(chainId),
+        FfiConverterString.lower(contract),
+        FfiConverterTypeTicketEvent_lower(event),
+        FfiConverterString.lower(gateKey),
+        FfiConverterString.lower(gateName),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     */
+open func grant(holderId: String, terms: TicketTerms)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_grant(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(holderId),
+        FfiConverterTypeTicketTerms_lower(terms),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The issuer's identity (address + seal key), for apps and gates to trust.
+     */
+open func identity()throws  -> TicketIdentity  {
+    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_identity(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
+     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
+     * current grant, needed only if this issuer object did not sign it.
+     */
+open func reissue(request: String, grant: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(request),
+        FfiConverterOptionString.lower(grant),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketIssuer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TicketIssuer
+
+    public static func lift(_ handle: UInt64) throws -> TicketIssuer {
+        return TicketIssuer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TicketIssuer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketIssuer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TicketIssuer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketIssuer_lift(_ handle: UInt64) throws -> TicketIssuer {
+    return try FfiConverterTypeTicketIssuer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketIssuer_lower(_ value: TicketIssuer) -> UInt64 {
+    return FfiConverterTypeTicketIssuer.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
+ * Thread-safe; every change is one atomic vault write.
+ */
+public protocol TicketsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
+     */
+    func applyReceipt(receipt: String) throws  -> TicketInfo
+    
+    /**
+     * Withdraw a pending transfer so the ticket can be shown again.
+     */
+    func cancelTransfer(id: String) throws  -> TicketInfo
+    
+    /**
+     * Stop trusting an issuer (by address); `false` if it was not trusted.
+     */
+    func distrustIssuer(address: String) throws  -> Bool
+    
+    /**
+     * One ticket.
+     */
+    func get(id: String) throws  -> TicketInfo
+    
+    /**
+     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
+     */
+    func holderId(account: String) throws  -> TicketIdentity
+    
+    /**
+     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
+     */
+    func importGrant(grant: String) throws  -> ImportedTicket
+    
+    /**
+     * Every ticket: upcoming events first (soonest first), then past ones.
+     */
+    func list() throws  -> [TicketInfo]
+    
+    /**
+     * The pending transfer request of ticket `id` (to send again).
+     */
+    func pendingTransfer(id: String) throws  -> TicketTransferRequest
+    
+    /**
+     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
+     * `price` minor units of `currency`, if the ticket's policy allows it (else
+     * `LimitExceeded` saying why). The ticket is then transfer-pending.
+     */
+    func requestTransfer(id: String, to: String, price: UInt64, currency: String) throws  -> TicketTransferRequest
+    
+    /**
+     * The pass for the current window. Throws `Refused` for a used, transferred or
+     * transfer-pending ticket, `Expired` after the event.
+     */
+    func show(id: String) throws  -> TicketPass
+    
+    /**
+     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
+     */
+    func trustIssuer(identity: String) throws  -> TicketIdentity
+    
+    /**
+     * The trusted issuers.
+     */
+    func trustedIssuers() throws  -> [TicketIdentity]
+    
+}
+/**
+ * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
+ * Thread-safe; every change is one atomic vault write.
+ */
+open class Tickets: TicketsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_tickets(self.handle, $0) }
+    }
+    /**
+     * The tickets of `wallet`.
+     */
+public convenience init(wallet: Wallet) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_tickets_new(
+        FfiConverterTypeWallet_lower(wallet),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_tickets(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
+     */
+open func applyReceipt(receipt: String)throws  -> TicketInfo  {
+    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Withdraw a pending transfer so the ticket can be shown again.
+     */
+open func cancelTransfer(id: String)throws  -> TicketInfo  {
+    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stop trusting an issuer (by address); `false` if it was not trusted.
+     */
+open func distrustIssuer(address: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(address),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One ticket.
+     */
+open func get(id: String)throws  -> TicketInfo  {
+    return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
+     */
+open func holderId(account: String)throws  -> TicketIdentity  {
+    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_holder_id(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(account),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
+     */
+open func importGrant(grant: String)throws  -> ImportedTicket  {
+    return try  FfiConverterTypeImportedTicket_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_import_grant(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(grant),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every ticket: upcoming events first (soonest first), then past ones.
+     */
+open func list()throws  -> [TicketInfo]  {
+    return try  FfiConverterSequenceTypeTicketInfo.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The pending transfer request of ticket `id` (to send again).
+     */
+open func pendingTransfer(id: String)throws  -> TicketTransferRequest  {
+    return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
+     * `price` minor units of `currency`, if the ticket's policy allows it (else
+     * `LimitExceeded` saying why). The ticket is then transfer-pending.
+     */
+open func requestTransfer(id: String, to: String, price: UInt64, currency: String)throws  -> TicketTransferRequest  {
+    return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_request_transfer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(to),
+        FfiConverterUInt64.lower(price),
+        FfiConverterString.lower(currency),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The pass for the current window. Throws `Refused` for a used, transferred or
+     * transfer-pending ticket, `Expired` after the event.
+     */
+open func show(id: String)throws  -> TicketPass  {
+    return try  FfiConverterTypeTicketPass_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_show(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
+     */
+open func trustIssuer(identity: String)throws  -> TicketIdentity  {
+    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(identity),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The trusted issuers.
+     */
+open func trustedIssuers()throws  -> [TicketIdentity]  {
+    return try  FfiConverterSequenceTypeTicketIdentity.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTickets: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Tickets
+
+    public static func lift(_ handle: UInt64) throws -> Tickets {
+        return Tickets(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Tickets) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tickets {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Tickets, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTickets_lift(_ handle: UInt64) throws -> Tickets {
+    return try FfiConverterTypeTickets.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTickets_lower(_ value: Tickets) -> UInt64 {
+    return FfiConverterTypeTickets.lower(value)
 }
 
 
@@ -4425,6 +5419,333 @@ public func FfiConverterTypeDoubleSpendInfo_lower(_ value: DoubleSpendInfo) -> R
 
 
 /**
+ * A gate's decision to let a ticket in.
+ */
+public struct GateAdmit: Equatable, Hashable {
+    /**
+     * Ticket id.
+     */
+    public var ticketId: String
+    /**
+     * Event id.
+     */
+    public var eventId: String
+    /**
+     * Event name.
+     */
+    public var eventName: String
+    /**
+     * Seat.
+     */
+    public var seat: TicketSeat
+    /**
+     * The seat in words.
+     */
+    public var seatLabel: String
+    /**
+     * Tier.
+     */
+    public var tier: String
+    /**
+     * Holder account.
+     */
+    public var holder: String
+    /**
+     * Transfers the ticket went through.
+     */
+    public var transfers: UInt8
+    /**
+     * The pass's window.
+     */
+    public var window: UInt64
+    /**
+     * Entry time (the gate's clock).
+     */
+    public var enteredAt: UInt64
+    /**
+     * Digest of the grant that entered, `0x` hex.
+     */
+    public var grantDigest: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Ticket id.
+         */ticketId: String, 
+        /**
+         * Event id.
+         */eventId: String, 
+        /**
+         * Event name.
+         */eventName: String, 
+        /**
+         * Seat.
+         */seat: TicketSeat, 
+        /**
+         * The seat in words.
+         */seatLabel: String, 
+        /**
+         * Tier.
+         */tier: String, 
+        /**
+         * Holder account.
+         */holder: String, 
+        /**
+         * Transfers the ticket went through.
+         */transfers: UInt8, 
+        /**
+         * The pass's window.
+         */window: UInt64, 
+        /**
+         * Entry time (the gate's clock).
+         */enteredAt: UInt64, 
+        /**
+         * Digest of the grant that entered, `0x` hex.
+         */grantDigest: String) {
+        self.ticketId = ticketId
+        self.eventId = eventId
+        self.eventName = eventName
+        self.seat = seat
+        self.seatLabel = seatLabel
+        self.tier = tier
+        self.holder = holder
+        self.transfers = transfers
+        self.window = window
+        self.enteredAt = enteredAt
+        self.grantDigest = grantDigest
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GateAdmit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGateAdmit: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateAdmit {
+        return
+            try GateAdmit(
+                ticketId: FfiConverterString.read(from: &buf), 
+                eventId: FfiConverterString.read(from: &buf), 
+                eventName: FfiConverterString.read(from: &buf), 
+                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
+                seatLabel: FfiConverterString.read(from: &buf), 
+                tier: FfiConverterString.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf), 
+                transfers: FfiConverterUInt8.read(from: &buf), 
+                window: FfiConverterUInt64.read(from: &buf), 
+                enteredAt: FfiConverterUInt64.read(from: &buf), 
+                grantDigest: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GateAdmit, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ticketId, into: &buf)
+        FfiConverterString.write(value.eventId, into: &buf)
+        FfiConverterString.write(value.eventName, into: &buf)
+        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
+        FfiConverterString.write(value.seatLabel, into: &buf)
+        FfiConverterString.write(value.tier, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+        FfiConverterUInt8.write(value.transfers, into: &buf)
+        FfiConverterUInt64.write(value.window, into: &buf)
+        FfiConverterUInt64.write(value.enteredAt, into: &buf)
+        FfiConverterString.write(value.grantDigest, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateAdmit_lift(_ buf: RustBuffer) throws -> GateAdmit {
+    return try FfiConverterTypeGateAdmit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateAdmit_lower(_ value: GateAdmit) -> RustBuffer {
+    return FfiConverterTypeGateAdmit.lower(value)
+}
+
+
+/**
+ * One ticket that entered.
+ */
+public struct GateEntry: Equatable, Hashable {
+    /**
+     * Ticket id.
+     */
+    public var ticketId: String
+    /**
+     * When.
+     */
+    public var at: UInt64
+    /**
+     * Through which gate.
+     */
+    public var gate: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Ticket id.
+         */ticketId: String, 
+        /**
+         * When.
+         */at: UInt64, 
+        /**
+         * Through which gate.
+         */gate: String) {
+        self.ticketId = ticketId
+        self.at = at
+        self.gate = gate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GateEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGateEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateEntry {
+        return
+            try GateEntry(
+                ticketId: FfiConverterString.read(from: &buf), 
+                at: FfiConverterUInt64.read(from: &buf), 
+                gate: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GateEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ticketId, into: &buf)
+        FfiConverterUInt64.write(value.at, into: &buf)
+        FfiConverterString.write(value.gate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateEntry_lift(_ buf: RustBuffer) throws -> GateEntry {
+    return try FfiConverterTypeGateEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateEntry_lower(_ value: GateEntry) -> RustBuffer {
+    return FfiConverterTypeGateEntry.lower(value)
+}
+
+
+/**
+ * What a merge changed.
+ */
+public struct GateMergeReport: Equatable, Hashable {
+    /**
+     * Entries this gate did not know.
+     */
+    public var added: UInt64
+    /**
+     * Known entries replaced by an earlier entry of the same ticket.
+     */
+    public var updated: UInt64
+    /**
+     * Entries for events the sending gate is not authorised for here.
+     */
+    public var ignored: UInt64
+    /**
+     * Entries known after the merge.
+     */
+    public var total: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Entries this gate did not know.
+         */added: UInt64, 
+        /**
+         * Known entries replaced by an earlier entry of the same ticket.
+         */updated: UInt64, 
+        /**
+         * Entries for events the sending gate is not authorised for here.
+         */ignored: UInt64, 
+        /**
+         * Entries known after the merge.
+         */total: UInt64) {
+        self.added = added
+        self.updated = updated
+        self.ignored = ignored
+        self.total = total
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GateMergeReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGateMergeReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateMergeReport {
+        return
+            try GateMergeReport(
+                added: FfiConverterUInt64.read(from: &buf), 
+                updated: FfiConverterUInt64.read(from: &buf), 
+                ignored: FfiConverterUInt64.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GateMergeReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.added, into: &buf)
+        FfiConverterUInt64.write(value.updated, into: &buf)
+        FfiConverterUInt64.write(value.ignored, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateMergeReport_lift(_ buf: RustBuffer) throws -> GateMergeReport {
+    return try FfiConverterTypeGateMergeReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGateMergeReport_lower(_ value: GateMergeReport) -> RustBuffer {
+    return FfiConverterTypeGateMergeReport.lower(value)
+}
+
+
+/**
  * What to grant.
  */
 public struct GrantSpec: Equatable, Hashable {
@@ -4709,6 +6030,75 @@ public func FfiConverterTypeIdentity_lift(_ buf: RustBuffer) throws -> Identity 
 #endif
 public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
     return FfiConverterTypeIdentity.lower(value)
+}
+
+
+/**
+ * The result of an import.
+ */
+public struct ImportedTicket: Equatable, Hashable {
+    /**
+     * The ticket as stored now.
+     */
+    public var ticket: TicketInfo
+    /**
+     * What happened.
+     */
+    public var outcome: TicketImportOutcome
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The ticket as stored now.
+         */ticket: TicketInfo, 
+        /**
+         * What happened.
+         */outcome: TicketImportOutcome) {
+        self.ticket = ticket
+        self.outcome = outcome
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportedTicket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportedTicket: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportedTicket {
+        return
+            try ImportedTicket(
+                ticket: FfiConverterTypeTicketInfo.read(from: &buf), 
+                outcome: FfiConverterTypeTicketImportOutcome.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportedTicket, into buf: inout [UInt8]) {
+        FfiConverterTypeTicketInfo.write(value.ticket, into: &buf)
+        FfiConverterTypeTicketImportOutcome.write(value.outcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportedTicket_lift(_ buf: RustBuffer) throws -> ImportedTicket {
+    return try FfiConverterTypeImportedTicket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportedTicket_lower(_ value: ImportedTicket) -> RustBuffer {
+    return FfiConverterTypeImportedTicket.lower(value)
 }
 
 
@@ -6008,6 +7398,1003 @@ public func FfiConverterTypeStoredCredential_lift(_ buf: RustBuffer) throws -> S
 #endif
 public func FfiConverterTypeStoredCredential_lower(_ value: StoredCredential) -> RustBuffer {
     return FfiConverterTypeStoredCredential.lower(value)
+}
+
+
+/**
+ * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
+ */
+public struct TicketEvent: Equatable, Hashable {
+    /**
+     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
+     */
+    public var id: String
+    /**
+     * Name.
+     */
+    public var name: String
+    /**
+     * Venue.
+     */
+    public var venue: String
+    /**
+     * Doors open.
+     */
+    public var doorsOpen: UInt64
+    /**
+     * Start.
+     */
+    public var start: UInt64
+    /**
+     * End.
+     */
+    public var end: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
+         */id: String, 
+        /**
+         * Name.
+         */name: String, 
+        /**
+         * Venue.
+         */venue: String = "", 
+        /**
+         * Doors open.
+         */doorsOpen: UInt64, 
+        /**
+         * Start.
+         */start: UInt64, 
+        /**
+         * End.
+         */end: UInt64) {
+        self.id = id
+        self.name = name
+        self.venue = venue
+        self.doorsOpen = doorsOpen
+        self.start = start
+        self.end = end
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketEvent {
+        return
+            try TicketEvent(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                venue: FfiConverterString.read(from: &buf), 
+                doorsOpen: FfiConverterUInt64.read(from: &buf), 
+                start: FfiConverterUInt64.read(from: &buf), 
+                end: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.venue, into: &buf)
+        FfiConverterUInt64.write(value.doorsOpen, into: &buf)
+        FfiConverterUInt64.write(value.start, into: &buf)
+        FfiConverterUInt64.write(value.end, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketEvent_lift(_ buf: RustBuffer) throws -> TicketEvent {
+    return try FfiConverterTypeTicketEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketEvent_lower(_ value: TicketEvent) -> RustBuffer {
+    return FfiConverterTypeTicketEvent.lower(value)
+}
+
+
+/**
+ * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
+ * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
+ * the holder gives to an issuer or a seller.
+ */
+public struct TicketIdentity: Equatable, Hashable {
+    /**
+     * The account (EIP-55).
+     */
+    public var address: String
+    /**
+     * The Ed25519 public key, `0x` hex.
+     */
+    public var key: String
+    /**
+     * `JGID:…`: what to pass on (fits a QR code).
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account (EIP-55).
+         */address: String, 
+        /**
+         * The Ed25519 public key, `0x` hex.
+         */key: String, 
+        /**
+         * `JGID:…`: what to pass on (fits a QR code).
+         */text: String) {
+        self.address = address
+        self.key = key
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketIdentity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketIdentity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketIdentity {
+        return
+            try TicketIdentity(
+                address: FfiConverterString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketIdentity, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketIdentity_lift(_ buf: RustBuffer) throws -> TicketIdentity {
+    return try FfiConverterTypeTicketIdentity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketIdentity_lower(_ value: TicketIdentity) -> RustBuffer {
+    return FfiConverterTypeTicketIdentity.lower(value)
+}
+
+
+/**
+ * A ticket in the wallet.
+ */
+public struct TicketInfo: Equatable, Hashable {
+    /**
+     * `chainId:contract:tokenId`: the id every ticket call takes.
+     */
+    public var id: String
+    /**
+     * EIP-155 chain id.
+     */
+    public var chainId: UInt64
+    /**
+     * ERC-721 contract.
+     */
+    public var contract: String
+    /**
+     * Token id, decimal.
+     */
+    public var tokenId: String
+    /**
+     * Issuer account.
+     */
+    public var issuer: String
+    /**
+     * Holder account.
+     */
+    public var holder: String
+    /**
+     * The event.
+     */
+    public var event: TicketEvent
+    /**
+     * The seat.
+     */
+    public var seat: TicketSeat
+    /**
+     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+     */
+    public var seatLabel: String
+    /**
+     * Tier.
+     */
+    public var tier: String
+    /**
+     * Transfer policy.
+     */
+    public var policy: TicketTransferPolicy
+    /**
+     * Transfers so far.
+     */
+    public var transfers: UInt8
+    /**
+     * When the grant was issued.
+     */
+    public var issuedAt: UInt64
+    /**
+     * When it was imported.
+     */
+    public var importedAt: UInt64
+    /**
+     * ERC-7439 status.
+     */
+    public var status: TicketStatus
+    /**
+     * ERC-5192 `locked`: not transferable.
+     */
+    public var locked: Bool
+    /**
+     * State in this wallet.
+     */
+    public var state: TicketState
+    /**
+     * The grant (`JGTG:…`), for the issuer with a transfer request.
+     */
+    public var grant: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `chainId:contract:tokenId`: the id every ticket call takes.
+         */id: String, 
+        /**
+         * EIP-155 chain id.
+         */chainId: UInt64, 
+        /**
+         * ERC-721 contract.
+         */contract: String, 
+        /**
+         * Token id, decimal.
+         */tokenId: String, 
+        /**
+         * Issuer account.
+         */issuer: String, 
+        /**
+         * Holder account.
+         */holder: String, 
+        /**
+         * The event.
+         */event: TicketEvent, 
+        /**
+         * The seat.
+         */seat: TicketSeat, 
+        /**
+         * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+         */seatLabel: String, 
+        /**
+         * Tier.
+         */tier: String, 
+        /**
+         * Transfer policy.
+         */policy: TicketTransferPolicy, 
+        /**
+         * Transfers so far.
+         */transfers: UInt8, 
+        /**
+         * When the grant was issued.
+         */issuedAt: UInt64, 
+        /**
+         * When it was imported.
+         */importedAt: UInt64, 
+        /**
+         * ERC-7439 status.
+         */status: TicketStatus, 
+        /**
+         * ERC-5192 `locked`: not transferable.
+         */locked: Bool, 
+        /**
+         * State in this wallet.
+         */state: TicketState, 
+        /**
+         * The grant (`JGTG:…`), for the issuer with a transfer request.
+         */grant: String) {
+        self.id = id
+        self.chainId = chainId
+        self.contract = contract
+        self.tokenId = tokenId
+        self.issuer = issuer
+        self.holder = holder
+        self.event = event
+        self.seat = seat
+        self.seatLabel = seatLabel
+        self.tier = tier
+        self.policy = policy
+        self.transfers = transfers
+        self.issuedAt = issuedAt
+        self.importedAt = importedAt
+        self.status = status
+        self.locked = locked
+        self.state = state
+        self.grant = grant
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketInfo {
+        return
+            try TicketInfo(
+                id: FfiConverterString.read(from: &buf), 
+                chainId: FfiConverterUInt64.read(from: &buf), 
+                contract: FfiConverterString.read(from: &buf), 
+                tokenId: FfiConverterString.read(from: &buf), 
+                issuer: FfiConverterString.read(from: &buf), 
+                holder: FfiConverterString.read(from: &buf), 
+                event: FfiConverterTypeTicketEvent.read(from: &buf), 
+                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
+                seatLabel: FfiConverterString.read(from: &buf), 
+                tier: FfiConverterString.read(from: &buf), 
+                policy: FfiConverterTypeTicketTransferPolicy.read(from: &buf), 
+                transfers: FfiConverterUInt8.read(from: &buf), 
+                issuedAt: FfiConverterUInt64.read(from: &buf), 
+                importedAt: FfiConverterUInt64.read(from: &buf), 
+                status: FfiConverterTypeTicketStatus.read(from: &buf), 
+                locked: FfiConverterBool.read(from: &buf), 
+                state: FfiConverterTypeTicketState.read(from: &buf), 
+                grant: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.chainId, into: &buf)
+        FfiConverterString.write(value.contract, into: &buf)
+        FfiConverterString.write(value.tokenId, into: &buf)
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterString.write(value.holder, into: &buf)
+        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
+        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
+        FfiConverterString.write(value.seatLabel, into: &buf)
+        FfiConverterString.write(value.tier, into: &buf)
+        FfiConverterTypeTicketTransferPolicy.write(value.policy, into: &buf)
+        FfiConverterUInt8.write(value.transfers, into: &buf)
+        FfiConverterUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterUInt64.write(value.importedAt, into: &buf)
+        FfiConverterTypeTicketStatus.write(value.status, into: &buf)
+        FfiConverterBool.write(value.locked, into: &buf)
+        FfiConverterTypeTicketState.write(value.state, into: &buf)
+        FfiConverterString.write(value.grant, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketInfo_lift(_ buf: RustBuffer) throws -> TicketInfo {
+    return try FfiConverterTypeTicketInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketInfo_lower(_ value: TicketInfo) -> RustBuffer {
+    return FfiConverterTypeTicketInfo.lower(value)
+}
+
+
+/**
+ * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
+ * at `nextRotationMs`.
+ */
+public struct TicketPass: Equatable, Hashable {
+    /**
+     * `JGTP:…`, the QR code's content.
+     */
+    public var text: String
+    /**
+     * The QR code as SVG.
+     */
+    public var svg: String
+    /**
+     * Modules per side of the QR code.
+     */
+    public var size: UInt32
+    /**
+     * QR version.
+     */
+    public var version: UInt8
+    /**
+     * Row-major `size × size`; `true` is dark.
+     */
+    public var modules: [Bool]
+    /**
+     * Window index: `floor(unixSecs / 15)`.
+     */
+    public var window: UInt64
+    /**
+     * When this pass expires and the next should be shown, Unix milliseconds.
+     */
+    public var nextRotationMs: UInt64
+    /**
+     * Milliseconds from now until then.
+     */
+    public var refreshInMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `JGTP:…`, the QR code's content.
+         */text: String, 
+        /**
+         * The QR code as SVG.
+         */svg: String, 
+        /**
+         * Modules per side of the QR code.
+         */size: UInt32, 
+        /**
+         * QR version.
+         */version: UInt8, 
+        /**
+         * Row-major `size × size`; `true` is dark.
+         */modules: [Bool], 
+        /**
+         * Window index: `floor(unixSecs / 15)`.
+         */window: UInt64, 
+        /**
+         * When this pass expires and the next should be shown, Unix milliseconds.
+         */nextRotationMs: UInt64, 
+        /**
+         * Milliseconds from now until then.
+         */refreshInMs: UInt64) {
+        self.text = text
+        self.svg = svg
+        self.size = size
+        self.version = version
+        self.modules = modules
+        self.window = window
+        self.nextRotationMs = nextRotationMs
+        self.refreshInMs = refreshInMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketPass: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketPass: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketPass {
+        return
+            try TicketPass(
+                text: FfiConverterString.read(from: &buf), 
+                svg: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt32.read(from: &buf), 
+                version: FfiConverterUInt8.read(from: &buf), 
+                modules: FfiConverterSequenceBool.read(from: &buf), 
+                window: FfiConverterUInt64.read(from: &buf), 
+                nextRotationMs: FfiConverterUInt64.read(from: &buf), 
+                refreshInMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketPass, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.svg, into: &buf)
+        FfiConverterUInt32.write(value.size, into: &buf)
+        FfiConverterUInt8.write(value.version, into: &buf)
+        FfiConverterSequenceBool.write(value.modules, into: &buf)
+        FfiConverterUInt64.write(value.window, into: &buf)
+        FfiConverterUInt64.write(value.nextRotationMs, into: &buf)
+        FfiConverterUInt64.write(value.refreshInMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketPass_lift(_ buf: RustBuffer) throws -> TicketPass {
+    return try FfiConverterTypeTicketPass.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketPass_lower(_ value: TicketPass) -> RustBuffer {
+    return FfiConverterTypeTicketPass.lower(value)
+}
+
+
+/**
+ * A seat, or general admission (no row or number; `section` may name the area).
+ */
+public struct TicketSeat: Equatable, Hashable {
+    /**
+     * General admission.
+     */
+    public var generalAdmission: Bool
+    /**
+     * Section or area.
+     */
+    public var section: String
+    /**
+     * Row.
+     */
+    public var row: String
+    /**
+     * Seat number.
+     */
+    public var number: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * General admission.
+         */generalAdmission: Bool = false, 
+        /**
+         * Section or area.
+         */section: String = "", 
+        /**
+         * Row.
+         */row: String = "", 
+        /**
+         * Seat number.
+         */number: String = "") {
+        self.generalAdmission = generalAdmission
+        self.section = section
+        self.row = row
+        self.number = number
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketSeat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketSeat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketSeat {
+        return
+            try TicketSeat(
+                generalAdmission: FfiConverterBool.read(from: &buf), 
+                section: FfiConverterString.read(from: &buf), 
+                row: FfiConverterString.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketSeat, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.generalAdmission, into: &buf)
+        FfiConverterString.write(value.section, into: &buf)
+        FfiConverterString.write(value.row, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketSeat_lift(_ buf: RustBuffer) throws -> TicketSeat {
+    return try FfiConverterTypeTicketSeat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketSeat_lower(_ value: TicketSeat) -> RustBuffer {
+    return FfiConverterTypeTicketSeat.lower(value)
+}
+
+
+/**
+ * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
+ */
+public struct TicketTerms: Equatable, Hashable {
+    /**
+     * EIP-155 chain id.
+     */
+    public var chainId: UInt64
+    /**
+     * ERC-721 contract (EIP-55).
+     */
+    public var contract: String
+    /**
+     * Token id, decimal or `0x` hex (up to 2^256 − 1).
+     */
+    public var tokenId: String
+    /**
+     * The event.
+     */
+    public var event: TicketEvent
+    /**
+     * The seat.
+     */
+    public var seat: TicketSeat
+    /**
+     * Tier.
+     */
+    public var tier: String
+    /**
+     * Transfer policy (`null`: non-transferable).
+     */
+    public var policy: TicketTransferPolicy?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * EIP-155 chain id.
+         */chainId: UInt64, 
+        /**
+         * ERC-721 contract (EIP-55).
+         */contract: String, 
+        /**
+         * Token id, decimal or `0x` hex (up to 2^256 − 1).
+         */tokenId: String, 
+        /**
+         * The event.
+         */event: TicketEvent, 
+        /**
+         * The seat.
+         */seat: TicketSeat, 
+        /**
+         * Tier.
+         */tier: String = "", 
+        /**
+         * Transfer policy (`null`: non-transferable).
+         */policy: TicketTransferPolicy? = nil) {
+        self.chainId = chainId
+        self.contract = contract
+        self.tokenId = tokenId
+        self.event = event
+        self.seat = seat
+        self.tier = tier
+        self.policy = policy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketTerms: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketTerms: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTerms {
+        return
+            try TicketTerms(
+                chainId: FfiConverterUInt64.read(from: &buf), 
+                contract: FfiConverterString.read(from: &buf), 
+                tokenId: FfiConverterString.read(from: &buf), 
+                event: FfiConverterTypeTicketEvent.read(from: &buf), 
+                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
+                tier: FfiConverterString.read(from: &buf), 
+                policy: FfiConverterOptionTypeTicketTransferPolicy.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketTerms, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.chainId, into: &buf)
+        FfiConverterString.write(value.contract, into: &buf)
+        FfiConverterString.write(value.tokenId, into: &buf)
+        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
+        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
+        FfiConverterString.write(value.tier, into: &buf)
+        FfiConverterOptionTypeTicketTransferPolicy.write(value.policy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTerms_lift(_ buf: RustBuffer) throws -> TicketTerms {
+    return try FfiConverterTypeTicketTerms.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTerms_lower(_ value: TicketTerms) -> RustBuffer {
+    return FfiConverterTypeTicketTerms.lower(value)
+}
+
+
+/**
+ * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
+ * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
+ * number of transfers in all.
+ */
+public struct TicketTransferPolicy: Equatable, Hashable {
+    /**
+     * Transfers allowed at all.
+     */
+    public var transferable: Bool
+    /**
+     * Currency of the cap (`KRW`); empty when not transferable.
+     */
+    public var currency: String
+    /**
+     * Highest resale price, minor units.
+     */
+    public var priceCap: UInt64
+    /**
+     * Transfers allowed in all.
+     */
+    public var maxTransfers: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transfers allowed at all.
+         */transferable: Bool = false, 
+        /**
+         * Currency of the cap (`KRW`); empty when not transferable.
+         */currency: String = "", 
+        /**
+         * Highest resale price, minor units.
+         */priceCap: UInt64 = UInt64(0), 
+        /**
+         * Transfers allowed in all.
+         */maxTransfers: UInt8 = UInt8(0)) {
+        self.transferable = transferable
+        self.currency = currency
+        self.priceCap = priceCap
+        self.maxTransfers = maxTransfers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketTransferPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferPolicy {
+        return
+            try TicketTransferPolicy(
+                transferable: FfiConverterBool.read(from: &buf), 
+                currency: FfiConverterString.read(from: &buf), 
+                priceCap: FfiConverterUInt64.read(from: &buf), 
+                maxTransfers: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketTransferPolicy, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.transferable, into: &buf)
+        FfiConverterString.write(value.currency, into: &buf)
+        FfiConverterUInt64.write(value.priceCap, into: &buf)
+        FfiConverterUInt8.write(value.maxTransfers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTransferPolicy_lift(_ buf: RustBuffer) throws -> TicketTransferPolicy {
+    return try FfiConverterTypeTicketTransferPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTransferPolicy_lower(_ value: TicketTransferPolicy) -> RustBuffer {
+    return FfiConverterTypeTicketTransferPolicy.lower(value)
+}
+
+
+/**
+ * A signed transfer request, for the issuer.
+ */
+public struct TicketTransferRequest: Equatable, Hashable {
+    /**
+     * `JGTR:…`: send it (with `grant`) to the issuer.
+     */
+    public var text: String
+    /**
+     * The current grant (`JGTG:…`).
+     */
+    public var grant: String
+    /**
+     * Ticket id.
+     */
+    public var ticketId: String
+    /**
+     * Current holder.
+     */
+    public var from: String
+    /**
+     * New holder.
+     */
+    public var to: String
+    /**
+     * Price, minor units.
+     */
+    public var price: UInt64
+    /**
+     * Currency.
+     */
+    public var currency: String
+    /**
+     * When signed.
+     */
+    public var requestedAt: UInt64
+    /**
+     * The holder's EIP-712 signature (65 bytes, `0x` hex).
+     */
+    public var signature: String
+    /**
+     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
+     */
+    public var typedDataJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `JGTR:…`: send it (with `grant`) to the issuer.
+         */text: String, 
+        /**
+         * The current grant (`JGTG:…`).
+         */grant: String, 
+        /**
+         * Ticket id.
+         */ticketId: String, 
+        /**
+         * Current holder.
+         */from: String, 
+        /**
+         * New holder.
+         */to: String, 
+        /**
+         * Price, minor units.
+         */price: UInt64, 
+        /**
+         * Currency.
+         */currency: String, 
+        /**
+         * When signed.
+         */requestedAt: UInt64, 
+        /**
+         * The holder's EIP-712 signature (65 bytes, `0x` hex).
+         */signature: String, 
+        /**
+         * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
+         */typedDataJson: String) {
+        self.text = text
+        self.grant = grant
+        self.ticketId = ticketId
+        self.from = from
+        self.to = to
+        self.price = price
+        self.currency = currency
+        self.requestedAt = requestedAt
+        self.signature = signature
+        self.typedDataJson = typedDataJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketTransferRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferRequest {
+        return
+            try TicketTransferRequest(
+                text: FfiConverterString.read(from: &buf), 
+                grant: FfiConverterString.read(from: &buf), 
+                ticketId: FfiConverterString.read(from: &buf), 
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                price: FfiConverterUInt64.read(from: &buf), 
+                currency: FfiConverterString.read(from: &buf), 
+                requestedAt: FfiConverterUInt64.read(from: &buf), 
+                signature: FfiConverterString.read(from: &buf), 
+                typedDataJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketTransferRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.grant, into: &buf)
+        FfiConverterString.write(value.ticketId, into: &buf)
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.price, into: &buf)
+        FfiConverterString.write(value.currency, into: &buf)
+        FfiConverterUInt64.write(value.requestedAt, into: &buf)
+        FfiConverterString.write(value.signature, into: &buf)
+        FfiConverterString.write(value.typedDataJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTransferRequest_lift(_ buf: RustBuffer) throws -> TicketTransferRequest {
+    return try FfiConverterTypeTicketTransferRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketTransferRequest_lower(_ value: TicketTransferRequest) -> RustBuffer {
+    return FfiConverterTypeTicketTransferRequest.lower(value)
 }
 
 
@@ -8034,6 +10421,329 @@ public func FfiConverterTypeJigapError_lower(_ value: JigapError) -> RustBuffer 
     return FfiConverterTypeJigapError.lower(value)
 }
 
+
+/**
+ * What an import did.
+ */
+
+public enum TicketImportOutcome: Equatable, Hashable {
+    
+    /**
+     * A new ticket.
+     */
+    case added
+    /**
+     * The same grant was already held.
+     */
+    case unchanged
+    /**
+     * A newer grant replaced the held one.
+     */
+    case updated
+    /**
+     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
+     */
+    case transferConfirmed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketImportOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = TicketImportOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketImportOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .added
+        
+        case 2: return .unchanged
+        
+        case 3: return .updated
+        
+        case 4: return .transferConfirmed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketImportOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .added:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .unchanged:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .updated:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .transferConfirmed:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketImportOutcome_lift(_ buf: RustBuffer) throws -> TicketImportOutcome {
+    return try FfiConverterTypeTicketImportOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketImportOutcome_lower(_ value: TicketImportOutcome) -> RustBuffer {
+    return FfiConverterTypeTicketImportOutcome.lower(value)
+}
+
+
+
+/**
+ * Where a ticket stands in this wallet.
+ */
+
+public enum TicketState: Equatable, Hashable {
+    
+    /**
+     * Held: it can be shown.
+     */
+    case usable
+    /**
+     * A transfer was requested; not showable until the transfer is cancelled.
+     */
+    case transferPending(
+        /**
+         * The new holder.
+         */to: String, 
+        /**
+         * Price, minor units.
+         */price: UInt64, 
+        /**
+         * Currency.
+         */currency: String, 
+        /**
+         * When requested.
+         */requestedAt: UInt64
+    )
+    /**
+     * The issuer reissued it to someone else.
+     */
+    case transferred(
+        /**
+         * The new holder.
+         */to: String, 
+        /**
+         * When the new grant was issued.
+         */at: UInt64
+    )
+    /**
+     * Entered through a gate.
+     */
+    case used(
+        /**
+         * When.
+         */at: UInt64, 
+        /**
+         * The gate's name.
+         */gate: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
+    typealias SwiftType = TicketState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .usable
+        
+        case 2: return .transferPending(to: try FfiConverterString.read(from: &buf), price: try FfiConverterUInt64.read(from: &buf), currency: try FfiConverterString.read(from: &buf), requestedAt: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 3: return .transferred(to: try FfiConverterString.read(from: &buf), at: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 4: return .used(at: try FfiConverterUInt64.read(from: &buf), gate: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .usable:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .transferPending(to,price,currency,requestedAt):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(to, into: &buf)
+            FfiConverterUInt64.write(price, into: &buf)
+            FfiConverterString.write(currency, into: &buf)
+            FfiConverterUInt64.write(requestedAt, into: &buf)
+            
+        
+        case let .transferred(to,at):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(to, into: &buf)
+            FfiConverterUInt64.write(at, into: &buf)
+            
+        
+        case let .used(at,gate):
+            writeInt(&buf, Int32(4))
+            FfiConverterUInt64.write(at, into: &buf)
+            FfiConverterString.write(gate, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketState_lift(_ buf: RustBuffer) throws -> TicketState {
+    return try FfiConverterTypeTicketState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketState_lower(_ value: TicketState) -> RustBuffer {
+    return FfiConverterTypeTicketState.lower(value)
+}
+
+
+
+/**
+ * ERC-7439 status of a ticket in this wallet.
+ */
+
+public enum TicketStatus: Equatable, Hashable {
+    
+    /**
+     * Held and valid.
+     */
+    case sold
+    /**
+     * A transfer request is waiting for the issuer.
+     */
+    case resell
+    /**
+     * Transferred away: no longer valid here.
+     */
+    case void
+    /**
+     * Used at a gate.
+     */
+    case redeemed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketStatus: FfiConverterRustBuffer {
+    typealias SwiftType = TicketStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sold
+        
+        case 2: return .resell
+        
+        case 3: return .void
+        
+        case 4: return .redeemed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sold:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .resell:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .void:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .redeemed:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketStatus_lift(_ buf: RustBuffer) throws -> TicketStatus {
+    return try FfiConverterTypeTicketStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketStatus_lower(_ value: TicketStatus) -> RustBuffer {
+    return FfiConverterTypeTicketStatus.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -8221,6 +10931,30 @@ fileprivate struct FfiConverterOptionTypeOpenBadge: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeOpenBadge.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTicketTransferPolicy: FfiConverterRustBuffer {
+    typealias SwiftType = TicketTransferPolicy?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTicketTransferPolicy.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTicketTransferPolicy.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8499,6 +11233,31 @@ fileprivate struct FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [GateEntry]
+
+    public static func write(_ value: [GateEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGateEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GateEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [GateEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGateEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
     typealias SwiftType = [IssuerKeys]
 
@@ -8616,6 +11375,81 @@ fileprivate struct FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStoredCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketEvent]
+
+    public static func write(_ value: [TicketEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketIdentity]
+
+    public static func write(_ value: [TicketIdentity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketIdentity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketIdentity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketIdentity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketIdentity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketInfo]
+
+    public static func write(_ value: [TicketInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketInfo.read(from: &buf))
         }
         return seq
     }
@@ -9059,6 +11893,81 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_store_write() != 28436) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_gate_entries() != 12317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_events() != 41493) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_export() != 22119) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_merge() != 20372) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_name() != 32667) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_receipt() != 63426) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() != 29789) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_verify() != 43471) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gatekey_public_key() != 61597) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() != 40772) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_grant() != 33617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_identity() != 25147) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() != 51847) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() != 33944) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() != 39608) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() != 42273) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_get() != 21881) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_holder_id() != 29397) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_import_grant() != 24251) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_list() != 17909) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() != 25449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_request_transfer() != 62239) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_show() != 14272) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() != 28279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() != 21370) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_merchantdesk_accept() != 25517) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9180,6 +12089,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() != 59992) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_gate_new() != 32156) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() != 21774) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_gatekey_generate() != 39396) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() != 14730) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_constructor_tickets_new() != 12788) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() != 17402) {

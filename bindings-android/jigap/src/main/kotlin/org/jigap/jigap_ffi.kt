@@ -841,6 +841,56 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_store_write(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_entries(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_events(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_export(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_merge(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_name(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_set_current_transfers(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_verify(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gatekey_public_key(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_grant(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_identity(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_reissue(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_apply_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_get(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_holder_id(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_import_grant(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_list(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_pending_transfer(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_request_transfer(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_show(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_trust_issuer(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_merchantdesk_accept(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_merchantdesk_create_request(
@@ -922,6 +972,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_memory(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_gate_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_gatekey_from_account(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_gatekey_generate(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_ticketissuer_new(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_tickets_new(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_merchantdesk_new(
     ): Int
@@ -1056,6 +1116,82 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_store_write(`ptr`: Long,`batch`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_jigap_ffi_fn_clone_gate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_gate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_gate_new(`key`: Long,`issuers`: RustBuffer.ByValue,`authorizations`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_gate_entries(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_export(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_merge(`ptr`: Long,`export`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_receipt(`ptr`: Long,`admit`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_set_current_transfers(`ptr`: Long,`ticketId`: RustBuffer.ByValue,`transfers`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_gate_verify(`ptr`: Long,`pass`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_gatekey_from_account(`wallet`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_constructor_gatekey_generate(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_gatekey_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_ticketissuer_new(`wallet`: Long,`account`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(`ptr`: Long,`chainId`: Long,`contract`: RustBuffer.ByValue,`event`: RustBuffer.ByValue,`gateKey`: RustBuffer.ByValue,`gateName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_grant(`ptr`: Long,`holderId`: RustBuffer.ByValue,`terms`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue(`ptr`: Long,`request`: RustBuffer.ByValue,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_tickets_new(`wallet`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_tickets_apply_receipt(`ptr`: Long,`receipt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(`ptr`: Long,`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_jigap_ffi_fn_method_tickets_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_holder_id(`ptr`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_import_grant(`ptr`: Long,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_pending_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_request_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`price`: Long,`currency`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_show(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_trust_issuer(`ptr`: Long,`identity`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1410,6 +1546,81 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_store_write() and 0xFFFF) != 28436) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_entries() and 0xFFFF) != 12317) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_events() and 0xFFFF) != 41493) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_export() and 0xFFFF) != 22119) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_merge() and 0xFFFF) != 20372) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_name() and 0xFFFF) != 32667) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_receipt() and 0xFFFF) != 63426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() and 0xFFFF) != 29789) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_verify() and 0xFFFF) != 43471) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gatekey_public_key() and 0xFFFF) != 61597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() and 0xFFFF) != 40772) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_grant() and 0xFFFF) != 33617) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_identity() and 0xFFFF) != 25147) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() and 0xFFFF) != 51847) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() and 0xFFFF) != 33944) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() and 0xFFFF) != 39608) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() and 0xFFFF) != 42273) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_get() and 0xFFFF) != 21881) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_holder_id() and 0xFFFF) != 29397) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_import_grant() and 0xFFFF) != 24251) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_list() and 0xFFFF) != 17909) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() and 0xFFFF) != 25449) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_request_transfer() and 0xFFFF) != 62239) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_show() and 0xFFFF) != 14272) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() and 0xFFFF) != 28279) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() and 0xFFFF) != 21370) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_accept() and 0xFFFF) != 25517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1531,6 +1742,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() and 0xFFFF) != 59992) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gate_new() and 0xFFFF) != 32156) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() and 0xFFFF) != 21774) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_generate() and 0xFFFF) != 39396) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() and 0xFFFF) != 14730) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_tickets_new() and 0xFFFF) != 12788) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() and 0xFFFF) != 17402) {
@@ -3579,6 +3805,758 @@ public object FfiConverterTypeCredentials: FfiConverter<Credentials, Long> {
 
 
 /**
+ * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ */
+public interface GateInterface {
+    
+    /**
+     * Every entry, in ticket order.
+     */
+    fun `entries`(): List<GateEntry>
+    
+    /**
+     * The events this gate admits.
+     */
+    fun `events`(): List<TicketEvent>
+    
+    /**
+     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     */
+    fun `export`(): kotlin.ByteArray
+    
+    /**
+     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     */
+    fun `merge`(`export`: kotlin.ByteArray): GateMergeReport
+    
+    /**
+     * The gate's name (from its authorizations).
+     */
+    fun `name`(): kotlin.String
+    
+    /**
+     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
+     * wallet (`Tickets.applyReceipt`).
+     */
+    fun `receipt`(`admit`: GateAdmit): kotlin.String
+    
+    /**
+     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
+     * passes of older grants are refused.
+     */
+    fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
+    
+    /**
+     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
+     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
+     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
+     * where), `InvalidInput` (not a pass).
+     */
+    fun `verify`(`pass`: kotlin.String): GateAdmit
+    
+    companion object
+}
+
+/**
+ * A gate: verifies passes offline and admits each ticket once. Thread-safe.
+ */
+open class Gate: Disposable, AutoCloseable, GateInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
+     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
+     * system clock).
+     */
+    constructor(`key`: GateKey, `issuers`: List<kotlin.String>, `authorizations`: List<kotlin.String>, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_gate_new(
+    
+        
+        FfiConverterTypeGateKey.lower(`key`),
+        FfiConverterSequenceString.lower(`issuers`),
+        FfiConverterSequenceString.lower(`authorizations`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_gate(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_gate(handle, status)
+        }
+    }
+
+    
+    /**
+     * Every entry, in ticket order.
+     */
+    @Throws(JigapException::class)override fun `entries`(): List<GateEntry> {
+            return FfiConverterSequenceTypeGateEntry.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_entries(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The events this gate admits.
+     */
+    @Throws(JigapException::class)override fun `events`(): List<TicketEvent> {
+            return FfiConverterSequenceTypeTicketEvent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_events(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The entered set, signed by this gate, for the other gates of the venue (and for saving).
+     */
+    @Throws(JigapException::class)override fun `export`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_export(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Merge another gate's export (or this gate's saved one); the earliest entry of a ticket wins.
+     */
+    @Throws(JigapException::class)override fun `merge`(`export`: kotlin.ByteArray): GateMergeReport {
+            return FfiConverterTypeGateMergeReport.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_merge(
+        it,
+        
+        FfiConverterByteArray.lower(`export`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The gate's name (from its authorizations).
+     */
+    @Throws(JigapException::class)override fun `name`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_name(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
+     * wallet (`Tickets.applyReceipt`).
+     */
+    @Throws(JigapException::class)override fun `receipt`(`admit`: GateAdmit): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_receipt(
+        it,
+        
+        FfiConverterTypeGateAdmit.lower(`admit`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
+     * passes of older grants are refused.
+     */
+    @Throws(JigapException::class)override fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
+        it,
+        
+        FfiConverterString.lower(`ticketId`),
+        FfiConverterUByte.lower(`transfers`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
+     * `BadSignature` (forged or altered), `Expired` (stale window: a screenshot or a wrong
+     * clock; or too late), `Refused` (wrong event, too early, already entered — with when and
+     * where), `InvalidInput` (not a pass).
+     */
+    @Throws(JigapException::class)override fun `verify`(`pass`: kotlin.String): GateAdmit {
+            return FfiConverterTypeGateAdmit.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_verify(
+        it,
+        
+        FfiConverterString.lower(`pass`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGate: FfiConverter<Gate, Long> {
+    override fun lower(value: Gate): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Gate {
+        return Gate(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Gate {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Gate) = 8UL
+
+    override fun write(value: Gate, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
+ * entry lists with it.
+ */
+public interface GateKeyInterface {
+    
+    /**
+     * The public key, `0x` hex: give it to the issuer to authorise.
+     */
+    fun `publicKey`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A gate's Ed25519 key: the issuer authorises its public key; the gate signs receipts and
+ * entry lists with it.
+ */
+open class GateKey: Disposable, AutoCloseable, GateKeyInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_gatekey(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_gatekey(handle, status)
+        }
+    }
+
+    
+    /**
+     * The public key, `0x` hex: give it to the issuer to authorise.
+     */override fun `publicKey`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gatekey_public_key(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
+     */
+    @Throws(JigapException::class) fun `fromAccount`(`wallet`: Wallet, `account`: kotlin.String): GateKey {
+            return FfiConverterTypeGateKey.lift(
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),
+        FfiConverterString.lower(`account`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A fresh random key (lost when the object is released).
+     */
+    @Throws(JigapException::class) fun `generate`(): GateKey {
+            return FfiConverterTypeGateKey.lift(
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_generate(
+    
+        _status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGateKey: FfiConverter<GateKey, Long> {
+    override fun lower(value: GateKey): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): GateKey {
+        return GateKey(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): GateKey {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: GateKey) = 8UL
+
+    override fun write(value: GateKey, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Where a wallet keeps its encrypted records.
  */
 public interface JigapStoreInterface {
@@ -4928,6 +5906,914 @@ public object FfiConverterTypeStore: FfiConverter<Store, Long> {
     override fun allocationSize(value: Store) = 8UL
 
     override fun write(value: Store, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
+ * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
+ */
+public interface TicketIssuerInterface {
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
+     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     */
+    fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     */
+    fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String
+    
+    /**
+     * The issuer's identity (address + seal key), for apps and gates to trust.
+     */
+    fun `identity`(): TicketIdentity
+    
+    /**
+     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
+     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
+     * current grant, needed only if this issuer object did not sign it.
+     */
+    fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String? = null): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
+ * EIP-712 signature and an Ed25519 seal) and remembers what it issued. Thread-safe.
+ */
+open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
+     */
+    constructor(`wallet`: Wallet, `account`: kotlin.String, `clock`: Clock? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),
+        FfiConverterString.lower(`account`),
+        FfiConverterOptionalTypeClock.lower(`clock`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_ticketissuer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_ticketissuer(handle, status)
+        }
+    }
+
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
+     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     */
+    @Throws(JigapException::class)override fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
+        it,
+        
+        FfiConverterULong.lower(`chainId`),
+        FfiConverterString.lower(`contract`),
+        FfiConverterTypeTicketEvent.lower(`event`),
+        FfiConverterString.lower(`gateKey`),
+        FfiConverterString.lower(`gateName`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     */
+    @Throws(JigapException::class)override fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_grant(
+        it,
+        
+        FfiConverterString.lower(`holderId`),
+        FfiConverterTypeTicketTerms.lower(`terms`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The issuer's identity (address + seal key), for apps and gates to trust.
+     */
+    @Throws(JigapException::class)override fun `identity`(): TicketIdentity {
+            return FfiConverterTypeTicketIdentity.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_identity(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
+     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
+     * current grant, needed only if this issuer object did not sign it.
+     */
+    @Throws(JigapException::class)override fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
+        it,
+        
+        FfiConverterString.lower(`request`),
+        FfiConverterOptionalString.lower(`grant`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketIssuer: FfiConverter<TicketIssuer, Long> {
+    override fun lower(value: TicketIssuer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TicketIssuer {
+        return TicketIssuer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TicketIssuer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TicketIssuer) = 8UL
+
+    override fun write(value: TicketIssuer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
+ * Thread-safe; every change is one atomic vault write.
+ */
+public interface TicketsInterface {
+    
+    /**
+     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
+     */
+    fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo
+    
+    /**
+     * Withdraw a pending transfer so the ticket can be shown again.
+     */
+    fun `cancelTransfer`(`id`: kotlin.String): TicketInfo
+    
+    /**
+     * Stop trusting an issuer (by address); `false` if it was not trusted.
+     */
+    fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * One ticket.
+     */
+    fun `get`(`id`: kotlin.String): TicketInfo
+    
+    /**
+     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
+     */
+    fun `holderId`(`account`: kotlin.String): TicketIdentity
+    
+    /**
+     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
+     */
+    fun `importGrant`(`grant`: kotlin.String): ImportedTicket
+    
+    /**
+     * Every ticket: upcoming events first (soonest first), then past ones.
+     */
+    fun `list`(): List<TicketInfo>
+    
+    /**
+     * The pending transfer request of ticket `id` (to send again).
+     */
+    fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest
+    
+    /**
+     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
+     * `price` minor units of `currency`, if the ticket's policy allows it (else
+     * `LimitExceeded` saying why). The ticket is then transfer-pending.
+     */
+    fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest
+    
+    /**
+     * The pass for the current window. Throws `Refused` for a used, transferred or
+     * transfer-pending ticket, `Expired` after the event.
+     */
+    fun `show`(`id`: kotlin.String): TicketPass
+    
+    /**
+     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
+     */
+    fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity
+    
+    /**
+     * The trusted issuers.
+     */
+    fun `trustedIssuers`(): List<TicketIdentity>
+    
+    companion object
+}
+
+/**
+ * The ticket side of a wallet: trusted issuers, tickets, passes, transfers, receipts.
+ * Thread-safe; every change is one atomic vault write.
+ */
+open class Tickets: Disposable, AutoCloseable, TicketsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * The tickets of `wallet`.
+     */
+    constructor(`wallet`: Wallet) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_tickets_new(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_tickets(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_tickets(handle, status)
+        }
+    }
+
+    
+    /**
+     * Apply a gate's check-in receipt (`JGCR:…`): the ticket is marked used.
+     */
+    @Throws(JigapException::class)override fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo {
+            return FfiConverterTypeTicketInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
+        it,
+        
+        FfiConverterString.lower(`receipt`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Withdraw a pending transfer so the ticket can be shown again.
+     */
+    @Throws(JigapException::class)override fun `cancelTransfer`(`id`: kotlin.String): TicketInfo {
+            return FfiConverterTypeTicketInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Stop trusting an issuer (by address); `false` if it was not trusted.
+     */
+    @Throws(JigapException::class)override fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
+        it,
+        
+        FfiConverterString.lower(`address`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One ticket.
+     */
+    @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): TicketInfo {
+            return FfiConverterTypeTicketInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_get(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
+     */
+    @Throws(JigapException::class)override fun `holderId`(`account`: kotlin.String): TicketIdentity {
+            return FfiConverterTypeTicketIdentity.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_holder_id(
+        it,
+        
+        FfiConverterString.lower(`account`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
+     */
+    @Throws(JigapException::class)override fun `importGrant`(`grant`: kotlin.String): ImportedTicket {
+            return FfiConverterTypeImportedTicket.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_import_grant(
+        it,
+        
+        FfiConverterString.lower(`grant`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every ticket: upcoming events first (soonest first), then past ones.
+     */
+    @Throws(JigapException::class)override fun `list`(): List<TicketInfo> {
+            return FfiConverterSequenceTypeTicketInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_list(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The pending transfer request of ticket `id` (to send again).
+     */
+    @Throws(JigapException::class)override fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest {
+            return FfiConverterTypeTicketTransferRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
+     * `price` minor units of `currency`, if the ticket's policy allows it (else
+     * `LimitExceeded` saying why). The ticket is then transfer-pending.
+     */
+    @Throws(JigapException::class)override fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest {
+            return FfiConverterTypeTicketTransferRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_request_transfer(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`to`),
+        FfiConverterULong.lower(`price`),
+        FfiConverterString.lower(`currency`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The pass for the current window. Throws `Refused` for a used, transferred or
+     * transfer-pending ticket, `Expired` after the event.
+     */
+    @Throws(JigapException::class)override fun `show`(`id`: kotlin.String): TicketPass {
+            return FfiConverterTypeTicketPass.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_show(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
+     */
+    @Throws(JigapException::class)override fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity {
+            return FfiConverterTypeTicketIdentity.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
+        it,
+        
+        FfiConverterString.lower(`identity`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The trusted issuers.
+     */
+    @Throws(JigapException::class)override fun `trustedIssuers`(): List<TicketIdentity> {
+            return FfiConverterSequenceTypeTicketIdentity.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTickets: FfiConverter<Tickets, Long> {
+    override fun lower(value: Tickets): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Tickets {
+        return Tickets(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Tickets {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Tickets) = 8UL
+
+    override fun write(value: Tickets, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -7189,6 +9075,243 @@ public object FfiConverterTypeDoubleSpendInfo: FfiConverterRustBuffer<DoubleSpen
 
 
 /**
+ * A gate's decision to let a ticket in.
+ */
+data class GateAdmit (
+    /**
+     * Ticket id.
+     */
+    var `ticketId`: kotlin.String
+    , 
+    /**
+     * Event id.
+     */
+    var `eventId`: kotlin.String
+    , 
+    /**
+     * Event name.
+     */
+    var `eventName`: kotlin.String
+    , 
+    /**
+     * Seat.
+     */
+    var `seat`: TicketSeat
+    , 
+    /**
+     * The seat in words.
+     */
+    var `seatLabel`: kotlin.String
+    , 
+    /**
+     * Tier.
+     */
+    var `tier`: kotlin.String
+    , 
+    /**
+     * Holder account.
+     */
+    var `holder`: kotlin.String
+    , 
+    /**
+     * Transfers the ticket went through.
+     */
+    var `transfers`: kotlin.UByte
+    , 
+    /**
+     * The pass's window.
+     */
+    var `window`: kotlin.ULong
+    , 
+    /**
+     * Entry time (the gate's clock).
+     */
+    var `enteredAt`: kotlin.ULong
+    , 
+    /**
+     * Digest of the grant that entered, `0x` hex.
+     */
+    var `grantDigest`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGateAdmit: FfiConverterRustBuffer<GateAdmit> {
+    override fun read(buf: ByteBuffer): GateAdmit {
+        return GateAdmit(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketSeat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GateAdmit) = (
+            FfiConverterString.allocationSize(value.`ticketId`) +
+            FfiConverterString.allocationSize(value.`eventId`) +
+            FfiConverterString.allocationSize(value.`eventName`) +
+            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
+            FfiConverterString.allocationSize(value.`seatLabel`) +
+            FfiConverterString.allocationSize(value.`tier`) +
+            FfiConverterString.allocationSize(value.`holder`) +
+            FfiConverterUByte.allocationSize(value.`transfers`) +
+            FfiConverterULong.allocationSize(value.`window`) +
+            FfiConverterULong.allocationSize(value.`enteredAt`) +
+            FfiConverterString.allocationSize(value.`grantDigest`)
+    )
+
+    override fun write(value: GateAdmit, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ticketId`, buf)
+            FfiConverterString.write(value.`eventId`, buf)
+            FfiConverterString.write(value.`eventName`, buf)
+            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
+            FfiConverterString.write(value.`seatLabel`, buf)
+            FfiConverterString.write(value.`tier`, buf)
+            FfiConverterString.write(value.`holder`, buf)
+            FfiConverterUByte.write(value.`transfers`, buf)
+            FfiConverterULong.write(value.`window`, buf)
+            FfiConverterULong.write(value.`enteredAt`, buf)
+            FfiConverterString.write(value.`grantDigest`, buf)
+    }
+}
+
+
+
+/**
+ * One ticket that entered.
+ */
+data class GateEntry (
+    /**
+     * Ticket id.
+     */
+    var `ticketId`: kotlin.String
+    , 
+    /**
+     * When.
+     */
+    var `at`: kotlin.ULong
+    , 
+    /**
+     * Through which gate.
+     */
+    var `gate`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGateEntry: FfiConverterRustBuffer<GateEntry> {
+    override fun read(buf: ByteBuffer): GateEntry {
+        return GateEntry(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GateEntry) = (
+            FfiConverterString.allocationSize(value.`ticketId`) +
+            FfiConverterULong.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`gate`)
+    )
+
+    override fun write(value: GateEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ticketId`, buf)
+            FfiConverterULong.write(value.`at`, buf)
+            FfiConverterString.write(value.`gate`, buf)
+    }
+}
+
+
+
+/**
+ * What a merge changed.
+ */
+data class GateMergeReport (
+    /**
+     * Entries this gate did not know.
+     */
+    var `added`: kotlin.ULong
+    , 
+    /**
+     * Known entries replaced by an earlier entry of the same ticket.
+     */
+    var `updated`: kotlin.ULong
+    , 
+    /**
+     * Entries for events the sending gate is not authorised for here.
+     */
+    var `ignored`: kotlin.ULong
+    , 
+    /**
+     * Entries known after the merge.
+     */
+    var `total`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGateMergeReport: FfiConverterRustBuffer<GateMergeReport> {
+    override fun read(buf: ByteBuffer): GateMergeReport {
+        return GateMergeReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GateMergeReport) = (
+            FfiConverterULong.allocationSize(value.`added`) +
+            FfiConverterULong.allocationSize(value.`updated`) +
+            FfiConverterULong.allocationSize(value.`ignored`) +
+            FfiConverterULong.allocationSize(value.`total`)
+    )
+
+    override fun write(value: GateMergeReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`added`, buf)
+            FfiConverterULong.write(value.`updated`, buf)
+            FfiConverterULong.write(value.`ignored`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+    }
+}
+
+
+
+/**
  * What to grant.
  */
 data class GrantSpec (
@@ -7397,6 +9520,53 @@ public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
             FfiConverterString.write(value.`did`, buf)
             FfiConverterString.write(value.`publicKey`, buf)
             FfiConverterString.write(value.`path`, buf)
+    }
+}
+
+
+
+/**
+ * The result of an import.
+ */
+data class ImportedTicket (
+    /**
+     * The ticket as stored now.
+     */
+    var `ticket`: TicketInfo
+    , 
+    /**
+     * What happened.
+     */
+    var `outcome`: TicketImportOutcome
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportedTicket: FfiConverterRustBuffer<ImportedTicket> {
+    override fun read(buf: ByteBuffer): ImportedTicket {
+        return ImportedTicket(
+            FfiConverterTypeTicketInfo.read(buf),
+            FfiConverterTypeTicketImportOutcome.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportedTicket) = (
+            FfiConverterTypeTicketInfo.allocationSize(value.`ticket`) +
+            FfiConverterTypeTicketImportOutcome.allocationSize(value.`outcome`)
+    )
+
+    override fun write(value: ImportedTicket, buf: ByteBuffer) {
+            FfiConverterTypeTicketInfo.write(value.`ticket`, buf)
+            FfiConverterTypeTicketImportOutcome.write(value.`outcome`, buf)
     }
 }
 
@@ -8338,6 +10508,739 @@ public object FfiConverterTypeStoredCredential: FfiConverterRustBuffer<StoredCre
             FfiConverterOptionalTypeCredentialStatus.write(value.`lastStatus`, buf)
             FfiConverterSequenceString.write(value.`warnings`, buf)
             FfiConverterString.write(value.`raw`, buf)
+    }
+}
+
+
+
+/**
+ * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
+ */
+data class TicketEvent (
+    /**
+     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Venue.
+     */
+    var `venue`: kotlin.String = "" 
+    , 
+    /**
+     * Doors open.
+     */
+    var `doorsOpen`: kotlin.ULong
+    , 
+    /**
+     * Start.
+     */
+    var `start`: kotlin.ULong
+    , 
+    /**
+     * End.
+     */
+    var `end`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketEvent: FfiConverterRustBuffer<TicketEvent> {
+    override fun read(buf: ByteBuffer): TicketEvent {
+        return TicketEvent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketEvent) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`venue`) +
+            FfiConverterULong.allocationSize(value.`doorsOpen`) +
+            FfiConverterULong.allocationSize(value.`start`) +
+            FfiConverterULong.allocationSize(value.`end`)
+    )
+
+    override fun write(value: TicketEvent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`venue`, buf)
+            FfiConverterULong.write(value.`doorsOpen`, buf)
+            FfiConverterULong.write(value.`start`, buf)
+            FfiConverterULong.write(value.`end`, buf)
+    }
+}
+
+
+
+/**
+ * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
+ * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
+ * the holder gives to an issuer or a seller.
+ */
+data class TicketIdentity (
+    /**
+     * The account (EIP-55).
+     */
+    var `address`: kotlin.String
+    , 
+    /**
+     * The Ed25519 public key, `0x` hex.
+     */
+    var `key`: kotlin.String
+    , 
+    /**
+     * `JGID:…`: what to pass on (fits a QR code).
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketIdentity: FfiConverterRustBuffer<TicketIdentity> {
+    override fun read(buf: ByteBuffer): TicketIdentity {
+        return TicketIdentity(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketIdentity) = (
+            FfiConverterString.allocationSize(value.`address`) +
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: TicketIdentity, buf: ByteBuffer) {
+            FfiConverterString.write(value.`address`, buf)
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterString.write(value.`text`, buf)
+    }
+}
+
+
+
+/**
+ * A ticket in the wallet.
+ */
+data class TicketInfo (
+    /**
+     * `chainId:contract:tokenId`: the id every ticket call takes.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * EIP-155 chain id.
+     */
+    var `chainId`: kotlin.ULong
+    , 
+    /**
+     * ERC-721 contract.
+     */
+    var `contract`: kotlin.String
+    , 
+    /**
+     * Token id, decimal.
+     */
+    var `tokenId`: kotlin.String
+    , 
+    /**
+     * Issuer account.
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * Holder account.
+     */
+    var `holder`: kotlin.String
+    , 
+    /**
+     * The event.
+     */
+    var `event`: TicketEvent
+    , 
+    /**
+     * The seat.
+     */
+    var `seat`: TicketSeat
+    , 
+    /**
+     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+     */
+    var `seatLabel`: kotlin.String
+    , 
+    /**
+     * Tier.
+     */
+    var `tier`: kotlin.String
+    , 
+    /**
+     * Transfer policy.
+     */
+    var `policy`: TicketTransferPolicy
+    , 
+    /**
+     * Transfers so far.
+     */
+    var `transfers`: kotlin.UByte
+    , 
+    /**
+     * When the grant was issued.
+     */
+    var `issuedAt`: kotlin.ULong
+    , 
+    /**
+     * When it was imported.
+     */
+    var `importedAt`: kotlin.ULong
+    , 
+    /**
+     * ERC-7439 status.
+     */
+    var `status`: TicketStatus
+    , 
+    /**
+     * ERC-5192 `locked`: not transferable.
+     */
+    var `locked`: kotlin.Boolean
+    , 
+    /**
+     * State in this wallet.
+     */
+    var `state`: TicketState
+    , 
+    /**
+     * The grant (`JGTG:…`), for the issuer with a transfer request.
+     */
+    var `grant`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketInfo: FfiConverterRustBuffer<TicketInfo> {
+    override fun read(buf: ByteBuffer): TicketInfo {
+        return TicketInfo(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketEvent.read(buf),
+            FfiConverterTypeTicketSeat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketTransferPolicy.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeTicketStatus.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTicketState.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketInfo) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`chainId`) +
+            FfiConverterString.allocationSize(value.`contract`) +
+            FfiConverterString.allocationSize(value.`tokenId`) +
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterString.allocationSize(value.`holder`) +
+            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
+            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
+            FfiConverterString.allocationSize(value.`seatLabel`) +
+            FfiConverterString.allocationSize(value.`tier`) +
+            FfiConverterTypeTicketTransferPolicy.allocationSize(value.`policy`) +
+            FfiConverterUByte.allocationSize(value.`transfers`) +
+            FfiConverterULong.allocationSize(value.`issuedAt`) +
+            FfiConverterULong.allocationSize(value.`importedAt`) +
+            FfiConverterTypeTicketStatus.allocationSize(value.`status`) +
+            FfiConverterBoolean.allocationSize(value.`locked`) +
+            FfiConverterTypeTicketState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`grant`)
+    )
+
+    override fun write(value: TicketInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`chainId`, buf)
+            FfiConverterString.write(value.`contract`, buf)
+            FfiConverterString.write(value.`tokenId`, buf)
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterString.write(value.`holder`, buf)
+            FfiConverterTypeTicketEvent.write(value.`event`, buf)
+            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
+            FfiConverterString.write(value.`seatLabel`, buf)
+            FfiConverterString.write(value.`tier`, buf)
+            FfiConverterTypeTicketTransferPolicy.write(value.`policy`, buf)
+            FfiConverterUByte.write(value.`transfers`, buf)
+            FfiConverterULong.write(value.`issuedAt`, buf)
+            FfiConverterULong.write(value.`importedAt`, buf)
+            FfiConverterTypeTicketStatus.write(value.`status`, buf)
+            FfiConverterBoolean.write(value.`locked`, buf)
+            FfiConverterTypeTicketState.write(value.`state`, buf)
+            FfiConverterString.write(value.`grant`, buf)
+    }
+}
+
+
+
+/**
+ * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
+ * at `nextRotationMs`.
+ */
+data class TicketPass (
+    /**
+     * `JGTP:…`, the QR code's content.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * The QR code as SVG.
+     */
+    var `svg`: kotlin.String
+    , 
+    /**
+     * Modules per side of the QR code.
+     */
+    var `size`: kotlin.UInt
+    , 
+    /**
+     * QR version.
+     */
+    var `version`: kotlin.UByte
+    , 
+    /**
+     * Row-major `size × size`; `true` is dark.
+     */
+    var `modules`: List<kotlin.Boolean>
+    , 
+    /**
+     * Window index: `floor(unixSecs / 15)`.
+     */
+    var `window`: kotlin.ULong
+    , 
+    /**
+     * When this pass expires and the next should be shown, Unix milliseconds.
+     */
+    var `nextRotationMs`: kotlin.ULong
+    , 
+    /**
+     * Milliseconds from now until then.
+     */
+    var `refreshInMs`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketPass: FfiConverterRustBuffer<TicketPass> {
+    override fun read(buf: ByteBuffer): TicketPass {
+        return TicketPass(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterSequenceBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketPass) = (
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterString.allocationSize(value.`svg`) +
+            FfiConverterUInt.allocationSize(value.`size`) +
+            FfiConverterUByte.allocationSize(value.`version`) +
+            FfiConverterSequenceBoolean.allocationSize(value.`modules`) +
+            FfiConverterULong.allocationSize(value.`window`) +
+            FfiConverterULong.allocationSize(value.`nextRotationMs`) +
+            FfiConverterULong.allocationSize(value.`refreshInMs`)
+    )
+
+    override fun write(value: TicketPass, buf: ByteBuffer) {
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterString.write(value.`svg`, buf)
+            FfiConverterUInt.write(value.`size`, buf)
+            FfiConverterUByte.write(value.`version`, buf)
+            FfiConverterSequenceBoolean.write(value.`modules`, buf)
+            FfiConverterULong.write(value.`window`, buf)
+            FfiConverterULong.write(value.`nextRotationMs`, buf)
+            FfiConverterULong.write(value.`refreshInMs`, buf)
+    }
+}
+
+
+
+/**
+ * A seat, or general admission (no row or number; `section` may name the area).
+ */
+data class TicketSeat (
+    /**
+     * General admission.
+     */
+    var `generalAdmission`: kotlin.Boolean = false 
+    , 
+    /**
+     * Section or area.
+     */
+    var `section`: kotlin.String = "" 
+    , 
+    /**
+     * Row.
+     */
+    var `row`: kotlin.String = "" 
+    , 
+    /**
+     * Seat number.
+     */
+    var `number`: kotlin.String = "" 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketSeat: FfiConverterRustBuffer<TicketSeat> {
+    override fun read(buf: ByteBuffer): TicketSeat {
+        return TicketSeat(
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketSeat) = (
+            FfiConverterBoolean.allocationSize(value.`generalAdmission`) +
+            FfiConverterString.allocationSize(value.`section`) +
+            FfiConverterString.allocationSize(value.`row`) +
+            FfiConverterString.allocationSize(value.`number`)
+    )
+
+    override fun write(value: TicketSeat, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`generalAdmission`, buf)
+            FfiConverterString.write(value.`section`, buf)
+            FfiConverterString.write(value.`row`, buf)
+            FfiConverterString.write(value.`number`, buf)
+    }
+}
+
+
+
+/**
+ * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
+ */
+data class TicketTerms (
+    /**
+     * EIP-155 chain id.
+     */
+    var `chainId`: kotlin.ULong
+    , 
+    /**
+     * ERC-721 contract (EIP-55).
+     */
+    var `contract`: kotlin.String
+    , 
+    /**
+     * Token id, decimal or `0x` hex (up to 2^256 − 1).
+     */
+    var `tokenId`: kotlin.String
+    , 
+    /**
+     * The event.
+     */
+    var `event`: TicketEvent
+    , 
+    /**
+     * The seat.
+     */
+    var `seat`: TicketSeat
+    , 
+    /**
+     * Tier.
+     */
+    var `tier`: kotlin.String = "" 
+    , 
+    /**
+     * Transfer policy (`null`: non-transferable).
+     */
+    var `policy`: TicketTransferPolicy? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketTerms: FfiConverterRustBuffer<TicketTerms> {
+    override fun read(buf: ByteBuffer): TicketTerms {
+        return TicketTerms(
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTicketEvent.read(buf),
+            FfiConverterTypeTicketSeat.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeTicketTransferPolicy.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketTerms) = (
+            FfiConverterULong.allocationSize(value.`chainId`) +
+            FfiConverterString.allocationSize(value.`contract`) +
+            FfiConverterString.allocationSize(value.`tokenId`) +
+            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
+            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
+            FfiConverterString.allocationSize(value.`tier`) +
+            FfiConverterOptionalTypeTicketTransferPolicy.allocationSize(value.`policy`)
+    )
+
+    override fun write(value: TicketTerms, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`chainId`, buf)
+            FfiConverterString.write(value.`contract`, buf)
+            FfiConverterString.write(value.`tokenId`, buf)
+            FfiConverterTypeTicketEvent.write(value.`event`, buf)
+            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
+            FfiConverterString.write(value.`tier`, buf)
+            FfiConverterOptionalTypeTicketTransferPolicy.write(value.`policy`, buf)
+    }
+}
+
+
+
+/**
+ * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
+ * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
+ * number of transfers in all.
+ */
+data class TicketTransferPolicy (
+    /**
+     * Transfers allowed at all.
+     */
+    var `transferable`: kotlin.Boolean = false 
+    , 
+    /**
+     * Currency of the cap (`KRW`); empty when not transferable.
+     */
+    var `currency`: kotlin.String = "" 
+    , 
+    /**
+     * Highest resale price, minor units.
+     */
+    var `priceCap`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * Transfers allowed in all.
+     */
+    var `maxTransfers`: kotlin.UByte = 0u 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy> {
+    override fun read(buf: ByteBuffer): TicketTransferPolicy {
+        return TicketTransferPolicy(
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketTransferPolicy) = (
+            FfiConverterBoolean.allocationSize(value.`transferable`) +
+            FfiConverterString.allocationSize(value.`currency`) +
+            FfiConverterULong.allocationSize(value.`priceCap`) +
+            FfiConverterUByte.allocationSize(value.`maxTransfers`)
+    )
+
+    override fun write(value: TicketTransferPolicy, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`transferable`, buf)
+            FfiConverterString.write(value.`currency`, buf)
+            FfiConverterULong.write(value.`priceCap`, buf)
+            FfiConverterUByte.write(value.`maxTransfers`, buf)
+    }
+}
+
+
+
+/**
+ * A signed transfer request, for the issuer.
+ */
+data class TicketTransferRequest (
+    /**
+     * `JGTR:…`: send it (with `grant`) to the issuer.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * The current grant (`JGTG:…`).
+     */
+    var `grant`: kotlin.String
+    , 
+    /**
+     * Ticket id.
+     */
+    var `ticketId`: kotlin.String
+    , 
+    /**
+     * Current holder.
+     */
+    var `from`: kotlin.String
+    , 
+    /**
+     * New holder.
+     */
+    var `to`: kotlin.String
+    , 
+    /**
+     * Price, minor units.
+     */
+    var `price`: kotlin.ULong
+    , 
+    /**
+     * Currency.
+     */
+    var `currency`: kotlin.String
+    , 
+    /**
+     * When signed.
+     */
+    var `requestedAt`: kotlin.ULong
+    , 
+    /**
+     * The holder's EIP-712 signature (65 bytes, `0x` hex).
+     */
+    var `signature`: kotlin.String
+    , 
+    /**
+     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
+     */
+    var `typedDataJson`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer<TicketTransferRequest> {
+    override fun read(buf: ByteBuffer): TicketTransferRequest {
+        return TicketTransferRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketTransferRequest) = (
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterString.allocationSize(value.`grant`) +
+            FfiConverterString.allocationSize(value.`ticketId`) +
+            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterULong.allocationSize(value.`price`) +
+            FfiConverterString.allocationSize(value.`currency`) +
+            FfiConverterULong.allocationSize(value.`requestedAt`) +
+            FfiConverterString.allocationSize(value.`signature`) +
+            FfiConverterString.allocationSize(value.`typedDataJson`)
+    )
+
+    override fun write(value: TicketTransferRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterString.write(value.`grant`, buf)
+            FfiConverterString.write(value.`ticketId`, buf)
+            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterULong.write(value.`price`, buf)
+            FfiConverterString.write(value.`currency`, buf)
+            FfiConverterULong.write(value.`requestedAt`, buf)
+            FfiConverterString.write(value.`signature`, buf)
+            FfiConverterString.write(value.`typedDataJson`, buf)
     }
 }
 
@@ -9848,6 +12751,288 @@ public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException
 
 
 
+/**
+ * What an import did.
+ */
+
+enum class TicketImportOutcome {
+    
+    /**
+     * A new ticket.
+     */
+    ADDED,
+    /**
+     * The same grant was already held.
+     */
+    UNCHANGED,
+    /**
+     * A newer grant replaced the held one.
+     */
+    UPDATED,
+    /**
+     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
+     */
+    TRANSFER_CONFIRMED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer<TicketImportOutcome> {
+    override fun read(buf: ByteBuffer) = try {
+        TicketImportOutcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TicketImportOutcome) = 4UL
+
+    override fun write(value: TicketImportOutcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a ticket stands in this wallet.
+ */
+sealed class TicketState {
+    
+    /**
+     * Held: it can be shown.
+     */
+    object Usable : TicketState()
+    
+    
+    /**
+     * A transfer was requested; not showable until the transfer is cancelled.
+     */
+    data class TransferPending(
+        /**
+         * The new holder.
+         */
+        val `to`: kotlin.String, 
+        /**
+         * Price, minor units.
+         */
+        val `price`: kotlin.ULong, 
+        /**
+         * Currency.
+         */
+        val `currency`: kotlin.String, 
+        /**
+         * When requested.
+         */
+        val `requestedAt`: kotlin.ULong) : TicketState()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The issuer reissued it to someone else.
+     */
+    data class Transferred(
+        /**
+         * The new holder.
+         */
+        val `to`: kotlin.String, 
+        /**
+         * When the new grant was issued.
+         */
+        val `at`: kotlin.ULong) : TicketState()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Entered through a gate.
+     */
+    data class Used(
+        /**
+         * When.
+         */
+        val `at`: kotlin.ULong, 
+        /**
+         * The gate's name.
+         */
+        val `gate`: kotlin.String) : TicketState()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketState : FfiConverterRustBuffer<TicketState>{
+    override fun read(buf: ByteBuffer): TicketState {
+        return when(buf.getInt()) {
+            1 -> TicketState.Usable
+            2 -> TicketState.TransferPending(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            3 -> TicketState.Transferred(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            4 -> TicketState.Used(
+                FfiConverterULong.read(buf),
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: TicketState): ULong = when(value) {
+        is TicketState.Usable -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is TicketState.TransferPending -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`to`)
+                + FfiConverterULong.allocationSize(value.`price`)
+                + FfiConverterString.allocationSize(value.`currency`)
+                + FfiConverterULong.allocationSize(value.`requestedAt`)
+            )
+        }
+        is TicketState.Transferred -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`to`)
+                + FfiConverterULong.allocationSize(value.`at`)
+            )
+        }
+        is TicketState.Used -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`at`)
+                + FfiConverterString.allocationSize(value.`gate`)
+            )
+        }
+    }
+
+    override fun write(value: TicketState, buf: ByteBuffer) {
+        when(value) {
+            is TicketState.Usable -> {
+                buf.putInt(1)
+                Unit
+            }
+            is TicketState.TransferPending -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`to`, buf)
+                FfiConverterULong.write(value.`price`, buf)
+                FfiConverterString.write(value.`currency`, buf)
+                FfiConverterULong.write(value.`requestedAt`, buf)
+                Unit
+            }
+            is TicketState.Transferred -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`to`, buf)
+                FfiConverterULong.write(value.`at`, buf)
+                Unit
+            }
+            is TicketState.Used -> {
+                buf.putInt(4)
+                FfiConverterULong.write(value.`at`, buf)
+                FfiConverterString.write(value.`gate`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * ERC-7439 status of a ticket in this wallet.
+ */
+
+enum class TicketStatus {
+    
+    /**
+     * Held and valid.
+     */
+    SOLD,
+    /**
+     * A transfer request is waiting for the issuer.
+     */
+    RESELL,
+    /**
+     * Transferred away: no longer valid here.
+     */
+    VOID,
+    /**
+     * Used at a gate.
+     */
+    REDEEMED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketStatus: FfiConverterRustBuffer<TicketStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        TicketStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TicketStatus) = 4UL
+
+    override fun write(value: TicketStatus, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -10098,6 +13283,38 @@ public object FfiConverterOptionalTypeOpenBadge: FfiConverterRustBuffer<OpenBadg
         } else {
             buf.put(1)
             FfiConverterTypeOpenBadge.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy?> {
+    override fun read(buf: ByteBuffer): TicketTransferPolicy? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTicketTransferPolicy.read(buf)
+    }
+
+    override fun allocationSize(value: TicketTransferPolicy?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTicketTransferPolicy.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TicketTransferPolicy?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTicketTransferPolicy.write(value, buf)
         }
     }
 }
@@ -10436,6 +13653,34 @@ public object FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<GateEntry>> {
+    override fun read(buf: ByteBuffer): List<GateEntry> {
+        val len = buf.getInt()
+        return List<GateEntry>(len) {
+            FfiConverterTypeGateEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<GateEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeGateEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<GateEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeGateEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<IssuerKeys>> {
     override fun read(buf: ByteBuffer): List<IssuerKeys> {
         val len = buf.getInt()
@@ -10566,6 +13811,90 @@ public object FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStoredCredential.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer<List<TicketEvent>> {
+    override fun read(buf: ByteBuffer): List<TicketEvent> {
+        val len = buf.getInt()
+        return List<TicketEvent>(len) {
+            FfiConverterTypeTicketEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<List<TicketIdentity>> {
+    override fun read(buf: ByteBuffer): List<TicketIdentity> {
+        val len = buf.getInt()
+        return List<TicketIdentity>(len) {
+            FfiConverterTypeTicketIdentity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketIdentity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketIdentity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketIdentity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketIdentity.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer<List<TicketInfo>> {
+    override fun read(buf: ByteBuffer): List<TicketInfo> {
+        val len = buf.getInt()
+        return List<TicketInfo>(len) {
+            FfiConverterTypeTicketInfo.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketInfo>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketInfo.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketInfo>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketInfo.write(it, buf)
         }
     }
 }
