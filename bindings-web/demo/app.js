@@ -48,6 +48,8 @@ async function services() {
     grocery: new MerchantDesk(w, { merchant: grocery, name: '행복마트 망원점', category: 5411, region: 'KR-11', trustedIssuers: [city, bank] }),
     cafe: new MerchantDesk(w, { merchant: cafe, name: 'Café Bom', category: 5814, region: 'KR-11', trustedIssuers: [city, bank] }),
     concert, ticketIssuer, promoterId, gate, institute, authority,
+    // The names an app would take from its trust list (an SD-JWT carries only the issuer's id).
+    issuerNames: { [institute.id]: 'Korea Polytechnics', [authority.id]: 'Korea Transportation Safety Authority' },
   };
 }
 
@@ -258,7 +260,7 @@ async function renderCredentials() {
     <div class="card" data-credential="licence">
       <h3>Drone pilot licence</h3>
       <p>${c.claims.given_name ?? ''} ${c.claims.family_name ?? ''} · category <b>${c.claims.category ?? '?'}</b></p>
-      <p class="small">from ${c.issuerName ?? c.issuer}</p>
+      <p class="small">from ${c.issuerName ?? state.svc.issuerNames[c.issuer] ?? c.issuer}</p>
       <span class="badge-status ${c.validity}">${c.validity.replaceAll('_', ' ')}</span>
       <span class="small">SD-JWT VC · ${c.disclosable.length} claims you can choose to show</span>
     </div>`).join('') || '<p class="small">No credentials yet.</p>';

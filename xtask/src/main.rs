@@ -119,10 +119,11 @@ fn wasm_bindgen_bin() -> String {
         .to_string()
 }
 
-const APT: &[&str] = &["libjna-java", "junit4", "chromium"];
+// fonts-nanum: Korean glyphs for the demo screenshots (Chromium has no CJK font of its own).
+const APT: &[&str] = &["libjna-java", "junit4", "chromium", "fonts-nanum"];
 
 fn setup() -> Result {
-    step("setup: Debian packages (JNA, JUnit, Chromium)", || {
+    step("setup: Debian packages (JNA, JUnit, Chromium, a Korean font)", || {
         let missing: Vec<&str> = APT
             .iter()
             .copied()

@@ -79,14 +79,6 @@ test('the demo wallet journey in Chromium', async () => {
       try { await window.jigapDemo.svc.gate.verify(p); return 'admitted'; } catch (e) { return `${e.kind}: ${e.message}`; }
     }, first);
     assert.match(stale, /window/i);
-    // The current pass is admitted once; the same pass again is refused.
-    await page.click('#scan-ticket');
-    await page.waitForSelector('#gate-result [data-result="admitted"]');
-    assert.match(await page.textContent('#gate-result'), /seat 7|B-12-7|12/);
-    await page.waitForSelector('#ticket-cards [data-state="used"]');
-    await page.click('#scan-ticket-again');
-    await page.waitForSelector('#gate-result [data-result="refused"]');
-    assert.match(await page.textContent('#gate-result'), /already entered/i);
 
     // A training badge and a drone licence; only the category and expiry go to the inspector.
     await page.click('#receive-credentials');
@@ -100,7 +92,18 @@ test('the demo wallet journey in Chromium', async () => {
     const keys = (await page.getAttribute('[data-result="verified"]', 'data-keys')).split(',');
     for (const hidden of ['given_name', 'family_name', 'birthdate', 'licence_number']) assert.ok(!keys.includes(hidden), `${hidden} stays hidden`);
     assert.match(await page.textContent('dl.disclosed'), /Class 2/);
+    // The README's picture: vouchers spent, the ticket's live pass, the licence shown to the inspector.
     await page.screenshot({ path: join(SHOTS, 'demo.png'), fullPage: true });
+
+    // The current pass is admitted once; the same pass again is refused.
+    await page.click('#scan-ticket');
+    await page.waitForSelector('#gate-result [data-result="admitted"]');
+    assert.match(await page.textContent('#gate-result'), /seat 7|B-12-7|12/);
+    await page.waitForSelector('#ticket-cards [data-state="used"]');
+    await page.click('#scan-ticket-again');
+    await page.waitForSelector('#gate-result [data-result="refused"]');
+    assert.match(await page.textContent('#gate-result'), /already entered/i);
+    await page.screenshot({ path: join(SHOTS, 'demo-entered.png'), fullPage: true });
 
     // Reload: the wallet reopens from IndexedDB with the PIN, vouchers intact.
     await page.reload();
