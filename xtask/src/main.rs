@@ -123,46 +123,49 @@ fn wasm_bindgen_bin() -> String {
 const APT: &[&str] = &["libjna-java", "junit4", "chromium", "fonts-nanum"];
 
 fn setup() -> Result {
-    step("setup: Debian packages (JNA, JUnit, Chromium, a Korean font)", || {
-        let missing: Vec<&str> = APT
-            .iter()
-            .copied()
-            .filter(|p| {
-                !Command::new("dpkg")
-                    .args(["-s", p])
-                    .output()
-                    .is_ok_and(|o| o.status.success())
-            })
-            .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let sudo = if output("id", &["-u"])
-            .map(|u| u.trim() == "0")
-            .unwrap_or(false)
-        {
-            vec![]
-        } else {
-            vec!["sudo"]
-        };
-        let apt = |args: &[&str]| -> Result {
-            let mut full: Vec<&str> = sudo.clone();
-            full.push("apt-get");
-            full.extend_from_slice(args);
-            run_env(
-                full[0],
-                &full[1..],
-                &[("DEBIAN_FRONTEND", "noninteractive")],
-            )
-        };
-        let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
-        install.extend(&missing);
-        if apt(&install).is_err() {
-            apt(&["update", "-q"])?;
-            apt(&install)?;
-        }
-        Ok(())
-    })?;
+    step(
+        "setup: Debian packages (JNA, JUnit, Chromium, a Korean font)",
+        || {
+            let missing: Vec<&str> = APT
+                .iter()
+                .copied()
+                .filter(|p| {
+                    !Command::new("dpkg")
+                        .args(["-s", p])
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                })
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            let sudo = if output("id", &["-u"])
+                .map(|u| u.trim() == "0")
+                .unwrap_or(false)
+            {
+                vec![]
+            } else {
+                vec!["sudo"]
+            };
+            let apt = |args: &[&str]| -> Result {
+                let mut full: Vec<&str> = sudo.clone();
+                full.push("apt-get");
+                full.extend_from_slice(args);
+                run_env(
+                    full[0],
+                    &full[1..],
+                    &[("DEBIAN_FRONTEND", "noninteractive")],
+                )
+            };
+            let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+            install.extend(&missing);
+            if apt(&install).is_err() {
+                apt(&["update", "-q"])?;
+                apt(&install)?;
+            }
+            Ok(())
+        },
+    )?;
     step("setup: rustup targets", || {
         run(
             "rustup",
@@ -686,9 +689,10 @@ fn fuzz(secs: u64) -> Result {
 }
 
 fn bench() -> Result {
-    step("criterion: core", || {
-        run("cargo", &["bench", "-p", "jigap-core", "--bench", "core"])
-    })?;
+    step(
+        "criterion: keys, vault and stores; vouchers; ticket gate; credentials",
+        || run("cargo", &["bench", "-p", "jigap-core"]),
+    )?;
     step("Wasm benchmark (Node) against @noble/secp256k1", || {
         if !root().join("bindings-web/pkg/index.js").exists() {
             web()?;
