@@ -14,6 +14,9 @@ const CATEGORY = { 5411: 'Groceries', 5499: 'Food stores', 5814: 'Cafés & fast 
 const REGION = { 'KR-11': 'Seoul', KR: 'Korea' };
 
 const $ = (id) => document.getElementById(id);
+// Everything from an issuer, shop or error goes into the page escaped: a credential's claims are
+// someone else's text.
+const esc = (v) => String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const won = (n) => '₩' + Number(n).toLocaleString('en-US');
 const state = {};
 window.jigapDemo = state; // for the Playwright test
@@ -92,12 +95,12 @@ async function renderVouchers() {
   $('total').textContent = `${won(total)} spendable`;
   $('total').dataset.spendable = String(total);
   $('voucher-cards').innerHTML = list.map((v) => `
-    <div class="card" data-voucher="${v.id}">
-      <h3>${v.issuerName}</h3>
+    <div class="card" data-voucher="${esc(v.id)}">
+      <h3>${esc(v.issuerName)}</h3>
       <div class="amount">${won(v.remaining)} <span class="small">of ${won(v.amount)}</span></div>
-      <span class="badge-status ${v.status}">${v.status.replaceAll('_', ' ')}</span>
-      <p class="small">${v.categories.length ? 'Only: ' + v.categories.map((c) => CATEGORY[c] ?? c).join(', ') : 'Any shop'}
-        · ${v.regions.length ? v.regions.map((r) => REGION[r] ?? r).join(', ') : 'anywhere'}
+      <span class="badge-status ${esc(v.status)}">${esc(v.status.replaceAll('_', ' '))}</span>
+      <p class="small">${v.categories.length ? 'Only: ' + esc(v.categories.map((c) => CATEGORY[c] ?? c).join(', ')) : 'Any shop'}
+        · ${v.regions.length ? esc(v.regions.map((r) => REGION[r] ?? r).join(', ')) : 'anywhere'}
         · until ${new Date(v.validUntil * 1000).toLocaleDateString('en-CA')}${v.reserved ? ` · ${won(v.reserved)} reserved` : ''}</p>
     </div>`).join('') || '<p class="small">No vouchers yet.</p>';
 }
@@ -137,11 +140,11 @@ async function scan(desk, amount) {
   const quote = await state.vouchers.quote(request.qr);
   $('payment').innerHTML = '';
   if (!quote.payable) {
-    $('quote').innerHTML = `<p class="error" data-result="refused">${quote.merchantName} asks ${won(quote.amount)}: your vouchers cannot pay — ${won(quote.missing)} missing.</p>
-      <ul class="reasons">${quote.unusable.map((u) => `<li>${u.message}</li>`).join('')}</ul>`;
+    $('quote').innerHTML = `<p class="error" data-result="refused">${esc(quote.merchantName)} asks ${won(quote.amount)}: your vouchers cannot pay — ${won(quote.missing)} missing.</p>
+      <ul class="reasons">${quote.unusable.map((u) => `<li>${esc(u.message)}</li>`).join('')}</ul>`;
     return;
   }
-  $('quote').innerHTML = `<p>${quote.merchantName} asks <b>${won(quote.amount)}</b>. Your wallet would pay
+  $('quote').innerHTML = `<p>${esc(quote.merchantName)} asks <b>${won(quote.amount)}</b>. Your wallet would pay
     ${quote.allocations.map((a) => won(a.amount)).join(' + ')} (soonest expiry first).</p><button id="pay">Pay ${won(quote.amount)}</button>`;
   $('pay').addEventListener('click', async () => {
     const payment = await state.vouchers.pay(request.qr);
@@ -152,8 +155,8 @@ async function scan(desk, amount) {
     }
     $('quote').innerHTML = '';
     $('payment').innerHTML = `<div class="row"><div class="qr">${qr.svg}</div><div>
-      <p class="ok" data-result="paid">Paid ${won(accepted.total)} to ${quote.merchantName}; the shop verified it offline and the issuers settled.</p>
-      <p class="small mono">redemption ${payment.redemptionHash}</p></div></div>`;
+      <p class="ok" data-result="paid">Paid ${won(accepted.total)} to ${esc(quote.merchantName)}; the shop verified it offline and the issuers settled.</p>
+      <p class="small mono">redemption ${esc(payment.redemptionHash)}</p></div></div>`;
     await renderVouchers();
   });
 }
@@ -171,13 +174,13 @@ async function renderTickets() {
   const list = await state.tickets.list();
   $('receive-ticket').disabled = list.length > 0;
   $('ticket-cards').innerHTML = list.map((t) => `
-    <div class="card ticket" data-ticket="${t.id}" data-state="${t.state.kind}">
+    <div class="card ticket" data-ticket="${esc(t.id)}" data-state="${esc(t.state.kind)}">
       <div>
-        <h3>${t.event.name}</h3>
-        <p>${t.event.venue} · ${new Date(t.event.start * 1000).toLocaleString('en-CA', { dateStyle: 'medium', timeStyle: 'short' })}</p>
-        <p><b>${seatText(t)}</b> · tier ${t.tier}</p>
-        <span class="badge-status ${t.state.kind}">${STATE_TEXT[t.state.kind] ?? t.state.kind}</span>
-        <span class="small">${t.locked ? 'non-transferable (ERC-5192 locked)' : 'transferable'} · ERC-7439 ${t.status}</span>
+        <h3>${esc(t.event.name)}</h3>
+        <p>${esc(t.event.venue)} · ${new Date(t.event.start * 1000).toLocaleString('en-CA', { dateStyle: 'medium', timeStyle: 'short' })}</p>
+        <p><b>${esc(seatText(t))}</b> · tier ${esc(t.tier)}</p>
+        <span class="badge-status ${esc(t.state.kind)}">${esc(STATE_TEXT[t.state.kind] ?? t.state.kind)}</span>
+        <span class="small">${t.locked ? 'non-transferable (ERC-5192 locked)' : 'transferable'} · ERC-7439 ${esc(t.status)}</span>
         <p class="small countdown" id="countdown"></p>
       </div>
       <div class="qr" id="pass-qr"></div>
@@ -213,11 +216,11 @@ async function gateScan(passText) {
     const admit = await state.svc.gate.verify(passText);
     const receipt = await state.svc.gate.receipt(admit);
     await state.tickets.applyReceipt(receipt);
-    $('gate-result').innerHTML = `<p class="ok" data-result="admitted">Gate 3 admits: ${admit.eventName}, ${admit.seatLabel}, tier ${admit.tier}. The gate's receipt marks the ticket used.</p>`;
+    $('gate-result').innerHTML = `<p class="ok" data-result="admitted">Gate 3 admits: ${esc(admit.eventName)}, ${esc(admit.seatLabel)}, tier ${esc(admit.tier)}. The gate's receipt marks the ticket used.</p>`;
     await renderTickets();
   } catch (e) {
     if (!(e instanceof JigapError)) throw e;
-    $('gate-result').innerHTML = `<p class="error" data-result="refused" data-kind="${e.kind}">Gate 3 refuses: ${e.message}</p>`;
+    $('gate-result').innerHTML = `<p class="error" data-result="refused" data-kind="${esc(e.kind)}">Gate 3 refuses: ${esc(e.message)}</p>`;
   }
 }
 
@@ -251,17 +254,17 @@ async function renderCredentials() {
   $('receive-credentials').disabled = list.length > 0;
   $('credential-cards').innerHTML = list.map((c) => c.badge ? `
     <div class="card" data-credential="badge">
-      <h3>${c.badge.achievementName}</h3>
-      <p class="small">${c.badge.description}</p>
-      <p>Open Badge from <b>${c.badge.issuerName ?? c.issuer}</b></p>
-      <span class="badge-status ${c.validity}">${c.validity.replaceAll('_', ' ')}</span>
-      <span class="small">issued ${c.badge.issued.slice(0, 10)}${c.badge.expires ? ' · expires ' + c.badge.expires.slice(0, 10) : ''}</span>
+      <h3>${esc(c.badge.achievementName)}</h3>
+      <p class="small">${esc(c.badge.description)}</p>
+      <p>Open Badge from <b>${esc(c.badge.issuerName ?? c.issuer)}</b></p>
+      <span class="badge-status ${esc(c.validity)}">${esc(c.validity.replaceAll('_', ' '))}</span>
+      <span class="small">issued ${esc(c.badge.issued.slice(0, 10))}${c.badge.expires ? ' · expires ' + esc(c.badge.expires.slice(0, 10)) : ''}</span>
     </div>` : `
     <div class="card" data-credential="licence">
       <h3>Drone pilot licence</h3>
-      <p>${c.claims.given_name ?? ''} ${c.claims.family_name ?? ''} · category <b>${c.claims.category ?? '?'}</b></p>
-      <p class="small">from ${c.issuerName ?? state.svc.issuerNames[c.issuer] ?? c.issuer}</p>
-      <span class="badge-status ${c.validity}">${c.validity.replaceAll('_', ' ')}</span>
+      <p>${esc(c.claims.given_name ?? '')} ${esc(c.claims.family_name ?? '')} · category <b>${esc(c.claims.category ?? '?')}</b></p>
+      <p class="small">from ${esc(c.issuerName ?? state.svc.issuerNames[c.issuer] ?? c.issuer)}</p>
+      <span class="badge-status ${esc(c.validity)}">${esc(c.validity.replaceAll('_', ' '))}</span>
       <span class="small">SD-JWT VC · ${c.disclosable.length} claims you can choose to show</span>
     </div>`).join('') || '<p class="small">No credentials yet.</p>';
   const licence = list.find((c) => c.types.includes(LICENCE_VCT));
@@ -270,7 +273,7 @@ async function renderCredentials() {
     state.licence = licence;
     $('claims').className = 'claims';
     $('claims').innerHTML = licence.disclosable.map((p) => `
-      <label><input type="checkbox" name="disclose" value="${p}"> ${CLAIM_LABEL[p] ?? p}: <span class="mono">${JSON.stringify(licence.claims[p])}</span></label>`).join('');
+      <label><input type="checkbox" name="disclose" value="${esc(p)}"> ${esc(CLAIM_LABEL[p] ?? p)}: <span class="mono">${esc(JSON.stringify(licence.claims[p]))}</span></label>`).join('');
   }
 }
 
@@ -306,12 +309,12 @@ $('present-button').addEventListener('click', async () => {
     const result = await verifier.verifyPresentation(presentation);
     const claims = result.credentials[0].claims;
     const shown = disclose.filter((p) => p in claims);
-    $('verifier-result').innerHTML = `<p class="ok" data-result="verified" data-claims="${shown.join(',')}" data-keys="${Object.keys(claims).join(',')}">The inspector verified the licence (issuer signature, every disclosure, your key, nonce, audience, freshness) and sees only:</p>
-      <dl class="disclosed">${shown.map((p) => `<dt>${CLAIM_LABEL[p] ?? p}</dt><dd>${claims[p]}</dd>`).join('') || '<dt>nothing</dt><dd>— no claims chosen</dd>'}</dl>
+    $('verifier-result').innerHTML = `<p class="ok" data-result="verified" data-claims="${esc(shown.join(','))}" data-keys="${esc(Object.keys(claims).join(','))}">The inspector verified the licence (issuer signature, every disclosure, your key, nonce, audience, freshness) and sees only:</p>
+      <dl class="disclosed">${shown.map((p) => `<dt>${esc(CLAIM_LABEL[p] ?? p)}</dt><dd>${esc(claims[p])}</dd>`).join('') || '<dt>nothing</dt><dd>— no claims chosen</dd>'}</dl>
       <p class="small">${presentation.length} characters presented; ${state.licence.disclosable.length - shown.length} claims stayed in your wallet.</p>`;
   } catch (e) {
     if (!(e instanceof JigapError)) throw e;
-    $('verifier-result').innerHTML = `<p class="error" data-result="refused">The inspector refuses: ${e.message}</p>`;
+    $('verifier-result').innerHTML = `<p class="error" data-result="refused">The inspector refuses: ${esc(e.message)}</p>`;
   } finally {
     verifier.free();
   }

@@ -7,55 +7,16 @@ use std::sync::Arc;
 
 use jigap_core::credential as c;
 use jigap_core::env::{Clock, Env, OsRandom};
-use js_sys::Function;
-use send_wrapper::SendWrapper;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::JsClock;
 use crate::convert::{JsResult, err, error, get, json_text};
 use crate::wallet::WasmWallet;
 
-/// A clock written in JavaScript: a function returning milliseconds, or an object with
-/// `nowMs()`. wasm32 runs one thread, so the wrapper's thread rule always holds.
-struct JsFnClock(SendWrapper<JsValue>);
-
-impl Clock for JsFnClock {
-    fn now_ms(&self) -> u64 {
-        let v: &JsValue = &self.0;
-        let out = if let Some(f) = v.dyn_ref::<Function>() {
-            f.call0(&JsValue::UNDEFINED)
-        } else {
-            match get(v, "nowMs").dyn_into::<Function>() {
-                Ok(f) => f.call1(v, &JsValue::UNDEFINED),
-                Err(_) => Err(JsValue::UNDEFINED),
-            }
-        };
-        match out.ok().and_then(|x| x.as_f64()) {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => ms as u64,
-            // Checked at construction; a clock that later misbehaves reads as the epoch, which
-            // makes every dated check fail rather than pass.
-            _ => 0,
-        }
-    }
-}
-
 /// The app's clock from `options.clock`, or `Date.now()`.
 fn clock(options: &JsValue) -> Result<Arc<dyn Clock>, JsValue> {
-    let v = get(options, "clock");
-    if v.is_undefined() || v.is_null() {
-        return Ok(Arc::new(JsClock));
-    }
-    let is_fn = v.is_instance_of::<Function>() || get(&v, "nowMs").is_instance_of::<Function>();
-    let clock = JsFnClock(SendWrapper::new(v));
-    if !is_fn || clock.now_ms() == 0 {
-        return Err(error(
-            "InvalidInput",
-            "clock must be a function returning milliseconds since 1970, or an object with nowMs()",
-        ));
-    }
-    Ok(Arc::new(clock))
+    crate::convert::js_clock(get(options, "clock"))
 }
 
 /// A JS value as JSON (`undefined`/`null` → `Value::Null`).

@@ -6,11 +6,10 @@
 
 use std::sync::Arc;
 
-use jigap_core::env::{Clock, Env};
+use jigap_core::env::Env;
 use jigap_core::keys::Address;
 use jigap_core::ticket as t;
 use js_sys::Array;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{JsResult, err, error, get, hex0x, obj};
@@ -80,7 +79,7 @@ fn num(o: &JsValue, name: &str, default: Option<u64>) -> Result<u64, JsValue> {
 fn whole(val: &JsValue, name: &str) -> Result<u64, JsValue> {
     if let Ok(b) = val.clone().dyn_into::<js_sys::BigInt>() {
         return u64::try_from(b)
-            .map_err(|_| error("InvalidInput", &format!("{name} is out of range")));
+            .map_err(|_| error("InvalidInput", &format!("{name} must be 0 to 2^64 − 1")));
     }
     val.as_f64()
         .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= 9_007_199_254_740_991.0)
@@ -304,40 +303,11 @@ fn transfer_js(r: &t::TransferRequest, grant: String) -> JsValue {
     ])
 }
 
-/// A clock backed by a JS function returning Unix milliseconds (wasm is single-threaded, so
-/// the `SendWrapper` is never touched from another thread).
-struct FnClock(SendWrapper<js_sys::Function>);
-
-impl Clock for FnClock {
-    fn now_ms(&self) -> u64 {
-        match self.0.call0(&JsValue::NULL).ok().and_then(|v| v.as_f64()) {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => ms as u64,
-            // The function was checked at construction; if it fails later, fall back to the
-            // real time rather than to 1970.
-            _ => js_sys::Date::now() as u64,
-        }
-    }
-}
-
-/// The env of a gate or issuer: `clock` (a function returning ms) if given, else `Date.now()`.
+/// The env of a gate or issuer: `clock` (a function returning ms, or an object with `nowMs()`)
+/// if given, else `Date.now()`.
 fn env_with(clock: &JsValue) -> Result<Env, JsValue> {
-    if clock.is_undefined() || clock.is_null() {
-        return Ok(crate::env());
-    }
-    let f = clock
-        .dyn_ref::<js_sys::Function>()
-        .ok_or_else(|| error("InvalidInput", "clock must be a function returning Unix ms"))?;
-    let first = f
-        .call0(&JsValue::NULL)
-        .map_err(|_| error("InvalidInput", "the clock function threw"))?;
-    if !first.as_f64().is_some_and(|ms| ms.is_finite() && ms >= 0.0) {
-        return Err(error(
-            "InvalidInput",
-            "the clock function must return Unix milliseconds as a number",
-        ));
-    }
     Ok(Env::new(
-        Arc::new(FnClock(SendWrapper::new(f.clone()))),
+        crate::convert::js_clock(clock.clone())?,
         crate::env().random,
     ))
 }
@@ -605,9 +575,12 @@ impl WasmGate {
     pub fn set_current_transfers(
         &mut self,
         ticket_id: String,
-        transfers: u8,
+        transfers: JsValue,
     ) -> Result<(), JsValue> {
         let r = ticket_ref(&ticket_id)?;
+        // Checked, not `as u8`: 256 must not become 0 and switch off the superseded check.
+        let transfers = u8::try_from(whole(&transfers, "transfers")?)
+            .map_err(|_| error("InvalidInput", "transfers must be 0 to 255"))?;
         self.inner.set_current_transfers(r, transfers);
         Ok(())
     }

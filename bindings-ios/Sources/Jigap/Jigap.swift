@@ -645,9 +645,10 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol Clock: AnyObject, Sendable {
     
     /**
-     * Milliseconds since 1970-01-01T00:00:00Z.
+     * Milliseconds since 1970-01-01T00:00:00Z. If it throws, jigap reads the system clock for
+     * that call instead (a gate must keep working; a throwing clock must not take it down).
      */
-    func nowMs()  -> UInt64
+    func nowMs() throws  -> UInt64
     
 }
 /**
@@ -707,10 +708,11 @@ open class ClockImpl: Clock, @unchecked Sendable {
 
     
     /**
-     * Milliseconds since 1970-01-01T00:00:00Z.
+     * Milliseconds since 1970-01-01T00:00:00Z. If it throws, jigap reads the system clock for
+     * that call instead (a gate must keep working; a throwing clock must not take it down).
      */
-open func nowMs() -> UInt64  {
-    return try!  FfiConverterUInt64.lift(try! rustCall() {
+open func nowMs()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeForeignError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_clock_now_ms(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -756,16 +758,17 @@ fileprivate struct UniffiCallbackInterfaceClock {
                 guard let uniffiObj = try? FfiConverterTypeClock.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return uniffiObj.nowMs(
+                return try uniffiObj.nowMs(
                 )
             }
 
             
             let writeReturn = { uniffiOutReturn.pointee = FfiConverterUInt64.lower($0) }
-            uniffiTraitInterfaceCall(
+            uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                writeReturn: writeReturn
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeForeignError_lower
             )
         }
     )
@@ -11818,7 +11821,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 24370) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25859) {
+    if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25545) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_credentialissuer_id() != 34102) {

@@ -205,6 +205,23 @@ final class TicketTests: XCTestCase {
         XCTAssertEqual(try s.gate("North 3", clockAt(pass, 0)).verify(pass: pass.text).transfers, 1)
     }
 
+    /// A clock that throws: the gate reads the system clock instead and keeps its entered set.
+    final class BrokenClock: Clock, @unchecked Sendable {
+        struct Unavailable: Error {}
+        func nowMs() throws -> UInt64 { throw Unavailable() }
+    }
+
+    func testAThrowingClockDoesNotBreakTheGate() throws {
+        let s = try setup()
+        let pass = try s.tickets.show(id: try s.ticket(5).id)
+        let gate = try s.gate("East 2", BrokenClock())
+        XCTAssertEqual(try gate.verify(pass: pass.text).seat.number, "7")
+        XCTAssertThrowsError(try gate.verify(pass: pass.text)) { error in
+            guard case JigapError.Refused = error else { return XCTFail("expected Refused, got \(error)") }
+        }
+        XCTAssertEqual(try gate.entries().count, 1)
+    }
+
     func testTwoGatesMergeTheirEnteredSets() throws {
         let s = try setup()
         let first = try s.tickets.show(id: try s.ticket(1).id)

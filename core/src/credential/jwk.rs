@@ -270,7 +270,16 @@ impl SigningKey {
 
     /// A key from its 32 secret bytes.
     pub fn from_bytes(kind: KeyType, bytes: &[u8]) -> Result<SigningKey, CredentialError> {
-        let bad = || CredentialError::Key("invalid private key bytes".into());
+        let bad = || {
+            CredentialError::Key(format!(
+                "invalid {kind:?} private key: it must be 32 bytes{}",
+                if kind == KeyType::Ed25519 {
+                    ""
+                } else {
+                    ", a number between 1 and the curve order"
+                }
+            ))
+        };
         Ok(SigningKey(match kind {
             KeyType::Secp256k1 => {
                 Secret::Secp256k1(PrivateKey::from_slice(bytes).map_err(|_| bad())?)
@@ -279,7 +288,8 @@ impl SigningKey {
                 Secret::P256(p256::ecdsa::SigningKey::from_slice(bytes).map_err(|_| bad())?)
             }
             KeyType::Ed25519 => {
-                let arr: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
+                let arr: zeroize::Zeroizing<[u8; 32]> =
+                    zeroize::Zeroizing::new(bytes.try_into().map_err(|_| bad())?);
                 Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(&arr))
             }
         }))

@@ -1471,7 +1471,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 24370) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25859) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25545) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_id() and 0xFFFF) != 34102) {
@@ -2292,7 +2292,8 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 public interface Clock {
     
     /**
-     * Milliseconds since 1970-01-01T00:00:00Z.
+     * Milliseconds since 1970-01-01T00:00:00Z. If it throws, jigap reads the system clock for
+     * that call instead (a gate must keep working; a throwing clock must not take it down).
      */
     fun `nowMs`(): kotlin.ULong
     
@@ -2405,11 +2406,13 @@ open class ClockImpl: Disposable, AutoCloseable, Clock
 
     
     /**
-     * Milliseconds since 1970-01-01T00:00:00Z.
-     */override fun `nowMs`(): kotlin.ULong {
+     * Milliseconds since 1970-01-01T00:00:00Z. If it throws, jigap reads the system clock for
+     * that call instead (a gate must keep working; a throwing clock must not take it down).
+     */
+    @Throws(ForeignException::class)override fun `nowMs`(): kotlin.ULong {
             return FfiConverterULong.lift(
     callWithHandle {
-    uniffiRustCall() { _status ->
+    uniffiRustCallWithError(ForeignException) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_clock_now_ms(
         it,
         _status)
@@ -2445,7 +2448,12 @@ internal object uniffiCallbackInterfaceClock {
                 )
             }
             val writeReturn = { value: kotlin.ULong -> uniffiOutReturn.setValue(FfiConverterULong.lower(value)) }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ForeignException -> FfiConverterTypeForeignError.lower(e) }
+            )
         }
     }
 

@@ -196,6 +196,20 @@ class TicketTest {
         assertFailsWith<JigapException.InvalidInput> { north.merge(byteArrayOf(1, 2, 3)) }
     }
 
+    /** A clock that throws: the gate reads the system clock instead and keeps its entered set. */
+    private class BrokenClock : Clock {
+        override fun nowMs(): ULong = throw IllegalStateException("network time unavailable")
+    }
+
+    @Test fun aThrowingClockDoesNotBreakTheGate() {
+        val s = Setup()
+        val pass = s.tickets.show(s.ticket(5).id)
+        val gate = s.gate("East 2", BrokenClock())
+        assertEquals("7", gate.verify(pass.text).seat.number)
+        assertFailsWith<JigapException.Refused> { gate.verify(pass.text) }
+        assertEquals(1, gate.entries().size)
+    }
+
     @Test fun listShowsUpcomingEventsFirst() {
         val s = Setup()
         val soon = event.copy(id = "SOON", start = (now + 600).toULong())
