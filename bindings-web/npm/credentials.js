@@ -54,7 +54,7 @@ export class CredentialIssuer {
   }
   get id() { return this.#i.id; }
   get kid() { return this.#i.kid; }
-  get publicJwk() { return this.#i.publicJwk; }
+  get publicJwk() { return sync(() => this.#i.publicJwk); }
   async issueBadge(input) { return call(null, () => this.#i.issueBadge(input)); }
   async issueSdJwt(input) { return call(null, () => this.#i.issueSdJwt(input)); }
   async issueJwtVc(credential) { return call(null, () => this.#i.issueJwtVc(credential)); }

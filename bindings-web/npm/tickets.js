@@ -46,7 +46,7 @@ export class Gate {
   constructor(key, options) {
     this.#g = sync(() => new wasm.WasmGate(key._inner, options));
   }
-  get name() { return this.#g.name; }
+  get name() { return sync(() => this.#g.name); }
   events() { return sync(() => this.#g.events()); }
   async verify(pass) { return call(null, () => this.#g.verify(pass)); }
   async receipt(admit) { return call(null, () => this.#g.receipt(admit)); }
