@@ -230,3 +230,48 @@ pub(crate) fn js_clock(v: JsValue) -> Result<std::sync::Arc<dyn jigap_core::env:
     }
     Ok(std::sync::Arc::new(clock))
 }
+
+/// A whole number as a JS number, or a BigInt above 2^53 (amounts and times are far below it in
+/// practice).
+pub(crate) fn u(x: u64) -> JsValue {
+    if x <= (1u64 << 53) {
+        JsValue::from(x as f64)
+    } else {
+        JsValue::from(js_sys::BigInt::from(x))
+    }
+}
+
+/// A whole-number property (number or BigInt); `default` when absent.
+pub(crate) fn num(o: &JsValue, name: &str, default: Option<u64>) -> Result<u64, JsValue> {
+    let val = get(o, name);
+    if val.is_undefined() || val.is_null() {
+        return default.ok_or_else(|| error("InvalidInput", &format!("{name} is missing")));
+    }
+    whole(&val, name)
+}
+
+/// A whole number given as a JS number (exact, 0 to 2^53 − 1) or a BigInt (0 to 2^64 − 1).
+pub(crate) fn whole(val: &JsValue, name: &str) -> Result<u64, JsValue> {
+    if let Ok(b) = val.clone().dyn_into::<js_sys::BigInt>() {
+        return u64::try_from(b)
+            .map_err(|_| error("InvalidInput", &format!("{name} must be 0 to 2^64 − 1")));
+    }
+    val.as_f64()
+        .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= 9_007_199_254_740_991.0)
+        .map(|x| x as u64)
+        .ok_or_else(|| error("InvalidInput", &format!("{name} must be a whole number")))
+}
+
+/// An EIP-55 address (a wrong mixed-case checksum is refused).
+pub(crate) fn addr(s: &str) -> Result<jigap_core::keys::Address, JsValue> {
+    s.parse().map_err(err)
+}
+
+/// A JS array of `f(item)`.
+pub(crate) fn arr<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> JsValue) -> JsValue {
+    let a = js_sys::Array::new();
+    for i in items {
+        a.push(&f(i));
+    }
+    a.into()
+}

@@ -7,12 +7,11 @@
 use std::sync::Arc;
 
 use jigap_core::env::Env;
-use jigap_core::keys::Address;
 use jigap_core::ticket as t;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{JsResult, err, error, get, hex0x, obj};
+use crate::convert::{JsResult, addr, arr, err, error, get, hex0x, num, obj, u, whole};
 use crate::wallet::WasmWallet;
 
 /// A core ticket error as a `JigapError` (the kinds of the Kotlin and Swift bindings).
@@ -58,35 +57,6 @@ fn terr(e: t::TicketError) -> JsValue {
     error(kind, &m)
 }
 
-/// A whole number as a JS number, or a BigInt above 2^53.
-fn u(x: u64) -> JsValue {
-    if x <= (1u64 << 53) {
-        JsValue::from(x as f64)
-    } else {
-        JsValue::from(js_sys::BigInt::from(x))
-    }
-}
-
-/// A whole number (number or BigInt) property; `default` when absent.
-fn num(o: &JsValue, name: &str, default: Option<u64>) -> Result<u64, JsValue> {
-    let val = get(o, name);
-    if val.is_undefined() || val.is_null() {
-        return default.ok_or_else(|| error("InvalidInput", &format!("{name} is missing")));
-    }
-    whole(&val, name)
-}
-
-fn whole(val: &JsValue, name: &str) -> Result<u64, JsValue> {
-    if let Ok(b) = val.clone().dyn_into::<js_sys::BigInt>() {
-        return u64::try_from(b)
-            .map_err(|_| error("InvalidInput", &format!("{name} must be 0 to 2^64 − 1")));
-    }
-    val.as_f64()
-        .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= 9_007_199_254_740_991.0)
-        .map(|x| x as u64)
-        .ok_or_else(|| error("InvalidInput", &format!("{name} must be a whole number")))
-}
-
 fn small(o: &JsValue, name: &str, default: Option<u64>) -> Result<u8, JsValue> {
     u8::try_from(num(o, name, default)?)
         .map_err(|_| error("InvalidInput", &format!("{name} must be 0 to 255")))
@@ -100,10 +70,6 @@ fn required(o: &JsValue, name: &str) -> Result<String, JsValue> {
     get(o, name)
         .as_string()
         .ok_or_else(|| error("InvalidInput", &format!("{name} must be a string")))
-}
-
-fn addr(s: &str) -> Result<Address, JsValue> {
-    s.parse().map_err(err)
 }
 
 fn ticket_ref(id: &str) -> Result<t::TicketRef, JsValue> {
@@ -139,14 +105,6 @@ fn strings(v: &JsValue, name: &str) -> Result<Vec<String>, JsValue> {
             })
         })
         .collect()
-}
-
-fn arr<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> JsValue) -> JsValue {
-    let a = Array::new();
-    for i in items {
-        a.push(&f(i));
-    }
-    a.into()
 }
 
 fn identity_js(i: &t::TicketIdentity) -> JsValue {

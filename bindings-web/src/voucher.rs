@@ -5,7 +5,7 @@ use jigap_core::voucher as v;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{JsResult, err, error, get, hex0x, obj};
+use crate::convert::{JsResult, addr, arr, err, error, get, hex0x, num, obj, u};
 use crate::wallet::WasmWallet;
 
 fn domain(d: &JsValue) -> Result<v::VoucherDomain, JsValue> {
@@ -37,34 +37,6 @@ fn id32(s: &str) -> Result<[u8; 32], JsValue> {
     Ok(out)
 }
 
-fn addr(s: &str) -> Result<Address, JsValue> {
-    s.parse().map_err(err)
-}
-
-fn u(x: u64) -> JsValue {
-    // Amounts are whole minor units far below 2^53 in practice; larger ones go as BigInt.
-    if x <= (1u64 << 53) {
-        JsValue::from(x as f64)
-    } else {
-        JsValue::from(js_sys::BigInt::from(x))
-    }
-}
-
-fn num(o: &JsValue, name: &str, default: Option<u64>) -> Result<u64, JsValue> {
-    let val = get(o, name);
-    if val.is_undefined() || val.is_null() {
-        return default.ok_or_else(|| error("InvalidInput", &format!("{name} is missing")));
-    }
-    if let Ok(b) = val.clone().dyn_into::<js_sys::BigInt>() {
-        return u64::try_from(b)
-            .map_err(|_| error("InvalidInput", &format!("{name} is out of range")));
-    }
-    val.as_f64()
-        .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= 9_007_199_254_740_991.0)
-        .map(|x| x as u64)
-        .ok_or_else(|| error("InvalidInput", &format!("{name} must be a whole number")))
-}
-
 /// The items of an array property (none when it is absent).
 fn items(o: &JsValue, name: &str) -> Vec<JsValue> {
     let v = get(o, name);
@@ -80,14 +52,6 @@ fn strings(o: &JsValue, name: &str) -> Vec<String> {
         .iter()
         .filter_map(|x| x.as_string())
         .collect()
-}
-
-fn arr<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> JsValue) -> JsValue {
-    let a = Array::new();
-    for i in items {
-        a.push(&f(i));
-    }
-    a.into()
 }
 
 fn alloc_js(a: &v::Allocation) -> JsValue {
