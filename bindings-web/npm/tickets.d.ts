@@ -1,5 +1,7 @@
 // Types of tickets.js. Names mirror the Kotlin and Swift bindings. Times are Unix seconds
-// unless the name ends in `Ms`; a ticket's id is `chainId:contract:tokenId`.
+// unless the name ends in `Ms`; a ticket's id is `chainId:contract:tokenId`. Whole numbers are
+// typed `number`: inputs also take a BigInt, and a value above 2^53 (no real price, chain id
+// or time) would come back as a BigInt, never rounded.
 import type { Wallet } from './index.js';
 
 /** An account and the Ed25519 key it vouches for: an issuer's identity or a ticket holder id. */
