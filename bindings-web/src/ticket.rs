@@ -36,7 +36,10 @@ fn terr(e: t::TicketError) -> JsValue {
         | T::BadReceipt(_)
         | T::BadExport(_) => "InvalidInput",
         T::UntrustedIssuer(_) | T::UnauthorizedGate => "Untrusted",
-        T::BadIssuerSignature | T::BadIdentityProof(_) | T::BadHolderSignature => "BadSignature",
+        T::BadIssuerSignature
+        | T::BadIdentityProof(_)
+        | T::BadHolderSignature
+        | T::BadGateSignature(_) => "BadSignature",
         T::NotFound(_) => "NotFound",
         T::AlreadyIssued(_) => "Duplicate",
         T::NotTransferable

@@ -37,9 +37,10 @@ impl From<t::TicketError> for JigapError {
             | T::BadReceipt(_)
             | T::BadExport(_) => JigapError::InvalidInput(m),
             T::UntrustedIssuer(_) | T::UnauthorizedGate => JigapError::Untrusted(m),
-            T::BadIssuerSignature | T::BadIdentityProof(_) | T::BadHolderSignature => {
-                JigapError::BadSignature(m)
-            }
+            T::BadIssuerSignature
+            | T::BadIdentityProof(_)
+            | T::BadHolderSignature
+            | T::BadGateSignature(_) => JigapError::BadSignature(m),
             T::NotFound(_) => JigapError::NotFound(m),
             T::AlreadyIssued(_) => JigapError::Duplicate(m),
             T::NotTransferable

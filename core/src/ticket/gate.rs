@@ -187,9 +187,7 @@ impl CheckInReceipt {
             &checkin_digest(&dom, &self.grant, self.entered_at, &self.gate_key),
             &self.signature,
         ) {
-            return Err(TicketError::BadReceipt(
-                "the gate's signature does not verify; it was altered".into(),
-            ));
+            return Err(TicketError::BadGateSignature("check-in receipt"));
         }
         Ok(())
     }
@@ -574,9 +572,7 @@ impl Gate {
         let gate_name = r.str("gate name", limits::GATE_NAME).map_err(bad)?;
         let sender = ed_public(&gate_key).map_err(bad)?;
         if !ed_verify(&sender, &keccak256(body), &signature) {
-            return Err(TicketError::BadExport(
-                "the sending gate's signature does not verify; it was altered".into(),
-            ));
+            return Err(TicketError::BadGateSignature("export"));
         }
         // Which (chain, contract) pairs the sender is authorised for, by issuers we trust.
         let mut allowed = BTreeSet::new();

@@ -374,6 +374,11 @@ pub enum TicketError {
     /// A gate export that does not check out.
     #[error("the gate export is invalid: {0}")]
     BadExport(String),
+    /// A gate's signature over a receipt or an export does not verify: it was altered or forged.
+    #[error(
+        "the {0}'s gate signature does not verify; it was altered or forged — get it again from the gate"
+    )]
+    BadGateSignature(&'static str),
 }
 
 impl TicketError {
@@ -444,6 +449,7 @@ impl TicketError {
             TicketError::UnauthorizedGate => "unauthorized_gate",
             TicketError::BadReceipt(_) => "bad_receipt",
             TicketError::BadExport(_) => "bad_export",
+            TicketError::BadGateSignature(_) => "bad_gate_signature",
         }
     }
 }
