@@ -154,35 +154,12 @@ pub fn kdf_from_js(v: &JsValue) -> Result<Option<KdfParams>, JsValue> {
 impl From<jigap_core::credential::CredentialError> for Kinded {
     fn from(e: jigap_core::credential::CredentialError) -> Self {
         use jigap_core::credential::CredentialError as C;
-        let m = e.to_string();
-        let kind = match e {
-            C::Wallet(w) => return w.into(),
-            C::Vault(v) => return v.into(),
-            C::BadSignature(_) | C::Disclosure(_) => "BadSignature",
-            C::UntrustedIssuer(_) | C::UnknownIssuerKey(_) => "Untrusted",
-            C::Expired { .. } | C::Stale { .. } => "Expired",
-            C::NonceMismatch
-            | C::AudienceMismatch(_)
-            | C::KeyBinding(_)
-            | C::HolderBinding(_)
-            | C::NotYetValid { .. }
-            | C::IssuedInFuture { .. }
-            | C::Revoked
-            | C::Suspended
-            | C::Status(_) => "Refused",
-            C::NotFound(_) => "NotFound",
-            C::TooLarge { .. }
-            | C::Malformed(_)
-            | C::UnsupportedAlgorithm(_)
-            | C::AlgorithmMismatch { .. }
-            | C::Key(_)
-            | C::Did(_)
-            | C::Badge(_)
-            | C::UnknownClaimPath { .. }
-            | C::Unsupported(_) => "InvalidInput",
-            _ => "Internal",
-        };
-        Kinded(kind, m)
+        match (e.class(), e) {
+            (Some(class), e) => Kinded(class.name(), e.to_string()),
+            (None, C::Wallet(w)) => w.into(),
+            (None, C::Vault(v)) => v.into(),
+            (None, e) => Kinded("Internal", e.to_string()),
+        }
     }
 }
 

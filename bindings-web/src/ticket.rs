@@ -17,47 +17,13 @@ use crate::wallet::WasmWallet;
 /// A core ticket error as a `JigapError` (the kinds of the Kotlin and Swift bindings).
 fn terr(e: t::TicketError) -> JsValue {
     use t::TicketError as T;
-    let m = e.to_string();
-    let kind = match e {
-        T::Keys(k) => return err(k),
-        T::Wallet(w) => return err(w),
-        T::Vault(v) => return err(v),
-        T::Qr(_)
-        | T::Invalid { .. }
-        | T::Malformed { .. }
-        | T::NotHolder(_)
-        | T::PassKeyMismatch
-        | T::StaleGrant { .. }
-        | T::ConflictingGrant
-        | T::SameHolder
-        | T::BadTransferRequest(_)
-        | T::NoTransferPending
-        | T::GateConfig(_)
-        | T::BadReceipt(_)
-        | T::BadExport(_) => "InvalidInput",
-        T::UntrustedIssuer(_) | T::UnauthorizedGate => "Untrusted",
-        T::BadIssuerSignature
-        | T::BadIdentityProof(_)
-        | T::BadHolderSignature
-        | T::BadGateSignature(_) => "BadSignature",
-        T::NotFound(_) => "NotFound",
-        T::AlreadyIssued(_) => "Duplicate",
-        T::NotTransferable
-        | T::WrongCurrency { .. }
-        | T::OverPriceCap { .. }
-        | T::TooManyTransfers { .. } => "LimitExceeded",
-        T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => "Expired",
-        T::AlreadyUsed { .. }
-        | T::Transferred { .. }
-        | T::TransferPending { .. }
-        | T::GrantSuperseded
-        | T::WrongEvent { .. }
-        | T::TooEarly { .. }
-        | T::AlreadyEntered { .. }
-        | T::Superseded { .. } => "Refused",
-        _ => "Internal",
-    };
-    error(kind, &m)
+    match (e.class(), e) {
+        (Some(class), e) => error(class.name(), &e.to_string()),
+        (None, T::Keys(k)) => err(k),
+        (None, T::Wallet(w)) => err(w),
+        (None, T::Vault(v)) => err(v),
+        (None, e) => error("Internal", &e.to_string()),
+    }
 }
 
 fn small(o: &JsValue, name: &str, default: Option<u64>) -> Result<u8, JsValue> {

@@ -27,6 +27,7 @@ mod cbor;
 #[cfg(feature = "credentials")]
 pub mod credential;
 pub mod env;
+pub mod error;
 pub mod keys;
 pub mod qr;
 pub mod store;

@@ -1,3 +1,4 @@
+use jigap_core::error::ErrorClass;
 use jigap_core::keys::KeysError;
 use jigap_core::store::StoreError;
 use jigap_core::vault::VaultError;
@@ -82,6 +83,23 @@ pub enum ForeignError {
 impl From<uniffi::UnexpectedUniFFICallbackError> for ForeignError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         ForeignError::Failed { reason: e.reason }
+    }
+}
+
+impl JigapError {
+    /// The error apps see for a core error of `class`, with the core's message.
+    pub(crate) fn classed(class: ErrorClass, message: String) -> JigapError {
+        match class {
+            ErrorClass::InvalidInput => JigapError::InvalidInput(message),
+            ErrorClass::BadSignature => JigapError::BadSignature(message),
+            ErrorClass::Untrusted => JigapError::Untrusted(message),
+            ErrorClass::Duplicate => JigapError::Duplicate(message),
+            ErrorClass::Expired => JigapError::Expired(message),
+            ErrorClass::LimitExceeded => JigapError::LimitExceeded(message),
+            ErrorClass::Refused => JigapError::Refused(message),
+            ErrorClass::NotFound => JigapError::NotFound(message),
+            ErrorClass::Internal => JigapError::Internal(message),
+        }
     }
 }
 
@@ -174,33 +192,11 @@ impl From<WalletError> for JigapError {
 impl From<jigap_core::credential::CredentialError> for JigapError {
     fn from(e: jigap_core::credential::CredentialError) -> Self {
         use jigap_core::credential::CredentialError as C;
-        let m = e.to_string();
-        match e {
-            C::Wallet(w) => w.into(),
-            C::Vault(v) => v.into(),
-            C::BadSignature(_) | C::Disclosure(_) => JigapError::BadSignature(m),
-            C::UntrustedIssuer(_) | C::UnknownIssuerKey(_) => JigapError::Untrusted(m),
-            C::Expired { .. } | C::Stale { .. } => JigapError::Expired(m),
-            C::NonceMismatch
-            | C::AudienceMismatch(_)
-            | C::KeyBinding(_)
-            | C::HolderBinding(_)
-            | C::NotYetValid { .. }
-            | C::IssuedInFuture { .. }
-            | C::Revoked
-            | C::Suspended
-            | C::Status(_) => JigapError::Refused(m),
-            C::NotFound(_) => JigapError::NotFound(m),
-            C::TooLarge { .. }
-            | C::Malformed(_)
-            | C::UnsupportedAlgorithm(_)
-            | C::AlgorithmMismatch { .. }
-            | C::Key(_)
-            | C::Did(_)
-            | C::Badge(_)
-            | C::UnknownClaimPath { .. }
-            | C::Unsupported(_) => JigapError::InvalidInput(m),
-            _ => JigapError::Internal(m),
+        match (e.class(), e) {
+            (Some(class), e) => JigapError::classed(class, e.to_string()),
+            (None, C::Wallet(w)) => w.into(),
+            (None, C::Vault(v)) => v.into(),
+            (None, e) => JigapError::Internal(e.to_string()),
         }
     }
 }

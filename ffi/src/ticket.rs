@@ -18,47 +18,12 @@ use crate::wallet::Wallet;
 impl From<t::TicketError> for JigapError {
     fn from(e: t::TicketError) -> Self {
         use t::TicketError as T;
-        let m = e.to_string();
-        match e {
-            T::Keys(k) => k.into(),
-            T::Wallet(w) => w.into(),
-            T::Vault(v) => v.into(),
-            T::Qr(_)
-            | T::Invalid { .. }
-            | T::Malformed { .. }
-            | T::NotHolder(_)
-            | T::PassKeyMismatch
-            | T::StaleGrant { .. }
-            | T::ConflictingGrant
-            | T::SameHolder
-            | T::BadTransferRequest(_)
-            | T::NoTransferPending
-            | T::GateConfig(_)
-            | T::BadReceipt(_)
-            | T::BadExport(_) => JigapError::InvalidInput(m),
-            T::UntrustedIssuer(_) | T::UnauthorizedGate => JigapError::Untrusted(m),
-            T::BadIssuerSignature
-            | T::BadIdentityProof(_)
-            | T::BadHolderSignature
-            | T::BadGateSignature(_) => JigapError::BadSignature(m),
-            T::NotFound(_) => JigapError::NotFound(m),
-            T::AlreadyIssued(_) => JigapError::Duplicate(m),
-            T::NotTransferable
-            | T::WrongCurrency { .. }
-            | T::OverPriceCap { .. }
-            | T::TooManyTransfers { .. } => JigapError::LimitExceeded(m),
-            T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => {
-                JigapError::Expired(m)
-            }
-            T::AlreadyUsed { .. }
-            | T::Transferred { .. }
-            | T::TransferPending { .. }
-            | T::GrantSuperseded
-            | T::WrongEvent { .. }
-            | T::TooEarly { .. }
-            | T::AlreadyEntered { .. }
-            | T::Superseded { .. } => JigapError::Refused(m),
-            _ => JigapError::Internal(m),
+        match (e.class(), e) {
+            (Some(class), e) => JigapError::classed(class, e.to_string()),
+            (None, T::Keys(k)) => k.into(),
+            (None, T::Wallet(w)) => w.into(),
+            (None, T::Vault(v)) => v.into(),
+            (None, e) => JigapError::Internal(e.to_string()),
         }
     }
 }

@@ -262,6 +262,38 @@ pub enum CredentialError {
 }
 
 impl CredentialError {
+    /// The kind apps see; `None` for a wrapped wallet or vault error, whose own kind applies.
+    pub fn class(&self) -> Option<crate::error::ErrorClass> {
+        use crate::error::ErrorClass as C;
+        use CredentialError as E;
+        Some(match self {
+            E::Wallet(_) | E::Vault(_) => return None,
+            E::BadSignature(_) | E::Disclosure(_) => C::BadSignature,
+            E::UntrustedIssuer(_) | E::UnknownIssuerKey(_) => C::Untrusted,
+            E::Expired { .. } | E::Stale { .. } => C::Expired,
+            E::NonceMismatch
+            | E::AudienceMismatch(_)
+            | E::KeyBinding(_)
+            | E::HolderBinding(_)
+            | E::NotYetValid { .. }
+            | E::IssuedInFuture { .. }
+            | E::Revoked
+            | E::Suspended
+            | E::Status(_) => C::Refused,
+            E::NotFound(_) => C::NotFound,
+            E::TooLarge { .. }
+            | E::Malformed(_)
+            | E::UnsupportedAlgorithm(_)
+            | E::AlgorithmMismatch { .. }
+            | E::Key(_)
+            | E::Did(_)
+            | E::Badge(_)
+            | E::UnknownClaimPath { .. }
+            | E::Unsupported(_) => C::InvalidInput,
+            E::Random(_) => C::Internal,
+        })
+    }
+
     /// A short stable name of the check that failed, for apps and the CLI (`--json`).
     pub fn kind(&self) -> &'static str {
         use CredentialError as E;

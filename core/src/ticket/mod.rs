@@ -406,6 +406,50 @@ impl TicketError {
         )
     }
 
+    /// The kind apps see; `None` for a wrapped keys, wallet or vault error, whose own kind
+    /// applies.
+    pub fn class(&self) -> Option<crate::error::ErrorClass> {
+        use crate::error::ErrorClass as C;
+        use TicketError as T;
+        Some(match self {
+            T::Keys(_) | T::Wallet(_) | T::Vault(_) => return None,
+            T::Qr(_)
+            | T::Invalid { .. }
+            | T::Malformed { .. }
+            | T::NotHolder(_)
+            | T::PassKeyMismatch
+            | T::StaleGrant { .. }
+            | T::ConflictingGrant
+            | T::SameHolder
+            | T::BadTransferRequest(_)
+            | T::NoTransferPending
+            | T::GateConfig(_)
+            | T::BadReceipt(_)
+            | T::BadExport(_) => C::InvalidInput,
+            T::UntrustedIssuer(_) | T::UnauthorizedGate => C::Untrusted,
+            T::BadIssuerSignature
+            | T::BadIdentityProof(_)
+            | T::BadHolderSignature
+            | T::BadGateSignature(_) => C::BadSignature,
+            T::NotFound(_) => C::NotFound,
+            T::AlreadyIssued(_) => C::Duplicate,
+            T::NotTransferable
+            | T::WrongCurrency { .. }
+            | T::OverPriceCap { .. }
+            | T::TooManyTransfers { .. } => C::LimitExceeded,
+            T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => C::Expired,
+            T::AlreadyUsed { .. }
+            | T::Transferred { .. }
+            | T::TransferPending { .. }
+            | T::GrantSuperseded
+            | T::WrongEvent { .. }
+            | T::TooEarly { .. }
+            | T::AlreadyEntered { .. }
+            | T::Superseded { .. } => C::Refused,
+            T::Random(_) | T::Signing => C::Internal,
+        })
+    }
+
     /// A short stable name of the variant, for bindings and JSON output.
     pub fn kind(&self) -> &'static str {
         match self {
