@@ -18,7 +18,7 @@ use crate::keys::{
     export_keystore, identity_path, import_keystore,
 };
 use crate::store::Store;
-use crate::vault::{RecordBatch, Vault, VaultError, VaultOptions};
+use crate::vault::{Backup, BackupInfo, BackupSecret, RecordBatch, Vault, VaultError, VaultOptions};
 
 const NS_KEYS: &str = "keys";
 const NS_IMPORTED: &str = "keys.imported";
@@ -43,8 +43,8 @@ pub enum WalletError {
     Corrupt(String),
 }
 
-/// How to create a wallet.
-#[derive(Debug, Clone)]
+/// How to create a wallet. Its `Debug` never shows the passphrase.
+#[derive(Clone)]
 pub struct CreateOptions {
     /// Vault settings (KDF, PIN policy, key protector).
     pub vault: VaultOptions,
@@ -64,6 +64,24 @@ impl Default for CreateOptions {
             language: Language::English,
             passphrase: Zeroizing::new(String::new()),
         }
+    }
+}
+
+impl std::fmt::Debug for CreateOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateOptions")
+            .field("vault", &self.vault)
+            .field("words", &self.words)
+            .field("language", &self.language)
+            .field(
+                "passphrase",
+                &if self.passphrase.is_empty() {
+                    "(none)"
+                } else {
+                    "(set)"
+                },
+            )
+            .finish()
     }
 }
 
@@ -154,6 +172,9 @@ struct Secrets {
 pub struct Wallet {
     vault: Vault,
     secrets: RwLock<Option<Arc<Secrets>>>,
+    /// State that every feature object on this wallet shares (one voucher ledger, however
+    /// many `VoucherWallet`s the app makes), by feature name.
+    shared: Mutex<HashMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -213,6 +234,7 @@ impl Wallet {
         let w = Wallet {
             vault,
             secrets: RwLock::new(None),
+            shared: Mutex::new(HashMap::new()),
         };
         w.load_secrets()?;
         Ok(w)
@@ -227,23 +249,29 @@ impl Wallet {
         Ok(Wallet {
             vault: Vault::open(store, env, options)?,
             secrets: RwLock::new(None),
+            shared: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Restore a backup file into an empty store; the wallet comes back unlocked.
+    /// Restore a backup file into an empty store; the wallet comes back unlocked. `secret` is
+    /// the backup code or passphrase (the PIN, for an old-format backup, which the returned
+    /// [`BackupInfo`] then reports as weak); `pin` is the PIN on this device.
     pub fn restore_backup(
         store: Arc<dyn Store>,
         env: Env,
         backup: &[u8],
+        secret: &[u8],
         pin: &[u8],
         options: VaultOptions,
-    ) -> Result<Wallet, WalletError> {
+    ) -> Result<(Wallet, BackupInfo), WalletError> {
+        let (vault, info) = Vault::restore(store, env, backup, secret, pin, options)?;
         let w = Wallet {
-            vault: Vault::restore(store, env, backup, pin, options)?,
+            vault,
             secrets: RwLock::new(None),
+            shared: Mutex::new(HashMap::new()),
         };
         w.load_secrets()?;
-        Ok(w)
+        Ok((w, info))
     }
 
     /// Unlock with the PIN.
@@ -327,9 +355,30 @@ impl Wallet {
         )?)
     }
 
-    /// An encrypted backup of the whole wallet (PIN required).
-    pub fn backup(&self, pin: &[u8]) -> Result<Vec<u8>, WalletError> {
-        Ok(self.vault.backup(pin)?)
+    /// An encrypted backup of the whole wallet (PIN required), protected by a new backup code
+    /// (returned once, to show) or a strong passphrase — never by the PIN alone.
+    pub fn backup(&self, pin: &[u8], secret: BackupSecret<'_>) -> Result<Backup, WalletError> {
+        Ok(self.vault.backup(pin, secret)?)
+    }
+
+    /// Change the PIN and replace the data key, re-encrypting every record (see
+    /// [`Vault::rekey`]). For when the old PIN or an old copy of the storage may be known.
+    pub fn rekey(&self, old_pin: &[u8], new_pin: &[u8]) -> Result<(), WalletError> {
+        Ok(self.vault.rekey(old_pin, new_pin)?)
+    }
+
+    /// The state shared by every feature object of kind `T` on this wallet, made on first use.
+    pub(crate) fn shared<T: std::any::Any + Send + Sync + Default>(&self, key: &'static str) -> Arc<T> {
+        let mut map = self
+            .shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(v) = map.get(key).and_then(|v| Arc::clone(v).downcast::<T>().ok()) {
+            return v;
+        }
+        let v = Arc::new(T::default());
+        map.insert(key, v.clone());
+        v
     }
 
     /// The vault underneath (for the wallet's feature modules).
@@ -392,6 +441,9 @@ impl Wallet {
 
     /// Add the next derived account.
     pub fn add_account(&self) -> Result<Account, WalletError> {
+        // Read-modify-write of the count: two objects on this vault must not both add "n".
+        let lock = self.vault.feature_lock("keys");
+        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let n = self.account_count()?;
         let acc = self.account(n)?;
         self.vault.put(
@@ -648,15 +700,18 @@ mod tests {
         .unwrap();
         let a = w.account(0).unwrap().address;
         assert_ne!(a.to_string(), "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
-        let file = w.backup(b"123456").unwrap();
-        let w2 = Wallet::restore_backup(
+        let file = w.backup(b"123456", BackupSecret::NewCode).unwrap();
+        let code = file.code.unwrap();
+        let (w2, info) = Wallet::restore_backup(
             Arc::new(MemoryStore::new()),
             Env::system(),
-            &file,
-            b"123456",
+            &file.bytes,
+            code.grouped().as_bytes(),
+            b"654321",
             VaultOptions::fast_for_tests(),
         )
         .unwrap();
+        assert!(!info.weak);
         assert_eq!(w2.account(0).unwrap().address, a);
     }
 

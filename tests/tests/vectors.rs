@@ -142,7 +142,7 @@ fn eip712_mail() {
             .trim_start_matches("0x")
     );
     assert_eq!(
-        hex::encode(td.hash_struct("Mail", &td.message).unwrap()),
+        hex::encode(td.message_hash().unwrap()),
         v["hash_struct"].as_str().unwrap().trim_start_matches("0x")
     );
     let digest = td.digest().unwrap();

@@ -197,13 +197,17 @@ impl Resolver {
     ) -> Result<Vec<VerificationKey>, CredentialError> {
         let named = issuer.unwrap_or("(unnamed)");
         if let Some(kid) = kid.filter(|k| k.starts_with("did:")) {
+            // A DID key speaks only for its own DID: the issuer must be that very DID (or be
+            // named by it, when the JWT has no `iss`). A URL issuer's keys come only from what
+            // the app registered for the URL, never from a DID the signer picked.
             let kid_did = kid.split('#').next().unwrap_or(kid);
-            if let Some(iss) = issuer.filter(|i| i.starts_with("did:"))
-                && iss != kid_did
-            {
-                return Err(CredentialError::Did(format!(
-                    "the signing key {kid} does not belong to the issuer {iss}"
-                )));
+            match issuer {
+                Some(iss) if iss != kid_did => {
+                    return Err(CredentialError::Did(format!(
+                        "the signing key {kid} does not belong to the issuer {iss}; a URL issuer's keys come only from the keys the app registered for it"
+                    )));
+                }
+                _ => {}
             }
             return Ok(self
                 .resolve(kid, purpose)?

@@ -269,10 +269,9 @@ impl<'w> Credentials<'w> {
         let did = self.holder_did()?;
         let keys = [self.holder_public_key()?, self.holder_p256()?.public_key()];
         let vopts = VerifyOptions {
-            resolver: opts.resolver,
             trust: opts.trust.clone(),
-            now,
             skew_secs: opts.skew_secs,
+            ..VerifyOptions::new(opts.resolver, now)
         };
         let mut batch = RecordBatch::new();
         let mut out = Vec::new();
@@ -389,6 +388,10 @@ impl<'w> Credentials<'w> {
 
     /// Delete a stored credential.
     pub fn delete(&self, id: &str) -> Result<(), CredentialError> {
+        // Under the same lock as `check_status`, which rewrites the record: a status check
+        // running at the same time must not bring a deleted credential back.
+        let lock = self.wallet.vault().feature_lock("credentials");
+        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.get(id)?;
         let mut b = RecordBatch::new();
         b.delete(NS, id);
@@ -509,10 +512,12 @@ impl<'w> Credentials<'w> {
         status_list_credential: &str,
         resolver: &Resolver,
     ) -> Result<CredentialStatus, CredentialError> {
+        let lock = self.wallet.vault().feature_lock("credentials");
+        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut c = self.get(id)?;
         let entry = c.status.clone().ok_or_else(|| {
-            CredentialError::Status(
-                "this credential has no status entry; it cannot be revoked".into(),
+            CredentialError::Unsupported(
+                "this credential has no status entry; it cannot be revoked, so there is nothing to check".into(),
             )
         })?;
         let opts = VerifyOptions::new(resolver, self.now());

@@ -116,6 +116,9 @@ pub const MAX_PRESENTED_CREDENTIALS: usize = 16;
 pub const DEFAULT_SKEW_SECS: u64 = 60;
 /// Default freshness window of a presentation: how old its `iat` may be (seconds).
 pub const DEFAULT_MAX_AGE_SECS: u64 = 300;
+/// Default freshness of a status list: how old its `iat` / `validFrom` may be (one day;
+/// apps set their own with [`VerifyOptions::status_max_age_secs`]).
+pub const DEFAULT_STATUS_MAX_AGE_SECS: u64 = 86_400;
 
 /// What went wrong with a credential or presentation. Each variant names the check that
 /// failed; messages say what to do and never contain key material.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::codec::{b64u, b64u_decode, str_of};
-use super::{CredentialError, MAX_STATUS_LIST_BYTES};
+use super::{CredentialError, MAX_STATUS_LIST_BYTES, malformed};
 
 /// The `purpose` of a [`StatusEntry`] that points into an IETF Token Status List
 /// (`status.status_list` in an SD-JWT VC) rather than a W3C Bitstring Status List.
@@ -36,7 +36,7 @@ impl StatusEntry {
         let Some(sl) = v.get("status_list") else {
             return Ok(None);
         };
-        let bad = |w: &str| CredentialError::Status(format!("the credential's status_list {w}"));
+        let bad = |w: &str| malformed(format!("the credential's status_list {w}"));
         let index = sl
             .get("idx")
             .and_then(Value::as_u64)
@@ -73,7 +73,7 @@ impl StatusEntry {
     }
 
     fn from_object(m: &Map<String, Value>) -> Result<StatusEntry, CredentialError> {
-        let bad = |w: &str| CredentialError::Status(format!("the credential's status entry {w}"));
+        let bad = |w: &str| malformed(format!("the credential's status entry {w}"));
         let purpose = str_of(m, "statusPurpose")
             .ok_or_else(|| bad("has no statusPurpose"))?
             .to_string();
@@ -138,7 +138,7 @@ impl CredentialStatus {
 /// Decode an `encodedList`: multibase `u` + base64url (no padding) of GZIP. The `u` prefix is
 /// optional (StatusList2021 omitted it).
 pub fn decode_status_list(encoded: &str) -> Result<Vec<u8>, CredentialError> {
-    let bad = |w: &str| CredentialError::Status(format!("the encoded status list {w}"));
+    let bad = |w: &str| malformed(format!("the encoded status list {w}"));
     let b64 = encoded.strip_prefix('u').unwrap_or(encoded);
     let gz = b64u_decode(b64, "status list").map_err(|_| bad("is not base64url"))?;
     gunzip(&gz, MAX_STATUS_LIST_BYTES).map_err(bad)
@@ -158,7 +158,7 @@ pub fn encode_status_list(bits: &[u8]) -> String {
 
 /// Decode a Token Status List `lst`: base64url of ZLIB (RFC 1950) data.
 pub(crate) fn decode_token_list(lst: &str) -> Result<Vec<u8>, CredentialError> {
-    let bad = |w: &str| CredentialError::Status(format!("the token status list {w}"));
+    let bad = |w: &str| malformed(format!("the token status list {w}"));
     let z = b64u_decode(lst, "status list").map_err(|_| bad("is not base64url"))?;
     miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&z, MAX_STATUS_LIST_BYTES)
         .map_err(|_| bad("does not inflate (corrupt, or larger than the limit)"))
@@ -177,7 +177,7 @@ pub(crate) fn read_token_entry(bytes: &[u8], index: u64, bits: u8) -> Result<u8,
         .ok()
         .and_then(|i| bytes.get(i))
         .ok_or_else(|| {
-            CredentialError::Status(format!(
+            malformed(format!(
                 "index {index} lies beyond the end of the token status list ({} entries)",
                 bytes.len() as u64 * per_byte
             ))
@@ -198,7 +198,7 @@ pub(crate) fn read_entry(bits: &[u8], index: u64, size: u8) -> Result<u8, Creden
                 .is_some_and(|e| e <= bits.len() as u64 * 8)
         })
         .ok_or_else(|| {
-            CredentialError::Status(format!(
+            malformed(format!(
                 "index {index} lies beyond the end of the status list ({} entries)",
                 bits.len() as u64 * 8 / size
             ))

@@ -19,7 +19,8 @@ use super::status::{
 };
 use super::time::parse_rfc3339;
 use super::{
-    CredentialError, DEFAULT_MAX_AGE_SECS, DEFAULT_SKEW_SECS, MAX_CREDENTIAL_LEN,
+    CredentialError, DEFAULT_MAX_AGE_SECS, DEFAULT_SKEW_SECS, DEFAULT_STATUS_MAX_AGE_SECS,
+    MAX_CREDENTIAL_LEN,
     MAX_PRESENTED_CREDENTIALS, MAX_STATUS_LIST_CREDENTIAL_LEN, check_len, malformed,
 };
 
@@ -129,16 +130,20 @@ pub struct VerifyOptions<'a> {
     pub now: u64,
     /// Clock skew allowed on every date check.
     pub skew_secs: u64,
+    /// How old a status list may be (from its `iat` or `validFrom`) before it is refused as
+    /// stale: a list the app fetched last week cannot vouch for a credential revoked yesterday.
+    pub status_max_age_secs: u64,
 }
 
 impl<'a> VerifyOptions<'a> {
-    /// Default policy (unknown issuers warned about) and skew.
+    /// Default policy (unknown issuers warned about), skew and status list freshness.
     pub fn new(resolver: &'a Resolver, now: u64) -> VerifyOptions<'a> {
         VerifyOptions {
             resolver,
             trust: TrustPolicy::default(),
             now,
             skew_secs: DEFAULT_SKEW_SECS,
+            status_max_age_secs: DEFAULT_STATUS_MAX_AGE_SECS,
         }
     }
 }
@@ -594,14 +599,23 @@ pub fn check_status(
             list.issuer
         )));
     }
-    if let Some(id) = str_of(&list.claims, "id")
-        && id != entry.list_url
-    {
-        return Err(bad(format!(
-            "the status list {id} is not the one the credential points to ({})",
-            entry.list_url
-        )));
+    // The list must say which list it is: one without an `id` could be replayed for any URL.
+    match str_of(&list.claims, "id") {
+        Some(id) if id == entry.list_url => {}
+        Some(id) => {
+            return Err(bad(format!(
+                "the status list {id} is not the one the credential points to ({})",
+                entry.list_url
+            )));
+        }
+        None => {
+            return Err(bad(format!(
+                "the status list has no 'id', so it cannot be matched to {}; it is refused",
+                entry.list_url
+            )));
+        }
     }
+    check_status_freshness(list.issued_at.or(list.valid_from), opts)?;
     let subject = match list.claims.get("credentialSubject") {
         Some(Value::Object(m)) => m,
         _ => &list.claims,
@@ -611,8 +625,8 @@ pub fn check_status(
         .iter()
         .any(|t| t == "BitstringStatusList" || t == "StatusList2021")
     {
-        return Err(bad(
-            "the status list credential is not a BitstringStatusList".into(),
+        return Err(malformed(
+            "status list: the credential is not a BitstringStatusList",
         ));
     }
     let purposes = types_of(subject.get("statusPurpose"));
@@ -624,7 +638,7 @@ pub fn check_status(
         )));
     }
     let encoded = str_of(subject, "encodedList")
-        .ok_or_else(|| bad("the status list has no encodedList".into()))?;
+        .ok_or_else(|| malformed("status list: no encodedList"))?;
     let bits = decode_status_list(encoded)?;
     if bits.len() < MIN_STATUS_LIST_BYTES {
         return Err(bad(format!(
@@ -634,6 +648,26 @@ pub fn check_status(
     }
     let value = read_entry(&bits, entry.index, entry.size)?;
     Ok(status_of(&entry.purpose, value))
+}
+
+/// A status list must say when it was made, and be no older than the app allows.
+fn check_status_freshness(issued: Option<u64>, opts: &VerifyOptions<'_>) -> Result<(), CredentialError> {
+    let Some(issued) = issued else {
+        return Err(CredentialError::Status(
+            "the status list has no issuance time ('iat' or 'validFrom'), so its freshness cannot be checked; it is refused".into(),
+        ));
+    };
+    let limit = issued
+        .saturating_add(opts.status_max_age_secs)
+        .saturating_add(opts.skew_secs);
+    if opts.now > limit {
+        return Err(CredentialError::Status(format!(
+            "the status list is {} s old, more than the {} s this app accepts; fetch a current one",
+            opts.now.saturating_sub(issued),
+            opts.status_max_age_secs
+        )));
+    }
+    Ok(())
 }
 
 /// IETF Token Status List: a `statuslist+jwt` signed by the credential's issuer, whose `sub` is
@@ -647,8 +681,8 @@ fn check_token_status(
     let bad = |w: String| CredentialError::Status(w);
     let jws = Jws::parse_limited(raw, "status list token", MAX_STATUS_LIST_CREDENTIAL_LEN)?;
     if jws.typ() != Some("statuslist+jwt") {
-        return Err(bad(
-            "the status list token must have typ 'statuslist+jwt'".into()
+        return Err(malformed(
+            "status list token: the typ must be 'statuslist+jwt'",
         ));
     }
     let p = &jws.payload;
@@ -679,16 +713,28 @@ fn check_token_status(
             "the status list token expired at {exp}; fetch a current one"
         )));
     }
+    let iat = numeric_date(p, "iat", "status list token")?;
+    if let Some(i) = iat
+        && i > opts.now.saturating_add(opts.skew_secs)
+    {
+        return Err(CredentialError::IssuedInFuture {
+            what: "status list token",
+            iat: i,
+            now: opts.now,
+        });
+    }
+    check_status_freshness(iat, opts)?;
     let sl = p
         .get("status_list")
         .and_then(Value::as_object)
-        .ok_or_else(|| bad("the token has no status_list".into()))?;
+        .ok_or_else(|| malformed("status list token: no status_list"))?;
     let bits = sl
         .get("bits")
         .and_then(Value::as_u64)
         .filter(|b| matches!(b, 1 | 2 | 4 | 8))
-        .ok_or_else(|| bad("status_list.bits must be 1, 2, 4 or 8".into()))? as u8;
-    let lst = str_of(sl, "lst").ok_or_else(|| bad("status_list has no lst".into()))?;
+        .ok_or_else(|| malformed("status list token: status_list.bits must be 1, 2, 4 or 8"))?
+        as u8;
+    let lst = str_of(sl, "lst").ok_or_else(|| malformed("status list token: no status_list.lst"))?;
     let bytes = decode_token_list(lst)?;
     Ok(match read_token_entry(&bytes, entry.index, bits)? {
         0 => CredentialStatus::Valid,

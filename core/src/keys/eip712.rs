@@ -2,7 +2,11 @@
 //!
 //! Supports nested structs, arrays (dynamic and fixed, of any type including structs),
 //! `bytes`, `bytes1`…`bytes32`, `string`, `uint8`…`uint256`, `int8`…`int256`, `address`
-//! and `bool`. Integers may be JSON numbers, decimal strings or `0x` hex strings.
+//! and `bool`. Integers may be JSON numbers of any size (read from their literal text, never
+//! through a float: `1000000000000000000000` and `1e21` are both exactly 10^21), decimal
+//! strings or `0x` hex strings; `bytes` are `0x` hex. A fraction, or a value outside the type's
+//! range, is refused with the field's path. Duplicate keys in an object are refused: what is
+//! signed must be what is shown.
 //!
 //! The small `enc_*` helpers let domain modules (vouchers, tickets) hash their own fixed structs
 //! without going through JSON; tests check that both paths give the same digest.
@@ -11,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{Address, KeysError};
 use crate::util::{keccak256, keccak256_parts, unhex};
@@ -27,6 +32,113 @@ pub struct TypedField {
     pub ty: String,
 }
 
+/// A JSON value as typed data carries it: numbers keep their literal text.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Num(String),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(BTreeMap<String, Json>),
+}
+
+impl Json {
+    fn from_value(v: &Value) -> Json {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Num(n.to_string()),
+            Value::String(s) => Json::Str(s.clone()),
+            Value::Array(a) => Json::Arr(a.iter().map(Json::from_value).collect()),
+            Value::Object(m) => Json::Obj(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Parse from raw JSON text, keeping number literals and refusing duplicate keys.
+    fn from_raw(raw: &RawValue, depth: usize) -> Result<Json, KeysError> {
+        if depth > MAX_DEPTH {
+            return Err(KeysError::TypedData("data nests too deeply".into()));
+        }
+        let bad = |e: serde_json::Error| KeysError::TypedData(format!("not typed-data JSON: {e}"));
+        let t = raw.get().trim();
+        Ok(match t.as_bytes().first() {
+            Some(b'{') => {
+                let o: RawObject = serde_json::from_str(t).map_err(bad)?;
+                let mut m = BTreeMap::new();
+                for (k, v) in o.0 {
+                    let v = Json::from_raw(&v, depth + 1)?;
+                    if m.insert(k.clone(), v).is_some() {
+                        return Err(KeysError::TypedData(format!(
+                            "the key '{k}' appears twice in one object"
+                        )));
+                    }
+                }
+                Json::Obj(m)
+            }
+            Some(b'[') => {
+                let a: Vec<Box<RawValue>> = serde_json::from_str(t).map_err(bad)?;
+                Json::Arr(
+                    a.iter()
+                        .map(|v| Json::from_raw(v, depth + 1))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Some(b'"') => Json::Str(serde_json::from_str(t).map_err(bad)?),
+            Some(b't') => Json::Bool(true),
+            Some(b'f') => Json::Bool(false),
+            Some(b'n') => Json::Null,
+            _ => Json::Num(t.to_string()),
+        })
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// An object's members in document order with their raw values (duplicates kept, so they
+/// can be refused).
+struct RawObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for RawObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<RawObject, A::Error> {
+                let mut out = Vec::new();
+                while let Some(e) = a.next_entry::<String, Box<RawValue>>()? {
+                    out.push(e);
+                }
+                Ok(RawObject(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawTypedData {
+    types: BTreeMap<String, Vec<TypedField>>,
+    primary_type: String,
+    #[serde(default)]
+    domain: Option<Box<RawValue>>,
+    #[serde(default)]
+    message: Option<Box<RawValue>>,
+}
+
 /// A typed-data document: `types`, `primaryType`, `domain`, `message`.
 ///
 /// ```
@@ -39,26 +151,36 @@ pub struct TypedField {
 /// let digest = td.digest().unwrap();
 /// assert_eq!(digest.len(), 32);
 /// ```
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct TypedData {
     /// Struct definitions by name.
     pub types: BTreeMap<String, Vec<TypedField>>,
     /// The type of `message`.
     pub primary_type: String,
-    /// Domain values.
-    #[serde(default)]
-    pub domain: serde_json::Map<String, Value>,
-    /// The message.
-    #[serde(default)]
-    pub message: Value,
+    domain: BTreeMap<String, Json>,
+    message: Json,
 }
 
 impl TypedData {
     /// Parse the JSON of `eth_signTypedData_v4`.
     pub fn from_json(json: &str) -> Result<TypedData, KeysError> {
-        let mut td: TypedData = serde_json::from_str(json)
+        let raw: RawTypedData = serde_json::from_str(json)
             .map_err(|e| KeysError::TypedData(format!("not typed-data JSON: {e}")))?;
+        let domain = match raw.domain.as_deref().map(|d| Json::from_raw(d, 0)).transpose()? {
+            None | Some(Json::Null) => BTreeMap::new(),
+            Some(Json::Obj(m)) => m,
+            Some(_) => return Err(KeysError::TypedData("domain must be a JSON object".into())),
+        };
+        let message = match raw.message.as_deref() {
+            Some(m) => Json::from_raw(m, 0)?,
+            None => Json::Null,
+        };
+        let mut td = TypedData {
+            types: raw.types,
+            primary_type: raw.primary_type,
+            domain,
+            message,
+        };
         if !td.types.contains_key("EIP712Domain") {
             // Infer the domain type from the fields present, in the canonical order.
             let canonical = [
@@ -168,23 +290,25 @@ impl TypedData {
         Ok(keccak256(self.encode_type(name)?.as_bytes()))
     }
 
-    /// `hashStruct(name, value)`.
+    /// `hashStruct(name, value)` of a value given as a [`serde_json::Value`].
     pub fn hash_struct(&self, name: &str, value: &Value) -> Result<[u8; 32], KeysError> {
-        self.hash_struct_at(name, value, 0)
+        self.hash_struct_at(name, &Json::from_value(value), 0)
     }
 
-    fn hash_struct_at(
-        &self,
-        name: &str,
-        value: &Value,
-        depth: usize,
-    ) -> Result<[u8; 32], KeysError> {
+    /// `hashStruct(primaryType, message)`.
+    pub fn message_hash(&self) -> Result<[u8; 32], KeysError> {
+        self.hash_struct_at(&self.primary_type, &self.message, 0)
+    }
+
+    fn hash_struct_at(&self, name: &str, value: &Json, depth: usize) -> Result<[u8; 32], KeysError> {
         if depth > MAX_DEPTH {
             return Err(KeysError::TypedData("data nests too deeply".into()));
         }
-        let obj = value.as_object().ok_or_else(|| {
-            KeysError::TypedData(format!("value of type {name} must be a JSON object"))
-        })?;
+        let Json::Obj(obj) = value else {
+            return Err(KeysError::TypedData(format!(
+                "value of type {name} must be a JSON object"
+            )));
+        };
         let fields = self.fields(name)?;
         let mut enc = Vec::with_capacity(32 * (fields.len() + 1));
         enc.extend_from_slice(&self.type_hash(name)?);
@@ -200,11 +324,11 @@ impl TypedData {
         Ok(keccak256(&enc))
     }
 
-    fn encode_value(&self, ty: &str, v: &Value, depth: usize) -> Result<[u8; 32], KeysError> {
+    fn encode_value(&self, ty: &str, v: &Json, depth: usize) -> Result<[u8; 32], KeysError> {
         if let Some((inner, len)) = split_array(ty)? {
-            let items = v
-                .as_array()
-                .ok_or_else(|| KeysError::TypedData(format!("expected a JSON array for {ty}")))?;
+            let Json::Arr(items) = v else {
+                return Err(KeysError::TypedData(format!("expected a JSON array for {ty}")));
+            };
             if let Some(n) = len
                 && items.len() != n
             {
@@ -227,7 +351,15 @@ impl TypedData {
 
     /// The domain separator: `hashStruct("EIP712Domain", domain)`.
     pub fn domain_separator(&self) -> Result<[u8; 32], KeysError> {
-        self.hash_struct("EIP712Domain", &Value::Object(self.domain.clone()))
+        self.hash_struct_at("EIP712Domain", &Json::Obj(self.domain.clone()), 0)
+    }
+
+    /// The domain's `chainId`, when it has one that is a whole number below 2^64.
+    pub fn chain_id(&self) -> Option<u64> {
+        let word = encode_int(self.domain.get("chainId")?, false, 64).ok()?;
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&word[24..]);
+        Some(u64::from_be_bytes(b))
     }
 
     /// The digest to sign: `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))`.
@@ -236,7 +368,7 @@ impl TypedData {
         if self.primary_type == "EIP712Domain" {
             return Ok(keccak256_parts(&[&[0x19, 0x01], &ds]));
         }
-        let hs = self.hash_struct(&self.primary_type, &self.message)?;
+        let hs = self.message_hash()?;
         Ok(typed_data_digest(&ds, &hs))
     }
 }
@@ -311,7 +443,7 @@ fn bytes_n(ty: &str) -> Option<usize> {
     (1..=32).contains(&n).then_some(n)
 }
 
-fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32], KeysError> {
+fn encode_atomic(ty: &str, v: &Json) -> Result<[u8; 32], KeysError> {
     let bad = |what: &str| KeysError::TypedData(format!("{what} for type {ty}"));
     match ty {
         "string" => {
@@ -331,9 +463,9 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32], KeysError> {
         }
         "bool" => {
             let b = match v {
-                Value::Bool(b) => *b,
-                Value::String(s) if s == "true" => true,
-                Value::String(s) if s == "false" => false,
+                Json::Bool(b) => *b,
+                Json::Str(s) if s == "true" => true,
+                Json::Str(s) if s == "false" => false,
                 _ => return Err(bad("expected true or false")),
             };
             Ok(enc_u64(u64::from(b)))
@@ -349,15 +481,14 @@ fn encode_atomic(ty: &str, v: &Value) -> Result<[u8; 32], KeysError> {
                 return Ok(out);
             }
             if let Some((signed, bits)) = int_bits(ty) {
-                return encode_int(v, signed, bits)
-                    .ok_or_else(|| bad("integer missing, malformed or out of range"));
+                return encode_int(v, signed, bits).map_err(|why| bad(why));
             }
             Err(KeysError::TypedData(format!("unknown type '{ty}'")))
         }
     }
 }
 
-fn hex_value(v: &Value) -> Option<Vec<u8>> {
+fn hex_value(v: &Json) -> Option<Vec<u8>> {
     let s = v.as_str()?;
     if !(s.starts_with("0x") || s.starts_with("0X")) {
         return None;
@@ -365,46 +496,86 @@ fn hex_value(v: &Value) -> Option<Vec<u8>> {
     unhex(s).ok()
 }
 
-fn encode_int(v: &Value, signed: bool, bits: usize) -> Option<[u8; 32]> {
+/// An integer as a JSON number literal (`-12`, `1e21`, `1.5e3`), exactly: the value is
+/// `digits × 10^exponent` and must be whole; nothing goes through a float.
+fn parse_number_literal(t: &str) -> Result<(bool, [u8; 32]), &'static str> {
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], &body[i + 1..]),
+        None => (body, "0"),
+    };
+    let exp: i64 = exp
+        .strip_prefix('+')
+        .unwrap_or(exp)
+        .parse()
+        .map_err(|_| "a malformed number")?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err("a malformed number");
+    }
+    let mut digits: String = format!("{int}{frac}");
+    let mut shift = exp - frac.len() as i64;
+    // Trailing zeros can absorb a negative shift (`1.50e1` is 15).
+    while shift < 0 && digits.ends_with('0') {
+        digits.pop();
+        shift += 1;
+    }
+    if shift < 0 {
+        return Err("not a whole number (integers cannot have a fraction)");
+    }
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok((neg, [0u8; 32]));
+    }
+    if digits.len() as i64 + shift > 78 {
+        return Err("out of range");
+    }
+    let full = format!("{digits}{}", "0".repeat(shift as usize));
+    parse_dec_u256(&full).map(|m| (neg, m)).ok_or("out of range")
+}
+
+fn encode_int(v: &Json, signed: bool, bits: usize) -> Result<[u8; 32], &'static str> {
     let (neg, mag) = match v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                (false, enc_u64(u))
-            } else if let Some(i) = n.as_i64() {
-                (i < 0, enc_u64(i.unsigned_abs()))
-            } else {
-                return None; // floats lose precision: integers above 2^64 must be strings
-            }
-        }
-        Value::String(s) => {
+        Json::Num(t) => parse_number_literal(t)?,
+        Json::Str(s) => {
             let s = s.trim();
             let (neg, body) = match s.strip_prefix('-') {
                 Some(b) => (true, b),
                 None => (false, s),
             };
             let mag = if let Some(h) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
-                parse_hex_u256(h)?
+                parse_hex_u256(h).ok_or("malformed hex or out of range")?
+            } else if body.bytes().all(|b| b.is_ascii_digit()) && !body.is_empty() {
+                parse_dec_u256(body).ok_or("out of range")?
             } else {
-                parse_dec_u256(body)?
+                return Err("not an integer (use digits, or 0x hex)");
             };
             (neg, mag)
         }
-        _ => return None,
+        Json::Null => return Err("missing integer"),
+        _ => return Err("expected an integer (a number, a decimal string or 0x hex)"),
     };
     if !signed {
         if neg && mag != [0u8; 32] {
-            return None;
+            return Err("negative, but the type is unsigned");
         }
         let zero_bytes = (256 - bits) / 8;
-        return mag[..zero_bytes].iter().all(|b| *b == 0).then_some(mag);
+        return if mag[..zero_bytes].iter().all(|b| *b == 0) {
+            Ok(mag)
+        } else {
+            Err("out of range")
+        };
     }
     // Signed: |v| ≤ 2^(bits-1) - 1 for positives, ≤ 2^(bits-1) for negatives.
     let limit = pow2(bits - 1);
     let ok = if neg { mag <= limit } else { mag < limit };
     if !ok {
-        return None;
+        return Err("out of range");
     }
-    Some(if neg { negate(mag) } else { mag })
+    Ok(if neg { negate(mag) } else { mag })
 }
 
 fn pow2(k: usize) -> [u8; 32] {
@@ -532,31 +703,83 @@ mod tests {
         TypedData::from_json(json).unwrap()
     }
 
+    fn int(v: Value, signed: bool, bits: usize) -> Option<[u8; 32]> {
+        encode_int(&Json::from_value(&v), signed, bits).ok()
+    }
+
     #[test]
     fn integers() {
-        assert_eq!(encode_int(&Value::from(5), false, 8), Some(enc_u64(5)));
-        assert_eq!(encode_int(&Value::from(256), false, 8), None);
-        assert_eq!(
-            encode_int(&Value::from("255"), false, 8),
-            Some(enc_u64(255))
-        );
-        assert_eq!(
-            encode_int(&Value::from("0xff"), false, 8),
-            Some(enc_u64(255))
-        );
-        assert_eq!(encode_int(&Value::from(-1), true, 8), Some([0xff; 32]));
-        assert_eq!(
-            encode_int(&Value::from(-128), true, 8).map(|x| x[31]),
-            Some(0x80)
-        );
-        assert_eq!(encode_int(&Value::from(-129), true, 8), None);
-        assert_eq!(encode_int(&Value::from(128), true, 8), None);
-        assert_eq!(encode_int(&Value::from(-1), false, 256), None);
+        assert_eq!(int(Value::from(5), false, 8), Some(enc_u64(5)));
+        assert_eq!(int(Value::from(256), false, 8), None);
+        assert_eq!(int(Value::from("255"), false, 8), Some(enc_u64(255)));
+        assert_eq!(int(Value::from("0xff"), false, 8), Some(enc_u64(255)));
+        assert_eq!(int(Value::from(-1), true, 8), Some([0xff; 32]));
+        assert_eq!(int(Value::from(-128), true, 8).map(|x| x[31]), Some(0x80));
+        assert_eq!(int(Value::from(-129), true, 8), None);
+        assert_eq!(int(Value::from(128), true, 8), None);
+        assert_eq!(int(Value::from(-1), false, 256), None);
         let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
-        assert_eq!(encode_int(&Value::from(max), false, 256), Some([0xff; 32]));
+        assert_eq!(int(Value::from(max), false, 256), Some([0xff; 32]));
         let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
-        assert_eq!(encode_int(&Value::from(over), false, 256), None);
-        assert_eq!(encode_int(&Value::from(1.5), false, 256), None);
+        assert_eq!(int(Value::from(over), false, 256), None);
+        assert_eq!(int(Value::from(1.5), false, 256), None);
+    }
+
+    fn one(ty: &str, literal: &str) -> Result<[u8; 32], String> {
+        let j = format!(
+            r#"{{"types":{{"A":[{{"name":"x","type":"{ty}"}}]}},"primaryType":"A","domain":{{}},"message":{{"x":{literal}}}}}"#
+        );
+        let td = TypedData::from_json(&j).map_err(|e| e.to_string())?;
+        td.message_hash().map_err(|e| e.to_string())?;
+        let Json::Obj(m) = &td.message else {
+            unreachable!()
+        };
+        encode_atomic(ty, &m["x"]).map_err(|e| e.to_string())
+    }
+
+    /// Regression (review finding 10): `eth_signTypedData_v4` from real dapps gives integers
+    /// as JSON numbers of any size. Before, a number above 2^64 became a float in serde_json
+    /// and was refused; now its literal text is read exactly, and fractions or out-of-range
+    /// values are refused with the field's path.
+    #[test]
+    fn json_numbers_of_any_size_are_exact() {
+        let ten21 = {
+            let mut w = [0u8; 32];
+            w[23..].copy_from_slice(&[0x36, 0x35, 0xc9, 0xad, 0xc5, 0xde, 0xa0, 0x00, 0x00]);
+            w
+        };
+        assert_eq!(one("uint256", "1000000000000000000000"), Ok(ten21));
+        assert_eq!(one("uint256", "1e21"), Ok(ten21));
+        assert_eq!(one("uint256", "1E+21"), Ok(ten21));
+        assert_eq!(one("uint256", "1.000e21"), Ok(ten21));
+        assert_eq!(one("uint256", "\"1000000000000000000000\""), Ok(ten21));
+        assert_eq!(one("uint256", "\"0x3635c9adc5dea00000\""), Ok(ten21));
+        // 2^64 + 1 does not survive a float; it must come out exact.
+        let w = one("uint256", "18446744073709551617").unwrap();
+        assert_eq!(&w[23..], &[1, 0, 0, 0, 0, 0, 0, 0, 1]);
+        let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+        assert_eq!(one("uint256", max), Ok([0xff; 32]));
+        assert_eq!(one("int256", "-1"), Ok([0xff; 32]));
+        assert_eq!(one("uint8", "1.5e1"), Ok(enc_u64(15)));
+        for (ty, lit, why) in [
+            ("uint256", "1.5", "whole number"),
+            ("uint256", "1e-1", "whole number"),
+            ("uint256", "115792089237316195423570985008687907853269984665640564039457584007913129639936", "out of range"),
+            ("uint8", "256", "out of range"),
+            ("uint8", "-1", "unsigned"),
+            ("int8", "128", "out of range"),
+            ("uint256", "1e80", "out of range"),
+            ("uint256", "\"12abc\"", "not an integer"),
+            ("uint256", "true", "expected an integer"),
+        ] {
+            let e = one(ty, lit).unwrap_err();
+            assert!(e.contains("A.x") && e.contains(why), "{ty} {lit}: {e}");
+        }
+        assert_eq!(one("bytes", "\"0x0102\""), Ok(keccak256(&[1, 2])));
+        assert!(one("bytes", "\"0102\"").is_err());
+        // Duplicate keys: what is signed must be what is shown.
+        let dup = r#"{"types":{"A":[{"name":"x","type":"uint8"}]},"primaryType":"A","domain":{},"message":{"x":1,"x":2}}"#;
+        assert!(TypedData::from_json(dup).unwrap_err().to_string().contains("twice"));
     }
 
     #[test]
@@ -590,6 +813,6 @@ mod tests {
         let j = format!(
             r#"{{"types":{{"N":[{{"name":"next","type":"N[]"}}]}},"primaryType":"N","domain":{{}},"message":{m}}}"#
         );
-        assert!(td(&j).digest().is_err());
+        assert!(TypedData::from_json(&j).is_err_and(|e| e.to_string().contains("deeply")));
     }
 }

@@ -37,6 +37,11 @@ pub use signer::DigestSigner;
 
 use crate::env::RandomError;
 
+/// NFKD of `s`, or `None` where this build cannot normalise it (see the `unicode` module).
+pub(crate) fn nfkd_text(s: &str) -> Option<String> {
+    unicode::nfkd(s).ok()
+}
+
 /// What went wrong with a key, mnemonic, signature or keystore. Messages never contain secret
 /// bytes.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -57,25 +62,31 @@ pub enum KeysError {
     #[error("entropy must be 16, 20, 24, 28 or 32 bytes, not {0}")]
     EntropyLength(usize),
     /// A word is not in the wordlist.
-    #[error("word {position} '{word}' is not in the {language} wordlist; check its spelling")]
+    // The word itself is never repeated: it is part of a recovery phrase, and messages end up
+    // in logs and crash reports.
+    #[error("word {position} is not in the {language} wordlist; check its spelling")]
     UnknownWord {
         /// 1-based position.
         position: usize,
-        /// The word as typed (NFC).
-        word: String,
         /// The wordlist checked.
         language: &'static str,
     },
     /// The first word is in no wordlist.
     #[error(
-        "word 1 '{0}' is not in any BIP39 wordlist built into this package; check its spelling or choose the language"
+        "word 1 is not in any BIP39 wordlist built into this package; check its spelling or choose the language"
     )]
-    UnknownFirstWord(String),
+    UnknownFirstWord,
     /// A character this build cannot normalise (built without `full-unicode`).
     #[error(
-        "the character '{0}' cannot be normalised by this build (English and Korean only); use the build with all languages"
+        "character {position} cannot be normalised by this build (English and Korean only); use the build with all languages"
     )]
-    UnsupportedCharacter(char),
+    UnsupportedCharacter {
+        /// 1-based position of the character.
+        position: usize,
+        /// Its code point when it is a symbol (0 for letters and digits, which are not named:
+        /// the text may be a passphrase).
+        code_point: u32,
+    },
     /// Checksum failure.
     #[error("checksum does not match: a word is wrong or the words are out of order")]
     Checksum,

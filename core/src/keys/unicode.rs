@@ -56,7 +56,7 @@ mod light {
 
     pub fn nfkd(s: &str) -> Result<String, KeysError> {
         let mut out = String::with_capacity(s.len() * 2);
-        for c in s.chars() {
+        for (position, c) in s.chars().enumerate() {
             let cp = c as u32;
             if c.is_ascii() {
                 out.push(c);
@@ -73,7 +73,11 @@ mod light {
             } else if cp == 0x3000 {
                 out.push(' ');
             } else {
-                return Err(KeysError::UnsupportedCharacter(c));
+                // The position only: the text may be a passphrase or a recovery phrase.
+                return Err(KeysError::UnsupportedCharacter {
+                    position: position + 1,
+                    code_point: if c.is_alphanumeric() { 0 } else { cp },
+                });
             }
         }
         Ok(out)

@@ -259,6 +259,9 @@ pub struct Gate {
     name: String,
     events: HashMap<String, Admitted>,
     entered: BTreeMap<TicketRef, Entry>,
+    /// The grant digest and event of each ticket admitted by this gate itself: a receipt is
+    /// signed from this record, never from data handed back by the app.
+    admitted_here: BTreeMap<TicketRef, ([u8; 32], String)>,
     current_transfers: BTreeMap<TicketRef, u8>,
 }
 
@@ -334,6 +337,7 @@ impl Gate {
             name,
             events,
             entered: BTreeMap::new(),
+            admitted_here: BTreeMap::new(),
             current_transfers: BTreeMap::new(),
         })
     }
@@ -443,6 +447,8 @@ impl Gate {
                 gate: self.name.clone(),
             },
         );
+        self.admitted_here
+            .insert(ticket, (grant, pass.event_id.clone()));
         Ok(Admit {
             ticket,
             grant,
@@ -459,26 +465,33 @@ impl Gate {
     /// Sign the check-in receipt of an admission by this gate, for the holder's wallet
     /// ([`super::Tickets::apply_receipt`] marks the ticket used). Kept out of
     /// [`Gate::verify`] so the gate can open first: signing takes about 15 µs.
+    ///
+    /// The receipt is made from this gate's own record of the admission (grant digest, time,
+    /// event); of `admit` only the ticket is read, and a grant or time that differs from the
+    /// record is refused, so an app cannot obtain a receipt for a grant the gate never saw.
     pub fn receipt(&self, admit: &Admit) -> Result<CheckInReceipt, TicketError> {
-        let ev = self.events.get(&admit.event_id);
-        let entered_here = self
+        let refused = || {
+            TicketError::BadReceipt("this gate did not admit that ticket at that time".into())
+        };
+        let (grant, event_id) = self.admitted_here.get(&admit.ticket).ok_or_else(refused)?;
+        let entry = self
             .entered
             .get(&admit.ticket)
-            .is_some_and(|e| e.at == admit.entered_at && e.gate == self.name);
-        let Some(ev) = ev.filter(|_| entered_here) else {
-            return Err(TicketError::BadReceipt(
-                "this gate did not admit that ticket at that time".into(),
-            ));
-        };
+            .filter(|e| e.gate == self.name)
+            .ok_or_else(refused)?;
+        if *grant != admit.grant || entry.at != admit.entered_at {
+            return Err(refused());
+        }
+        let ev = self.events.get(event_id).ok_or_else(refused)?;
         let gate_key = self.key.public();
         let signature = ed_sign(
             self.key.signing(),
-            &checkin_digest(&ev.domain, &admit.grant, admit.entered_at, &gate_key),
+            &checkin_digest(&ev.domain, grant, entry.at, &gate_key),
         )?;
         Ok(CheckInReceipt {
             ticket: admit.ticket,
-            grant: admit.grant,
-            entered_at: admit.entered_at,
+            grant: *grant,
+            entered_at: entry.at,
             gate_key,
             gate_name: self.name.clone(),
             authorization: ev.auth.seal,

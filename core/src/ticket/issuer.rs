@@ -4,12 +4,13 @@
 //! the registry in its database.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 use crate::env::Env;
-use crate::keys::{Address, PrivateKey};
+use crate::keys::{Address, PrivateKey, Signature};
 use crate::wallet::Wallet;
 
 use super::eip712::{domain, event_hash, gate_digest, grant_digest};
@@ -32,12 +33,26 @@ pub struct IssuedRecord {
     pub transfers: u8,
 }
 
+/// Where an issuer's keys come from.
+enum KeySource {
+    /// A key handed over by the caller (tests, the CLI's key file).
+    Fixed {
+        key: PrivateKey,
+        seal: SigningKey,
+    },
+    /// An account of a wallet: the key is taken from the wallet for each signature and never
+    /// kept here, so locking the wallet stops the issuer at once.
+    Wallet {
+        wallet: Arc<Wallet>,
+        account: Address,
+    },
+}
+
 /// A ticket issuer: an account key (EIP-712 signatures) and the Ed25519 seal key derived from
 /// it (HKDF-SHA256, info [`SEAL_KEY_INFO`]).
 pub struct Issuer {
     env: Env,
-    key: PrivateKey,
-    seal: SigningKey,
+    source: KeySource,
     identity: TicketIdentity,
     issued: BTreeMap<TicketRef, IssuedRecord>,
     /// The current grants signed by this instance, so a transfer request alone can be
@@ -60,22 +75,59 @@ impl Issuer {
         let identity = TicketIdentity::derive(&key, SEAL_KEY_INFO)?;
         Ok(Issuer {
             env,
-            seal: derive_ed25519(&key, SEAL_KEY_INFO),
-            key,
+            source: KeySource::Fixed {
+                seal: derive_ed25519(&key, SEAL_KEY_INFO),
+                key,
+            },
             identity,
             issued: BTreeMap::new(),
             grants: BTreeMap::new(),
         })
     }
 
-    /// An issuer signing with `account`, one of `wallet`'s accounts (its key stays in the
-    /// core); the clock of `env` dates its grants.
+    /// An issuer signing with `account`, one of `wallet`'s accounts; the clock of `env` dates
+    /// its grants. It keeps no key of its own: each signature takes the key from the wallet,
+    /// so after `wallet.lock()` it refuses to sign until the wallet is unlocked again.
     pub fn from_wallet(
         env: Env,
-        wallet: &Wallet,
+        wallet: Arc<Wallet>,
         account: &Address,
     ) -> Result<Issuer, TicketError> {
-        Issuer::new(env, wallet.signing_key(account)?)
+        let key = wallet.signing_key(account)?;
+        let identity = TicketIdentity::derive(&key, SEAL_KEY_INFO)?;
+        Ok(Issuer {
+            env,
+            source: KeySource::Wallet {
+                wallet,
+                account: *account,
+            },
+            identity,
+            issued: BTreeMap::new(),
+            grants: BTreeMap::new(),
+        })
+    }
+
+    /// Sign `digest` with the account key and seal it with the seal key.
+    fn sign_and_seal(&self, digest: &[u8; 32]) -> Result<(Signature, [u8; 64]), TicketError> {
+        match &self.source {
+            KeySource::Fixed { key, seal } => Ok((key.sign_digest(digest)?, ed_sign(seal, digest)?)),
+            KeySource::Wallet { wallet, account } => {
+                let key = wallet.signing_key(account)?;
+                let seal = derive_ed25519(&key, SEAL_KEY_INFO);
+                Ok((key.sign_digest(digest)?, ed_sign(&seal, digest)?))
+            }
+        }
+    }
+
+    /// Seal `digest` only (gate authorisations).
+    fn seal_only(&self, digest: &[u8; 32]) -> Result<[u8; 64], TicketError> {
+        match &self.source {
+            KeySource::Fixed { seal, .. } => ed_sign(seal, digest),
+            KeySource::Wallet { wallet, account } => {
+                let key = wallet.signing_key(account)?;
+                ed_sign(&derive_ed25519(&key, SEAL_KEY_INFO), digest)
+            }
+        }
     }
 
     /// The issuer's identity (address + seal key + proof): what apps and gates trust.
@@ -91,10 +143,11 @@ impl Issuer {
     pub(crate) fn sign(&self, grant: TicketGrant) -> Result<SignedGrant, TicketError> {
         grant.validate()?;
         let digest = grant_digest(&grant);
+        let (signature, seal) = self.sign_and_seal(&digest)?;
         Ok(SignedGrant {
             issuer: self.identity.address,
-            signature: self.key.sign_digest(&digest)?,
-            seal: ed_sign(&self.seal, &digest)?,
+            signature,
+            seal,
             grant,
         })
     }
@@ -162,9 +215,16 @@ impl Issuer {
             )));
         }
         request.verify()?;
-        if let Some(rec) = self.issued.get(&request.ticket)
-            && rec.digest != crate::util::hex0x(&request.grant)
-        {
+        // Without its record of the ticket the issuer cannot know whether this grant was
+        // already reissued (a fresh instance, or a CLI run without the registry): reissuing
+        // anyway would let one grant be sold twice.
+        let rec = self.issued.get(&request.ticket).ok_or_else(|| {
+            TicketError::BadTransferRequest(format!(
+                "this issuer has no record of ticket {}; load the issuer's registry first",
+                request.ticket
+            ))
+        })?;
+        if rec.digest != crate::util::hex0x(&request.grant) {
             return Err(TicketError::GrantSuperseded);
         }
         if request.to.address == g.holder {
@@ -223,7 +283,7 @@ impl Issuer {
             event: event.clone(),
             gate_key,
             gate_name: gate_name.to_string(),
-            seal: ed_sign(&self.seal, &digest)?,
+            seal: self.seal_only(&digest)?,
         })
     }
 

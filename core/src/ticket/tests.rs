@@ -856,15 +856,15 @@ fn issuer_refuses_double_issue_and_registry_round_trips() {
 #[test]
 fn wallet_backed_issuer_and_gate_key_and_reissue_from_the_request_alone() {
     let f = fx();
-    let issuer_wallet = wallet(&f.env);
+    let issuer_wallet = Arc::new(wallet(&f.env));
     let account = issuer_wallet.account(0).unwrap().address;
-    let mut issuer = Issuer::from_wallet(f.env.clone(), &issuer_wallet, &account).unwrap();
+    let mut issuer = Issuer::from_wallet(f.env.clone(), issuer_wallet.clone(), &account).unwrap();
     assert_eq!(issuer.address(), account);
     issuer.identity().verify().unwrap();
     let stranger: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
         .parse()
         .unwrap();
-    assert!(Issuer::from_wallet(f.env.clone(), &issuer_wallet, &stranger).is_err());
+    assert!(Issuer::from_wallet(f.env.clone(), issuer_wallet.clone(), &stranger).is_err());
 
     // A gate key from a wallet account is stable, and a clone is the same key.
     let gk = GateKey::from_wallet(&issuer_wallet, &account).unwrap();
@@ -902,7 +902,7 @@ fn wallet_backed_issuer_and_gate_key_and_reissue_from_the_request_alone() {
         Err(TicketError::BadTransferRequest(_))
     ));
     // Another issuer instance never saw the grant: it asks for it.
-    let mut other = Issuer::from_wallet(f.env.clone(), &issuer_wallet, &account).unwrap();
+    let mut other = Issuer::from_wallet(f.env.clone(), issuer_wallet.clone(), &account).unwrap();
     assert!(matches!(
         other.reissue_request(&req),
         Err(TicketError::BadTransferRequest(_))

@@ -5,6 +5,7 @@
 //! user action is one [`RecordBatch`], so a failure leaves the vault as it was.
 
 use std::cmp::Ordering;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -285,8 +286,17 @@ impl<'w> Tickets<'w> {
         Ok(self.wallet.vault().commit(b)?)
     }
 
+    /// Take this process's turn on the tickets of this vault: every read-modify-write of a
+    /// ticket record holds it, so two `Tickets` on one wallet never overwrite each other
+    /// (a receipt applied while a transfer is requested keeps both changes' checks).
+    fn turn(&self) -> Arc<Mutex<()>> {
+        self.wallet.vault().feature_lock("tickets")
+    }
+
     /// Trust a ticket issuer (its identity: address, seal key and proof). Persisted.
     pub fn trust_issuer(&self, issuer: &TicketIdentity) -> Result<(), TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         issuer.verify()?;
         let mut b = RecordBatch::new();
         b.put(
@@ -299,6 +309,8 @@ impl<'w> Tickets<'w> {
 
     /// Stop trusting an issuer; returns whether it was trusted. Tickets already imported stay.
     pub fn distrust_issuer(&self, address: &Address) -> Result<bool, TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let id = issuer_id(address);
         if self.wallet.vault().get(NS, &id)?.is_none() {
             return Ok(false);
@@ -368,6 +380,8 @@ impl<'w> Tickets<'w> {
     /// older one is refused ([`TicketError::StaleGrant`]). The reissued grant of a transfer
     /// this wallet requested marks the ticket transferred ([`ImportOutcome::TransferConfirmed`]).
     pub fn import(&self, grant_text: &str) -> Result<Imported, TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let g = SignedGrant::from_text(grant_text)?;
         let issuer = self
             .trusted_issuer(&g.issuer)?
@@ -536,6 +550,8 @@ impl<'w> Tickets<'w> {
         price: u64,
         currency: &str,
     ) -> Result<TransferRequest, TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         to.verify()?;
         let mut rec = self.must_record(id)?;
         rec.state()?.usable()?;
@@ -587,6 +603,8 @@ impl<'w> Tickets<'w> {
     /// Withdraw a pending transfer so the ticket can be shown again. Only useful before the
     /// issuer acts on the request: once it reissues, the old grant no longer counts.
     pub fn cancel_transfer(&self, id: &TicketRef) -> Result<Ticket, TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut rec = self.must_record(id)?;
         if !matches!(rec.state, StoredState::TransferPending { .. }) {
             return Err(TicketError::NoTransferPending);
@@ -601,6 +619,8 @@ impl<'w> Tickets<'w> {
     /// authorised the gate and that the gate signed it, mark the ticket used (ERC-7439
     /// `Redeemed`). Applying the same receipt twice is harmless.
     pub fn apply_receipt(&self, receipt_text: &str) -> Result<Ticket, TicketError> {
+        let turn = self.turn();
+        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let r = CheckInReceipt::from_text(receipt_text)?;
         let mut rec = self.must_record(&r.ticket)?;
         let grant = SignedGrant::from_text(&rec.grant)?;

@@ -8,10 +8,13 @@ use super::VaultError;
 use crate::env::Clock;
 
 /// Hard ceilings on parameters read from a header or a backup, so a damaged or hostile file
-/// cannot make the device allocate gigabytes or spin for minutes.
-const MAX_M_KIB: u32 = 1 << 20; // 1 GiB
-const MAX_T: u32 = 64;
-const MAX_P: u32 = 16;
+/// cannot make the device allocate gigabytes or spin for minutes. They sit well above what a
+/// real header holds (the default is 64 MiB, 3 passes; calibration never goes past these)
+/// and well below what would freeze a phone: 256 MiB, 16 passes, 8 lanes is about 10 s of
+/// work on a phone-class core at worst.
+pub(crate) const MAX_M_KIB: u32 = 256 * 1024;
+pub(crate) const MAX_T: u32 = 16;
+pub(crate) const MAX_P: u32 = 8;
 
 /// Argon2id parameters, stored in the vault header beside the salt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

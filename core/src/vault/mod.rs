@@ -17,10 +17,15 @@ mod backup;
 mod kdf;
 mod protector;
 
+pub use backup::{
+    Backup, BackupCode, BackupInfo, BackupProtection, BackupSecret, MIN_PASSPHRASE_BITS,
+    passphrase_bits,
+};
 pub use kdf::{KdfParams, calibrate};
 pub use protector::{KeyProtector, ProtectorError};
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -39,7 +44,25 @@ pub const FORMAT_VERSION: u32 = 1;
 const MAGIC: &str = "jigap-vault";
 const HEADER_KEY: &[u8] = b"jigap/header";
 const PIN_STATE_KEY: &[u8] = b"jigap/pin-state";
-const RECORD_FORMAT: u8 = 1;
+/// Record format written now: the plaintext names its namespace too (format 1 did not), so a
+/// re-key can rebuild every store key. Both are read.
+const RECORD_FORMAT: u8 = 2;
+const RECORD_FORMAT_V1: u8 = 1;
+
+/// Every namespace the core writes, for re-keying records of format 1 (whose plaintext does
+/// not name their namespace: it is found by its keyed tag).
+const KNOWN_NAMESPACES: &[&str] = &[
+    "keys",
+    "keys.imported",
+    "voucher",
+    "voucher.redemption",
+    "voucher.config",
+    "voucher.journal",
+    "merchant.seen",
+    "merchant.voucher",
+    "tickets",
+    "credentials",
+];
 const NS_TAG_LEN: usize = 8;
 const ID_TAG_LEN: usize = 24;
 const NONCE_LEN: usize = 12;
@@ -92,8 +115,25 @@ pub enum VaultError {
     #[error("vault format problem: {0}")]
     Format(String),
     /// A backup could not be authenticated.
-    #[error("the backup could not be opened: wrong PIN, or the file was altered or damaged")]
+    #[error(
+        "the backup could not be opened: wrong backup code, passphrase or (for an old backup) PIN, or the file was altered or damaged"
+    )]
     BackupAuthentication,
+    /// A backup passphrase too weak to protect a file an attacker can attack offline.
+    #[error(
+        "this passphrase is too guessable for a backup (about {estimated_bits} bits; at least {required_bits} needed): use a backup code, or a longer passphrase such as seven random words"
+    )]
+    WeakPassphrase {
+        /// The conservative estimate of its entropy.
+        estimated_bits: u32,
+        /// The floor.
+        required_bits: u32,
+    },
+    /// A backup code that is not 32 digits.
+    #[error(
+        "a backup code is 32 digits in 8 groups of 4 (spaces and dashes are ignored); check what was typed"
+    )]
+    BackupCodeFormat,
     /// The platform protector is needed or failed.
     #[error(transparent)]
     Protector(#[from] ProtectorError),
@@ -324,10 +364,10 @@ impl Keys {
         k
     }
 
-    fn aad(&self, store_key: &[u8]) -> Vec<u8> {
+    fn aad(&self, format: u8, store_key: &[u8]) -> Vec<u8> {
         let mut aad = Vec::with_capacity(9 + 1 + 16 + store_key.len());
         aad.extend_from_slice(b"jigap/rec");
-        aad.push(RECORD_FORMAT);
+        aad.push(format);
         aad.extend_from_slice(&self.vault_id);
         aad.extend_from_slice(store_key);
         aad
@@ -336,16 +376,25 @@ impl Keys {
     fn seal(
         &self,
         env: &Env,
+        ns: &str,
         store_key: &[u8],
         id: &str,
         value: &[u8],
     ) -> Result<Vec<u8>, VaultError> {
-        let mut plain = Zeroizing::new(Vec::with_capacity(2 + id.len() + value.len()));
+        // Names are checked before (ns ≤ 64 bytes, id ≤ 1024), so the lengths fit.
+        let mut plain = Zeroizing::new(Vec::with_capacity(3 + ns.len() + id.len() + value.len()));
+        plain.push(ns.len() as u8);
+        plain.extend_from_slice(ns.as_bytes());
         plain.extend_from_slice(&(id.len() as u16).to_be_bytes());
         plain.extend_from_slice(id.as_bytes());
         plain.extend_from_slice(value);
         let nonce: [u8; NONCE_LEN] = env.random_array()?;
-        let ct = aes_encrypt(&self.record_key, &nonce, &plain, &self.aad(store_key))?;
+        let ct = aes_encrypt(
+            &self.record_key,
+            &nonce,
+            &plain,
+            &self.aad(RECORD_FORMAT, store_key),
+        )?;
         let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
         out.push(RECORD_FORMAT);
         out.extend_from_slice(&nonce);
@@ -353,7 +402,39 @@ impl Keys {
         Ok(out)
     }
 
-    /// Decrypt a stored value; returns (id, payload). `ns` is checked through the key.
+    /// Decrypt a stored value: (namespace if the record names it, id, payload).
+    fn decrypt(&self, store_key: &[u8], value: &[u8]) -> Option<DecryptedRecord> {
+        let format = *value.first()?;
+        if value.len() < 1 + NONCE_LEN + 16 || !matches!(format, RECORD_FORMAT | RECORD_FORMAT_V1)
+        {
+            return None;
+        }
+        let plain = aes_decrypt(
+            &self.record_key,
+            &value[1..1 + NONCE_LEN],
+            &value[1 + NONCE_LEN..],
+            &self.aad(format, store_key),
+        )
+        .ok()?;
+        let mut at = 0usize;
+        let ns = if format == RECORD_FORMAT {
+            let n = usize::from(*plain.first()?);
+            let ns = std::str::from_utf8(plain.get(1..1 + n)?).ok()?.to_string();
+            at = 1 + n;
+            Some(ns)
+        } else {
+            None
+        };
+        let len = plain.get(at..at + 2)?;
+        let id_len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        let id = std::str::from_utf8(plain.get(at + 2..at + 2 + id_len)?)
+            .ok()?
+            .to_string();
+        let payload = Zeroizing::new(plain.get(at + 2 + id_len..)?.to_vec());
+        Some((ns, id, payload))
+    }
+
+    /// Decrypt a stored value found under `ns`; returns (id, payload).
     fn open(
         &self,
         ns: &str,
@@ -361,33 +442,20 @@ impl Keys {
         value: &[u8],
     ) -> Result<(String, Zeroizing<Vec<u8>>), VaultError> {
         let tampered = || VaultError::Tampered(format!("a '{ns}' record"));
-        if value.len() < 1 + NONCE_LEN + 16 || value[0] != RECORD_FORMAT {
+        let (named, id, payload) = self.decrypt(store_key, value).ok_or_else(tampered)?;
+        if named.as_deref().is_some_and(|n| n != ns) {
             return Err(tampered());
         }
-        let plain = aes_decrypt(
-            &self.record_key,
-            &value[1..1 + NONCE_LEN],
-            &value[1 + NONCE_LEN..],
-            &self.aad(store_key),
-        )
-        .map_err(|_| tampered())?;
-        if plain.len() < 2 {
-            return Err(tampered());
-        }
-        let id_len = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
-        if plain.len() < 2 + id_len {
-            return Err(tampered());
-        }
-        let id = std::str::from_utf8(&plain[2..2 + id_len])
-            .map_err(|_| tampered())?
-            .to_string();
         // The id inside must hash to the slot it was found in.
         if self.store_key(ns, &id) != store_key {
             return Err(tampered());
         }
-        Ok((id, Zeroizing::new(plain[2 + id_len..].to_vec())))
+        Ok((id, payload))
     }
 }
+
+/// A decrypted record: namespace (format 2), id, payload.
+type DecryptedRecord = (Option<String>, String, Zeroizing<Vec<u8>>);
 
 fn aes_encrypt(
     key: &[u8; 32],
@@ -528,10 +596,33 @@ pub struct Vault {
     store: Arc<dyn Store>,
     env: Env,
     options: VaultOptions,
+    vault_id: [u8; 16],
     header: RwLock<Header>,
     keys: RwLock<Option<Arc<Keys>>>,
-    /// Serialises PIN checks so the failure counter is read and written one at a time.
-    pin_lock: Mutex<()>,
+    /// Serialises PIN checks (and the header writes that follow them) across every object of
+    /// this process on this vault, so the failure counter is exact and a PIN change is never
+    /// undone by a concurrent re-wrap.
+    pin_lock: Arc<Mutex<()>>,
+}
+
+/// Locks shared by every object of this process working on one vault (by vault id): two
+/// `VoucherWallet`s on one wallet, or one wallet opened twice, serialise their
+/// read-modify-write cycles on the same lock instead of each on its own.
+type LockRegistry = Mutex<HashMap<([u8; 16], &'static str), Weak<Mutex<()>>>>;
+static FEATURE_LOCKS: OnceLock<LockRegistry> = OnceLock::new();
+
+fn shared_lock(vault_id: [u8; 16], feature: &'static str) -> Arc<Mutex<()>> {
+    let registry = FEATURE_LOCKS.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = registry
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(l) = map.get(&(vault_id, feature)).and_then(Weak::upgrade) {
+        return l;
+    }
+    map.retain(|_, w| w.strong_count() > 0);
+    let l = Arc::new(Mutex::new(()));
+    map.insert((vault_id, feature), Arc::downgrade(&l));
+    l
 }
 
 impl std::fmt::Debug for Vault {
@@ -572,14 +663,33 @@ impl Vault {
                 value: pin_state_bytes(&PinState::default()),
             },
         ])?;
+        Vault::assemble(store, env, options, header, Some(Keys::new(dk, vault_id)))
+    }
+
+    fn assemble(
+        store: Arc<dyn Store>,
+        env: Env,
+        options: VaultOptions,
+        header: Header,
+        keys: Option<Keys>,
+    ) -> Result<Vault, VaultError> {
+        let vault_id = header.vault_id()?;
         Ok(Vault {
             store,
             env,
             options,
+            vault_id,
             header: RwLock::new(header),
-            keys: RwLock::new(Some(Arc::new(Keys::new(dk, vault_id)))),
-            pin_lock: Mutex::new(()),
+            keys: RwLock::new(keys.map(Arc::new)),
+            pin_lock: shared_lock(vault_id, "vault.pin"),
         })
+    }
+
+    /// A lock shared by every object of this process that works on this vault's `feature`
+    /// (vouchers, tickets, a merchant's records…): hold it across a read-modify-write cycle so
+    /// two objects on one wallet never overwrite each other's changes.
+    pub fn feature_lock(&self, feature: &'static str) -> Arc<Mutex<()>> {
+        shared_lock(self.vault_id, feature)
     }
 
     fn new_header(
@@ -626,14 +736,7 @@ impl Vault {
         {
             return Err(VaultError::ProtectorMissing(id.clone()));
         }
-        Ok(Vault {
-            store,
-            env,
-            options,
-            header: RwLock::new(header),
-            keys: RwLock::new(None),
-            pin_lock: Mutex::new(()),
-        })
+        Vault::assemble(store, env, options, header, None)
     }
 
     /// The environment (clock and randomness) this vault uses.
@@ -702,13 +805,34 @@ impl Vault {
             .saturating_sub(st.failures))
     }
 
-    /// Check the PIN, counting failures, and return the data key.
-    fn check_pin_and_unwrap(&self, pin: &[u8]) -> Result<Zeroizing<[u8; 32]>, VaultError> {
-        check_pin(pin)?;
-        let _guard = self
-            .pin_lock
+    /// The header as stored now (another object or tab may have changed the PIN since this
+    /// one was opened); the cached copy is refreshed.
+    fn reload_header(&self) -> Result<Header, VaultError> {
+        let raw = self.store.get(HEADER_KEY)?.ok_or(VaultError::NotFound)?;
+        let header = Header::parse(&raw)?;
+        if header.vault_id()? != self.vault_id {
+            return Err(VaultError::Tampered("the vault header (another vault id)".into()));
+        }
+        if let Ok(mut h) = self.header.write() {
+            *h = header.clone();
+        }
+        Ok(header)
+    }
+
+    fn pin_guard(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.pin_lock
             .lock()
-            .map_err(|_| VaultError::Format("PIN lock poisoned".into()))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Check the PIN, counting failures, and return the data key with the header it
+    /// unwrapped. The caller holds the PIN lock.
+    ///
+    /// The attempt is counted **before** the key derivation: a process killed during the KDF,
+    /// or a store that fails to record the failure, must not give a free guess. A store error
+    /// while counting refuses the attempt; a correct PIN clears the count.
+    fn check_pin_locked(&self, pin: &[u8]) -> Result<(Zeroizing<[u8; 32]>, Header), VaultError> {
+        check_pin(pin)?;
         let policy = self.options.pin_policy;
         let st = self.pin_state()?;
         if st.failures >= policy.max_attempts {
@@ -724,7 +848,7 @@ impl Vault {
                 attempts_left: policy.max_attempts - st.failures,
             });
         }
-        let header = self.header();
+        let header = self.reload_header()?;
         let vault_id = header.vault_id()?;
         let mut wrapped = unhex(&header.wrapped_key)
             .map_err(|_| VaultError::Format("wrapped key is not hex".into()))?;
@@ -734,26 +858,24 @@ impl Vault {
             })?;
             wrapped = p.unwrap(wrapped)?;
         }
+        let failures = st.failures.saturating_add(1);
+        self.store.write(&[Op::Put {
+            key: PIN_STATE_KEY.to_vec(),
+            value: pin_state_bytes(&PinState {
+                failures,
+                last_failure_ms: now,
+            }),
+        }])?;
         let pin_key = header.kdf.derive(pin, &header.salt()?)?;
         match unwrap_data_key(&pin_key, &wrapped, &vault_id) {
             Some(dk) => {
-                if st.failures > 0 {
-                    self.store.write(&[Op::Put {
-                        key: PIN_STATE_KEY.to_vec(),
-                        value: pin_state_bytes(&PinState::default()),
-                    }])?;
-                }
-                Ok(dk)
-            }
-            None => {
-                let failures = st.failures + 1;
                 self.store.write(&[Op::Put {
                     key: PIN_STATE_KEY.to_vec(),
-                    value: pin_state_bytes(&PinState {
-                        failures,
-                        last_failure_ms: now,
-                    }),
+                    value: pin_state_bytes(&PinState::default()),
                 }])?;
+                Ok((dk, header))
+            }
+            None => {
                 if failures >= policy.max_attempts {
                     return Err(VaultError::LockedOut(failures));
                 }
@@ -768,11 +890,11 @@ impl Vault {
     /// Unlock with the PIN. Re-wraps the data key when the app asks for stronger Argon2id
     /// parameters than the stored ones.
     pub fn unlock(&self, pin: &[u8]) -> Result<(), VaultError> {
-        let dk = self.check_pin_and_unwrap(pin)?;
-        let header = self.header();
+        let _guard = self.pin_guard();
+        let (dk, header) = self.check_pin_locked(pin)?;
         let keys = Arc::new(Keys::new(dk, header.vault_id()?));
         if self.options.upgrade_kdf && self.options.kdf.cost() > header.kdf.cost() {
-            self.rewrap(pin, &keys.data_key)?;
+            self.rewrap_locked(pin, &keys.data_key, &header)?;
         }
         if let Ok(mut k) = self.keys.write() {
             *k = Some(keys);
@@ -782,26 +904,102 @@ impl Vault {
 
     /// Check the PIN without changing the lock state (counts as an attempt).
     pub fn verify_pin(&self, pin: &[u8]) -> Result<(), VaultError> {
-        self.check_pin_and_unwrap(pin).map(|_| ())
+        let _guard = self.pin_guard();
+        self.check_pin_locked(pin).map(|_| ())
     }
 
-    /// Change the PIN: re-wraps the data key only; records are untouched.
+    /// Change the PIN: re-wraps the data key only; records are untouched. (To replace the data
+    /// key itself, re-encrypting every record, use [`Vault::rekey`].)
     pub fn change_pin(&self, old_pin: &[u8], new_pin: &[u8]) -> Result<(), VaultError> {
         check_pin(new_pin)?;
-        let dk = self.check_pin_and_unwrap(old_pin)?;
-        self.rewrap(new_pin, &dk)
+        let _guard = self.pin_guard();
+        let (dk, header) = self.check_pin_locked(old_pin)?;
+        self.rewrap_locked(new_pin, &dk, &header)
     }
 
-    fn rewrap(&self, pin: &[u8], dk: &[u8; 32]) -> Result<(), VaultError> {
-        let old = self.header();
-        let mut header = Self::new_header(&self.env, &self.options, pin, dk, old.vault_id()?)?;
-        header.created_at_ms = old.created_at_ms;
+    /// Write a new header wrapping `dk` under `pin`. The caller holds the PIN lock and passes
+    /// the header it just checked, so nothing written since is overwritten.
+    fn rewrap_locked(&self, pin: &[u8], dk: &[u8; 32], checked: &Header) -> Result<(), VaultError> {
+        let mut header = Self::new_header(&self.env, &self.options, pin, dk, checked.vault_id()?)?;
+        header.created_at_ms = checked.created_at_ms;
         self.store.write(&[Op::Put {
             key: HEADER_KEY.to_vec(),
             value: header.to_bytes()?,
         }])?;
         if let Ok(mut h) = self.header.write() {
             *h = header;
+        }
+        Ok(())
+    }
+
+    /// Change the PIN **and** the data key: every record is decrypted and re-encrypted under a
+    /// fresh random key, in one atomic store batch, so a copy of the old wrapped key (an old
+    /// store file, an old backup header) opens nothing written from now on. Slower than
+    /// [`Vault::change_pin`] (it touches every record); use it when the old PIN or an old copy
+    /// of the store may be known to someone. Other objects that have this vault open must
+    /// unlock again afterwards.
+    pub fn rekey(&self, old_pin: &[u8], new_pin: &[u8]) -> Result<(), VaultError> {
+        check_pin(new_pin)?;
+        let _guard = self.pin_guard();
+        let (dk, header) = self.check_pin_locked(old_pin)?;
+        let old = Keys::new(dk, self.vault_id);
+        let new_dk = Zeroizing::new(self.env.random_array::<32>()?);
+        let new = Keys::new(new_dk.clone(), self.vault_id);
+        let rows = self.store.scan(&[])?;
+        // Namespaces by keyed tag: the known ones, and every one a format-2 record names.
+        let mut by_tag: HashMap<[u8; NS_TAG_LEN], String> = KNOWN_NAMESPACES
+            .iter()
+            .map(|ns| (old.ns_prefix(ns), (*ns).to_string()))
+            .collect();
+        let mut opened = Vec::with_capacity(rows.len());
+        for (key, value) in &rows {
+            if key.as_slice() == HEADER_KEY || key.as_slice() == PIN_STATE_KEY {
+                continue;
+            }
+            let rec = old
+                .decrypt(key, value)
+                .ok_or_else(|| VaultError::Tampered("a record, while re-keying".into()))?;
+            if let Some(ns) = &rec.0 {
+                by_tag.insert(old.ns_prefix(ns), ns.clone());
+            }
+            opened.push((key, rec));
+        }
+        let mut ops = Vec::with_capacity(opened.len() * 2 + 1);
+        for (key, (named, id, payload)) in opened {
+            let tag: Option<[u8; NS_TAG_LEN]> = key.get(..NS_TAG_LEN).and_then(|t| t.try_into().ok());
+            let ns = match named {
+                Some(ns) => ns,
+                None => tag
+                    .and_then(|t| by_tag.get(&t).cloned())
+                    .ok_or_else(|| {
+                        VaultError::Format(
+                            "a record of an unknown namespace cannot be re-keyed; nothing was changed".into(),
+                        )
+                    })?,
+            };
+            if old.store_key(&ns, &id) != *key {
+                return Err(VaultError::Tampered(format!("a '{ns}' record, while re-keying")));
+            }
+            let new_key = new.store_key(&ns, &id);
+            ops.push(Op::Delete { key: key.clone() });
+            ops.push(Op::Put {
+                value: new.seal(&self.env, &ns, &new_key, &id, &payload)?,
+                key: new_key,
+            });
+        }
+        let mut new_header =
+            Self::new_header(&self.env, &self.options, new_pin, &new_dk, self.vault_id)?;
+        new_header.created_at_ms = header.created_at_ms;
+        ops.push(Op::Put {
+            key: HEADER_KEY.to_vec(),
+            value: new_header.to_bytes()?,
+        });
+        self.store.write(&ops)?;
+        if let Ok(mut h) = self.header.write() {
+            *h = new_header;
+        }
+        if let Ok(mut k) = self.keys.write() {
+            *k = Some(Arc::new(new));
         }
         Ok(())
     }
@@ -840,7 +1038,7 @@ impl Vault {
             let key = keys.store_key(ns, id);
             ops.push(match value {
                 Some(v) => Op::Put {
-                    value: keys.seal(&self.env, &key, id, v)?,
+                    value: keys.seal(&self.env, ns, &key, id, v)?,
                     key,
                 },
                 None => Op::Delete { key },

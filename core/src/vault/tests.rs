@@ -413,33 +413,62 @@ fn backup_restores_everything_and_any_flipped_byte_is_refused() {
         )
         .unwrap();
     }
-    let file = v.backup(b"123456").unwrap();
+    let backup = v.backup(b"123456", BackupSecret::NewCode).unwrap();
+    let code = backup.code.clone().unwrap();
+    let file = backup.bytes;
     assert!(matches!(
-        v.backup(b"000000"),
+        v.backup(b"000000", BackupSecret::NewCode),
         Err(VaultError::WrongPin { .. })
     ));
+    let info = Vault::inspect_backup(&file).unwrap();
+    assert_eq!(
+        (info.format, info.protection, info.records, info.weak),
+        (2, BackupProtection::Code, 5, false)
+    );
     let (env, _) = env_at(5);
     let fresh = Arc::new(MemoryStore::new());
-    let r = Vault::restore(fresh.clone(), env.clone(), &file, b"123456", fast()).unwrap();
+    let (r, _) = Vault::restore(
+        fresh.clone(),
+        env.clone(),
+        &file,
+        code.grouped().as_bytes(),
+        b"777777",
+        fast(),
+    )
+    .unwrap();
     assert_eq!(r.list("vouchers").unwrap().len(), 5);
     assert_eq!(&r.get("vouchers", "v3").unwrap().unwrap()[..], b"value 3");
     let reopened = Vault::open(fresh, env.clone(), fast()).unwrap();
-    reopened.unlock(b"123456").unwrap();
-    assert!(matches!(
-        Vault::restore(
-            Arc::new(MemoryStore::new()),
-            env.clone(),
-            &file,
-            b"654321",
-            fast()
-        ),
-        Err(VaultError::BackupAuthentication)
-    ));
+    reopened.unlock(b"777777").unwrap();
+    // The PIN does not open it (that was the weakness), nor a code with one digit changed.
+    let mut wrong = code.grouped().to_string();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    for secret in [b"123456".as_slice(), wrong.as_bytes()] {
+        assert!(matches!(
+            Vault::restore(
+                Arc::new(MemoryStore::new()),
+                env.clone(),
+                &file,
+                secret,
+                b"777777",
+                fast()
+            ),
+            Err(VaultError::BackupAuthentication | VaultError::BackupCodeFormat)
+        ));
+    }
     for i in 0..file.len() {
         let mut bad = file.clone();
         bad[i] ^= 0x01;
         let target = Arc::new(MemoryStore::new());
-        let r = Vault::restore(target.clone(), env.clone(), &bad, b"123456", fast());
+        let r = Vault::restore(
+            target.clone(),
+            env.clone(),
+            &bad,
+            code.grouped().as_bytes(),
+            b"777777",
+            fast(),
+        );
         assert!(r.is_err(), "flipped byte {i} was accepted");
         assert!(
             target.scan(&[]).unwrap().is_empty(),
@@ -452,10 +481,105 @@ fn backup_restores_everything_and_any_flipped_byte_is_refused() {
                 Arc::new(MemoryStore::new()),
                 env.clone(),
                 &file[..cut],
-                b"123456",
+                code.grouped().as_bytes(),
+                b"777777",
                 fast()
             )
             .is_err()
+        );
+    }
+}
+
+/// Regression (review finding 3): a backup was wrapped by Argon2id(PIN) alone, so a copied
+/// file fell to an offline search of the PIN space. The PIN alone is now refused as a backup
+/// secret (only a code or a strong passphrase), and an old file still restores with its PIN
+/// while saying it is weak.
+#[test]
+fn backups_need_a_high_entropy_secret_and_old_ones_say_they_are_weak() {
+    let (_store, v, _) = new_vault();
+    v.put("vouchers", "a", b"1").unwrap();
+    for weak in ["123456", "password", "correct horse battery staple", "aaaaaaaaaaaaaaaaaaaa"] {
+        assert!(
+            matches!(
+                v.backup(b"123456", BackupSecret::Passphrase(weak)),
+                Err(VaultError::WeakPassphrase { .. })
+            ),
+            "{weak} was accepted"
+        );
+    }
+    let strong = "maple orbit velvet canyon ripple fossil lantern quiz";
+    assert!(passphrase_bits(strong) >= MIN_PASSPHRASE_BITS);
+    let file = v.backup(b"123456", BackupSecret::Passphrase(strong)).unwrap();
+    assert!(file.code.is_none());
+    assert_eq!(
+        Vault::inspect_backup(&file.bytes).unwrap().protection,
+        BackupProtection::Passphrase
+    );
+    let (env, _) = env_at(5);
+    let (r, info) = Vault::restore(
+        Arc::new(MemoryStore::new()),
+        env.clone(),
+        &file.bytes,
+        strong.as_bytes(),
+        b"222222",
+        fast(),
+    )
+    .unwrap();
+    assert!(!info.weak);
+    assert_eq!(&r.get("vouchers", "a").unwrap().unwrap()[..], b"1");
+    assert!(
+        Vault::restore(
+            Arc::new(MemoryStore::new()),
+            env.clone(),
+            &file.bytes,
+            b"123456",
+            b"222222",
+            fast()
+        )
+        .is_err()
+    );
+
+    // A file in the old format opens with its PIN, and reports itself weak.
+    let old = super::backup::backup_v1(&v, b"123456").unwrap();
+    let info = Vault::inspect_backup(&old).unwrap();
+    assert_eq!((info.format, info.protection, info.weak), (1, BackupProtection::Pin, true));
+    let (r, info) = Vault::restore(
+        Arc::new(MemoryStore::new()),
+        env.clone(),
+        &old,
+        b"123456",
+        b"333333",
+        fast(),
+    )
+    .unwrap();
+    assert!(info.weak);
+    assert_eq!(&r.get("vouchers", "a").unwrap().unwrap()[..], b"1");
+}
+
+/// Regression (review finding 8): the header length of a backup was added without a check,
+/// which wraps on wasm32 (32-bit `usize`) and sliced out of bounds; hostile lengths and KDF
+/// parameters are refused before any work.
+#[test]
+fn hostile_backup_headers_are_refused_without_panics_or_huge_kdfs() {
+    for len in [u32::MAX, u32::MAX - 20, 1 << 30, 70_000] {
+        let mut f = b"JIGAPBK2".to_vec();
+        f.extend_from_slice(&len.to_be_bytes());
+        f.extend_from_slice(&[0u8; 64]);
+        assert!(Vault::inspect_backup(&f).is_err());
+    }
+    let (_store, v, _) = new_vault();
+    let file = v.backup(b"123456", BackupSecret::NewCode).unwrap().bytes;
+    let hlen = u32::from_be_bytes(file[8..12].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&file[12..12 + hlen]).unwrap();
+    for (from, to) in [("\"m_kib\":256", "\"m_kib\":4194304"), ("\"t\":1", "\"t\":1000")] {
+        let h = header.replacen(from, to, 1);
+        let mut f = b"JIGAPBK2".to_vec();
+        f.extend_from_slice(&(h.len() as u32).to_be_bytes());
+        f.extend_from_slice(h.as_bytes());
+        f.extend_from_slice(&file[12 + hlen..]);
+        assert!(
+            matches!(Vault::inspect_backup(&f), Err(VaultError::Format(_))),
+            "{to}"
         );
     }
 }
@@ -494,7 +618,7 @@ fn calibration_returns_usable_parameters() {
     );
     // A clock that never moves means the device is fast: more passes, up to the ceiling.
     let p = calibrate(crate::env::ManualClock::new(0).as_ref(), 1000, 1024).unwrap();
-    assert_eq!(p.t, 64);
+    assert_eq!(p.t, 16);
 }
 
 /// Wycheproof AES-GCM through the vault's own seal/open helpers: every 256-bit key, 96-bit
@@ -534,4 +658,175 @@ fn wycheproof_aes_256_gcm() {
         }
     }
     assert!(n >= 40, "{n} AES-256-GCM cases");
+}
+
+/// A store that records the PIN counter of every write to it, and can be told to fail them.
+struct PinWatch {
+    inner: MemoryStore,
+    written: Mutex<Vec<u32>>,
+    fail_pin_writes: std::sync::atomic::AtomicBool,
+}
+
+impl Store for PinWatch {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get(key)
+    }
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<crate::store::Entry>, StoreError> {
+        self.inner.scan(prefix)
+    }
+    fn write(&self, batch: &[Op]) -> Result<(), StoreError> {
+        for op in batch {
+            if let Op::Put { key, value } = op
+                && key.as_slice() == PIN_STATE_KEY
+            {
+                if self.fail_pin_writes.load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(StoreError::Backend("disk full".into()));
+                }
+                let st: PinState = serde_json::from_slice(value).unwrap();
+                self.written.lock().unwrap().push(st.failures);
+            }
+        }
+        self.inner.write(batch)
+    }
+}
+
+/// Regression (review finding 7): the wrong-PIN counter was written after the KDF, so killing
+/// the process during the derivation, or a store that failed the write, gave free guesses.
+/// Now the attempt is counted first (and cleared on success); a failed count refuses it.
+#[test]
+fn pin_attempts_are_counted_before_the_kdf_and_a_failed_count_refuses_the_attempt() {
+    let store = Arc::new(PinWatch {
+        inner: MemoryStore::new(),
+        written: Mutex::new(vec![]),
+        fail_pin_writes: false.into(),
+    });
+    let (env, _) = env_at(1_700_000_000_000);
+    let v = Vault::create(store.clone(), env.clone(), b"123456", fast()).unwrap();
+    v.lock();
+    store.written.lock().unwrap().clear();
+    v.unlock(b"123456").unwrap();
+    // Counted as a failure first (a kill during the KDF leaves it counted), then cleared.
+    assert_eq!(*store.written.lock().unwrap(), vec![1, 0]);
+    store.written.lock().unwrap().clear();
+    assert!(v.verify_pin(b"000000").is_err());
+    assert_eq!(*store.written.lock().unwrap(), vec![1]);
+    // A store that cannot record the attempt: refused before the PIN is tried, right or wrong.
+    v.lock();
+    store
+        .fail_pin_writes
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    for pin in [b"123456", b"000000"] {
+        assert!(matches!(v.unlock(pin), Err(VaultError::Store(_))));
+    }
+    assert!(!v.is_unlocked());
+    store
+        .fail_pin_writes
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(v.attempts_left().unwrap(), 9);
+    v.unlock(b"123456").unwrap();
+}
+
+/// Regression (review finding 9): the KDF upgrade on unlock re-wrapped outside any lock and
+/// from a cached header, so it could write back the old PIN over a PIN change made by another
+/// object. Now the header is re-read under the PIN lock.
+#[test]
+fn an_unlock_never_undoes_a_pin_change_made_elsewhere() {
+    let (store, a, _) = new_vault();
+    let (env, _) = env_at(1_700_000_000_000);
+    let upgrading = VaultOptions {
+        kdf: KdfParams {
+            m_kib: 512,
+            t: 2,
+            p: 1,
+        },
+        ..fast()
+    };
+    let b = Vault::open(store.clone(), env.clone(), upgrading).unwrap();
+    a.change_pin(b"123456", b"654321").unwrap();
+    // B opened before the change; its unlock with the old PIN must fail, not re-wrap.
+    assert!(matches!(b.unlock(b"123456"), Err(VaultError::WrongPin { .. })));
+    b.unlock(b"654321").unwrap();
+    let c = Vault::open(store, env, fast()).unwrap();
+    assert!(c.unlock(b"123456").is_err());
+    c.unlock(b"654321").unwrap();
+}
+
+/// Finding 9: a PIN change keeps the data key; `rekey` replaces it and re-encrypts every
+/// record, so a copy of the old header (the old key wrapped by the old PIN) opens nothing.
+#[test]
+fn rekey_replaces_the_data_key_and_keeps_every_record() {
+    let (store, v, _) = new_vault();
+    for i in 0..20 {
+        v.put("voucher", &format!("v{i}"), format!("value {i}").as_bytes())
+            .unwrap();
+    }
+    v.put("custom.ns", "x", b"kept").unwrap();
+    // A record written by an older build (format 1) is re-keyed too.
+    {
+        let keys = v.keys().unwrap();
+        let sk = keys.store_key("tickets", "t1");
+        let mut plain = vec![0u8, 2];
+        plain.extend_from_slice(b"t1old");
+        let nonce = [7u8; NONCE_LEN];
+        let ct = aes_encrypt(&keys.record_key, &nonce, &plain, &keys.aad(1, &sk)).unwrap();
+        let mut value = vec![1u8];
+        value.extend_from_slice(&nonce);
+        value.extend_from_slice(&ct);
+        store.write(&[Op::Put { key: sk, value }]).unwrap();
+    }
+    assert_eq!(&v.get("tickets", "t1").unwrap().unwrap()[..], b"old");
+    let old_header = store.get(HEADER_KEY).unwrap().unwrap();
+    let before = store.scan(&[]).unwrap().len();
+    v.rekey(b"123456", b"246810").unwrap();
+    assert_eq!(store.scan(&[]).unwrap().len(), before);
+    assert_eq!(&v.get("voucher", "v7").unwrap().unwrap()[..], b"value 7");
+    assert_eq!(&v.get("custom.ns", "x").unwrap().unwrap()[..], b"kept");
+    assert_eq!(&v.get("tickets", "t1").unwrap().unwrap()[..], b"old");
+    let (env, _) = env_at(1_700_000_000_000);
+    let reopened = Vault::open(store.clone(), env.clone(), fast()).unwrap();
+    assert!(reopened.unlock(b"123456").is_err());
+    reopened.unlock(b"246810").unwrap();
+    assert_eq!(reopened.list("voucher").unwrap().len(), 20);
+    // Someone who kept the old header and knows the old PIN gets the old key: it opens none
+    // of the re-encrypted records.
+    store
+        .write(&[Op::Put {
+            key: HEADER_KEY.to_vec(),
+            value: old_header,
+        }])
+        .unwrap();
+    let thief = Vault::open(store, env, fast()).unwrap();
+    thief.unlock(b"123456").unwrap();
+    assert!(thief.list("voucher").unwrap().is_empty());
+    assert!(thief.get("voucher", "v7").unwrap().is_none());
+}
+
+/// Finding 8: a vault header asking for more than 256 MiB, 16 passes or 8 lanes is refused
+/// before any derivation.
+#[test]
+fn vault_headers_with_huge_kdf_parameters_are_refused() {
+    let (store, _v, _) = new_vault();
+    let header = String::from_utf8(store.get(HEADER_KEY).unwrap().unwrap()).unwrap();
+    let (env, _) = env_at(0);
+    for (from, to) in [
+        ("\"m_kib\":256", "\"m_kib\":1048576"),
+        ("\"t\":1", "\"t\":64"),
+        ("\"p\":1", "\"p\":16"),
+    ] {
+        let h = header.replacen(from, to, 1);
+        assert_ne!(h, header);
+        store
+            .write(&[Op::Put {
+                key: HEADER_KEY.to_vec(),
+                value: h.into_bytes(),
+            }])
+            .unwrap();
+        assert!(
+            matches!(
+                Vault::open(store.clone(), env.clone(), fast()),
+                Err(VaultError::Format(_))
+            ),
+            "{to}"
+        );
+    }
 }

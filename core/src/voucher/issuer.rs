@@ -37,6 +37,14 @@ pub enum DoubleSpend {
         /// Its hash.
         redemption: [u8; 32],
     },
+    /// An allocation whose voucher grant is missing, not signed by its issuer, or differs
+    /// from another signed grant of the same id: its amount cannot be trusted.
+    BadGrant {
+        /// Voucher.
+        voucher: Id,
+        /// The redemption naming it.
+        redemption: [u8; 32],
+    },
 }
 
 /// Check a batch of redemptions (each with the grants it spends) for double spends.
@@ -50,6 +58,7 @@ pub fn detect_double_spends(
     let mut per_voucher: BTreeMap<Id, (u64, u64, bool, u32)> = BTreeMap::new(); // allocated, amount, single use, uses
     let mut per_seq: BTreeMap<(Address, u64), [u8; 32]> = BTreeMap::new();
     let mut counted = std::collections::BTreeSet::new();
+    let mut grants: BTreeMap<Id, VoucherGrant> = BTreeMap::new();
     for p in batch {
         let r = &p.redemption.redemption;
         let hash = r.digest(domain);
@@ -71,9 +80,33 @@ pub fn detect_double_spends(
             }
         }
         for a in &r.allocations {
-            let Some(g) = p.grants.iter().find(|g| g.grant.id == a.voucher_id) else {
+            // Only a grant its issuer signed says what a voucher holds: a payload could carry
+            // a made-up grant with a larger amount to hide an over-allocation.
+            let verified = p
+                .grants
+                .iter()
+                .find(|g| g.grant.id == a.voucher_id)
+                .filter(|g| g.signer(domain).ok() == Some(g.grant.issuer));
+            let Some(g) = verified else {
+                out.push(DoubleSpend::BadGrant {
+                    voucher: a.voucher_id,
+                    redemption: hash,
+                });
                 continue;
             };
+            match grants.get(&a.voucher_id) {
+                Some(seen) if *seen != g.grant => {
+                    out.push(DoubleSpend::BadGrant {
+                        voucher: a.voucher_id,
+                        redemption: hash,
+                    });
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    grants.insert(a.voucher_id, g.grant.clone());
+                }
+            }
             let e = per_voucher.entry(a.voucher_id).or_insert((
                 0,
                 g.grant.amount,

@@ -2,18 +2,25 @@
 //! wallet shows back.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::VoucherError;
 use super::codec::{decode_redemption, encode_request};
 use super::model::*;
-use super::rules::{Ineligible, check_purpose};
+use super::rules::{Ineligible, check_purpose, local_time};
 use crate::keys::Address;
 use crate::qr::{self, QrError};
 use crate::util::hex0x;
+use crate::vault::RecordBatch;
 use crate::wallet::Wallet;
 
 const NS_SEEN: &str = "merchant.seen";
+const NS_SPENT: &str = "merchant.voucher";
+
+/// How far a redemption's `createdAt` may be from the shop's clock (seconds). The shop checks
+/// every time rule with its own clock; this only refuses payments whose stated time is
+/// implausible, so a phone with its clock set back is caught at once.
+pub const MAX_CLOCK_SKEW_SECS: u64 = 300;
 
 /// Why a merchant refuses a redemption.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +41,16 @@ pub enum RedemptionReject {
     /// Made after the request expired.
     #[error("the payment was made after the request expired; create a new request")]
     Expired,
+    /// The customer's device clock is too far from the shop's.
+    #[error(
+        "the payment says it was made at {created_at} (Unix time) but the shop's clock says {now}: more than {MAX_CLOCK_SKEW_SECS} s apart; ask the customer to set the phone's clock and pay again"
+    )]
+    ClockSkew {
+        /// The redemption's `createdAt`.
+        created_at: u64,
+        /// The shop's time.
+        now: u64,
+    },
     /// Holder signature invalid.
     #[error("the customer's signature is invalid: the payment was altered")]
     HolderSignature,
@@ -64,6 +81,9 @@ pub enum RedemptionReject {
     /// The same voucher twice.
     #[error("the same voucher appears twice")]
     DuplicateVoucher,
+    /// The shop's own records could not be read or written; nothing was accepted.
+    #[error("the shop's records could not be read or written ({0}); nothing was accepted — retry")]
+    Storage(String),
     /// The holder's sequence number was used before.
     #[error(
         "this customer's payment number {1} was already used ({0}): possible double spend — refuse and report it"
@@ -87,12 +107,16 @@ pub struct VerifiedRedemption {
 }
 
 /// Check a redemption against its request and the grants, offline: every signature, the sums,
-/// every purpose rule, the request expiry. (Sequence numbers are checked by [`Merchant`].)
+/// every purpose rule, the request expiry. Every time rule (request expiry, validity dates,
+/// hours) is checked at `now`, the **shop's** clock, never the customer's; a `createdAt` more
+/// than [`MAX_CLOCK_SKEW_SECS`] from `now` is refused. (Sequence numbers, single use and daily
+/// limits across payments are checked by [`Merchant`], which keeps state.)
 pub fn verify_redemption(
     domain: &VoucherDomain,
     trusted_issuers: &[Address],
     request: &SignedRequest,
     payload: &RedemptionPayload,
+    now: u64,
 ) -> Result<VerifiedRedemption, RedemptionReject> {
     let req = &request.request;
     let red = &payload.redemption.redemption;
@@ -102,8 +126,14 @@ pub fn verify_redemption(
     if red.merchant != req.merchant {
         return Err(RedemptionReject::WrongMerchant);
     }
-    if red.created_at >= req.expires_at {
+    if now >= req.expires_at || red.created_at >= req.expires_at {
         return Err(RedemptionReject::Expired);
+    }
+    if red.created_at.abs_diff(now) > MAX_CLOCK_SKEW_SECS {
+        return Err(RedemptionReject::ClockSkew {
+            created_at: red.created_at,
+            now,
+        });
     }
     let hash = red.digest(domain);
     if payload.redemption.signature.recover_address(&hash).ok() != Some(red.holder) {
@@ -141,7 +171,7 @@ pub fn verify_redemption(
         if a.amount == 0 || a.amount > g.amount {
             return Err(RedemptionReject::OverAllocated(id));
         }
-        if let Err(why) = check_purpose(g, req, red.created_at) {
+        if let Err(why) = check_purpose(g, req, now) {
             return Err(match why {
                 Ineligible::Currency => RedemptionReject::Currency(id),
                 other => RedemptionReject::Purpose(id, other.describe()),
@@ -178,7 +208,6 @@ pub struct Merchant {
     region: String,
     domain: VoucherDomain,
     trusted_issuers: Vec<Address>,
-    lock: Mutex<()>,
 }
 
 impl Merchant {
@@ -206,7 +235,6 @@ impl Merchant {
             region: region.into(),
             domain,
             trusted_issuers,
-            lock: Mutex::new(()),
         })
     }
 
@@ -244,8 +272,11 @@ impl Merchant {
         Ok((signed, qr))
     }
 
-    /// Verify a redemption QR offline against `request` and record the customer's sequence
-    /// number. A payment seen before (same sequence number) is refused.
+    /// Verify a redemption QR offline against `request` at the shop's own clock, and record
+    /// the customer's sequence number and what each voucher paid here today. A payment seen
+    /// before (same sequence number), a single-use voucher already used here, or a daily limit
+    /// passed here is refused. Every object of this process on this shop's vault shares one
+    /// lock for this, so two counters on one till cannot both accept the same payment.
     pub fn accept(
         &self,
         request: &SignedRequest,
@@ -258,19 +289,24 @@ impl Merchant {
         if request.request.merchant != self.address {
             return Err(RedemptionReject::WrongMerchant);
         }
-        let v = verify_redemption(&self.domain, &self.trusted_issuers, request, &payload)?;
-        let _g = self.lock.lock().map_err(|_| {
-            RedemptionReject::Malformed(QrError::Cbor("merchant lock poisoned".into()))
-        })?;
-        let id = v.holder.to_checksum();
         let vault = self.wallet.vault();
-        let storage = |_| {
-            RedemptionReject::Malformed(QrError::Cbor("the shop's storage failed; retry".into()))
-        };
+        let lock = vault.feature_lock("merchant");
+        let _g = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = self.wallet.env().clock.now_secs();
+        let v = verify_redemption(
+            &self.domain,
+            &self.trusted_issuers,
+            request,
+            &payload,
+            now,
+        )?;
+        let storage = |e: crate::vault::VaultError| RedemptionReject::Storage(e.to_string());
+        let damaged = || RedemptionReject::Storage("the shop's records are damaged".into());
+        let id = v.holder.to_checksum();
         let mut seen: Vec<(u64, Vec<u8>)> = match vault.get(NS_SEEN, &id).map_err(storage)? {
-            Some(raw) => qr::from_cbor(&raw).map_err(|_| {
-                RedemptionReject::Malformed(QrError::Cbor("the shop's records are damaged".into()))
-            })?,
+            Some(raw) => qr::from_cbor(&raw).map_err(|_| damaged())?,
             None => vec![],
         };
         let seq = payload.redemption.redemption.sequence;
@@ -279,9 +315,54 @@ impl Merchant {
             return Err(RedemptionReject::SequenceReused(v.holder, seq));
         }
         seen.push((seq, v.hash.to_vec()));
-        vault
-            .put(NS_SEEN, &id, &qr::to_cbor(&seen))
-            .map_err(storage)?;
+        let mut batch = RecordBatch::new();
+        batch.put(NS_SEEN, &id, qr::to_cbor(&seen));
+        for (voucher, _, amount) in &v.allocations {
+            let vid = hex0x(voucher);
+            let Some(g) = payload.grants.iter().find(|g| g.grant.id == *voucher) else {
+                return Err(RedemptionReject::MissingGrant(vid));
+            };
+            let p = &g.grant.purpose;
+            let mut here: SpentHere = match vault.get(NS_SPENT, &vid).map_err(storage)? {
+                Some(raw) => qr::from_cbor(&raw).map_err(|_| damaged())?,
+                None => SpentHere::default(),
+            };
+            if p.single_use && here.single_use_taken {
+                return Err(RedemptionReject::Purpose(
+                    vid,
+                    "this single-use voucher was already used at this shop",
+                ));
+            }
+            let (_, day) = local_time(p, now);
+            let today: u64 = here
+                .daily
+                .iter()
+                .filter(|(d, _)| *d == day)
+                .map(|(_, a)| *a)
+                .fold(0u64, |acc, a| acc.saturating_add(a))
+                .saturating_add(*amount);
+            if p.daily_limit > 0 && today > p.daily_limit {
+                return Err(RedemptionReject::Limit(vid));
+            }
+            here.single_use_taken |= p.single_use;
+            here.daily.retain(|(d, _)| *d >= day - 1 && *d != day);
+            here.daily.push((day, today));
+            batch.put(NS_SPENT, &vid, qr::to_cbor(&here));
+        }
+        vault.commit(batch).map_err(storage)?;
         Ok(v)
     }
 }
+
+/// What one voucher paid at this shop: whether its single use was taken here, and per local
+/// day (the last two) the amount, for the daily limit.
+#[derive(Debug, Clone, Default)]
+struct SpentHere {
+    single_use_taken: bool,
+    daily: Vec<(i64, u64)>,
+}
+
+cbor_array!(SpentHere {
+    single_use_taken,
+    daily
+});

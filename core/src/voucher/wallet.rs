@@ -22,6 +22,9 @@ const NS_CONFIG: &str = "voucher.config";
 const NS_JOURNAL: &str = "voucher.journal";
 const ID_ISSUERS: &str = "issuers";
 const ID_COUNTERS: &str = "counters";
+/// Bumped by every commit of the voucher ledger: another object, process or browser tab that
+/// finds a version other than the one it loaded reloads before acting.
+const ID_VERSION: &str = "version";
 
 /// An issuer the app trusts, with its limits per person.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,6 +414,8 @@ pub enum SettlementOutcome {
 
 #[derive(Default)]
 struct Book {
+    /// The ledger version this book was loaded at (see [`ID_VERSION`]).
+    version: u64,
     vouchers: BTreeMap<Id, VoucherRecord>,
     redemptions: HashMap<Id, RedemptionRecord>,
     by_hash: HashMap<[u8; 32], Id>,
@@ -451,8 +456,13 @@ struct Changes {
 pub struct VoucherWallet {
     wallet: Arc<Wallet>,
     domain: VoucherDomain,
-    book: Mutex<Option<Book>>,
+    /// One ledger per wallet, shared by every `VoucherWallet` made on it.
+    book: Arc<SharedBook>,
 }
+
+/// The voucher ledger of one wallet, loaded on first use.
+#[derive(Default)]
+struct SharedBook(Mutex<Option<Book>>);
 
 fn enc<T: Encode<()>>(v: &T) -> Vec<u8> {
     qr::to_cbor(v)
@@ -466,9 +476,9 @@ impl VoucherWallet {
     /// The voucher side of `wallet`, for vouchers signed under `domain`.
     pub fn new(wallet: Arc<Wallet>, domain: VoucherDomain) -> VoucherWallet {
         VoucherWallet {
-            wallet,
             domain,
-            book: Mutex::new(None),
+            book: wallet.shared::<SharedBook>("voucher"),
+            wallet,
         }
     }
 
@@ -481,23 +491,36 @@ impl VoucherWallet {
         self.wallet.env().clock.now_secs()
     }
 
-    /// Run `f` on the loaded book (loading it on first use), then commit its changes in one batch.
+    /// Run `f` on the current book, then commit its changes in one batch.
+    ///
+    /// Concurrency: the vault's process-wide "voucher" lock is held from the version check to
+    /// the commit, so every object of this process on this vault takes its turn; the stored
+    /// ledger version is compared with the loaded one first, so changes made by another
+    /// object, process or browser tab are read before anything is decided.
     fn with_book<T>(
         &self,
         f: impl FnOnce(&Book, &mut Changes) -> Result<T, VoucherError>,
     ) -> Result<T, VoucherError> {
+        let vault = self.wallet.vault();
+        let lock = vault.feature_lock("voucher");
+        let _turn = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut guard = self
             .book
+            .0
             .lock()
-            .map_err(|_| VoucherError::Corrupt("voucher lock poisoned".into()))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !self.wallet.is_unlocked() {
             *guard = None; // drop decrypted data with the keys
             return Err(VoucherError::Wallet(crate::wallet::WalletError::Vault(
                 crate::vault::VaultError::Locked,
             )));
         }
-        if guard.is_none() {
-            *guard = Some(self.load()?);
+        let stored = self.stored_version()?;
+        if guard.as_ref().is_none_or(|b| b.version != stored) {
+            *guard = None;
+            *guard = Some(self.load(stored)?);
         }
         let book = guard
             .as_mut()
@@ -508,9 +531,21 @@ impl VoucherWallet {
         Ok(out)
     }
 
-    fn load(&self) -> Result<Book, VoucherError> {
+    fn stored_version(&self) -> Result<u64, VoucherError> {
+        match self.wallet.vault().get(NS_CONFIG, ID_VERSION)? {
+            None => Ok(0),
+            Some(raw) => <[u8; 8]>::try_from(raw.as_slice())
+                .map(u64::from_be_bytes)
+                .map_err(|_| VoucherError::Corrupt("unreadable ledger version".into())),
+        }
+    }
+
+    fn load(&self, version: u64) -> Result<Book, VoucherError> {
         let v = self.wallet.vault();
-        let mut book = Book::default();
+        let mut book = Book {
+            version,
+            ..Book::default()
+        };
         for (_, raw) in v.list(NS_VOUCHER)? {
             let r: VoucherRecord = dec(&raw, "voucher")?;
             book.vouchers.insert(r.grant.grant.id, r);
@@ -554,7 +589,10 @@ impl VoucherWallet {
         if b.is_empty() {
             return Ok(());
         }
+        let version = book.version.wrapping_add(1);
+        b.put(NS_CONFIG, ID_VERSION, version.to_be_bytes().to_vec());
         self.wallet.vault().commit(b)?;
+        book.version = version;
         // Only after the batch is durable does the cache change.
         for v in ch.vouchers {
             book.vouchers.insert(v.grant.grant.id, v);
@@ -1019,16 +1057,25 @@ impl VoucherWallet {
                     SettlementOutcome::Rejected
                 }
                 (PartState::Released, true) => {
-                    // Late settlement: apply only if every voucher still has the money.
+                    // Late settlement: apply only if every voucher still has the money — and a
+                    // single-use voucher its one use: spent again meanwhile, it is a conflict.
                     let short: Vec<String> = allocs
                         .iter()
-                        .filter(|a| book.vouchers.get(&a.voucher_id).is_none_or(|v| v.remaining() < a.amount))
+                        .filter(|a| {
+                            book.vouchers.get(&a.voucher_id).is_none_or(|v| {
+                                v.remaining() < a.amount
+                                    || (v.grant.grant.purpose.single_use && v.single_use_spent)
+                            })
+                        })
                         .map(|a| hex0x(&a.voucher_id))
                         .collect();
                     if short.is_empty() {
                         for a in &allocs {
                             let mut v = book.vouchers.get(&a.voucher_id).cloned().ok_or_else(|| VoucherError::UnknownVoucher(hex0x(&a.voucher_id)))?;
                             v.settled = v.settled.checked_add(a.amount).ok_or(VoucherError::Overflow)?;
+                            if v.grant.grant.purpose.single_use {
+                                v.single_use_spent = true; // the one use did happen after all
+                            }
                             ch.journal.push(journal(EventKind::LateSettled, &v, a.amount, ""));
                             touched.push(v);
                         }
