@@ -115,6 +115,20 @@ pub fn keystore_address(keystore_json: String, password: String) -> Result<Strin
         .map_err(err)
 }
 
+/// What a backup file needs to be restored, read without any secret:
+/// `{format, protection: 'code'|'passphrase'|'pin', records, createdAtMs, weak}`.
+#[wasm_bindgen(js_name = inspectBackup)]
+pub fn inspect_backup(backup: Vec<u8>) -> Result<JsValue, JsValue> {
+    let i = jigap_core::vault::Vault::inspect_backup(&backup).map_err(err)?;
+    Ok(convert::obj(&[
+        ("format", i.format.into()),
+        ("protection", i.protection.code().into()),
+        ("records", (i.records as f64).into()),
+        ("createdAtMs", (i.created_at_ms as f64).into()),
+        ("weak", i.weak.into()),
+    ]))
+}
+
 /// Production Argon2id parameters `{mKib, t, p}`.
 #[wasm_bindgen(js_name = kdfDefault)]
 pub fn kdf_default() -> JsValue {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use jigap_core::keys::{Address, KeystoreKdf, Language, Mnemonic};
-use jigap_core::vault::{KeyProtector, ProtectorError, VaultOptions};
+use jigap_core::vault::{BackupSecret, KeyProtector, ProtectorError, VaultOptions};
 use jigap_core::wallet::{Account, CreateOptions, Wallet};
 use js_sys::{Array, Function, Uint8Array};
 use send_wrapper::SendWrapper;
@@ -170,20 +170,23 @@ impl WasmWallet {
         Ok(WasmWallet::wrap(inner))
     }
 
-    /// Restore a backup into an empty store (unlocked).
+    /// Restore a backup into an empty store (unlocked). `secret`: the backup code or
+    /// passphrase (for an old-format backup, its PIN); `pin`: the PIN on this device.
     #[wasm_bindgen(js_name = restoreBackup)]
     pub fn restore_backup(
         store_obj: JsValue,
         backup: Vec<u8>,
+        secret: String,
         pin: String,
         kdf: JsValue,
         protector: JsValue,
     ) -> Result<WasmWallet, JsValue> {
-        let pin = Zeroizing::new(pin);
-        let inner = Wallet::restore_backup(
+        let (secret, pin) = (Zeroizing::new(secret), Zeroizing::new(pin));
+        let (inner, _) = Wallet::restore_backup(
             store(store_obj),
             crate::env(),
             &backup,
+            secret.as_bytes(),
             pin.as_bytes(),
             options(&kdf, protector)?,
         )
@@ -233,10 +236,31 @@ impl WasmWallet {
             .map_err(err)
     }
 
-    /// Encrypted backup (PIN required).
-    pub fn backup(&self, pin: String) -> Result<Vec<u8>, JsValue> {
+    /// Encrypted backup (PIN required) under a new backup code, or under `passphrase` when
+    /// given → `{bytes, code}` (`code`: show it once; absent with a passphrase).
+    pub fn backup(&self, pin: String, passphrase: Option<String>) -> JsResult {
         let pin = Zeroizing::new(pin);
-        self.inner.backup(pin.as_bytes()).map_err(err)
+        let passphrase = passphrase.map(Zeroizing::new);
+        let secret = match &passphrase {
+            Some(p) => BackupSecret::Passphrase(p),
+            None => BackupSecret::NewCode,
+        };
+        let b = self.inner.backup(pin.as_bytes(), secret).map_err(err)?;
+        Ok(obj(&[
+            ("bytes", Uint8Array::from(b.bytes.as_slice()).into()),
+            (
+                "code",
+                b.code
+                    .map(|c| JsValue::from(c.grouped().as_str()))
+                    .unwrap_or(JsValue::UNDEFINED),
+            ),
+        ]))
+    }
+
+    /// Change the PIN and replace the data key, re-encrypting every record.
+    pub fn rekey(&self, old_pin: String, new_pin: String) -> Result<(), JsValue> {
+        let (o, n) = (Zeroizing::new(old_pin), Zeroizing::new(new_pin));
+        self.inner.rekey(o.as_bytes(), n.as_bytes()).map_err(err)
     }
 
     /// Argon2id parameters now protecting the data key.

@@ -530,15 +530,24 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
 
 fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let file = c.dir.path().join("citizen.jigap-backup");
-    let bytes = c.citizen.backup(b"246810")?;
+    let backup = c
+        .citizen
+        .backup(b"246810", jigap_core::vault::BackupSecret::NewCode)?;
+    let bytes = backup.bytes;
+    let code = backup
+        .code
+        .map(|c| c.grouped())
+        .ok_or_else(|| CliError::new("internal", "the backup came without its code"))?;
     std::fs::write(&file, &bytes).map_err(|e| CliError::new("io", e.to_string()))?;
-    let restored = Arc::new(Wallet::restore_backup(
+    let (restored, info) = Wallet::restore_backup(
         sqlite(c.dir.path(), "restored.db")?,
         c.env.clone(),
         &std::fs::read(&file).map_err(|e| CliError::new("io", e.to_string()))?,
+        code.as_bytes(),
         b"246810",
         CreateOptions::fast_for_tests().vault.clone(),
-    )?);
+    )?;
+    let restored = Arc::new(restored);
     let rv = VoucherWallet::new(restored.clone(), VoucherDomain::DEMO);
     let same_balances = rv.balances()? == c.vouchers.balances()?;
     let same_history = rv.history(&HistoryFilter::default())?.len()
@@ -566,9 +575,9 @@ fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
             .len();
     t.check(
         "Back up, restore into a fresh vault: balances and tickets equal",
-        same_balances && same_history && same_account && same_tickets && same_credentials,
-        format!("backup {} bytes → restored vault: same account, balances, voucher history, tickets ({} used) and credentials", bytes.len(), theirs.len()),
-        json!({"backup_bytes": bytes.len(), "balances_equal": same_balances, "history_equal": same_history, "tickets_equal": same_tickets, "credentials_equal": same_credentials}),
+        same_balances && same_history && same_account && same_tickets && same_credentials && !info.weak,
+        format!("backup {} bytes under a 32-digit backup code shown once → restored vault: same account, balances, voucher history, tickets ({} used) and credentials", bytes.len(), theirs.len()),
+        json!({"backup_bytes": bytes.len(), "protection": info.protection.code(), "balances_equal": same_balances, "history_equal": same_history, "tickets_equal": same_tickets, "credentials_equal": same_credentials}),
     )?;
     let _ = &c.clock;
     Ok(())

@@ -141,7 +141,10 @@ pub struct GateArgs {
 }
 
 impl GateArgs {
-    fn open(&self) -> CliResult<Gate> {
+    /// The gate with its state loaded, and the lock on its state file: two gate processes on
+    /// one state file take turns, so a ticket cannot enter twice between a read and a write.
+    fn open(&self) -> CliResult<(Gate, std::fs::File)> {
+        let lock = lock_beside(&self.state)?;
         let v: Value = serde_json::from_str(&read_text(&self.config, "gate configuration")?)?;
         let list = |k: &str| -> CliResult<Vec<String>> {
             v[k].as_array()
@@ -195,7 +198,7 @@ impl GateArgs {
             })?;
             gate.merge(&bytes)?;
         }
-        Ok(gate)
+        Ok((gate, lock))
     }
 
     fn save(&self, gate: &Gate) -> CliResult<()> {
@@ -250,8 +253,9 @@ pub enum TicketCmd {
         #[arg(long)]
         max_transfers: Option<u8>,
         /// Registry of issued tickets (JSON; refuses issuing a token twice). Created if missing.
+        /// Required: without it the issuer could not know what it already issued.
         #[arg(long)]
-        registry: Option<PathBuf>,
+        registry: PathBuf,
         /// Also write the grant text to this file.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -266,9 +270,10 @@ pub enum TicketCmd {
         /// The transfer request (JGTR:… or a file).
         #[arg(long)]
         request: String,
-        /// Registry of issued tickets (refuses reissuing the same grant twice).
+        /// Registry of issued tickets (refuses reissuing the same grant twice). Required: a
+        /// reissue without the issuer's record of the ticket would let one grant be sold twice.
         #[arg(long)]
-        registry: Option<PathBuf>,
+        registry: PathBuf,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -421,20 +426,35 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
         .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
 }
 
-fn load_registry(issuer: &mut Issuer, registry: Option<&Path>) -> CliResult<()> {
-    if let Some(r) = registry
-        && r.exists()
-    {
-        issuer.load_registry(&read_text(r, "issuer registry")?)?;
+/// Run `op` on the issuer with its registry loaded, then save the registry, holding the
+/// registry's lock throughout (two issuer commands take turns).
+fn with_registry<T>(
+    issuer: &mut Issuer,
+    registry: &Path,
+    op: impl FnOnce(&mut Issuer) -> CliResult<T>,
+) -> CliResult<T> {
+    let _lock = lock_beside(registry)?;
+    if registry.exists() {
+        issuer.load_registry(&read_text(registry, "issuer registry")?)?;
     }
-    Ok(())
+    let out = op(issuer)?;
+    write_atomic(registry, issuer.export_registry().as_bytes())?;
+    Ok(out)
 }
 
-fn save_registry(issuer: &Issuer, registry: Option<&Path>) -> CliResult<()> {
-    match registry {
-        Some(r) => write_atomic(r, issuer.export_registry().as_bytes()),
-        None => Ok(()),
-    }
+/// An exclusive lock on `<path>.lock`, released when the file is dropped.
+fn lock_beside(path: &Path) -> CliResult<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| CliError::new("io", format!("cannot open {}: {e}", Path::new(&name).display())))?;
+    f.lock()
+        .map_err(|e| CliError::new("io", format!("cannot lock {}: {e}", path.display())))?;
+    Ok(f)
 }
 
 /// Resolve `--ticket`: a full reference, or a token id matching exactly one ticket.
@@ -637,9 +657,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 policy,
             };
             let mut issuer = key.issuer()?;
-            load_registry(&mut issuer, registry.as_deref())?;
-            let g = issuer.grant(&holder, terms)?;
-            save_registry(&issuer, registry.as_deref())?;
+            let g = with_registry(&mut issuer, &registry, |i| Ok(i.grant(&holder, terms)?))?;
             if let Some(f) = &file {
                 write_file(f, &g.to_text())?;
             }
@@ -655,9 +673,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             let current = SignedGrant::from_text(&payload(&grant, "grant")?)?;
             let req = TransferRequest::from_text(&payload(&request, "transfer request")?)?;
             let mut issuer = key.issuer()?;
-            load_registry(&mut issuer, registry.as_deref())?;
-            let g = issuer.reissue(&current, &req)?;
-            save_registry(&issuer, registry.as_deref())?;
+            let g = with_registry(&mut issuer, &registry, |i| Ok(i.reissue(&current, &req)?))?;
             if let Some(f) = &file {
                 write_file(f, &g.to_text())?;
             }
@@ -819,7 +835,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             pass,
             receipt_out,
         } => {
-            let mut g = gate.open()?;
+            let (mut g, _lock) = gate.open()?;
             let a = g.verify(&payload(&pass, "pass")?)?;
             gate.save(&g)?;
             let receipt = g.receipt(&a)?.to_text();
@@ -845,7 +861,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             );
         }
         TicketCmd::Export { gate, out: file } => {
-            let g = gate.open()?;
+            let (g, _lock) = gate.open()?;
             let bytes = g.export()?;
             write_atomic(&file, &bytes)?;
             let n = g.entries().count();
@@ -855,7 +871,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             );
         }
         TicketCmd::Merge { gate, from } => {
-            let mut g = gate.open()?;
+            let (mut g, _lock) = gate.open()?;
             let mut reports = Vec::new();
             for f in &from {
                 let bytes = std::fs::read(f).map_err(|e| {

@@ -7,12 +7,14 @@ use clap::{Args, Subcommand, ValueEnum};
 use jigap_core::env::{Env, SystemClock};
 use jigap_core::keys::{Language, Mnemonic};
 use jigap_core::store::{SqliteStore, Store};
-use jigap_core::vault::{KdfParams, VaultOptions, calibrate};
+use jigap_core::vault::{BackupSecret, KdfParams, VaultOptions, calibrate};
 use jigap_core::wallet::{CreateOptions, Wallet};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::io::{CliError, CliResult, Out, read_secret_file, read_stdin_lines, secret};
+use crate::io::{
+    CliError, CliResult, Out, read_secret_file, read_stdin, read_stdin_lines, secret,
+};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KdfChoice {
@@ -67,18 +69,33 @@ pub enum VaultCmd {
         #[arg(long)]
         new_pin_file: Option<PathBuf>,
     },
-    /// Write an encrypted backup file (PIN required).
+    /// Write an encrypted backup file (PIN required), under a new backup code printed once
+    /// (write it down; it is not stored anywhere), or under a strong passphrase.
     Backup {
         #[command(flatten)]
         v: VaultArgs,
         /// Backup file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Protect the backup with the passphrase in this file instead of a backup code
+        /// (refused if it is guessable: at least about 72 bits, e.g. seven random words).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
     /// Restore a backup file into an empty directory.
     Restore {
         #[command(flatten)]
         v: VaultArgs,
+        /// Backup file to read.
+        #[arg(long)]
+        file: PathBuf,
+        /// The backup code or passphrase, in a file (for an old-format backup: its PIN).
+        /// Without it, stdin gives it before the PIN.
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
+    /// What a backup file needs to be restored (no secret read).
+    InspectBackup {
         /// Backup file to read.
         #[arg(long)]
         file: PathBuf,
@@ -242,32 +259,106 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             w.change_pin(old.as_bytes(), new.as_bytes())?;
             out.emit(json!({"changed": true}), || "PIN changed".into());
         }
-        VaultCmd::Backup { v, out: file } => {
+        VaultCmd::Backup {
+            v,
+            out: file,
+            passphrase_file,
+        } => {
             let pin = secret(v.pin_file.as_deref(), "PIN")?;
+            let passphrase = match &passphrase_file {
+                Some(p) => Some(read_secret_file(p, "backup passphrase")?),
+                None => None,
+            };
             let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
             w.unlock(pin.as_bytes())?;
-            let bytes = w.backup(pin.as_bytes())?;
-            std::fs::write(&file, &bytes).map_err(|e| {
+            let protection = match &passphrase {
+                Some(p) => BackupSecret::Passphrase(p),
+                None => BackupSecret::NewCode,
+            };
+            let b = w.backup(pin.as_bytes(), protection)?;
+            std::fs::write(&file, &b.bytes).map_err(|e| {
                 CliError::new("io", format!("cannot write {}: {e}", file.display()))
             })?;
             let f = file.display().to_string();
-            out.emit(json!({"file": f, "bytes": bytes.len()}), || {
-                format!("backup written to {f} ({} bytes)", bytes.len())
-            });
+            let code = b.code.map(|c| c.grouped());
+            let n = b.bytes.len();
+            out.emit(
+                json!({"file": f, "bytes": n, "protection": if code.is_some() { "code" } else { "passphrase" },
+                       "code": code.as_deref().map(|c| c.as_str())}),
+                || match &code {
+                    Some(c) => format!(
+                        "backup written to {f} ({n} bytes)\nbackup code (write it down now; it is shown only once and needed to restore):\n  {}",
+                        c.as_str()
+                    ),
+                    None => format!("backup written to {f} ({n} bytes), protected by your passphrase"),
+                },
+            );
         }
-        VaultCmd::Restore { v, file } => {
-            let pin = secret(v.pin_file.as_deref(), "PIN")?;
+        VaultCmd::Restore {
+            v,
+            file,
+            secret_file,
+        } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| CliError::new("io", format!("cannot read {}: {e}", file.display())))?;
-            let w = Wallet::restore_backup(
+            let (backup_secret, pin) = match (&secret_file, &v.pin_file) {
+                (Some(s), Some(p)) => (
+                    read_secret_file(s, "backup code or passphrase")?,
+                    read_secret_file(p, "PIN")?,
+                ),
+                (Some(s), None) => (
+                    read_secret_file(s, "backup code or passphrase")?,
+                    read_stdin("PIN")?,
+                ),
+                (None, Some(p)) => (
+                    read_stdin("backup code or passphrase")?,
+                    read_secret_file(p, "PIN")?,
+                ),
+                (None, None) => {
+                    let mut l = read_stdin_lines(
+                        "the backup code or passphrase, then the new PIN",
+                        2,
+                    )?;
+                    let pin = l.remove(1);
+                    (l.remove(0), pin)
+                }
+            };
+            let (w, info) = Wallet::restore_backup(
                 db_store(&v.dir)?,
                 Env::system(),
                 &bytes,
+                backup_secret.as_bytes(),
                 pin.as_bytes(),
                 open_options(),
             )?;
-            let s = summary(&w)?;
-            out.emit(s.clone(), || human_summary(&s));
+            let mut s = summary(&w)?;
+            s["backup"] = backup_json(&info);
+            out.emit(s.clone(), || {
+                let mut h = human_summary(&s);
+                if info.weak {
+                    h.push_str("\nwarning: this backup was protected by the PIN alone (old format): anyone with the file can open it by trying PINs. Make a new backup with `jigap vault backup` and delete the old file.");
+                }
+                h
+            });
+        }
+        VaultCmd::InspectBackup { file } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::new("io", format!("cannot read {}: {e}", file.display())))?;
+            let info = jigap_core::vault::Vault::inspect_backup(&bytes)?;
+            let j = backup_json(&info);
+            out.emit(j, || {
+                format!(
+                    "backup format {}, {} records, protected by {}",
+                    info.format,
+                    info.records,
+                    match info.protection {
+                        jigap_core::vault::BackupProtection::Code => "a backup code",
+                        jigap_core::vault::BackupProtection::Passphrase => "a passphrase",
+                        jigap_core::vault::BackupProtection::Pin =>
+                            "the PIN alone (old format: weak, make a new backup)",
+                    },
+                )
+            });
         }
         VaultCmd::ExportMnemonic { v } => {
             let pin = secret(v.pin_file.as_deref(), "PIN")?;
@@ -279,4 +370,9 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
         }
     }
     Ok(())
+}
+
+fn backup_json(info: &jigap_core::vault::BackupInfo) -> serde_json::Value {
+    json!({"format": info.format, "protection": info.protection.code(), "records": info.records,
+           "created_at_ms": info.created_at_ms, "weak": info.weak})
 }

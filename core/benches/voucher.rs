@@ -133,6 +133,7 @@ fn merchant(c: &mut Criterion) {
     let payment = v.pay(&req).unwrap();
     let payload = decode_redemption(&payment.qr).unwrap();
     let trusted = [issuer.address()];
+    let now = payment.payload.redemption.redemption.created_at;
     let mut g = c.benchmark_group("merchant");
     g.throughput(Throughput::Elements(1));
     g.bench_function(
@@ -140,13 +141,14 @@ fn merchant(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let p = decode_redemption(black_box(&payment.qr)).unwrap();
-                verify_redemption(&VoucherDomain::DEMO, &trusted, &req, &p).unwrap()
+                verify_redemption(&VoucherDomain::DEMO, &trusted, &req, &p, now).unwrap()
             })
         },
     );
     g.bench_function("verify (already decoded)", |b| {
         b.iter(|| {
-            verify_redemption(&VoucherDomain::DEMO, &trusted, &req, black_box(&payload)).unwrap()
+            verify_redemption(&VoucherDomain::DEMO, &trusted, &req, black_box(&payload), now)
+                .unwrap()
         })
     });
     g.finish();

@@ -806,7 +806,7 @@ impl TicketIssuer {
         clock: Option<Arc<dyn Clock>>,
     ) -> Result<Arc<TicketIssuer>, JigapError> {
         let env = Env::new(core_clock(clock), wallet.inner.env().random.clone());
-        let issuer = t::Issuer::from_wallet(env, &wallet.inner, &parse_address(&account)?)?;
+        let issuer = t::Issuer::from_wallet(env, wallet.inner.clone(), &parse_address(&account)?)?;
         Ok(Arc::new(TicketIssuer {
             inner: Mutex::new(issuer),
         }))

@@ -99,6 +99,45 @@ pub struct TypedSignature {
     pub signature: String,
 }
 
+/// A backup file and the code that opens it.
+#[derive(Clone, uniffi::Record)]
+pub struct WalletBackup {
+    /// The encrypted file.
+    pub bytes: Vec<u8>,
+    /// The backup code (8 groups of 4 digits): show it once, never store it with the file.
+    /// `null` when a passphrase protects the backup.
+    pub code: Option<String>,
+}
+
+/// What a backup file needs to be restored, read without any secret.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BackupInfo {
+    /// 2, or 1 for an old PIN-only backup.
+    pub format: u32,
+    /// `code`, `passphrase` or `pin`.
+    pub protection: String,
+    /// Records in it.
+    pub records: u64,
+    /// When it was made (Unix ms).
+    pub created_at_ms: u64,
+    /// An old backup anyone with the file can open by trying PINs: make a new one.
+    pub weak: bool,
+}
+
+/// What a backup file needs (code, passphrase or, for an old file, the PIN) and whether it
+/// is weak.
+#[uniffi::export]
+pub fn inspect_backup(backup: Vec<u8>) -> Result<BackupInfo, JigapError> {
+    let i = core_vault::Vault::inspect_backup(&backup)?;
+    Ok(BackupInfo {
+        format: i.format,
+        protection: i.protection.code().into(),
+        records: i.records,
+        created_at_ms: i.created_at_ms,
+        weak: i.weak,
+    })
+}
+
 pub(crate) fn vault_options(
     kdf: Option<KdfParams>,
     protector: Option<Arc<dyn KeyProtector>>,
@@ -193,19 +232,23 @@ impl Wallet {
     }
 
     /// Restore an encrypted backup into an empty store; the wallet comes back unlocked.
+    /// `secret`: the backup code (as typed) or passphrase — for an old-format backup, the PIN
+    /// it was made with (`inspectBackup` says which); `pin`: the PIN on this device.
     #[uniffi::constructor(default(kdf = None, protector = None))]
     pub fn restore_backup(
         store: Arc<JigapStore>,
         backup: Vec<u8>,
+        secret: String,
         pin: String,
         kdf: Option<KdfParams>,
         protector: Option<Arc<dyn KeyProtector>>,
     ) -> Result<Arc<Wallet>, JigapError> {
-        let pin = Zeroizing::new(pin);
-        let inner = core_wallet::Wallet::restore_backup(
+        let (secret, pin) = (Zeroizing::new(secret), Zeroizing::new(pin));
+        let (inner, _) = core_wallet::Wallet::restore_backup(
             store.inner.clone(),
             Env::system(),
             &backup,
+            secret.as_bytes(),
             pin.as_bytes(),
             vault_options(kdf, protector),
         )?;
@@ -251,10 +294,32 @@ impl Wallet {
             .to_string())
     }
 
-    /// An encrypted backup of the whole wallet, PIN required.
-    pub fn backup(&self, pin: String) -> Result<Vec<u8>, JigapError> {
+    /// An encrypted backup of the whole wallet, PIN required, under a new backup code (in the
+    /// result, to show the user once) or under `passphrase` when given (refused if guessable).
+    #[uniffi::method(default(passphrase = None))]
+    pub fn backup(
+        &self,
+        pin: String,
+        passphrase: Option<String>,
+    ) -> Result<WalletBackup, JigapError> {
         let pin = Zeroizing::new(pin);
-        Ok(self.inner.backup(pin.as_bytes())?)
+        let passphrase = passphrase.map(Zeroizing::new);
+        let secret = match &passphrase {
+            Some(p) => core_vault::BackupSecret::Passphrase(p),
+            None => core_vault::BackupSecret::NewCode,
+        };
+        let b = self.inner.backup(pin.as_bytes(), secret)?;
+        Ok(WalletBackup {
+            bytes: b.bytes,
+            code: b.code.map(|c| c.grouped().to_string()),
+        })
+    }
+
+    /// Change the PIN and replace the data key, re-encrypting every record (slower than
+    /// `changePin`; for when the old PIN or an old copy of the storage may be known).
+    pub fn rekey(&self, old_pin: String, new_pin: String) -> Result<(), JigapError> {
+        let (o, n) = (Zeroizing::new(old_pin), Zeroizing::new(new_pin));
+        Ok(self.inner.rekey(o.as_bytes(), n.as_bytes())?)
     }
 
     /// Argon2id parameters protecting the data key now.

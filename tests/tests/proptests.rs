@@ -8,7 +8,7 @@ use std::sync::Arc;
 use jigap_core::env::Env;
 use jigap_core::keys::*;
 use jigap_core::store::MemoryStore;
-use jigap_core::vault::{RecordBatch, Vault, VaultOptions};
+use jigap_core::vault::{BackupSecret, RecordBatch, Vault, VaultOptions};
 use proptest::prelude::*;
 
 fn any_language() -> impl Strategy<Value = Language> {
@@ -81,7 +81,8 @@ proptest! {
         let _ = ExtendedPrivateKey::from_xprv(&s);
         let _ = PublicKey::from_sec1(&junk);
         let _ = ExtendedPrivateKey::from_seed(&junk);
-        let _ = Vault::restore(Arc::new(MemoryStore::new()), Env::system(), &junk, b"123456", VaultOptions::fast_for_tests());
+        let _ = Vault::restore(Arc::new(MemoryStore::new()), Env::system(), &junk, b"123456", b"123456", VaultOptions::fast_for_tests());
+        let _ = Vault::inspect_backup(&junk);
     }
 }
 
@@ -100,8 +101,9 @@ proptest! {
         for (id, val) in &records {
             prop_assert_eq!(&v.get("ns", id).unwrap().unwrap()[..], &val[..]);
         }
-        let file = v.backup(b"123456").unwrap();
-        let r = Vault::restore(Arc::new(MemoryStore::new()), Env::system(), &file, b"123456", VaultOptions::fast_for_tests()).unwrap();
+        let file = v.backup(b"123456", BackupSecret::NewCode).unwrap();
+        let code = file.code.unwrap();
+        let (r, _) = Vault::restore(Arc::new(MemoryStore::new()), Env::system(), &file.bytes, code.grouped().as_bytes(), b"654321", VaultOptions::fast_for_tests()).unwrap();
         let mut listed: Vec<(String, Vec<u8>)> = r.list("ns").unwrap().into_iter().map(|(k, v)| (k, v.to_vec())).collect();
         listed.sort();
         let want: Vec<(String, Vec<u8>)> = records.into_iter().collect();

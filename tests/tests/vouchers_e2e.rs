@@ -9,6 +9,7 @@ use std::sync::Arc;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::MemoryStore;
+use jigap_core::vault::BackupSecret;
 use jigap_core::voucher::*;
 use jigap_core::wallet::{CreateOptions, Wallet};
 
@@ -579,7 +580,13 @@ fn merchant_refuses_tampered_wrong_and_foreign_payments() {
     // A shop that does not trust the city refuses the welfare voucher.
     let payload = decode_redemption(&pay.qr).unwrap();
     assert!(matches!(
-        verify_redemption(&w.domain, &[w.bank.address()], &req, &payload),
+        verify_redemption(
+            &w.domain,
+            &[w.bank.address()],
+            &req,
+            &payload,
+            payload.redemption.redemption.created_at
+        ),
         Err(RedemptionReject::UntrustedIssuer(_))
     ));
     let ok = w.grocery.accept(&req, &pay.qr).unwrap();
@@ -591,17 +598,19 @@ fn issuer_detects_double_spends_from_a_cloned_wallet() {
     // The same wallet restored on two phones spends one voucher twice, offline.
     let w = world(8);
     w.vouchers.import(&w.cbdc(1, 10_000, 30)).unwrap();
-    let backup = w.wallet.backup(b"123456").unwrap();
+    let backup = w.wallet.backup(b"123456", BackupSecret::NewCode).unwrap();
     let env2 = Env::fixed(w.clock.clone(), 99);
     let clone = Arc::new(
         Wallet::restore_backup(
             Arc::new(MemoryStore::new()),
             env2,
-            &backup,
+            &backup.bytes,
+            backup.code.unwrap().grouped().as_bytes(),
             b"123456",
             CreateOptions::fast_for_tests().vault.clone(),
         )
-        .unwrap(),
+        .unwrap()
+        .0,
     );
     let v2 = VoucherWallet::new(clone, w.domain);
     let (ra, _) = w.grocery.create_request(8_000, "KRW", 120).unwrap();
@@ -665,7 +674,7 @@ fn every_signed_type_rejects_tampering() {
     let mut payload = pay.payload.clone();
     payload.redemption.redemption.total += 1;
     assert!(matches!(
-        verify_redemption(&w.domain, &[w.city.address()], &req, &payload),
+        verify_redemption(&w.domain, &[w.city.address()], &req, &payload, T0),
         Err(RedemptionReject::HolderSignature)
     ));
     let mut refund = Refund {

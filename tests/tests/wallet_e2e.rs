@@ -61,16 +61,22 @@ fn sqlite_wallet_lifecycle() {
 
     // Backup to a file, restore into a fresh SQLite vault on "another phone".
     let file = dir.path().join("wallet.jigap-backup");
-    std::fs::write(&file, w.backup(b"246810").unwrap()).unwrap();
+    let backup = w
+        .backup(b"246810", jigap_core::vault::BackupSecret::NewCode)
+        .unwrap();
+    std::fs::write(&file, &backup.bytes).unwrap();
+    let code = backup.code.unwrap().grouped();
     let other: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path().join("phone2.db")).unwrap());
-    let w2 = Wallet::restore_backup(
+    let (w2, info) = Wallet::restore_backup(
         other,
         Env::system(),
         &std::fs::read(&file).unwrap(),
+        code.as_bytes(),
         b"246810",
         opts(),
     )
     .unwrap();
+    assert!(!info.weak);
     assert_eq!(w2.account(0).unwrap().address, me);
 
     // Keys alone from the mnemonic.

@@ -69,6 +69,8 @@ mod jwk;
 mod jws;
 mod rsa;
 mod sd_jwt;
+#[cfg(test)]
+mod security_tests;
 mod slip10;
 mod status;
 mod time;

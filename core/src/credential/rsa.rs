@@ -27,7 +27,9 @@ impl RsaPublicKey {
     pub fn new(n: &[u8], e: &[u8]) -> Option<RsaPublicKey> {
         let n = strip(n);
         let e = strip(e);
-        let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+        // An empty (or all-zero) modulus has no first byte: refuse it before computing its size.
+        let first = *n.first()?;
+        let bits = n.len() * 8 - first.leading_zeros() as usize;
         if !(2048..=4096).contains(&bits) || n.last().is_none_or(|b| b & 1 == 0) {
             return None;
         }
@@ -291,5 +293,9 @@ mod tests {
         );
         n[255] = 0xfe;
         assert!(RsaPublicKey::new(&n, &[1, 0, 1]).is_none(), "even modulus");
+        // Regression (review finding 8): an empty or all-zero modulus underflowed the bit
+        // count (a panic in debug builds and in Wasm); it is refused.
+        assert!(RsaPublicKey::new(&[], &[1, 0, 1]).is_none(), "empty modulus");
+        assert!(RsaPublicKey::new(&[0, 0, 0], &[1, 0, 1]).is_none(), "zero modulus");
     }
 }

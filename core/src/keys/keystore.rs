@@ -12,9 +12,13 @@ use crate::util::{ct_eq, keccak256_parts, unhex};
 
 type Aes128Ctr = ctr::Ctr128BE<Aes128>;
 
-/// Largest scrypt `N` and PBKDF2 count accepted on import, so a hostile file cannot make the
-/// device work for minutes or exhaust its memory.
-const MAX_SCRYPT_LOG_N: u8 = 20;
+/// Ceilings on the work a keystore file may ask for on import, so a hostile file cannot
+/// exhaust the device's memory or make it spin for minutes. scrypt needs `128·r·N` bytes and
+/// `128·r·N·p` block operations: memory is capped at 256 MiB (geth's standard N = 2^18, r = 8
+/// is exactly that) and work at 8× that standard (p·r·N ≤ 2^24).
+const MAX_SCRYPT_MEMORY: u64 = 256 << 20;
+const MAX_SCRYPT_WORK: u64 = 1 << 24;
+const MAX_SCRYPT_P: u64 = 64;
 const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
 
 /// The key-derivation function of an exported keystore.
@@ -175,17 +179,27 @@ pub fn import_keystore(json: &str, password: &[u8]) -> Result<PrivateKey, KeysEr
                 return Err(bad("scrypt n must be a power of two"));
             }
             let log_n = n.trailing_zeros() as u8;
-            if log_n > MAX_SCRYPT_LOG_N {
+            let r = num("r")?;
+            let p = num("p")?;
+            if r == 0 || p == 0 || p > MAX_SCRYPT_P {
+                return Err(bad("scrypt r and p must be positive, and p at most 64"));
+            }
+            let memory = r.checked_mul(n).and_then(|rn| rn.checked_mul(128));
+            if memory.is_none_or(|m| m > MAX_SCRYPT_MEMORY) {
                 return Err(bad(
-                    "scrypt n is larger than 2^20; refusing to spend that much memory",
+                    "scrypt asks for more than 256 MiB of memory (128·r·N); refusing to open it",
                 ));
             }
-            let r = u32::try_from(num("r")?).map_err(|_| bad("scrypt r too large"))?;
-            let p = u32::try_from(num("p")?).map_err(|_| bad("scrypt p too large"))?;
-            if u64::from(r) * u64::from(p) > 1 << 12 {
-                return Err(bad("scrypt r·p is unreasonably large"));
+            if r.saturating_mul(n).saturating_mul(p) > MAX_SCRYPT_WORK {
+                return Err(bad(
+                    "scrypt asks for more than 8 times the standard work (p·r·N > 2^24); refusing to open it",
+                ));
             }
-            KeystoreKdf::Scrypt { log_n, r, p }
+            KeystoreKdf::Scrypt {
+                log_n,
+                r: r as u32,
+                p: p as u32,
+            }
         }
         "pbkdf2" => {
             if params.get("prf").and_then(Value::as_str) != Some("hmac-sha256") {
@@ -237,4 +251,46 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
         &h[16..20],
         &h[20..]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_params(n: u64, r: u64, p: u64) -> String {
+        json!({
+            "version": 3,
+            "crypto": {
+                "cipher": "aes-128-ctr", "cipherparams": {"iv": "00".repeat(16)},
+                "ciphertext": "00".repeat(32), "mac": "00".repeat(32), "kdf": "scrypt",
+                "kdfparams": {"dklen": 32, "n": n, "r": r, "p": p, "salt": "00".repeat(32)}
+            }
+        })
+        .to_string()
+    }
+
+    /// Regression (review finding 8): `128·r·N` memory and `p` were unbounded (only `N` and
+    /// `r·p` were), so a crafted keystore could ask for gigabytes or hours. Each is refused
+    /// before any derivation, with the reason.
+    #[test]
+    fn hostile_scrypt_parameters_are_refused_before_any_work() {
+        for (n, r, p, why) in [
+            (1 << 20, 8, 1, "256 MiB"),   // 1 GiB
+            (1 << 18, 16, 1, "256 MiB"),  // 512 MiB through r
+            (1 << 18, 8, 64, "work"),     // 64× the standard work through p
+            (1 << 14, 1, 1 << 20, "p"),   // p beyond any real keystore
+            (1 << 10, 0, 1, "positive"),
+            (1 << 62, 1 << 40, 1, "256 MiB"), // 128·r·N overflows u64
+        ] {
+            let e = import_keystore(&with_params(n, r, p), b"pw").unwrap_err().to_string();
+            assert!(e.contains(why), "n={n} r={r} p={p}: {e}");
+        }
+        // geth's standard and light settings are within the ceilings (they fail on the MAC).
+        for (n, r, p) in [(1 << 12, 8, 6), (1 << 10, 8, 1)] {
+            assert!(matches!(
+                import_keystore(&with_params(n, r, p), b"pw"),
+                Err(KeysError::KeystoreMac)
+            ));
+        }
+    }
 }
