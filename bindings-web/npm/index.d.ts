@@ -159,6 +159,7 @@ export class Vouchers {
   applyRefund(refund: string): Promise<boolean>;
   releaseExpired(): Promise<number>;
   history(filter?: { voucherId?: string; from?: number; until?: number }): Promise<VoucherEvent[]>;
+  paymentStatus(redemptionHash: string): Promise<{ issuer: string; status: string }[]>;
   free(): void;
 }
 

@@ -15,8 +15,26 @@ export function typed(e) {
   return e;
 }
 
-/** Run a core call, map its error, and commit what it wrote (even when it failed: a wrong PIN is counted). */
+/**
+ * Run a core call, map its error, and commit what it wrote (even when it failed: a wrong PIN is
+ * counted). A store shared between tabs (IndexedDbStore) is locked for the whole call and
+ * refreshed first, so the core sees every other tab's commits before it decides anything.
+ */
 export async function call(store, fn) {
+  if (store && typeof store.exclusive === 'function') {
+    return store.exclusive(async () => {
+      try {
+        await store.refresh();
+      } catch (e) {
+        throw typed(e);
+      }
+      return commit(store, fn);
+    });
+  }
+  return commit(store, fn);
+}
+
+async function commit(store, fn) {
   try {
     return fn();
   } catch (e) {

@@ -24,6 +24,7 @@ export class Vouchers {
   async applyRefund(refund) { return call(this.#store, () => this.#v.applyRefund(refund)); }
   async releaseExpired() { return call(this.#store, () => this.#v.releaseExpired()); }
   async history(filter = {}) { return call(this.#store, () => this.#v.history(filter)); }
+  async paymentStatus(redemptionHash) { return call(this.#store, () => this.#v.paymentStatus(redemptionHash)); }
   free() { this.#v.free(); }
 }
 

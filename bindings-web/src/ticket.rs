@@ -562,7 +562,8 @@ impl WasmTicketIssuer {
         };
         let env = env_with(&clock)?;
         Ok(WasmTicketIssuer {
-            inner: t::Issuer::from_wallet(env, wallet.core().clone(), &addr(&account)?).map_err(terr)?,
+            inner: t::Issuer::from_wallet(env, wallet.core().clone(), &addr(&account)?)
+                .map_err(terr)?,
         })
     }
 

@@ -334,6 +334,20 @@ impl WasmVouchers {
             ])
         }))
     }
+
+    /// The state of a payment per issuer: `[{issuer, status}]`, status `pending`, `settled`,
+    /// `rejected: …`, `released`, `late_settled` or `conflict: …`.
+    #[wasm_bindgen(js_name = paymentStatus)]
+    pub fn payment_status(&self, redemption_hash: String) -> JsResult {
+        let h = id32(&redemption_hash)?;
+        let parts = self.inner.payment_status(&h).map_err(verr)?;
+        Ok(arr(parts.iter(), |(issuer, status)| {
+            obj(&[
+                ("issuer", issuer.to_string().into()),
+                ("status", status.clone().into()),
+            ])
+        }))
+    }
 }
 
 /// A shop.

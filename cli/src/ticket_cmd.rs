@@ -451,7 +451,12 @@ fn lock_beside(path: &Path) -> CliResult<std::fs::File> {
         .truncate(false)
         .write(true)
         .open(&name)
-        .map_err(|e| CliError::new("io", format!("cannot open {}: {e}", Path::new(&name).display())))?;
+        .map_err(|e| {
+            CliError::new(
+                "io",
+                format!("cannot open {}: {e}", Path::new(&name).display()),
+            )
+        })?;
     f.lock()
         .map_err(|e| CliError::new("io", format!("cannot lock {}: {e}", path.display())))?;
     Ok(f)

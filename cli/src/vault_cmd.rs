@@ -12,9 +12,7 @@ use jigap_core::wallet::{CreateOptions, Wallet};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::io::{
-    CliError, CliResult, Out, read_secret_file, read_stdin, read_stdin_lines, secret,
-};
+use crate::io::{CliError, CliResult, Out, read_secret_file, read_stdin, read_stdin_lines, secret};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KdfChoice {
@@ -315,10 +313,8 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                     read_secret_file(p, "PIN")?,
                 ),
                 (None, None) => {
-                    let mut l = read_stdin_lines(
-                        "the backup code or passphrase, then the new PIN",
-                        2,
-                    )?;
+                    let mut l =
+                        read_stdin_lines("the backup code or passphrase, then the new PIN", 2)?;
                     let pin = l.remove(1);
                     (l.remove(0), pin)
                 }

@@ -185,26 +185,56 @@ fn vault_lifecycle() {
         phrase
     );
     let bk = dir.path().join("w.backup").display().to_string();
-    ok(&["vault", "backup", "--dir", &d, "--out", &bk], "654321\n");
-    let d2 = dir.path().join("v2").display().to_string();
+    let made = ok(&["vault", "backup", "--dir", &d, "--out", &bk], "654321\n");
+    assert_eq!(made["protection"], "code");
+    let code = made["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 39, "32 digits in groups of 4: {code}");
     assert_eq!(
-        ok(
-            &["vault", "restore", "--dir", &d2, "--file", &bk],
-            "654321\n"
-        )["address"],
-        addr
+        ok(&["vault", "inspect-backup", "--file", &bk], "")["protection"],
+        "code"
     );
+    // The PIN alone does not open a backup (finding 3); the code does, with a new PIN.
+    let d2 = dir.path().join("v2").display().to_string();
+    let (c, _, err) = run(
+        &["vault", "restore", "--dir", &d2, "--file", &bk],
+        "654321\n654321\n",
+    );
+    assert_eq!(c, 1, "{err}");
+    let restored = ok(
+        &["vault", "restore", "--dir", &d2, "--file", &bk],
+        &format!("{code}\n246802\n"),
+    );
+    assert_eq!(restored["address"], addr);
+    assert_eq!(restored["backup"]["weak"], false);
+    ok(&["vault", "open", "--dir", &d2], "246802\n");
+    // A guessable passphrase is refused; a strong one protects a second backup.
+    let weak = write(dir.path(), "weak.txt", "hunter22");
+    let (c, _, err) = run(
+        &[
+            "vault",
+            "backup",
+            "--dir",
+            &d,
+            "--out",
+            &bk,
+            "--passphrase-file",
+            &weak,
+        ],
+        "654321\n",
+    );
+    assert_eq!(c, 1);
+    assert!(err.contains("guessable"), "{err}");
     // A tampered backup is refused and leaves the target empty.
     let mut bytes = std::fs::read(&bk).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
     std::fs::write(&bk, &bytes).unwrap();
     let d3 = dir.path().join("v3").display().to_string();
-    let (code, _, err) = run(
+    let (c, _, err) = run(
         &["vault", "restore", "--dir", &d3, "--file", &bk],
-        "654321\n",
+        &format!("{code}\n654321\n"),
     );
-    assert_eq!(code, 1);
+    assert_eq!(c, 1);
     assert!(err.contains("authentication"), "{err}");
     let (code, _, _) = run(&["vault", "open", "--dir", &d3], "654321\n");
     assert_eq!(code, 1, "nothing was restored");

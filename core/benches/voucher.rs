@@ -147,8 +147,14 @@ fn merchant(c: &mut Criterion) {
     );
     g.bench_function("verify (already decoded)", |b| {
         b.iter(|| {
-            verify_redemption(&VoucherDomain::DEMO, &trusted, &req, black_box(&payload), now)
-                .unwrap()
+            verify_redemption(
+                &VoucherDomain::DEMO,
+                &trusted,
+                &req,
+                black_box(&payload),
+                now,
+            )
+            .unwrap()
         })
     });
     g.finish();

@@ -18,7 +18,9 @@ use crate::keys::{
     export_keystore, identity_path, import_keystore,
 };
 use crate::store::Store;
-use crate::vault::{Backup, BackupInfo, BackupSecret, RecordBatch, Vault, VaultError, VaultOptions};
+use crate::vault::{
+    Backup, BackupInfo, BackupSecret, RecordBatch, Vault, VaultError, VaultOptions,
+};
 
 const NS_KEYS: &str = "keys";
 const NS_IMPORTED: &str = "keys.imported";
@@ -172,9 +174,6 @@ struct Secrets {
 pub struct Wallet {
     vault: Vault,
     secrets: RwLock<Option<Arc<Secrets>>>,
-    /// State that every feature object on this wallet shares (one voucher ledger, however
-    /// many `VoucherWallet`s the app makes), by feature name.
-    shared: Mutex<HashMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -234,7 +233,6 @@ impl Wallet {
         let w = Wallet {
             vault,
             secrets: RwLock::new(None),
-            shared: Mutex::new(HashMap::new()),
         };
         w.load_secrets()?;
         Ok(w)
@@ -249,7 +247,6 @@ impl Wallet {
         Ok(Wallet {
             vault: Vault::open(store, env, options)?,
             secrets: RwLock::new(None),
-            shared: Mutex::new(HashMap::new()),
         })
     }
 
@@ -268,7 +265,6 @@ impl Wallet {
         let w = Wallet {
             vault,
             secrets: RwLock::new(None),
-            shared: Mutex::new(HashMap::new()),
         };
         w.load_secrets()?;
         Ok((w, info))
@@ -367,20 +363,6 @@ impl Wallet {
         Ok(self.vault.rekey(old_pin, new_pin)?)
     }
 
-    /// The state shared by every feature object of kind `T` on this wallet, made on first use.
-    pub(crate) fn shared<T: std::any::Any + Send + Sync + Default>(&self, key: &'static str) -> Arc<T> {
-        let mut map = self
-            .shared
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(v) = map.get(key).and_then(|v| Arc::clone(v).downcast::<T>().ok()) {
-            return v;
-        }
-        let v = Arc::new(T::default());
-        map.insert(key, v.clone());
-        v
-    }
-
     /// The vault underneath (for the wallet's feature modules).
     pub fn vault(&self) -> &Vault {
         &self.vault
@@ -443,7 +425,9 @@ impl Wallet {
     pub fn add_account(&self) -> Result<Account, WalletError> {
         // Read-modify-write of the count: two objects on this vault must not both add "n".
         let lock = self.vault.feature_lock("keys");
-        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _g = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let n = self.account_count()?;
         let acc = self.account(n)?;
         self.vault.put(

@@ -43,6 +43,12 @@ enum Op {
         minutes: u64,
     },
     Release,
+    /// Review finding 5's sequence: pay, let the request expire and release it, pay again,
+    /// then the first payment settles late.
+    LateAfterRespend {
+        amount: u64,
+        shop: bool,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -76,6 +82,8 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<usize>(), 1u64..20_000).prop_map(|(pick, amount)| Op::Refund { pick, amount }),
         (1u64..3_000).prop_map(|minutes| Op::Advance { minutes }),
         Just(Op::Release),
+        (1u64..30_000, any::<bool>())
+            .prop_map(|(amount, shop)| Op::LateAfterRespend { amount, shop }),
     ]
 }
 
@@ -167,6 +175,45 @@ proptest! {
                 }
                 Op::Advance { minutes } => clock.advance_ms(minutes * 60_000),
                 Op::Release => { v.release_expired().unwrap(); }
+                Op::LateAfterRespend { amount, shop } => {
+                    let (req, _) = shops[usize::from(shop)].create_request(amount, "KRW", 60).unwrap();
+                    let Ok(first) = v.pay(&req) else { continue };
+                    clock.advance_ms(61_000);
+                    v.release_expired().unwrap();
+                    let (again, _) = shops[usize::from(shop)].create_request(amount, "KRW", 600).unwrap();
+                    if let Ok(p) = v.pay(&again) {
+                        payments.push(p);
+                    }
+                    let now = clock.now_secs();
+                    for k in &issuers {
+                        let s = Settlement { redemption_hash: first.hash, issuer: k.address(), settled: true, reason: String::new(), settled_at: now }.sign(&domain, k).unwrap();
+                        let _ = v.apply_settlement(&s);
+                    }
+                    payments.push(first);
+                }
+            }
+            // A single-use voucher is used at most once (again after each refund): count the
+            // payments that hold or took value from it.
+            for x in v.vouchers().unwrap() {
+                let g = &x.grant.grant;
+                if !g.purpose.single_use {
+                    continue;
+                }
+                let uses = payments
+                    .iter()
+                    .filter(|p| p.payload.redemption.redemption.allocations.iter().any(|a| a.voucher_id == g.id))
+                    .filter(|p| {
+                        v.payment_status(&p.hash).unwrap().iter().any(|(i, st)| {
+                            *i == g.issuer && matches!(st.as_str(), "pending" | "settled" | "late_settled")
+                        })
+                    })
+                    .count();
+                let refunds = v.history(&HistoryFilter { voucher: Some(g.id), ..HistoryFilter::default() })
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e.kind == EventKind::Refunded)
+                    .count();
+                prop_assert!(uses <= 1 + refunds, "single-use voucher used {} times with {} refunds", uses, refunds);
             }
             v.check_invariants().unwrap();
             for x in v.vouchers().unwrap() {

@@ -391,7 +391,9 @@ impl<'w> Credentials<'w> {
         // Under the same lock as `check_status`, which rewrites the record: a status check
         // running at the same time must not bring a deleted credential back.
         let lock = self.wallet.vault().feature_lock("credentials");
-        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _g = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.get(id)?;
         let mut b = RecordBatch::new();
         b.delete(NS, id);
@@ -513,7 +515,9 @@ impl<'w> Credentials<'w> {
         resolver: &Resolver,
     ) -> Result<CredentialStatus, CredentialError> {
         let lock = self.wallet.vault().feature_lock("credentials");
-        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _g = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut c = self.get(id)?;
         let entry = c.status.clone().ok_or_else(|| {
             CredentialError::Unsupported(

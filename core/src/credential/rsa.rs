@@ -295,7 +295,13 @@ mod tests {
         assert!(RsaPublicKey::new(&n, &[1, 0, 1]).is_none(), "even modulus");
         // Regression (review finding 8): an empty or all-zero modulus underflowed the bit
         // count (a panic in debug builds and in Wasm); it is refused.
-        assert!(RsaPublicKey::new(&[], &[1, 0, 1]).is_none(), "empty modulus");
-        assert!(RsaPublicKey::new(&[0, 0, 0], &[1, 0, 1]).is_none(), "zero modulus");
+        assert!(
+            RsaPublicKey::new(&[], &[1, 0, 1]).is_none(),
+            "empty modulus"
+        );
+        assert!(
+            RsaPublicKey::new(&[0, 0, 0], &[1, 0, 1]).is_none(),
+            "zero modulus"
+        );
     }
 }

@@ -88,14 +88,20 @@ fn a_url_issuer_cannot_be_impersonated_by_a_did_kid_in_a_jwt_vc() {
     assert_eq!(verify_credential(&jwt_vc(&f.gov), &o).unwrap().issuer, GOV);
     let e = verify_credential(&jwt_vc(&f.forger), &o).unwrap_err();
     assert!(matches!(e, CredentialError::Did(_)), "{e}");
-    assert!(e.to_string().contains("does not belong to the issuer"), "{e}");
+    assert!(
+        e.to_string().contains("does not belong to the issuer"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_url_issuer_cannot_be_impersonated_by_a_did_kid_in_an_sd_jwt() {
     let f = fx();
     let o = required(&f.resolver);
-    assert_eq!(verify_credential(&licence(&f, &f.gov), &o).unwrap().issuer, GOV);
+    assert_eq!(
+        verify_credential(&licence(&f, &f.gov), &o).unwrap().issuer,
+        GOV
+    );
     let e = verify_credential(&licence(&f, &f.forger), &o).unwrap_err();
     assert!(matches!(e, CredentialError::Did(_)), "{e}");
 }
@@ -153,7 +159,10 @@ fn a_data_integrity_proof_cannot_name_a_did_key_under_a_url_issuer() {
         "credentialSubject": {"id": "did:example:holder", "category": "A2"}
     });
     let good = sign_eddsa_jcs_2022(&vc, &f.gov_key, &format!("{GOV}#key-1"), NOW).unwrap();
-    assert_eq!(verify_credential(&good.to_string(), &o).unwrap().issuer, GOV);
+    assert_eq!(
+        verify_credential(&good.to_string(), &o).unwrap().issuer,
+        GOV
+    );
     let vm = format!("{GOV}#{}", f.forger.kid());
     let forged = sign_eddsa_jcs_2022(&vc, &f.forger_key, &vm, NOW).unwrap();
     let e = verify_credential(&forged.to_string(), &o).unwrap_err();
@@ -213,7 +222,10 @@ fn status_lists_need_a_matching_id_and_must_be_fresh() {
     );
     for (l, why) in [
         (list(NOW - 60, None), "no 'id'"),
-        (list(NOW - 60, Some("https://gov.example/status/other")), "not the one"),
+        (
+            list(NOW - 60, Some("https://gov.example/status/other")),
+            "not the one",
+        ),
         (list(NOW - 3 * 86_400, Some(url)), "old"),
     ] {
         let e = check_status(&entry, &l, GOV, &o).unwrap_err();
@@ -246,5 +258,9 @@ fn a_malformed_status_list_is_invalid_input() {
     let p = json!({"sub": uri, "iss": GOV, "iat": NOW, "status_list": {"bits": 3, "lst": "eJw"}});
     let bad = sign_jws(&h, &p, &f.gov_key).unwrap();
     let e = check_status(&entry, &bad, GOV, &o).unwrap_err();
-    assert_eq!(e.class(), Some(crate::error::ErrorClass::InvalidInput), "{e}");
+    assert_eq!(
+        e.class(),
+        Some(crate::error::ErrorClass::InvalidInput),
+        "{e}"
+    );
 }

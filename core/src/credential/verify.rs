@@ -20,8 +20,8 @@ use super::status::{
 use super::time::parse_rfc3339;
 use super::{
     CredentialError, DEFAULT_MAX_AGE_SECS, DEFAULT_SKEW_SECS, DEFAULT_STATUS_MAX_AGE_SECS,
-    MAX_CREDENTIAL_LEN,
-    MAX_PRESENTED_CREDENTIALS, MAX_STATUS_LIST_CREDENTIAL_LEN, check_len, malformed,
+    MAX_CREDENTIAL_LEN, MAX_PRESENTED_CREDENTIALS, MAX_STATUS_LIST_CREDENTIAL_LEN, check_len,
+    malformed,
 };
 
 /// The format of a credential or presentation.
@@ -637,8 +637,8 @@ pub fn check_status(
             entry.purpose
         )));
     }
-    let encoded = str_of(subject, "encodedList")
-        .ok_or_else(|| malformed("status list: no encodedList"))?;
+    let encoded =
+        str_of(subject, "encodedList").ok_or_else(|| malformed("status list: no encodedList"))?;
     let bits = decode_status_list(encoded)?;
     if bits.len() < MIN_STATUS_LIST_BYTES {
         return Err(bad(format!(
@@ -651,7 +651,10 @@ pub fn check_status(
 }
 
 /// A status list must say when it was made, and be no older than the app allows.
-fn check_status_freshness(issued: Option<u64>, opts: &VerifyOptions<'_>) -> Result<(), CredentialError> {
+fn check_status_freshness(
+    issued: Option<u64>,
+    opts: &VerifyOptions<'_>,
+) -> Result<(), CredentialError> {
     let Some(issued) = issued else {
         return Err(CredentialError::Status(
             "the status list has no issuance time ('iat' or 'validFrom'), so its freshness cannot be checked; it is refused".into(),
@@ -734,7 +737,8 @@ fn check_token_status(
         .filter(|b| matches!(b, 1 | 2 | 4 | 8))
         .ok_or_else(|| malformed("status list token: status_list.bits must be 1, 2, 4 or 8"))?
         as u8;
-    let lst = str_of(sl, "lst").ok_or_else(|| malformed("status list token: no status_list.lst"))?;
+    let lst =
+        str_of(sl, "lst").ok_or_else(|| malformed("status list token: no status_list.lst"))?;
     let bytes = decode_token_list(lst)?;
     Ok(match read_token_entry(&bytes, entry.index, bits)? {
         0 => CredentialStatus::Valid,

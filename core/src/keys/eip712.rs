@@ -116,7 +116,10 @@ impl<'de> Deserialize<'de> for RawObject {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<RawObject, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<RawObject, A::Error> {
                 let mut out = Vec::new();
                 while let Some(e) = a.next_entry::<String, Box<RawValue>>()? {
                     out.push(e);
@@ -166,7 +169,12 @@ impl TypedData {
     pub fn from_json(json: &str) -> Result<TypedData, KeysError> {
         let raw: RawTypedData = serde_json::from_str(json)
             .map_err(|e| KeysError::TypedData(format!("not typed-data JSON: {e}")))?;
-        let domain = match raw.domain.as_deref().map(|d| Json::from_raw(d, 0)).transpose()? {
+        let domain = match raw
+            .domain
+            .as_deref()
+            .map(|d| Json::from_raw(d, 0))
+            .transpose()?
+        {
             None | Some(Json::Null) => BTreeMap::new(),
             Some(Json::Obj(m)) => m,
             Some(_) => return Err(KeysError::TypedData("domain must be a JSON object".into())),
@@ -300,7 +308,12 @@ impl TypedData {
         self.hash_struct_at(&self.primary_type, &self.message, 0)
     }
 
-    fn hash_struct_at(&self, name: &str, value: &Json, depth: usize) -> Result<[u8; 32], KeysError> {
+    fn hash_struct_at(
+        &self,
+        name: &str,
+        value: &Json,
+        depth: usize,
+    ) -> Result<[u8; 32], KeysError> {
         if depth > MAX_DEPTH {
             return Err(KeysError::TypedData("data nests too deeply".into()));
         }
@@ -327,7 +340,9 @@ impl TypedData {
     fn encode_value(&self, ty: &str, v: &Json, depth: usize) -> Result<[u8; 32], KeysError> {
         if let Some((inner, len)) = split_array(ty)? {
             let Json::Arr(items) = v else {
-                return Err(KeysError::TypedData(format!("expected a JSON array for {ty}")));
+                return Err(KeysError::TypedData(format!(
+                    "expected a JSON array for {ty}"
+                )));
             };
             if let Some(n) = len
                 && items.len() != n
@@ -534,7 +549,9 @@ fn parse_number_literal(t: &str) -> Result<(bool, [u8; 32]), &'static str> {
         return Err("out of range");
     }
     let full = format!("{digits}{}", "0".repeat(shift as usize));
-    parse_dec_u256(&full).map(|m| (neg, m)).ok_or("out of range")
+    parse_dec_u256(&full)
+        .map(|m| (neg, m))
+        .ok_or("out of range")
 }
 
 fn encode_int(v: &Json, signed: bool, bits: usize) -> Result<[u8; 32], &'static str> {
@@ -764,7 +781,11 @@ mod tests {
         for (ty, lit, why) in [
             ("uint256", "1.5", "whole number"),
             ("uint256", "1e-1", "whole number"),
-            ("uint256", "115792089237316195423570985008687907853269984665640564039457584007913129639936", "out of range"),
+            (
+                "uint256",
+                "115792089237316195423570985008687907853269984665640564039457584007913129639936",
+                "out of range",
+            ),
             ("uint8", "256", "out of range"),
             ("uint8", "-1", "unsigned"),
             ("int8", "128", "out of range"),
@@ -779,7 +800,12 @@ mod tests {
         assert!(one("bytes", "\"0102\"").is_err());
         // Duplicate keys: what is signed must be what is shown.
         let dup = r#"{"types":{"A":[{"name":"x","type":"uint8"}]},"primaryType":"A","domain":{},"message":{"x":1,"x":2}}"#;
-        assert!(TypedData::from_json(dup).unwrap_err().to_string().contains("twice"));
+        assert!(
+            TypedData::from_json(dup)
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
     }
 
     #[test]

@@ -168,8 +168,10 @@ pub fn import_keystore(json: &str, password: &[u8]) -> Result<PrivateKey, KeysEr
             .and_then(Value::as_u64)
             .ok_or_else(|| KeysError::Keystore(format!("kdfparams.{k} missing or not a number")))
     };
-    if num("dklen")? < 32 {
-        return Err(bad("kdfparams.dklen must be at least 32"));
+    // Exactly 32: the MAC covers only the key it derives, so a file claiming another length
+    // would be accepted as if it said 32.
+    if num("dklen")? != 32 {
+        return Err(bad("kdfparams.dklen must be 32"));
     }
     let salt = hexfield(params, "salt")?;
     let kdf = match field(crypto, "kdf")?.as_str() {
@@ -275,14 +277,16 @@ mod tests {
     #[test]
     fn hostile_scrypt_parameters_are_refused_before_any_work() {
         for (n, r, p, why) in [
-            (1 << 20, 8, 1, "256 MiB"),   // 1 GiB
-            (1 << 18, 16, 1, "256 MiB"),  // 512 MiB through r
-            (1 << 18, 8, 64, "work"),     // 64× the standard work through p
-            (1 << 14, 1, 1 << 20, "p"),   // p beyond any real keystore
+            (1 << 20, 8, 1, "256 MiB"),  // 1 GiB
+            (1 << 18, 16, 1, "256 MiB"), // 512 MiB through r
+            (1 << 18, 8, 64, "work"),    // 64× the standard work through p
+            (1 << 14, 1, 1 << 20, "p"),  // p beyond any real keystore
             (1 << 10, 0, 1, "positive"),
             (1 << 62, 1 << 40, 1, "256 MiB"), // 128·r·N overflows u64
         ] {
-            let e = import_keystore(&with_params(n, r, p), b"pw").unwrap_err().to_string();
+            let e = import_keystore(&with_params(n, r, p), b"pw")
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(why), "n={n} r={r} p={p}: {e}");
         }
         // geth's standard and light settings are within the ceilings (they fail on the MAC).

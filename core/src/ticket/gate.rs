@@ -470,9 +470,8 @@ impl Gate {
     /// event); of `admit` only the ticket is read, and a grant or time that differs from the
     /// record is refused, so an app cannot obtain a receipt for a grant the gate never saw.
     pub fn receipt(&self, admit: &Admit) -> Result<CheckInReceipt, TicketError> {
-        let refused = || {
-            TicketError::BadReceipt("this gate did not admit that ticket at that time".into())
-        };
+        let refused =
+            || TicketError::BadReceipt("this gate did not admit that ticket at that time".into());
         let (grant, event_id) = self.admitted_here.get(&admit.ticket).ok_or_else(refused)?;
         let entry = self
             .entered

@@ -36,10 +36,7 @@ pub struct IssuedRecord {
 /// Where an issuer's keys come from.
 enum KeySource {
     /// A key handed over by the caller (tests, the CLI's key file).
-    Fixed {
-        key: PrivateKey,
-        seal: SigningKey,
-    },
+    Fixed { key: PrivateKey, seal: SigningKey },
     /// An account of a wallet: the key is taken from the wallet for each signature and never
     /// kept here, so locking the wallet stops the issuer at once.
     Wallet {
@@ -110,7 +107,9 @@ impl Issuer {
     /// Sign `digest` with the account key and seal it with the seal key.
     fn sign_and_seal(&self, digest: &[u8; 32]) -> Result<(Signature, [u8; 64]), TicketError> {
         match &self.source {
-            KeySource::Fixed { key, seal } => Ok((key.sign_digest(digest)?, ed_sign(seal, digest)?)),
+            KeySource::Fixed { key, seal } => {
+                Ok((key.sign_digest(digest)?, ed_sign(seal, digest)?))
+            }
             KeySource::Wallet { wallet, account } => {
                 let key = wallet.signing_key(account)?;
                 let seal = derive_ed25519(&key, SEAL_KEY_INFO);

@@ -296,7 +296,9 @@ impl<'w> Tickets<'w> {
     /// Trust a ticket issuer (its identity: address, seal key and proof). Persisted.
     pub fn trust_issuer(&self, issuer: &TicketIdentity) -> Result<(), TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         issuer.verify()?;
         let mut b = RecordBatch::new();
         b.put(
@@ -310,7 +312,9 @@ impl<'w> Tickets<'w> {
     /// Stop trusting an issuer; returns whether it was trusted. Tickets already imported stay.
     pub fn distrust_issuer(&self, address: &Address) -> Result<bool, TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let id = issuer_id(address);
         if self.wallet.vault().get(NS, &id)?.is_none() {
             return Ok(false);
@@ -381,7 +385,9 @@ impl<'w> Tickets<'w> {
     /// this wallet requested marks the ticket transferred ([`ImportOutcome::TransferConfirmed`]).
     pub fn import(&self, grant_text: &str) -> Result<Imported, TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let g = SignedGrant::from_text(grant_text)?;
         let issuer = self
             .trusted_issuer(&g.issuer)?
@@ -551,7 +557,9 @@ impl<'w> Tickets<'w> {
         currency: &str,
     ) -> Result<TransferRequest, TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         to.verify()?;
         let mut rec = self.must_record(id)?;
         rec.state()?.usable()?;
@@ -604,7 +612,9 @@ impl<'w> Tickets<'w> {
     /// issuer acts on the request: once it reissues, the old grant no longer counts.
     pub fn cancel_transfer(&self, id: &TicketRef) -> Result<Ticket, TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut rec = self.must_record(id)?;
         if !matches!(rec.state, StoredState::TransferPending { .. }) {
             return Err(TicketError::NoTransferPending);
@@ -620,7 +630,9 @@ impl<'w> Tickets<'w> {
     /// `Redeemed`). Applying the same receipt twice is harmless.
     pub fn apply_receipt(&self, receipt_text: &str) -> Result<Ticket, TicketError> {
         let turn = self.turn();
-        let _turn = turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let r = CheckInReceipt::from_text(receipt_text)?;
         let mut rec = self.must_record(&r.ticket)?;
         let grant = SignedGrant::from_text(&rec.grant)?;

@@ -215,9 +215,12 @@ pub fn passphrase_bits(passphrase: &str) -> u32 {
         if !seen.insert(w.clone()) {
             continue;
         }
-        let listed = [crate::keys::Language::English, crate::keys::Language::Korean]
-            .iter()
-            .any(|l| l.wordlist().is_ok_and(|list| list.find(&w).is_some()));
+        let listed = [
+            crate::keys::Language::English,
+            crate::keys::Language::Korean,
+        ]
+        .iter()
+        .any(|l| l.wordlist().is_ok_and(|list| list.find(&w).is_some()));
         let token = original.get(i).copied().unwrap_or(&w);
         bits = bits.saturating_add(if listed {
             11
@@ -329,9 +332,9 @@ fn parse_file(backup: &[u8]) -> Result<Parsed<'_>, VaultError> {
     if backup.len() > MAX_BACKUP {
         return Err(VaultError::Format("backup larger than 256 MiB".into()));
     }
-    let magic = backup.get(..8).ok_or_else(|| {
-        VaultError::Format("not a jigap backup file (too short)".into())
-    })?;
+    let magic = backup
+        .get(..8)
+        .ok_or_else(|| VaultError::Format("not a jigap backup file (too short)".into()))?;
     let format = match magic {
         m if m == MAGIC_V1 => 1,
         m if m == MAGIC_V2 => 2,
@@ -341,9 +344,7 @@ fn parse_file(backup: &[u8]) -> Result<Parsed<'_>, VaultError> {
             ));
         }
     };
-    let len = backup
-        .get(8..12)
-        .ok_or(VaultError::BackupAuthentication)?;
+    let len = backup.get(8..12).ok_or(VaultError::BackupAuthentication)?;
     let hlen = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
     if hlen > MAX_HEADER {
         return Err(VaultError::BackupAuthentication);
@@ -560,38 +561,49 @@ impl Vault {
         }
         let info = Vault::inspect_backup(backup)?;
         let p = parse_file(backup)?;
-        let (dk, vault_id, expected, vault_created_at_ms, info_key): (_, _, _, _, &[u8]) =
-            if p.format == 1 {
-                let (bh, vh) = parse_header_v1(p.header)?;
-                check_pin(secret).map_err(|_| VaultError::BackupAuthentication)?;
-                let vault_id = vh.vault_id()?;
-                let pin_key = vh.kdf.derive(secret, &vh.salt()?)?;
-                let wrapped =
-                    unhex(&vh.wrapped_key).map_err(|_| VaultError::BackupAuthentication)?;
-                let dk = unwrap_data_key(&pin_key, &wrapped, &vault_id)
-                    .ok_or(VaultError::BackupAuthentication)?;
-                (dk, vault_id, bh.records, vh.created_at_ms, b"jigap backup key v1")
+        let (dk, vault_id, expected, vault_created_at_ms, info_key): (_, _, _, _, &[u8]) = if p
+            .format
+            == 1
+        {
+            let (bh, vh) = parse_header_v1(p.header)?;
+            check_pin(secret).map_err(|_| VaultError::BackupAuthentication)?;
+            let vault_id = vh.vault_id()?;
+            let pin_key = vh.kdf.derive(secret, &vh.salt()?)?;
+            let wrapped = unhex(&vh.wrapped_key).map_err(|_| VaultError::BackupAuthentication)?;
+            let dk = unwrap_data_key(&pin_key, &wrapped, &vault_id)
+                .ok_or(VaultError::BackupAuthentication)?;
+            (
+                dk,
+                vault_id,
+                bh.records,
+                vh.created_at_ms,
+                b"jigap backup key v1",
+            )
+        } else {
+            let h = parse_header_v2(p.header)?;
+            let vault_id: [u8; 16] = unhex(&h.vault_id)
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .ok_or(VaultError::BackupAuthentication)?;
+            let salt = unhex(&h.salt).map_err(|_| VaultError::BackupAuthentication)?;
+            let normalised: Zeroizing<Vec<u8>> = if h.protection == "code" {
+                let text = std::str::from_utf8(secret).map_err(|_| VaultError::BackupCodeFormat)?;
+                Zeroizing::new(BackupCode::parse(text)?.secret().to_vec())
             } else {
-                let h = parse_header_v2(p.header)?;
-                let vault_id: [u8; 16] = unhex(&h.vault_id)
-                    .ok()
-                    .and_then(|v| v.try_into().ok())
-                    .ok_or(VaultError::BackupAuthentication)?;
-                let salt = unhex(&h.salt).map_err(|_| VaultError::BackupAuthentication)?;
-                let normalised: Zeroizing<Vec<u8>> = if h.protection == "code" {
-                    let text = std::str::from_utf8(secret)
-                        .map_err(|_| VaultError::BackupCodeFormat)?;
-                    Zeroizing::new(BackupCode::parse(text)?.secret().to_vec())
-                } else {
-                    Zeroizing::new(secret.to_vec())
-                };
-                let key = h.kdf.derive(&normalised, &salt)?;
-                let wrapped =
-                    unhex(&h.wrapped_key).map_err(|_| VaultError::BackupAuthentication)?;
-                let dk = unwrap_data_key(&key, &wrapped, &vault_id)
-                    .ok_or(VaultError::BackupAuthentication)?;
-                (dk, vault_id, h.records, h.vault_created_at_ms, b"jigap backup key v2")
+                Zeroizing::new(secret.to_vec())
             };
+            let key = h.kdf.derive(&normalised, &salt)?;
+            let wrapped = unhex(&h.wrapped_key).map_err(|_| VaultError::BackupAuthentication)?;
+            let dk = unwrap_data_key(&key, &wrapped, &vault_id)
+                .ok_or(VaultError::BackupAuthentication)?;
+            (
+                dk,
+                vault_id,
+                h.records,
+                h.vault_created_at_ms,
+                b"jigap backup key v2",
+            )
+        };
         let bk = backup_key(&dk, &vault_id, info_key);
         let payload = aes_decrypt(&bk, p.nonce, p.ciphertext, p.aad)
             .map_err(|_| VaultError::BackupAuthentication)?;

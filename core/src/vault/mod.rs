@@ -405,8 +405,7 @@ impl Keys {
     /// Decrypt a stored value: (namespace if the record names it, id, payload).
     fn decrypt(&self, store_key: &[u8], value: &[u8]) -> Option<DecryptedRecord> {
         let format = *value.first()?;
-        if value.len() < 1 + NONCE_LEN + 16 || !matches!(format, RECORD_FORMAT | RECORD_FORMAT_V1)
-        {
+        if value.len() < 1 + NONCE_LEN + 16 || !matches!(format, RECORD_FORMAT | RECORD_FORMAT_V1) {
             return None;
         }
         let plain = aes_decrypt(
@@ -611,6 +610,13 @@ pub struct Vault {
 type LockRegistry = Mutex<HashMap<([u8; 16], &'static str), Weak<Mutex<()>>>>;
 static FEATURE_LOCKS: OnceLock<LockRegistry> = OnceLock::new();
 
+/// State shared by every object of this process on one vault *and* one store object: two
+/// `Wallet::open`s of the same store share one voucher ledger instead of reloading it in turn.
+/// (The store is part of the key: a backup restored into another store keeps the vault id.)
+type StateKey = ([u8; 16], usize, &'static str);
+type StateRegistry = Mutex<HashMap<StateKey, Weak<dyn std::any::Any + Send + Sync>>>;
+static FEATURE_STATE: OnceLock<StateRegistry> = OnceLock::new();
+
 fn shared_lock(vault_id: [u8; 16], feature: &'static str) -> Arc<Mutex<()>> {
     let registry = FEATURE_LOCKS.get_or_init(|| Mutex::new(HashMap::new()));
     let mut map = registry
@@ -690,6 +696,34 @@ impl Vault {
     /// two objects on one wallet never overwrite each other's changes.
     pub fn feature_lock(&self, feature: &'static str) -> Arc<Mutex<()>> {
         shared_lock(self.vault_id, feature)
+    }
+
+    /// The state of `feature` shared by every object of this process on this vault and this
+    /// store object, made on first use.
+    pub(crate) fn shared_state<T: std::any::Any + Send + Sync + Default>(
+        &self,
+        feature: &'static str,
+    ) -> Arc<T> {
+        // The address of the store object: alive at least as long as any state made for it,
+        // since every holder of that state holds the store too.
+        let store = Arc::as_ptr(&self.store) as *const u8 as usize;
+        let key = (self.vault_id, store, feature);
+        let registry = FEATURE_STATE.get_or_init(|| Mutex::new(HashMap::new()));
+        let mut map = registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(v) = map
+            .get(&key)
+            .and_then(Weak::upgrade)
+            .and_then(|v| v.downcast::<T>().ok())
+        {
+            return v;
+        }
+        map.retain(|_, w| w.strong_count() > 0);
+        let v = Arc::new(T::default());
+        let any: Arc<dyn std::any::Any + Send + Sync> = v.clone();
+        map.insert(key, Arc::downgrade(&any));
+        v
     }
 
     fn new_header(
@@ -811,7 +845,9 @@ impl Vault {
         let raw = self.store.get(HEADER_KEY)?.ok_or(VaultError::NotFound)?;
         let header = Header::parse(&raw)?;
         if header.vault_id()? != self.vault_id {
-            return Err(VaultError::Tampered("the vault header (another vault id)".into()));
+            return Err(VaultError::Tampered(
+                "the vault header (another vault id)".into(),
+            ));
         }
         if let Ok(mut h) = self.header.write() {
             *h = header.clone();
@@ -966,19 +1002,21 @@ impl Vault {
         }
         let mut ops = Vec::with_capacity(opened.len() * 2 + 1);
         for (key, (named, id, payload)) in opened {
-            let tag: Option<[u8; NS_TAG_LEN]> = key.get(..NS_TAG_LEN).and_then(|t| t.try_into().ok());
+            let tag: Option<[u8; NS_TAG_LEN]> =
+                key.get(..NS_TAG_LEN).and_then(|t| t.try_into().ok());
             let ns = match named {
                 Some(ns) => ns,
-                None => tag
-                    .and_then(|t| by_tag.get(&t).cloned())
-                    .ok_or_else(|| {
-                        VaultError::Format(
-                            "a record of an unknown namespace cannot be re-keyed; nothing was changed".into(),
-                        )
-                    })?,
+                None => tag.and_then(|t| by_tag.get(&t).cloned()).ok_or_else(|| {
+                    VaultError::Format(
+                        "a record of an unknown namespace cannot be re-keyed; nothing was changed"
+                            .into(),
+                    )
+                })?,
             };
             if old.store_key(&ns, &id) != *key {
-                return Err(VaultError::Tampered(format!("a '{ns}' record, while re-keying")));
+                return Err(VaultError::Tampered(format!(
+                    "a '{ns}' record, while re-keying"
+                )));
             }
             let new_key = new.store_key(&ns, &id);
             ops.push(Op::Delete { key: key.clone() });

@@ -498,7 +498,12 @@ fn backup_restores_everything_and_any_flipped_byte_is_refused() {
 fn backups_need_a_high_entropy_secret_and_old_ones_say_they_are_weak() {
     let (_store, v, _) = new_vault();
     v.put("vouchers", "a", b"1").unwrap();
-    for weak in ["123456", "password", "correct horse battery staple", "aaaaaaaaaaaaaaaaaaaa"] {
+    for weak in [
+        "123456",
+        "password",
+        "correct horse battery staple",
+        "aaaaaaaaaaaaaaaaaaaa",
+    ] {
         assert!(
             matches!(
                 v.backup(b"123456", BackupSecret::Passphrase(weak)),
@@ -509,7 +514,9 @@ fn backups_need_a_high_entropy_secret_and_old_ones_say_they_are_weak() {
     }
     let strong = "maple orbit velvet canyon ripple fossil lantern quiz";
     assert!(passphrase_bits(strong) >= MIN_PASSPHRASE_BITS);
-    let file = v.backup(b"123456", BackupSecret::Passphrase(strong)).unwrap();
+    let file = v
+        .backup(b"123456", BackupSecret::Passphrase(strong))
+        .unwrap();
     assert!(file.code.is_none());
     assert_eq!(
         Vault::inspect_backup(&file.bytes).unwrap().protection,
@@ -542,7 +549,10 @@ fn backups_need_a_high_entropy_secret_and_old_ones_say_they_are_weak() {
     // A file in the old format opens with its PIN, and reports itself weak.
     let old = super::backup::backup_v1(&v, b"123456").unwrap();
     let info = Vault::inspect_backup(&old).unwrap();
-    assert_eq!((info.format, info.protection, info.weak), (1, BackupProtection::Pin, true));
+    assert_eq!(
+        (info.format, info.protection, info.weak),
+        (1, BackupProtection::Pin, true)
+    );
     let (r, info) = Vault::restore(
         Arc::new(MemoryStore::new()),
         env.clone(),
@@ -571,7 +581,10 @@ fn hostile_backup_headers_are_refused_without_panics_or_huge_kdfs() {
     let file = v.backup(b"123456", BackupSecret::NewCode).unwrap().bytes;
     let hlen = u32::from_be_bytes(file[8..12].try_into().unwrap()) as usize;
     let header = std::str::from_utf8(&file[12..12 + hlen]).unwrap();
-    for (from, to) in [("\"m_kib\":256", "\"m_kib\":4194304"), ("\"t\":1", "\"t\":1000")] {
+    for (from, to) in [
+        ("\"m_kib\":256", "\"m_kib\":4194304"),
+        ("\"t\":1", "\"t\":1000"),
+    ] {
         let h = header.replacen(from, to, 1);
         let mut f = b"JIGAPBK2".to_vec();
         f.extend_from_slice(&(h.len() as u32).to_be_bytes());
@@ -679,7 +692,10 @@ impl Store for PinWatch {
             if let Op::Put { key, value } = op
                 && key.as_slice() == PIN_STATE_KEY
             {
-                if self.fail_pin_writes.load(std::sync::atomic::Ordering::SeqCst) {
+                if self
+                    .fail_pin_writes
+                    .load(std::sync::atomic::Ordering::SeqCst)
+                {
                     return Err(StoreError::Backend("disk full".into()));
                 }
                 let st: PinState = serde_json::from_slice(value).unwrap();
@@ -744,7 +760,10 @@ fn an_unlock_never_undoes_a_pin_change_made_elsewhere() {
     let b = Vault::open(store.clone(), env.clone(), upgrading).unwrap();
     a.change_pin(b"123456", b"654321").unwrap();
     // B opened before the change; its unlock with the old PIN must fail, not re-wrap.
-    assert!(matches!(b.unlock(b"123456"), Err(VaultError::WrongPin { .. })));
+    assert!(matches!(
+        b.unlock(b"123456"),
+        Err(VaultError::WrongPin { .. })
+    ));
     b.unlock(b"654321").unwrap();
     let c = Vault::open(store, env, fast()).unwrap();
     assert!(c.unlock(b"123456").is_err());

@@ -456,7 +456,7 @@ struct Changes {
 pub struct VoucherWallet {
     wallet: Arc<Wallet>,
     domain: VoucherDomain,
-    /// One ledger per wallet, shared by every `VoucherWallet` made on it.
+    /// One ledger per vault and store, shared by every `VoucherWallet` of this process on it.
     book: Arc<SharedBook>,
 }
 
@@ -477,7 +477,7 @@ impl VoucherWallet {
     pub fn new(wallet: Arc<Wallet>, domain: VoucherDomain) -> VoucherWallet {
         VoucherWallet {
             domain,
-            book: wallet.shared::<SharedBook>("voucher"),
+            book: wallet.vault().shared_state::<SharedBook>("voucher"),
             wallet,
         }
     }
