@@ -1,5 +1,5 @@
 // Types of credentials.js. Names mirror the Kotlin and Swift bindings.
-import type { Wallet } from './index.js';
+import type { U64, Wallet } from './index.js';
 
 export type CredentialFormat = 'jwt_vc' | 'vc+jwt' | 'dc+sd-jwt' | 'sd-jwt' | 'eddsa-jcs-2022' | 'jwt_vp';
 export type CredentialValidity = 'valid' | 'expired' | 'not_yet_valid';
@@ -11,7 +11,7 @@ export type JsonObject = { [key: string]: unknown };
 export type CredentialClock = (() => number) | { nowMs(): number };
 
 /** A credential's pointer into a status list. */
-export interface CredentialStatusEntry { purpose: string; index: number; listUrl: string; size: number }
+export interface CredentialStatusEntry { purpose: string; index: U64; listUrl: string; size: number }
 
 /** What a wallet shows of an Open Badge. */
 export interface OpenBadge {
@@ -24,7 +24,7 @@ export interface OpenBadge {
 export interface StoredCredential {
   id: string; format: CredentialFormat; types: string[]; name: string;
   issuer: string; issuerName: string | null; subject: string | null;
-  validFrom: number | null; validUntil: number | null; validity: CredentialValidity; importedAt: number;
+  validFrom: U64 | null; validUntil: U64 | null; validity: CredentialValidity; importedAt: U64;
   badge: OpenBadge | null;
   /** All claims (for SD-JWT: everything the holder can disclose). */
   claims: JsonObject;
@@ -91,7 +91,7 @@ export interface CredentialVerifierOptions extends CredentialTrustOptions {
   /** The verifier's identifier (`aud`). */
   audience: string;
   /** How old a presentation may be (default 300 s). */
-  maxAgeSecs?: number;
+  maxAgeSecs?: U64;
   /** Status list credentials the app fetched, by URL. */
   statusLists?: { [url: string]: string };
   /** Refuse a credential whose status list was not supplied. */
@@ -105,7 +105,7 @@ export interface PresentedCredential {
   claims: JsonObject;
   status: CredentialStatus | null;
   badge: OpenBadge | null;
-  validUntil: number | null;
+  validUntil: U64 | null;
 }
 
 export interface VerifiedPresentation {
@@ -129,8 +129,8 @@ export interface BadgeInput {
   /** The earner: `await credentials.holderDid()`. */
   subject: string;
   criteriaNarrative?: string; criteriaUrl?: string; image?: string; achievementId?: string;
-  validFrom?: number; validUntil?: number;
-  status?: Partial<CredentialStatusEntry> & { index: number; listUrl: string };
+  validFrom?: U64; validUntil?: U64;
+  status?: Partial<CredentialStatusEntry> & { index: U64; listUrl: string };
   format?: 'jwt_vc' | 'vc+jwt' | 'eddsa-jcs-2022';
 }
 
@@ -141,8 +141,8 @@ export interface SdJwtInput {
   holderJwk?: JsonObject | string | null;
   /** Default: every top-level claim. */
   disclosable?: string[];
-  issuedAt?: number; expiresAt?: number;
-  status?: Partial<CredentialStatusEntry> & { index: number; listUrl: string };
+  issuedAt?: U64; expiresAt?: U64;
+  status?: Partial<CredentialStatusEntry> & { index: U64; listUrl: string };
 }
 
 export interface StatusListInput {
@@ -150,7 +150,7 @@ export interface StatusListInput {
   purpose?: 'revocation' | 'suspension';
   /** Revoked (or suspended) indices. */
   set?: number[];
-  entries?: number; validFrom?: number; validUntil?: number;
+  entries?: U64; validFrom?: U64; validUntil?: U64;
 }
 
 /** An issuer for tests and demos. */

@@ -52,6 +52,12 @@ export interface KeyProtector {
 }
 
 /** Argon2id parameters of the PIN key. */
+/**
+ * A whole number that comes from a 64-bit field (amounts, times, chain ids): a `number` up to
+ * 2^53, a `bigint` above (nothing is rounded). Inputs accept either.
+ */
+export type U64 = number | bigint;
+
 export interface KdfParams { mKib: number; t: number; p: number }
 
 export interface CreateOptions {
@@ -73,7 +79,8 @@ export class Wallet {
   static create(store: Store, pin: string, options?: CreateOptions, protector?: KeyProtector): Promise<Wallet>;
   static restore(store: Store, pin: string, mnemonic: string, options?: { passphrase?: string; kdf?: KdfParams; protector?: KeyProtector }): Promise<Wallet>;
   static open(store: Store, options?: { kdf?: KdfParams; protector?: KeyProtector }): Promise<Wallet>;
-  static restoreBackup(store: Store, backup: Uint8Array, pin: string, options?: { kdf?: KdfParams; protector?: KeyProtector }): Promise<Wallet>;
+  /** `secret`: the backup code or passphrase (an old-format backup: its PIN); `pin`: the PIN on this device. */
+  static restoreBackup(store: Store, backup: Uint8Array, secret: string, pin: string, options?: { kdf?: KdfParams; protector?: KeyProtector }): Promise<Wallet>;
   readonly store: Store;
   unlock(pin: string): Promise<void>;
   lock(): void;
@@ -81,7 +88,10 @@ export class Wallet {
   attemptsLeft(): Promise<number>;
   changePin(oldPin: string, newPin: string): Promise<void>;
   exportMnemonic(pin: string): Promise<string>;
-  backup(pin: string): Promise<Uint8Array>;
+  /** A backup under a new code (`code`: show it once) or under `passphrase` (refused if guessable). */
+  backup(pin: string, passphrase?: string): Promise<WalletBackup>;
+  /** Change the PIN and replace the data key, re-encrypting every record. */
+  rekey(oldPin: string, newPin: string): Promise<void>;
   kdfParams(): KdfParams;
   accounts(): Promise<Account[]>;
   account(index?: number): Promise<Account>;
@@ -102,6 +112,13 @@ export function typedDataDigest(typedData: string | object): string;
 export function recoverTypedDataSigner(typedData: string | object, signature: string): string;
 export function verifyDigestSignature(publicKey: string, digest: string, signature: string): boolean;
 export function keystoreAddress(json: string, password: string): string;
+/** What a backup file needs to be restored (read without any secret). */
+export function inspectBackup(backup: Uint8Array): BackupInfo;
+
+/** A backup file and, when a code protects it, the code (8 groups of 4 digits) to show once. */
+export interface WalletBackup { bytes: Uint8Array; code?: string }
+/** What a backup file says about itself. `weak`: an old backup protected by the PIN alone. */
+export interface BackupInfo { format: number; protection: 'code' | 'passphrase' | 'pin'; records: number; createdAtMs: number; weak: boolean }
 export function kdfDefault(): KdfParams;
 export function kdfFastInsecure(): KdfParams;
 export function calibrateKdf(targetMs?: number, maxMemoryKib?: number): KdfParams;
@@ -112,35 +129,35 @@ export function qrCode(text: string, modulePx?: number): { size: number; version
 
 // ---- Vouchers ----
 
-export interface VoucherDomain { chainId: number; verifyingContract: string }
+export interface VoucherDomain { chainId: U64; verifyingContract: string }
 export function voucherDemoDomain(): VoucherDomain;
 
-export interface TrustedIssuer { address: string; name: string; currency: string; holdingCap?: number; offlineAllowance?: number }
+export interface TrustedIssuer { address: string; name: string; currency: string; holdingCap?: U64; offlineAllowance?: U64 }
 
 export interface VoucherInfo {
   id: string; issuer: string; issuerName: string; holder: string; currency: string;
-  amount: number; remaining: number; reserved: number; settled: number; refunded: number;
-  spendable: number; forfeited: number;
+  amount: U64; remaining: U64; reserved: U64; settled: U64; refunded: U64;
+  spendable: U64; forfeited: U64;
   status: 'active' | 'not_yet_valid' | 'expired' | 'used' | 'empty';
-  categories: number[]; merchants: string[]; regions: string[]; validFrom: number; validUntil: number;
+  categories: number[]; merchants: string[]; regions: string[]; validFrom: U64; validUntil: U64;
   hoursStart: number; hoursEnd: number; utcOffsetMinutes: number;
-  minPayment: number; maxPayment: number; dailyLimit: number; singleUse: boolean;
+  minPayment: U64; maxPayment: U64; dailyLimit: U64; singleUse: boolean;
 }
-export interface VoucherBalance { currency: string; spendable: number; reserved: number; vouchers: number }
-export interface VoucherAllocation { voucherId: string; amount: number }
+export interface VoucherBalance { currency: string; spendable: U64; reserved: U64; vouchers: number }
+export interface VoucherAllocation { voucherId: string; amount: U64 }
 export interface VoucherQuote {
-  payable: boolean; merchantName: string; amount: number; currency: string; missing: number; holder: string | null;
+  payable: boolean; merchantName: string; amount: U64; currency: string; missing: U64; holder: string | null;
   allocations: VoucherAllocation[];
   unusable: { voucherId: string; reason: string; message: string }[];
 }
 export interface VoucherPayment {
-  qr: string; redemptionHash: string; repeated: boolean; holder: string; sequence: number;
+  qr: string; redemptionHash: string; repeated: boolean; holder: string; sequence: U64;
   allocations: VoucherAllocation[]; signature: string; typedData: object;
 }
 export interface VoucherEvent {
-  seq: number; at: number;
+  seq: U64; at: U64;
   kind: 'imported' | 'reserved' | 'settled' | 'rejected' | 'released' | 'late_settled' | 'conflict' | 'refunded';
-  voucherId: string; amount: number; currency: string; counterparty: string; counterpartyName: string;
+  voucherId: string; amount: U64; currency: string; counterparty: string; counterpartyName: string;
   reference: string | null; note: string;
 }
 
@@ -163,21 +180,21 @@ export class Vouchers {
   free(): void;
 }
 
-export interface PaymentRequestInfo { qr: string; id: string; merchant: string; amount: number; currency: string; expiresAt: number }
-export interface AcceptedPayment { holder: string; total: number; redemptionHash: string; allocations: VoucherAllocation[] }
+export interface PaymentRequestInfo { qr: string; id: string; merchant: string; amount: U64; currency: string; expiresAt: U64 }
+export interface AcceptedPayment { holder: string; total: U64; redemptionHash: string; allocations: VoucherAllocation[] }
 
 /** A shop. */
 export class MerchantDesk {
   constructor(wallet: Wallet, options: { merchant: string; name: string; category: number; region: string; trustedIssuers: string[]; domain?: VoucherDomain });
-  createRequest(amount: number, currency?: string, ttlSecs?: number): Promise<PaymentRequestInfo>;
+  createRequest(amount: U64, currency?: string, ttlSecs?: U64): Promise<PaymentRequestInfo>;
   accept(request: string, payment: string): Promise<AcceptedPayment>;
   free(): void;
 }
 
 export interface GrantSpec {
-  holder: string; amount: number; currency?: string; validFrom: number; validUntil: number; id?: string;
+  holder: string; amount: U64; currency?: string; validFrom: U64; validUntil: U64; id?: string;
   categories?: number[]; merchants?: string[]; regions?: string[]; hoursStart?: number; hoursEnd?: number;
-  utcOffsetMinutes?: number; minPayment?: number; maxPayment?: number; dailyLimit?: number; singleUse?: boolean;
+  utcOffsetMinutes?: number; minPayment?: U64; maxPayment?: U64; dailyLimit?: U64; singleUse?: boolean;
 }
 
 /** An issuer for tests, pilots and demos. */
@@ -185,7 +202,7 @@ export class VoucherIssuer {
   constructor(wallet: Wallet, issuer: string, domain?: VoucherDomain);
   grant(spec: GrantSpec): Promise<string>;
   settle(payment: string, rejectReason?: string): Promise<string>;
-  refund(voucherId: string, amount: number): Promise<string>;
+  refund(voucherId: string, amount: U64): Promise<string>;
   detectDoubleSpends(payments: string[]): Promise<{ kind: string; detail: string }[]>;
   free(): void;
 }

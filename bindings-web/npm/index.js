@@ -47,9 +47,13 @@ export class Wallet {
     return call(store, () => new Wallet(wasm.WasmWallet.open(store, kdf, protector), store));
   }
 
-  /** Restore an encrypted backup into an empty store (unlocked). */
-  static async restoreBackup(store, backup, pin, { kdf, protector } = {}) {
-    return call(store, () => new Wallet(wasm.WasmWallet.restoreBackup(store, backup, pin, kdf, protector), store));
+  /**
+   * Restore an encrypted backup into an empty store (unlocked). `secret`: the backup code (as
+   * typed) or passphrase — for an old-format backup, its PIN (`inspectBackup` tells which);
+   * `pin`: the PIN on this device.
+   */
+  static async restoreBackup(store, backup, secret, pin, { kdf, protector } = {}) {
+    return call(store, () => new Wallet(wasm.WasmWallet.restoreBackup(store, backup, secret, pin, kdf, protector), store));
   }
 
   /** The wasm object, for the feature classes of this package. */
@@ -67,7 +71,10 @@ export class Wallet {
   async attemptsLeft() { return call(this.#store, () => this.#w.attemptsLeft()); }
   async changePin(oldPin, newPin) { return call(this.#store, () => this.#w.changePin(oldPin, newPin)); }
   async exportMnemonic(pin) { return call(this.#store, () => this.#w.exportMnemonic(pin)); }
-  async backup(pin) { return call(this.#store, () => this.#w.backup(pin)); }
+  /** A backup `{bytes, code}` under a new code (show it once), or under `passphrase`. */
+  async backup(pin, passphrase) { return call(this.#store, () => this.#w.backup(pin, passphrase)); }
+  /** Change the PIN and replace the data key, re-encrypting every record. */
+  async rekey(oldPin, newPin) { return call(this.#store, () => this.#w.rekey(oldPin, newPin)); }
   kdfParams() { return this.#w.kdfParams(); }
   async accounts() { return call(this.#store, () => this.#w.accounts()); }
   async account(index = 0) { return call(this.#store, () => this.#w.account(index)); }
@@ -95,5 +102,7 @@ export const kdfDefault = () => wasm.kdfDefault();
 export const kdfFastInsecure = () => wasm.kdfFastInsecure();
 export const calibrateKdf = (targetMs = 1000, maxMemoryKib = 65536) => sync(() => wasm.calibrateKdf(targetMs, maxMemoryKib));
 export const checkStoreConformance = (store) => sync(() => wasm.checkStoreConformance(store));
+/** What a backup file needs to be restored, read without any secret. */
+export const inspectBackup = (backup) => sync(() => wasm.inspectBackup(backup));
 export const jigapVersion = () => wasm.jigapVersion();
 export const qrCode = (text, modulePx = 4) => sync(() => wasm.qrCode(text, modulePx));

@@ -1,8 +1,8 @@
 // Types of tickets.js. Names mirror the Kotlin and Swift bindings. Times are Unix seconds
-// unless the name ends in `Ms`; a ticket's id is `chainId:contract:tokenId`. Whole numbers are
-// typed `number`: inputs also take a BigInt, and a value above 2^53 (no real price, chain id
-// or time) would come back as a BigInt, never rounded.
-import type { Wallet } from './index.js';
+// unless the name ends in `Ms`; a ticket's id is `chainId:contract:tokenId`. Whole numbers from
+// 64-bit fields are typed `U64` (`number | bigint`): a value above 2^53 comes back as a BigInt,
+// never rounded, and inputs take either.
+import type { U64, Wallet } from './index.js';
 
 /** An account and the Ed25519 key it vouches for: an issuer's identity or a ticket holder id. */
 export interface TicketIdentity {
@@ -13,23 +13,23 @@ export interface TicketIdentity {
   text: string;
 }
 
-export interface TicketEvent { id: string; name: string; venue?: string; doorsOpen: number; start: number; end: number }
+export interface TicketEvent { id: string; name: string; venue?: string; doorsOpen: U64; start: U64; end: U64 }
 export interface TicketSeat { generalAdmission?: boolean; section?: string; row?: string; number?: string }
-export interface TicketTransferPolicy { transferable: boolean; currency?: string; priceCap?: number; maxTransfers?: number }
+export interface TicketTransferPolicy { transferable: boolean; currency?: string; priceCap?: U64; maxTransfers?: number }
 
 /** ERC-7439 status. */
 export type TicketStatus = 'Sold' | 'Resell' | 'Void' | 'Redeemed';
 
 export type TicketState =
   | { kind: 'usable' }
-  | { kind: 'transferPending'; to: string; price: number; currency: string; requestedAt: number }
-  | { kind: 'transferred'; to: string; at: number }
-  | { kind: 'used'; at: number; gate: string };
+  | { kind: 'transferPending'; to: string; price: U64; currency: string; requestedAt: U64 }
+  | { kind: 'transferred'; to: string; at: U64 }
+  | { kind: 'used'; at: U64; gate: string };
 
 export interface TicketInfo {
-  id: string; chainId: number; contract: string; tokenId: string; issuer: string; holder: string;
+  id: string; chainId: U64; contract: string; tokenId: string; issuer: string; holder: string;
   event: Required<TicketEvent>; seat: Required<TicketSeat>; seatLabel: string; tier: string;
-  policy: Required<TicketTransferPolicy>; transfers: number; issuedAt: number; importedAt: number;
+  policy: Required<TicketTransferPolicy>; transfers: number; issuedAt: U64; importedAt: U64;
   status: TicketStatus;
   /** ERC-5192: not transferable. */
   locked: boolean;
@@ -49,7 +49,7 @@ export interface TicketPass {
   version: number;
   /** Row-major `size × size`, 1 = dark. */
   modules: Uint8Array;
-  window: number;
+  window: U64;
   /** When to show the next pass, Unix ms. */
   nextRotationMs: number;
   refreshInMs: number;
@@ -60,7 +60,7 @@ export interface TicketTransferRequest {
   text: string;
   /** The current grant (`JGTG:…`). */
   grant: string;
-  ticketId: string; from: string; to: string; price: number; currency: string; requestedAt: number;
+  ticketId: string; from: string; to: string; price: U64; currency: string; requestedAt: U64;
   signature: string;
   /** The signed `TicketTransfer` as eth_signTypedData_v4 data. */
   typedData: { types: Record<string, { name: string; type: string }[]>; primaryType: string; domain: Record<string, unknown>; message: Record<string, unknown> };
@@ -97,10 +97,10 @@ export class GateKey {
 
 export interface GateAdmit {
   ticketId: string; eventId: string; eventName: string; seat: Required<TicketSeat>; seatLabel: string;
-  tier: string; holder: string; transfers: number; window: number; enteredAt: number; grantDigest: string;
+  tier: string; holder: string; transfers: number; window: U64; enteredAt: U64; grantDigest: string;
 }
-export interface GateMergeReport { added: number; updated: number; ignored: number; total: number }
-export interface GateEntry { ticketId: string; at: number; gate: string }
+export interface GateMergeReport { added: number; updated: number; ignored: number; total: U64 }
+export interface GateEntry { ticketId: string; at: U64; gate: string }
 
 export interface GateOptions {
   /** Trusted issuers, `JGID:…`. */
@@ -128,7 +128,7 @@ export class Gate {
 }
 
 export interface TicketTerms {
-  chainId: number; contract: string;
+  chainId: U64; contract: string;
   /** Decimal or `0x` hex string, or a whole number. */
   tokenId: string | number | bigint;
   event: TicketEvent; seat: TicketSeat; tier?: string;
@@ -136,7 +136,7 @@ export interface TicketTerms {
   policy?: TicketTransferPolicy;
 }
 
-export interface GateAuthorizationSpec { chainId: number; contract: string; event: TicketEvent; gateKey: string; gateName: string }
+export interface GateAuthorizationSpec { chainId: U64; contract: string; event: TicketEvent; gateKey: string; gateName: string }
 
 /** A ticket issuer for tests, pilots and demos. */
 export class TicketIssuer {

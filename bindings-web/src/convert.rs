@@ -56,7 +56,11 @@ impl From<VaultError> for Kinded {
             VaultError::AlreadyExists => "AlreadyExists",
             VaultError::Store(_) => "Storage",
             VaultError::Protector(_) | VaultError::ProtectorMissing(_) => "Protector",
-            VaultError::PinFormat | VaultError::RecordName(_) => "InvalidInput",
+            VaultError::PinFormat
+            | VaultError::RecordName(_)
+            | VaultError::WeakPassphrase { .. }
+            | VaultError::BackupCodeFormat
+            | VaultError::Format(_) => "InvalidInput",
             _ => "Internal",
         };
         Kinded(kind, e.to_string())

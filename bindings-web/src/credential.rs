@@ -486,10 +486,7 @@ impl WasmCredentialIssuer {
         }
         .map_err(err)?;
         let mut issuer = match str_opt("id") {
-            Some(id) => {
-                let kid = str_opt("kid").unwrap_or_else(|| format!("{id}#key-1"));
-                c::Issuer::with_id(key, &id, &kid)
-            }
+            Some(id) => c::Issuer::with_id(key, &id, str_opt("kid").as_deref()),
             None => c::Issuer::new(key),
         };
         if let Some(n) = str_opt("name") {
@@ -544,7 +541,7 @@ impl WasmCredentialIssuer {
             criteria_url: o.str("criteriaUrl")?,
             image: o.str("image")?,
             subject: o.req("subject")?,
-            valid_from: o.num("validFrom")?.unwrap_or_else(|| self.now()),
+            valid_from: o.num("validFrom")?,
             valid_until: o.num("validUntil")?,
             status: o.status_entry()?,
             format,
@@ -567,15 +564,15 @@ impl WasmCredentialIssuer {
             Some(v) => Some(v.clone()),
         };
         let disclosable = match o.0.get("disclosable") {
-            None | Some(Value::Null) => claims.keys().cloned().collect(),
-            Some(_) => o.strings("disclosable")?,
+            None | Some(Value::Null) => None,
+            Some(_) => Some(o.strings("disclosable")?),
         };
         let i = c::SdJwtInput {
             vct: o.req("vct")?,
             claims,
             disclosable,
             holder_jwk,
-            iat: o.num("issuedAt")?.unwrap_or_else(|| self.now()),
+            iat: o.num("issuedAt")?,
             exp: o.num("expiresAt")?,
             status: o.status_entry()?,
         };
@@ -610,9 +607,9 @@ impl WasmCredentialIssuer {
             purpose: o.str("purpose")?.unwrap_or_else(|| "revocation".into()),
             set,
             entries: o.num("entries")?.unwrap_or(131_072),
-            valid_from: o.num("validFrom")?.unwrap_or_else(|| self.now()),
+            valid_from: o.num("validFrom")?,
             valid_until: o.num("validUntil")?,
         };
-        self.issuer.issue_status_list(&i).map_err(err)
+        self.issuer.issue_status_list(&self.env, &i).map_err(err)
     }
 }

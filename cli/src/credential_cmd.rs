@@ -85,10 +85,7 @@ impl IssuerArgs {
         };
         let key = SigningKey::from_jwk_json(&text)?;
         let issuer = match &self.issuer_id {
-            Some(id) => {
-                let kid = self.kid.clone().unwrap_or_else(|| format!("{id}#key-1"));
-                Issuer::with_id(key, id, &kid)
-            }
+            Some(id) => Issuer::with_id(key, id, self.kid.as_deref()),
             None => Issuer::new(key),
         };
         Ok(match &self.issuer_name {
@@ -544,7 +541,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 criteria_url,
                 image,
                 subject,
-                valid_from: now,
+                valid_from: Some(now),
                 valid_until: valid_days.map(|d| now + d * 86_400),
                 status: status.entry(),
                 format,
@@ -582,9 +579,9 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 &SdJwtInput {
                     vct,
                     claims,
-                    disclosable: sd,
+                    disclosable: Some(sd),
                     holder_jwk,
-                    iat: now,
+                    iat: Some(now),
                     exp: Some(now + valid_days * 86_400),
                     status: status.entry(),
                 },
@@ -612,14 +609,17 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                     Some(now + valid_days * 86_400),
                 )?
             } else {
-                iss.issue_status_list(&StatusListInput {
-                    url,
-                    purpose,
-                    set,
-                    entries,
-                    valid_from: now,
-                    valid_until: Some(now + valid_days * 86_400),
-                })?
+                iss.issue_status_list(
+                    &jigap_core::env::Env::system(),
+                    &StatusListInput {
+                        url,
+                        purpose,
+                        set,
+                        entries,
+                        valid_from: Some(now),
+                        valid_until: Some(now + valid_days * 86_400),
+                    },
+                )?
             };
             emit_issued(out, &iss, Format::JwtVc, &cred);
         }

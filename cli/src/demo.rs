@@ -442,7 +442,7 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
                 criteria_url: None,
                 image: Some("https://badges.svti.example/img/ev-battery.png".into()),
                 subject: me.clone(),
-                valid_from: now - 86_400,
+                valid_from: Some(now - 86_400),
                 valid_until: Some(now + 3 * 365 * 86_400),
                 status: None,
                 format: Format::JwtVc,
@@ -457,18 +457,20 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
             &SdJwtInput {
                 vct: "https://licence.example.kr/drone-pilot".into(),
                 claims: claims.as_object().cloned().unwrap_or_default(),
-                disclosable: [
-                    "given_name",
-                    "family_name",
-                    "category",
-                    "licence_expiry",
-                    "birthdate",
-                    "address",
-                ]
-                .map(String::from)
-                .to_vec(),
+                disclosable: Some(
+                    [
+                        "given_name",
+                        "family_name",
+                        "category",
+                        "licence_expiry",
+                        "birthdate",
+                        "address",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                ),
                 holder_jwk: Some(creds.holder_jwk().map_err(cred)?),
-                iat: now,
+                iat: Some(now),
                 exp: Some(now + 5 * 365 * 86_400),
                 status: None,
             },

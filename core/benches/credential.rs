@@ -32,21 +32,23 @@ fn licence(holder_jwk: serde_json::Value) -> SdJwtInput {
         .as_object()
         .unwrap()
         .clone(),
-        disclosable: [
-            "given_name",
-            "family_name",
-            "birthdate",
-            "category",
-            "licence_number",
-            "licence_expiry",
-            "address",
-            "address.region",
-            "address.locality",
-        ]
-        .map(String::from)
-        .to_vec(),
+        disclosable: Some(
+            [
+                "given_name",
+                "family_name",
+                "birthdate",
+                "category",
+                "licence_number",
+                "licence_expiry",
+                "address",
+                "address.region",
+                "address.locality",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
         holder_jwk: Some(holder_jwk),
-        iat: T0,
+        iat: Some(T0),
         exp: Some(T0 + 86_400 * 365),
         status: None,
     }
@@ -101,7 +103,7 @@ fn presentations(c: &mut Criterion) {
                 criteria_url: None,
                 image: None,
                 subject: creds.holder_did().unwrap(),
-                valid_from: T0,
+                valid_from: Some(T0),
                 valid_until: None,
                 status: None,
                 format: Format::JwtVc,

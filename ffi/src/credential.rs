@@ -739,10 +739,7 @@ impl CredentialIssuer {
             None => c::SigningKey::generate(&env, kind)?,
         };
         let mut issuer = match id {
-            Some(id) => {
-                let kid = kid.unwrap_or_else(|| format!("{id}#key-1"));
-                c::Issuer::with_id(key, &id, &kid)
-            }
+            Some(id) => c::Issuer::with_id(key, &id, kid.as_deref()),
             None => c::Issuer::new(key),
         };
         if let Some(n) = name {
@@ -777,9 +774,7 @@ impl CredentialIssuer {
             criteria_url: input.criteria_url,
             image: input.image,
             subject: input.subject,
-            valid_from: input
-                .valid_from
-                .unwrap_or_else(|| self.env.clock.now_secs()),
+            valid_from: input.valid_from,
             valid_until: input.valid_until,
             status: input.status.map(Into::into),
             format: input.format.unwrap_or(CredentialFormat::JwtVc).into(),
@@ -795,15 +790,12 @@ impl CredentialIssuer {
             .as_deref()
             .map(|j| json_object("holderJwk", j).map(Value::Object))
             .transpose()?;
-        let disclosable = input
-            .disclosable
-            .unwrap_or_else(|| claims.keys().cloned().collect());
         let i = c::SdJwtInput {
             vct: input.vct,
             claims,
-            disclosable,
+            disclosable: input.disclosable,
             holder_jwk,
-            iat: input.issued_at.unwrap_or_else(|| self.env.clock.now_secs()),
+            iat: input.issued_at,
             exp: input.expires_at,
             status: input.status.map(Into::into),
         };
@@ -824,11 +816,9 @@ impl CredentialIssuer {
             purpose: input.purpose,
             set: input.set,
             entries: input.entries,
-            valid_from: input
-                .valid_from
-                .unwrap_or_else(|| self.env.clock.now_secs()),
+            valid_from: input.valid_from,
             valid_until: input.valid_until,
         };
-        Ok(self.issuer.issue_status_list(&i)?)
+        Ok(self.issuer.issue_status_list(&self.env, &i)?)
     }
 }

@@ -134,7 +134,11 @@ impl From<VaultError> for JigapError {
             VaultError::AlreadyExists => JigapError::AlreadyExists(m),
             VaultError::Store(_) => JigapError::Storage(m),
             VaultError::Protector(_) | VaultError::ProtectorMissing(_) => JigapError::Protector(m),
-            VaultError::PinFormat | VaultError::RecordName(_) => JigapError::InvalidInput(m),
+            VaultError::PinFormat
+            | VaultError::RecordName(_)
+            | VaultError::WeakPassphrase { .. }
+            | VaultError::BackupCodeFormat
+            | VaultError::Format(_) => JigapError::InvalidInput(m),
             _ => JigapError::Internal(m),
         }
     }

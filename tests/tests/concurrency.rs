@@ -151,7 +151,7 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
                                     continue;
                                 }
                                 let i = open[(rng.next() as usize) % open.len()];
-                                let ok = rng.next() % 5 != 0;
+                                let ok = !rng.next().is_multiple_of(5);
                                 ps[i].1 = Some(ok);
                                 (ps[i].0.hash, ok)
                             };

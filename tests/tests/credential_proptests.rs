@@ -109,9 +109,9 @@ proptest! {
         let sd = issuer.issue_sd_jwt(&env, &SdJwtInput {
             vct: "https://t.example/v".into(),
             claims: claims(),
-            disclosable: DISCLOSABLE.map(String::from).to_vec(),
+            disclosable: Some(DISCLOSABLE.map(String::from).to_vec()),
             holder_jwk: Some(holder.public_key().to_jwk()),
-            iat: T0, exp: None, status: None,
+            iat: Some(T0), exp: None, status: None,
         }).unwrap();
         let chosen: Vec<&str> = DISCLOSABLE.iter().zip(&choice).filter(|(_, c)| **c).map(|(p, _)| *p).collect();
         let parsed = SdJwt::parse(&sd).unwrap();

@@ -280,7 +280,7 @@ fn badge_input(subject: &str, format: Format) -> BadgeInput {
         criteria_url: None,
         image: Some("https://badges.seoul.example/img/drone.png".into()),
         subject: subject.into(),
-        valid_from: T0,
+        valid_from: Some(T0),
         valid_until: Some(T0 + 365 * 86_400),
         status: None,
         format,
@@ -299,21 +299,23 @@ fn licence_input(holder_jwk: Value, status: Option<StatusEntry>) -> SdJwtInput {
         .as_object()
         .unwrap()
         .clone(),
-        disclosable: [
-            "given_name",
-            "family_name",
-            "category",
-            "licence_expiry",
-            "address",
-            "address.region",
-            "address.locality",
-            "endorsements.0",
-            "endorsements.1",
-        ]
-        .map(String::from)
-        .to_vec(),
+        disclosable: Some(
+            [
+                "given_name",
+                "family_name",
+                "category",
+                "licence_expiry",
+                "address",
+                "address.region",
+                "address.locality",
+                "endorsements.0",
+                "endorsements.1",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
         holder_jwk: Some(holder_jwk),
-        iat: T0,
+        iat: Some(T0),
         exp: Some(T0 + 5 * 365 * 86_400),
         status,
     }
@@ -586,7 +588,7 @@ fn expired_not_yet_valid_and_foreign_credentials() {
     assert_eq!(expired.len(), 1);
 
     let mut later = badge_input(&me, Format::JwtVc);
-    later.valid_from = T0 + 10 * 86_400;
+    later.valid_from = Some(T0 + 10 * 86_400);
     let future = issuer.issue_badge(&w.env, &later).unwrap();
     assert!(matches!(
         creds.import(&future, &ImportOptions::new(&w.resolver)),
@@ -665,14 +667,17 @@ fn revoked_and_suspended_credentials_are_reported() {
         )
         .unwrap();
     let list = issuer
-        .issue_status_list(&StatusListInput {
-            url: url.into(),
-            purpose: "revocation".into(),
-            set: vec![94_567, 3],
-            entries: 131_072,
-            valid_from: T0,
-            valid_until: Some(T0 + 86_400),
-        })
+        .issue_status_list(
+            &w.env,
+            &StatusListInput {
+                url: url.into(),
+                purpose: "revocation".into(),
+                set: vec![94_567, 3],
+                entries: 131_072,
+                valid_from: Some(T0),
+                valid_until: Some(T0 + 86_400),
+            },
+        )
         .unwrap();
     let g = creds
         .import(&good, &ImportOptions::new(&w.resolver))
@@ -721,14 +726,17 @@ fn revoked_and_suspended_credentials_are_reported() {
 
     // Suspension list; a list from another issuer; an expired list.
     let susp = issuer
-        .issue_status_list(&StatusListInput {
-            url: url.into(),
-            purpose: "suspension".into(),
-            set: vec![7],
-            entries: 131_072,
-            valid_from: T0,
-            valid_until: None,
-        })
+        .issue_status_list(
+            &w.env,
+            &StatusListInput {
+                url: url.into(),
+                purpose: "suspension".into(),
+                set: vec![7],
+                entries: 131_072,
+                valid_from: Some(T0),
+                valid_until: None,
+            },
+        )
         .unwrap();
     let e = entry(7, "suspension");
     let vo = VerifyOptions::new(&w.resolver, T0);
@@ -739,14 +747,17 @@ fn revoked_and_suspended_credentials_are_reported() {
     assert!(check_status(&entry(7, "revocation"), &susp, issuer.id(), &vo).is_err());
     let mallory = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
     let fake = mallory
-        .issue_status_list(&StatusListInput {
-            url: url.into(),
-            purpose: "revocation".into(),
-            set: vec![],
-            entries: 131_072,
-            valid_from: T0,
-            valid_until: None,
-        })
+        .issue_status_list(
+            &w.env,
+            &StatusListInput {
+                url: url.into(),
+                purpose: "revocation".into(),
+                set: vec![],
+                entries: 131_072,
+                valid_from: Some(T0),
+                valid_until: None,
+            },
+        )
         .unwrap();
     assert!(matches!(
         check_status(&entry(94_567, "revocation"), &fake, issuer.id(), &vo),
@@ -766,9 +777,9 @@ fn revoked_and_suspended_credentials_are_reported() {
                 .as_object()
                 .unwrap()
                 .clone(),
-                disclosable: vec![],
+                disclosable: Some(vec![]),
                 holder_jwk: None,
-                iat: T0,
+                iat: Some(T0),
                 exp: Some(T0 + 3600),
                 status: None,
             },
@@ -875,7 +886,7 @@ fn did_documents_supplied_by_the_app() {
     let me = creds.holder_did().unwrap();
     let key = SigningKey::generate(&w.env, KeyType::Ed25519).unwrap();
     let did = "did:web:learning.seoul.example";
-    let issuer = Issuer::with_id(key.clone(), did, &format!("{did}#key-1"));
+    let issuer = Issuer::with_id(key.clone(), did, None);
     let jwt = issuer
         .issue_badge(&w.env, &badge_input(&me, Format::JwtVc))
         .unwrap();

@@ -345,9 +345,9 @@ fn credentials_presentations_backups_and_keystores_refuse_every_altered_byte() {
                     .as_object()
                     .cloned()
                     .unwrap(),
-                disclosable: vec!["given_name".into(), "category".into()],
+                disclosable: Some(vec!["given_name".into(), "category".into()]),
                 holder_jwk: Some(creds.holder_jwk().unwrap()),
-                iat: T0 - 10,
+                iat: Some(T0 - 10),
                 exp: Some(T0 + 86_400),
                 status: None,
             },

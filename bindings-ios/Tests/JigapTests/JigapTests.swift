@@ -93,11 +93,18 @@ final class JigapTests: XCTestCase {
         w.lock()
         XCTAssertThrowsError(try w.unlock(pin: "123456"))
         try w.unlock(pin: "654321")
-        var backup = try w.backup(pin: "654321")
-        XCTAssertEqual(try Wallet.restoreBackup(store: JigapStore.memory(), backup: backup, pin: "654321", kdf: FAST).account(index: 0).address, address)
+        // Backups are protected by a code shown once (never by the PIN alone).
+        let made = try w.backup(pin: "654321", passphrase: nil)
+        let code = try XCTUnwrap(made.code)
+        XCTAssertEqual(code.count, 39)
+        XCTAssertEqual(try inspectBackup(backup: made.bytes).protection, "code")
+        XCTAssertThrowsError(try Wallet.restoreBackup(store: JigapStore.memory(), backup: made.bytes, secret: "654321", pin: "654321", kdf: FAST))
+        XCTAssertEqual(try Wallet.restoreBackup(store: JigapStore.memory(), backup: made.bytes, secret: code, pin: "222222", kdf: FAST).account(index: 0).address, address)
+        XCTAssertThrowsError(try w.backup(pin: "654321", passphrase: "password1"))
+        var backup = made.bytes
         XCTAssertEqual(try Wallet.restore(store: JigapStore.memory(), pin: "111111", mnemonic: phrase, kdf: FAST).account(index: 0).address, address)
         backup[backup.count / 2] ^= 1
-        XCTAssertThrowsError(try Wallet.restoreBackup(store: JigapStore.memory(), backup: backup, pin: "654321", kdf: FAST)) { e in
+        XCTAssertThrowsError(try Wallet.restoreBackup(store: JigapStore.memory(), backup: backup, secret: code, pin: "654321", kdf: FAST)) { e in
             guard case JigapError.Authentication = e else { return XCTFail("\(e)") }
         }
     }

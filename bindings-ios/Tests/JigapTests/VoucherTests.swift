@@ -92,7 +92,8 @@ final class VoucherTests: XCTestCase {
     func testIssuerFindsADoubleSpendFromAClonedWallet() throws {
         let s = try Setup()
         _ = try s.vouchers.importGrant(grant: try cbdc(s, 10_000, days: 30))
-        let clone = try Wallet.restoreBackup(store: JigapStore.memory(), backup: try s.citizen.backup(pin: "123456"), pin: "123456", kdf: FAST)
+        let backup = try s.citizen.backup(pin: "123456", passphrase: nil)
+        let clone = try Wallet.restoreBackup(store: JigapStore.memory(), backup: backup.bytes, secret: try XCTUnwrap(backup.code), pin: "123456", kdf: FAST)
         let p1 = try s.vouchers.pay(request: try s.grocery.createRequest(amount: 8_000, currency: "KRW", ttlSecs: 60).qr)
         let p2 = try Vouchers(wallet: clone).pay(request: try s.cafe.createRequest(amount: 7_000, currency: "KRW", ttlSecs: 60).qr)
         let kinds = Set(try s.bank.detectDoubleSpends(payments: [p1.qr, p2.qr]).map { $0.kind })

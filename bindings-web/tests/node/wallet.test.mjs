@@ -71,13 +71,21 @@ test('create and reopen, wrong PIN with attempts left, change PIN, backup and re
   await assert.rejects(again.unlock('123456'), { kind: 'WrongPin' });
   await again.unlock('654321');
 
-  const backup = await again.backup('654321');
-  const restored = await Wallet.restoreBackup(new MemoryStore(), backup, '654321', { kdf: FAST });
+  // Backups are protected by a code shown once (never by the PIN alone).
+  const made = await again.backup('654321');
+  assert.match(made.code, /^\d{4}(-\d{4}){7}$/);
+  assert.equal(jigap.inspectBackup(made.bytes).protection, 'code');
+  await assert.rejects(Wallet.restoreBackup(new MemoryStore(), made.bytes, '654321', '654321', { kdf: FAST }), { kind: 'Authentication' });
+  const restored = await Wallet.restoreBackup(new MemoryStore(), made.bytes, made.code, '222222', { kdf: FAST });
   assert.equal((await restored.account(0)).address, address);
+  await assert.rejects(again.backup('654321', 'password1'), { kind: 'InvalidInput' });
+  const strong = await again.backup('654321', 'maple orbit velvet canyon ripple fossil quiz');
+  assert.equal(strong.code, undefined);
+  const backup = made.bytes;
   const fromPhrase = await Wallet.restore(new MemoryStore(), '111111', phrase, { kdf: FAST });
   assert.equal((await fromPhrase.account(0)).address, address);
   backup[backup.length >> 1] ^= 1;
-  await assert.rejects(Wallet.restoreBackup(new MemoryStore(), backup, '654321', { kdf: FAST }), { kind: 'Authentication' });
+  await assert.rejects(Wallet.restoreBackup(new MemoryStore(), backup, made.code, '654321', { kdf: FAST }), { kind: 'Authentication' });
 });
 
 test('sign typed data and messages; ethers recovers the same address and digest', async () => {

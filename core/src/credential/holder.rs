@@ -578,9 +578,9 @@ mod tests {
                 &SdJwtInput {
                     vct: "https://licence.example/drone".into(),
                     claims: claims.as_object().cloned().unwrap(),
-                    disclosable: vec!["category".into()],
+                    disclosable: Some(vec!["category".into()]),
                     holder_jwk: Some(creds.holder_jwk().unwrap()),
-                    iat: T0,
+                    iat: Some(T0),
                     exp: Some(T0 + 100),
                     status: None,
                 },

@@ -46,8 +46,8 @@ pub struct BadgeInput {
     pub image: Option<String>,
     /// The earner's DID (the wallet's holder DID).
     pub subject: String,
-    /// Valid from (Unix seconds).
-    pub valid_from: u64,
+    /// Valid from (Unix seconds); `None`: now.
+    pub valid_from: Option<u64>,
     /// Valid until (Unix seconds).
     pub valid_until: Option<u64>,
     /// Status list entry.
@@ -65,12 +65,12 @@ pub struct SdJwtInput {
     /// The claims (never `iss`, `iat`, `exp`, `cnf`, `vct`: those are set here).
     pub claims: Map<String, Value>,
     /// Paths of the claims made selectively disclosable (`category`, `address.region`,
-    /// `nationalities.1`).
-    pub disclosable: Vec<String>,
+    /// `nationalities.1`); `None`: every top-level claim.
+    pub disclosable: Option<Vec<String>>,
     /// The holder's public JWK (`cnf`), for key binding.
     pub holder_jwk: Option<Value>,
-    /// Issued at (Unix seconds).
-    pub iat: u64,
+    /// Issued at (Unix seconds); `None`: now.
+    pub iat: Option<u64>,
     /// Expiry (Unix seconds).
     pub exp: Option<u64>,
     /// A Bitstring Status List entry, carried as `credentialStatus`.
@@ -88,8 +88,8 @@ pub struct StatusListInput {
     pub set: Vec<u64>,
     /// Number of entries (at least 131,072, the specification's minimum).
     pub entries: u64,
-    /// Valid from (Unix seconds).
-    pub valid_from: u64,
+    /// Valid from (Unix seconds); `None`: now.
+    pub valid_from: Option<u64>,
     /// Valid until.
     pub valid_until: Option<u64>,
 }
@@ -138,12 +138,12 @@ impl Issuer {
     }
 
     /// An issuer with another identifier (a `did:web`, or an `https` URL whose keys verifiers
-    /// get from issuer metadata) and key id.
-    pub fn with_id(key: SigningKey, id: &str, kid: &str) -> Issuer {
+    /// get from issuer metadata) and key id (`None`: `<id>#key-1`).
+    pub fn with_id(key: SigningKey, id: &str, kid: Option<&str>) -> Issuer {
         Issuer {
             key,
             id: id.to_string(),
-            kid: kid.to_string(),
+            kid: kid.map_or_else(|| format!("{id}#key-1"), str::to_string),
             name: None,
         }
     }
@@ -250,6 +250,7 @@ impl Issuer {
 
     /// An Open Badges 3.0 `OpenBadgeCredential`.
     pub fn issue_badge(&self, env: &Env, b: &BadgeInput) -> Result<String, CredentialError> {
+        let valid_from = b.valid_from.unwrap_or_else(|| env.clock.now_secs());
         if b.criteria_narrative.is_none() && b.criteria_url.is_none() {
             return Err(CredentialError::Badge(
                 "give the criteria as a narrative or a URL".into(),
@@ -277,7 +278,7 @@ impl Issuer {
             "id": uuid(env)?,
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "name": b.name,
-            "validFrom": format_rfc3339(b.valid_from),
+            "validFrom": format_rfc3339(valid_from),
             "credentialSubject": {
                 "id": b.subject,
                 "type": ["AchievementSubject"],
@@ -292,10 +293,10 @@ impl Issuer {
         }
         let vc = vc.as_object().cloned().unwrap_or_default();
         match b.format {
-            Format::JwtVc => self.issue_jwt_vc(&vc, b.valid_from),
-            Format::VcJwt => self.issue_vc_jwt(&vc, b.valid_from),
+            Format::JwtVc => self.issue_jwt_vc(&vc, valid_from),
+            Format::VcJwt => self.issue_vc_jwt(&vc, valid_from),
             #[cfg(feature = "data-integrity")]
-            Format::DataIntegrity => Ok(self.issue_data_integrity(&vc, b.valid_from)?.to_string()),
+            Format::DataIntegrity => Ok(self.issue_data_integrity(&vc, valid_from)?.to_string()),
             other => Err(CredentialError::Unsupported(format!(
                 "badges are issued as jwt_vc, vc+jwt or eddsa-jcs-2022, not {}",
                 other.as_str()
@@ -312,9 +313,20 @@ impl Issuer {
                 )));
             }
         }
-        let (mut payload, disclosures) = conceal(env, input.claims.clone(), &input.disclosable)?;
+        let every: Vec<String>;
+        let disclosable = match &input.disclosable {
+            Some(d) => d,
+            None => {
+                every = input.claims.keys().cloned().collect();
+                &every
+            }
+        };
+        let (mut payload, disclosures) = conceal(env, input.claims.clone(), disclosable)?;
         payload.insert("iss".into(), self.id.clone().into());
-        payload.insert("iat".into(), input.iat.into());
+        payload.insert(
+            "iat".into(),
+            input.iat.unwrap_or_else(|| env.clock.now_secs()).into(),
+        );
         if let Some(e) = input.exp {
             payload.insert("exp".into(), e.into());
         }
@@ -349,7 +361,12 @@ impl Issuer {
     }
 
     /// A `BitstringStatusListCredential` as a JWT VC, with the bits at `set` turned on.
-    pub fn issue_status_list(&self, input: &StatusListInput) -> Result<String, CredentialError> {
+    pub fn issue_status_list(
+        &self,
+        env: &Env,
+        input: &StatusListInput,
+    ) -> Result<String, CredentialError> {
+        let valid_from = input.valid_from.unwrap_or_else(|| env.clock.now_secs());
         let entries = input.entries.max(MIN_STATUS_LIST_BYTES as u64 * 8);
         if entries > super::MAX_STATUS_LIST_BYTES as u64 * 8 {
             return Err(CredentialError::TooLarge {
@@ -371,7 +388,7 @@ impl Issuer {
             "@context": [CTX_V2],
             "id": input.url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "validFrom": format_rfc3339(input.valid_from),
+            "validFrom": format_rfc3339(valid_from),
             "credentialSubject": {
                 "id": format!("{}#list", input.url),
                 "type": "BitstringStatusList",
@@ -383,7 +400,7 @@ impl Issuer {
             vc["validUntil"] = format_rfc3339(u).into();
         }
         let vc = vc.as_object().cloned().unwrap_or_default();
-        self.issue_jwt_vc(&vc, input.valid_from)
+        self.issue_jwt_vc(&vc, valid_from)
     }
 }
 

@@ -38,9 +38,9 @@
 //! let sd = issuer.issue_sd_jwt(&env, &SdJwtInput {
 //!     vct: "https://licence.example/drone".into(),
 //!     claims: claims.as_object().unwrap().clone(),
-//!     disclosable: vec!["given_name".into(), "category".into(), "licence_expiry".into()],
+//!     disclosable: Some(vec!["given_name".into(), "category".into(), "licence_expiry".into()]),
 //!     holder_jwk: Some(creds.holder_jwk().unwrap()),
-//!     iat: 1_767_225_600, exp: Some(1_924_992_000), status: None,
+//!     iat: Some(1_767_225_600), exp: Some(1_924_992_000), status: None,
 //! }).unwrap();
 //!
 //! // The holder imports it (verified) and presents only the category.

@@ -31,11 +31,11 @@ fn fx() -> Fx {
     resolver
         .add_issuer_jwks(GOV, &json!({ "keys": [jwk] }).to_string())
         .unwrap();
-    let gov = Issuer::with_id(gov_key.clone(), GOV, "key-1");
+    let gov = Issuer::with_id(gov_key.clone(), GOV, Some("key-1"));
     let attacker = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
     let did = attacker.did_key();
     let kid = format!("{did}#{}", did.trim_start_matches("did:key:"));
-    let forger = Issuer::with_id(attacker.clone(), GOV, &kid);
+    let forger = Issuer::with_id(attacker.clone(), GOV, Some(&kid));
     Fx {
         env,
         gov,
@@ -60,9 +60,9 @@ fn licence(f: &Fx, issuer: &Issuer) -> String {
             &SdJwtInput {
                 vct: "https://gov.example/licence".into(),
                 claims: json!({"category": "A2"}).as_object().cloned().unwrap(),
-                disclosable: vec!["category".into()],
+                disclosable: Some(vec!["category".into()]),
                 holder_jwk: None,
-                iat: NOW - 10,
+                iat: Some(NOW - 10),
                 exp: Some(NOW + 86_400),
                 status: None,
             },
@@ -185,14 +185,17 @@ fn status_lists_need_a_matching_id_and_must_be_fresh() {
     let list = |valid_from: u64, id: Option<&str>| {
         let raw = f
             .gov
-            .issue_status_list(&StatusListInput {
-                url: url.into(),
-                purpose: "revocation".into(),
-                set: vec![9],
-                entries: 0,
-                valid_from,
-                valid_until: None,
-            })
+            .issue_status_list(
+                &f.env,
+                &StatusListInput {
+                    url: url.into(),
+                    purpose: "revocation".into(),
+                    set: vec![9],
+                    entries: 0,
+                    valid_from: Some(valid_from),
+                    valid_until: None,
+                },
+            )
             .unwrap();
         match id {
             Some(i) if i == url => raw,

@@ -496,7 +496,7 @@ fn encode_atomic(ty: &str, v: &Json) -> Result<[u8; 32], KeysError> {
                 return Ok(out);
             }
             if let Some((signed, bits)) = int_bits(ty) {
-                return encode_int(v, signed, bits).map_err(|why| bad(why));
+                return encode_int(v, signed, bits).map_err(bad);
             }
             Err(KeysError::TypedData(format!("unknown type '{ty}'")))
         }

@@ -36,7 +36,10 @@ pub struct IssuedRecord {
 /// Where an issuer's keys come from.
 enum KeySource {
     /// A key handed over by the caller (tests, the CLI's key file).
-    Fixed { key: PrivateKey, seal: SigningKey },
+    Fixed {
+        key: Box<PrivateKey>,
+        seal: Box<SigningKey>,
+    },
     /// An account of a wallet: the key is taken from the wallet for each signature and never
     /// kept here, so locking the wallet stops the issuer at once.
     Wallet {
@@ -73,8 +76,8 @@ impl Issuer {
         Ok(Issuer {
             env,
             source: KeySource::Fixed {
-                seal: derive_ed25519(&key, SEAL_KEY_INFO),
-                key,
+                seal: Box::new(derive_ed25519(&key, SEAL_KEY_INFO)),
+                key: Box::new(key),
             },
             identity,
             issued: BTreeMap::new(),

@@ -124,7 +124,7 @@ fn main() {
             }
             6..=8 => {
                 let Some(p) = mine.pop() else { continue };
-                let ok = next() % 4 != 0;
+                let ok = !next().is_multiple_of(4);
                 let s = Settlement {
                     redemption_hash: p.hash,
                     issuer: issuer.address(),

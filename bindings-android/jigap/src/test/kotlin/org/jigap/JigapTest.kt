@@ -111,15 +111,23 @@ class JigapTest {
                 assertFailsWith<JigapException.WrongPin> { w.unlock("123456") }
                 w.unlock("654321")
                 // Back up and restore on "another phone"; and keys alone from the phrase.
-                val backup = w.backup("654321")
-                Wallet.restoreBackup(JigapStore.memory(), backup, "654321", FAST).use { r ->
+                // Backups are protected by a code shown once (never by the PIN alone).
+                val made = w.backup("654321")
+                val code = made.code!!
+                assertEquals(39, code.length)
+                assertEquals("code", inspectBackup(made.bytes).protection)
+                assertFailsWith<JigapException.Authentication> { Wallet.restoreBackup(JigapStore.memory(), made.bytes, "654321", "654321", FAST) }
+                Wallet.restoreBackup(JigapStore.memory(), made.bytes, code, "222222", FAST).use { r ->
                     assertEquals(address, r.account(0u).address)
+                    r.lock(); r.unlock("222222")
                 }
+                assertFailsWith<JigapException.InvalidInput> { w.backup("654321", "password1") }
+                val backup = made.bytes
                 Wallet.restore(JigapStore.memory(), "111111", phrase, kdf = FAST).use { r ->
                     assertEquals(address, r.account(0u).address)
                 }
                 backup[backup.size / 2] = (backup[backup.size / 2].toInt() xor 1).toByte()
-                assertFailsWith<JigapException.Authentication> { Wallet.restoreBackup(JigapStore.memory(), backup, "654321", FAST) }
+                assertFailsWith<JigapException.Authentication> { Wallet.restoreBackup(JigapStore.memory(), backup, code, "654321", FAST) }
             }
         }
     }

@@ -111,7 +111,8 @@ class VoucherTest {
     @Test fun issuerFindsADoubleSpendFromAClonedWallet() {
         val s = Setup()
         val id = s.vouchers.importGrant(s.cbdc(10_000u, 30)).id
-        val clone = Wallet.restoreBackup(JigapStore.memory(), s.citizen.backup("123456"), "123456", FAST)
+        val backup = s.citizen.backup("123456")
+        val clone = Wallet.restoreBackup(JigapStore.memory(), backup.bytes, backup.code!!, "123456", FAST)
         val cloned = Vouchers(clone)
         val p1 = s.vouchers.pay(s.grocery.createRequest(8_000u, "KRW", 60u).qr)
         val p2 = cloned.pay(s.cafe.createRequest(7_000u, "KRW", 60u).qr)
