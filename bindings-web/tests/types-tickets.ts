@@ -7,7 +7,7 @@ function describe(state: TicketState): string {
     case 'usable': return 'ready';
     case 'transferPending': return `transfer to ${state.to} for ${state.price} ${state.currency}`;
     case 'transferred': return `transferred to ${state.to}`;
-    case 'used': return `used at ${new Date(state.at * 1000).toISOString()} (${state.gate})`;
+    case 'used': return `used at ${new Date(Number(state.at) * 1000).toISOString()} (${state.gate})`;
   }
 }
 

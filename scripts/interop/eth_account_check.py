@@ -87,6 +87,33 @@ with tempfile.TemporaryDirectory() as tmp:
             json.dump(Account.encrypt(acct.key, "correct horse 배터리", kdf="scrypt", iterations=2**14), f)
         assert jigap(["keystore", "import", "--file", ks_file, "--password-file", pw_file])["address"] == acct.address
         checks += 1
+    # Review finding 10: dapps send integers as JSON numbers of any size. Python's json writes
+    # 10^24 and 2^64 + 1 exactly; jigap must sign exactly what eth-account hashes, and refuse a
+    # fraction or an out-of-range value naming the field.
+    big = json.loads(json.dumps(TYPED))
+    for field in big["types"]["Voucher"]:
+        field["type"] = {"amount": "uint256", "delta": "int128"}.get(field["name"], field["type"])
+    big["message"]["amount"] = 10**24
+    big["message"]["delta"] = -(2**64 + 1)
+    big_file = os.path.join(tmp, "big.json")
+    with open(big_file, "w") as f:
+        json.dump(big, f, ensure_ascii=False)
+    with open(big_file) as f:
+        assert "1000000000000000000000000" in f.read()
+    phrase = jigap(["keys", "new"])["mnemonic"]
+    acct = Account.from_mnemonic(phrase, account_path="m/44'/60'/0'/0/0")
+    td = jigap(["sign", "typed-data", "--file", big_file], phrase)
+    assert Account.recover_message(encode_typed_data(full_message=big), signature=td["signature"]) == acct.address, td
+    checks += 1
+    for bad, why in ((1.5, "whole number"), (2**256, "out of range")):
+        b = json.loads(json.dumps(big))
+        b["message"]["amount"] = bad
+        bf = os.path.join(tmp, "bad.json")
+        with open(bf, "w") as f:
+            json.dump(b, f)
+        r = subprocess.run([JIGAP, "--json", "sign", "typed-data", "--file", bf], input=phrase, capture_output=True, text=True)
+        assert r.returncode != 0 and why in r.stderr and "amount" in r.stderr, r.stderr
+        checks += 1
 print(f"eth-account interop: {checks} checks passed across {len(LANGS)} wordlists")
 
 # Vouchers: the EIP-712 grant and redemption the CLI signs verify with eth-account.

@@ -312,6 +312,32 @@ with tempfile.TemporaryDirectory() as tmp:
                      "--issuer-key", f"{issuer}={kf}"])
     check("RS256 badge: altered signature rejected", kind in ("signature", "malformed"), kind)
 
+    # Review finding 1, as an attacker would try it: jwcrypto signs a JWT VC that claims the URL
+    # issuer above but names the attacker's own did:key as its `kid`. jigap must refuse it even
+    # though the URL issuer is trusted and its real key is registered; the real one still passes.
+    import base64
+    attacker = JWK.generate(kty="OKP", crv="Ed25519")
+    raw = base64.urlsafe_b64decode(json.loads(attacker.export_public())["x"] + "==")
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    n = int.from_bytes(b"\xed\x01" + raw, "big")
+    enc = ""
+    while n:
+        n, r = divmod(n, 58)
+        enc = alphabet[r] + enc
+    did = "did:key:z" + enc
+    forged = JWT(header={"alg": "EdDSA", "typ": "JWT", "kid": f"{did}#z{enc}"},
+                 claims={"iss": issuer, "sub": holder["did"], "nbf": now - 60, "iat": now - 60,
+                         "jti": vc["id"], "vc": vc})
+    forged.make_signed_token(attacker)
+    ff = write(os.path.join(tmp, "forged.jwt"), forged.serialize())
+    trusted = ["--issuer-key", f"{issuer}={kf}", "--trust", issuer, "--require-trusted"]
+    kind = rejected(["credential", "verify", "--file", ff, *trusted])
+    check("forged URL issuer via a did:key kid: refused", kind == "did", kind)
+    kind = rejected(["credential", "import", *V, "--file", ff, *trusted])
+    check("forged URL issuer via a did:key kid: not imported", kind == "did", kind)
+    real = jigap(["credential", "verify", "--file", rf, *trusted])
+    check("the real URL issuer still verifies", real["issuer"] == issuer, real)
+
 summary = f"sd-jwt/jose interop: {passed} passed, {len(failures)} failed"
 for f in failures:
     print("FAIL", f)

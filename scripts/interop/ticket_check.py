@@ -192,9 +192,9 @@ with tempfile.TemporaryDirectory() as tmp:
     ev = ["K-POP-0601", "서울 여름 콘서트", "Olympic Park, Seoul", now - 600, now, now + 3600]
     event_file = write("event.json", json.dumps(dict(zip(["id", "name", "venue", "doors_open", "start", "end"], ev))))
     contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
-    token = ["--chain-id", "11155111", "--contract", contract, "--event", event_file,
-             "--registry", os.path.join(tmp, "registry.json")]
-    g = jigap(["ticket", "grant", *ikey, *token, "--token-id", str(2**256 - 2), "--holder", vaults["seller"][1],
+    token = ["--chain-id", "11155111", "--contract", contract, "--event", event_file]
+    registry = ["--registry", os.path.join(tmp, "registry.json")]
+    g = jigap(["ticket", "grant", *ikey, *token, *registry, "--token-id", str(2**256 - 2), "--holder", vaults["seller"][1],
                "--section", "VIP 구역", "--row", "A", "--number", "17", "--tier", "VIP",
                "--transferable", "--currency", "KRW", "--price-cap", "220000", "--max-transfers", "2"])
     f = payload(g["grant"], "JGTG")
@@ -246,7 +246,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r[3] == d and ed_ok(r[5], rd, r[8]) and r[7] == a[5], "check-in receipt")
 
     # A transfer request, recovered by eth-account; then the reissued grant.
-    g2 = jigap(["ticket", "grant", *ikey, *token, "--token-id", "8", "--holder", vaults["seller"][1], "--number", "18",
+    g2 = jigap(["ticket", "grant", *ikey, *token, *registry, "--token-id", "8", "--holder", vaults["seller"][1], "--number", "18",
                 "--transferable", "--currency", "KRW", "--price-cap", "220000", "--max-transfers", "1"])
     jigap(["ticket", "import", "--dir", vaults["seller"][0], "--grant", g2["grant"]], "123456\n")
     req = jigap(["ticket", "transfer", "--dir", vaults["seller"][0], "--ticket", g2["ticket"], "--to", vaults["buyer"][1],
@@ -259,8 +259,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     "to": "0x" + t[5][0].hex(), "toPassKey": t[5][1], "currency": t[6], "price": t[7], "requestedAt": t[8]})
     check(Account.recover_message(tm, signature=t[9]) == seller_acct.address, "transfer request signer")
     check(t[5][1] == vaults["buyer"][2], "transfer names the buyer's pass key")
-    n = jigap(["ticket", "reissue", *ikey, "--grant", g2["grant"], "--request", req["request"],
-               "--registry", os.path.join(tmp, "registry.json")])
+    n = jigap(["ticket", "reissue", *ikey, "--grant", g2["grant"], "--request", req["request"], *registry])
     check(n["holder"] == buyer_acct.address and n["transfers"] == 1, "reissued to the buyer")
     check(jigap(["ticket", "import", "--dir", vaults["buyer"][0], "--grant", n["grant"]], "123456\n")["outcome"] == "added",
           "buyer imports")

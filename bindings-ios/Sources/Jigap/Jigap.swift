@@ -4057,9 +4057,10 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func attemptsLeft() throws  -> UInt32
     
     /**
-     * An encrypted backup of the whole wallet, PIN required.
+     * An encrypted backup of the whole wallet, PIN required, under a new backup code (in the
+     * result, to show the user once) or under `passphrase` when given (refused if guessable).
      */
-    func backup(pin: String) throws  -> Data
+    func backup(pin: String, passphrase: String?) throws  -> WalletBackup
     
     /**
      * Change the PIN (re-wraps the data key only).
@@ -4100,6 +4101,12 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * Drop every key from memory.
      */
     func lock() 
+    
+    /**
+     * Change the PIN and replace the data key, re-encrypting every record (slower than
+     * `changePin`; for when the old PIN or an old copy of the storage may be known).
+     */
+    func rekey(oldPin: String, newPin: String) throws 
     
     /**
      * Sign a raw 32-byte digest (`0x` hex).
@@ -4226,13 +4233,16 @@ public static func restore(store: JigapStore, pin: String, mnemonic: String, pas
     
     /**
      * Restore an encrypted backup into an empty store; the wallet comes back unlocked.
+     * `secret`: the backup code (as typed) or passphrase — for an old-format backup, the PIN
+     * it was made with (`inspectBackup` says which); `pin`: the PIN on this device.
      */
-public static func restoreBackup(store: JigapStore, backup: Data, pin: String, kdf: KdfParams? = nil, protector: KeyProtector? = nil)throws  -> Wallet  {
+public static func restoreBackup(store: JigapStore, backup: Data, secret: String, pin: String, kdf: KdfParams? = nil, protector: KeyProtector? = nil)throws  -> Wallet  {
     return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(
         FfiConverterTypeJigapStore_lower(store),
         FfiConverterData.lower(backup),
+        FfiConverterString.lower(secret),
         FfiConverterString.lower(pin),
         FfiConverterOptionTypeKdfParams.lower(kdf),
         FfiConverterOptionTypeKeyProtector.lower(protector),uniffiCallStatus
@@ -4292,14 +4302,16 @@ open func attemptsLeft()throws  -> UInt32  {
 }
     
     /**
-     * An encrypted backup of the whole wallet, PIN required.
+     * An encrypted backup of the whole wallet, PIN required, under a new backup code (in the
+     * result, to show the user once) or under `passphrase` when given (refused if guessable).
      */
-open func backup(pin: String)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func backup(pin: String, passphrase: String? = nil)throws  -> WalletBackup  {
+    return try  FfiConverterTypeWalletBackup_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_backup(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(pin),uniffiCallStatus
+        FfiConverterString.lower(pin),
+        FfiConverterOptionString.lower(passphrase),uniffiCallStatus
     )
 })
 }
@@ -4403,6 +4415,20 @@ open func lock()  {try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_lock(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Change the PIN and replace the data key, re-encrypting every record (slower than
+     * `changePin`; for when the old PIN or an old copy of the storage may be known).
+     */
+open func rekey(oldPin: String, newPin: String)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_wallet_rekey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(oldPin),
+        FfiConverterString.lower(newPin),uniffiCallStatus
     )
 }
 }
@@ -4674,6 +4700,105 @@ public func FfiConverterTypeAccount_lift(_ buf: RustBuffer) throws -> Account {
 #endif
 public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
     return FfiConverterTypeAccount.lower(value)
+}
+
+
+/**
+ * What a backup file needs to be restored, read without any secret.
+ */
+public struct BackupInfo: Equatable, Hashable {
+    /**
+     * 2, or 1 for an old PIN-only backup.
+     */
+    public var format: UInt32
+    /**
+     * `code`, `passphrase` or `pin`.
+     */
+    public var protection: String
+    /**
+     * Records in it.
+     */
+    public var records: UInt64
+    /**
+     * When it was made (Unix ms).
+     */
+    public var createdAtMs: UInt64
+    /**
+     * An old backup anyone with the file can open by trying PINs: make a new one.
+     */
+    public var weak: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 2, or 1 for an old PIN-only backup.
+         */format: UInt32, 
+        /**
+         * `code`, `passphrase` or `pin`.
+         */protection: String, 
+        /**
+         * Records in it.
+         */records: UInt64, 
+        /**
+         * When it was made (Unix ms).
+         */createdAtMs: UInt64, 
+        /**
+         * An old backup anyone with the file can open by trying PINs: make a new one.
+         */weak: Bool) {
+        self.format = format
+        self.protection = protection
+        self.records = records
+        self.createdAtMs = createdAtMs
+        self.weak = weak
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BackupInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBackupInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackupInfo {
+        return
+            try BackupInfo(
+                format: FfiConverterUInt32.read(from: &buf), 
+                protection: FfiConverterString.read(from: &buf), 
+                records: FfiConverterUInt64.read(from: &buf), 
+                createdAtMs: FfiConverterUInt64.read(from: &buf), 
+                weak: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BackupInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.format, into: &buf)
+        FfiConverterString.write(value.protection, into: &buf)
+        FfiConverterUInt64.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.createdAtMs, into: &buf)
+        FfiConverterBool.write(value.weak, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupInfo_lift(_ buf: RustBuffer) throws -> BackupInfo {
+    return try FfiConverterTypeBackupInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupInfo_lower(_ value: BackupInfo) -> RustBuffer {
+    return FfiConverterTypeBackupInfo.lower(value)
 }
 
 
@@ -9671,6 +9796,77 @@ public func FfiConverterTypeVoucherQuote_lower(_ value: VoucherQuote) -> RustBuf
 
 
 /**
+ * A backup file and the code that opens it.
+ */
+public struct WalletBackup: Equatable, Hashable {
+    /**
+     * The encrypted file.
+     */
+    public var bytes: Data
+    /**
+     * The backup code (8 groups of 4 digits): show it once, never store it with the file.
+     * `null` when a passphrase protects the backup.
+     */
+    public var code: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The encrypted file.
+         */bytes: Data, 
+        /**
+         * The backup code (8 groups of 4 digits): show it once, never store it with the file.
+         * `null` when a passphrase protects the backup.
+         */code: String?) {
+        self.bytes = bytes
+        self.code = code
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletBackup: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletBackup: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletBackup {
+        return
+            try WalletBackup(
+                bytes: FfiConverterData.read(from: &buf), 
+                code: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletBackup, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterOptionString.write(value.code, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletBackup_lift(_ buf: RustBuffer) throws -> WalletBackup {
+    return try FfiConverterTypeWalletBackup.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletBackup_lower(_ value: WalletBackup) -> RustBuffer {
+    return FfiConverterTypeWalletBackup.lower(value)
+}
+
+
+/**
  * The format of a credential or presentation.
  */
 
@@ -11769,6 +11965,18 @@ public func voucherDemoDomain() -> VoucherDomain  {
     )
 })
 }
+/**
+ * What a backup file needs (code, passphrase or, for an old file, the PIN) and whether it
+ * is weak.
+ */
+public func inspectBackup(backup: Data)throws  -> BackupInfo  {
+    return try  FfiConverterTypeBackupInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_inspect_backup(
+        FfiConverterData.lower(backup),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -11819,6 +12027,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 24370) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_inspect_backup() != 48604) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25545) {
@@ -12037,7 +12248,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_wallet_attempts_left() != 38118) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_backup() != 57555) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_backup() != 22960) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_wallet_change_pin() != 63128) {
@@ -12062,6 +12273,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_wallet_lock() != 63930) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_wallet_rekey() != 61263) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_wallet_sign_digest() != 13395) {
@@ -12127,7 +12341,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_constructor_wallet_restore() != 8674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() != 26477) {
+    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() != 39005) {
         return InitializationResult.apiChecksumMismatch
     }
 

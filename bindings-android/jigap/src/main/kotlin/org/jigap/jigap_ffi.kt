@@ -791,6 +791,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_voucher_demo_domain(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_func_inspect_backup(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_clock_now_ms(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_credentialissuer_id(
@@ -952,6 +954,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_wallet_kdf_params(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_wallet_lock(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_wallet_rekey(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_wallet_sign_digest(
     ): Int
@@ -1256,7 +1260,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_jigap_ffi_fn_constructor_wallet_restore(`store`: Long,`pin`: RustBuffer.ByValue,`mnemonic`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(`store`: Long,`backup`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(`store`: Long,`backup`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_wallet_account(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1266,7 +1270,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_attempts_left(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_jigap_ffi_fn_method_wallet_backup(`ptr`: Long,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_wallet_backup(`ptr`: Long,`pin`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_change_pin(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1283,6 +1287,8 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_method_wallet_kdf_params(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_lock(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_wallet_rekey(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_wallet_sign_digest(`ptr`: Long,`address`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1315,6 +1321,8 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_func_validate_mnemonic(`mnemonic`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_voucher_demo_domain(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_inspect_backup(`backup`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_jigap_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1469,6 +1477,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 24370) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_inspect_backup() and 0xFFFF) != 48604) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25545) {
@@ -1687,7 +1698,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_attempts_left() and 0xFFFF) != 38118) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_backup() and 0xFFFF) != 57555) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_backup() and 0xFFFF) != 22960) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_change_pin() and 0xFFFF) != 63128) {
@@ -1712,6 +1723,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_lock() and 0xFFFF) != 63930) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_rekey() and 0xFFFF) != 61263) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_digest() and 0xFFFF) != 13395) {
@@ -1777,7 +1791,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore() and 0xFFFF) != 8674) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() and 0xFFFF) != 26477) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() and 0xFFFF) != 39005) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -7836,9 +7850,10 @@ public interface WalletInterface {
     fun `attemptsLeft`(): kotlin.UInt
     
     /**
-     * An encrypted backup of the whole wallet, PIN required.
+     * An encrypted backup of the whole wallet, PIN required, under a new backup code (in the
+     * result, to show the user once) or under `passphrase` when given (refused if guessable).
      */
-    fun `backup`(`pin`: kotlin.String): kotlin.ByteArray
+    fun `backup`(`pin`: kotlin.String, `passphrase`: kotlin.String? = null): WalletBackup
     
     /**
      * Change the PIN (re-wraps the data key only).
@@ -7879,6 +7894,12 @@ public interface WalletInterface {
      * Drop every key from memory.
      */
     fun `lock`()
+    
+    /**
+     * Change the PIN and replace the data key, re-encrypting every record (slower than
+     * `changePin`; for when the old PIN or an old copy of the storage may be known).
+     */
+    fun `rekey`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
     
     /**
      * Sign a raw 32-byte digest (`0x` hex).
@@ -8078,16 +8099,18 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * An encrypted backup of the whole wallet, PIN required.
+     * An encrypted backup of the whole wallet, PIN required, under a new backup code (in the
+     * result, to show the user once) or under `passphrase` when given (refused if guessable).
      */
-    @Throws(JigapException::class)override fun `backup`(`pin`: kotlin.String): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+    @Throws(JigapException::class)override fun `backup`(`pin`: kotlin.String, `passphrase`: kotlin.String?): WalletBackup {
+            return FfiConverterTypeWalletBackup.lift(
     callWithHandle {
     uniffiRustCallWithError(JigapException) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_backup(
         it,
         
-        FfiConverterString.lower(`pin`),_status)
+        FfiConverterString.lower(`pin`),
+        FfiConverterOptionalString.lower(`passphrase`),_status)
 }
     }
     )
@@ -8229,6 +8252,25 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_lock(
         it,
         _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Change the PIN and replace the data key, re-encrypting every record (slower than
+     * `changePin`; for when the old PIN or an old copy of the storage may be known).
+     */
+    @Throws(JigapException::class)override fun `rekey`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_wallet_rekey(
+        it,
+        
+        FfiConverterString.lower(`oldPin`),
+        FfiConverterString.lower(`newPin`),_status)
 }
     }
     
@@ -8378,8 +8420,10 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         
     /**
      * Restore an encrypted backup into an empty store; the wallet comes back unlocked.
+     * `secret`: the backup code (as typed) or passphrase — for an old-format backup, the PIN
+     * it was made with (`inspectBackup` says which); `pin`: the PIN on this device.
      */
-    @Throws(JigapException::class) fun `restoreBackup`(`store`: JigapStore, `backup`: kotlin.ByteArray, `pin`: kotlin.String, `kdf`: KdfParams? = null, `protector`: KeyProtector? = null): Wallet {
+    @Throws(JigapException::class) fun `restoreBackup`(`store`: JigapStore, `backup`: kotlin.ByteArray, `secret`: kotlin.String, `pin`: kotlin.String, `kdf`: KdfParams? = null, `protector`: KeyProtector? = null): Wallet {
             return FfiConverterTypeWallet.lift(
     uniffiRustCallWithError(JigapException) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(
@@ -8387,6 +8431,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         
         FfiConverterTypeJigapStore.lower(`store`),
         FfiConverterByteArray.lower(`backup`),
+        FfiConverterString.lower(`secret`),
         FfiConverterString.lower(`pin`),
         FfiConverterOptionalTypeKdfParams.lower(`kdf`),
         FfiConverterOptionalTypeKeyProtector.lower(`protector`),_status)
@@ -8539,6 +8584,77 @@ public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
             FfiConverterString.write(value.`address`, buf)
             FfiConverterString.write(value.`publicKey`, buf)
             FfiConverterOptionalString.write(value.`path`, buf)
+    }
+}
+
+
+
+/**
+ * What a backup file needs to be restored, read without any secret.
+ */
+data class BackupInfo (
+    /**
+     * 2, or 1 for an old PIN-only backup.
+     */
+    var `format`: kotlin.UInt
+    , 
+    /**
+     * `code`, `passphrase` or `pin`.
+     */
+    var `protection`: kotlin.String
+    , 
+    /**
+     * Records in it.
+     */
+    var `records`: kotlin.ULong
+    , 
+    /**
+     * When it was made (Unix ms).
+     */
+    var `createdAtMs`: kotlin.ULong
+    , 
+    /**
+     * An old backup anyone with the file can open by trying PINs: make a new one.
+     */
+    var `weak`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBackupInfo: FfiConverterRustBuffer<BackupInfo> {
+    override fun read(buf: ByteBuffer): BackupInfo {
+        return BackupInfo(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BackupInfo) = (
+            FfiConverterUInt.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`protection`) +
+            FfiConverterULong.allocationSize(value.`records`) +
+            FfiConverterULong.allocationSize(value.`createdAtMs`) +
+            FfiConverterBoolean.allocationSize(value.`weak`)
+    )
+
+    override fun write(value: BackupInfo, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`format`, buf)
+            FfiConverterString.write(value.`protection`, buf)
+            FfiConverterULong.write(value.`records`, buf)
+            FfiConverterULong.write(value.`createdAtMs`, buf)
+            FfiConverterBoolean.write(value.`weak`, buf)
     }
 }
 
@@ -12180,6 +12296,54 @@ public object FfiConverterTypeVoucherQuote: FfiConverterRustBuffer<VoucherQuote>
 
 
 /**
+ * A backup file and the code that opens it.
+ */
+data class WalletBackup (
+    /**
+     * The encrypted file.
+     */
+    var `bytes`: kotlin.ByteArray
+    , 
+    /**
+     * The backup code (8 groups of 4 digits): show it once, never store it with the file.
+     * `null` when a passphrase protects the backup.
+     */
+    var `code`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWalletBackup: FfiConverterRustBuffer<WalletBackup> {
+    override fun read(buf: ByteBuffer): WalletBackup {
+        return WalletBackup(
+            FfiConverterByteArray.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WalletBackup) = (
+            FfiConverterByteArray.allocationSize(value.`bytes`) +
+            FfiConverterOptionalString.allocationSize(value.`code`)
+    )
+
+    override fun write(value: WalletBackup, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`bytes`, buf)
+            FfiConverterOptionalString.write(value.`code`, buf)
+    }
+}
+
+
+
+/**
  * The format of a credential or presentation.
  */
 
@@ -14288,6 +14452,22 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     UniffiLib.uniffi_jigap_ffi_fn_func_voucher_demo_domain(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * What a backup file needs (code, passphrase or, for an old file, the PIN) and whether it
+         * is weak.
+         */
+    @Throws(JigapException::class) fun `inspectBackup`(`backup`: kotlin.ByteArray): BackupInfo {
+            return FfiConverterTypeBackupInfo.lift(
+    uniffiRustCallWithError(JigapException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_inspect_backup(
+    
+        
+        FfiConverterByteArray.lower(`backup`),_status)
 }
     )
     }
