@@ -66,6 +66,10 @@ pub enum VaultCmd {
         pin_file: Option<PathBuf>,
         #[arg(long)]
         new_pin_file: Option<PathBuf>,
+        /// Also replace the data key and re-encrypt every record (when the old PIN or an old
+        /// copy of the vault may be known to someone).
+        #[arg(long)]
+        rekey: bool,
     },
     /// Write an encrypted backup file (PIN required), under a new backup code printed once
     /// (write it down; it is not stored anywhere), or under a strong passphrase.
@@ -241,6 +245,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             dir,
             pin_file,
             new_pin_file,
+            rekey,
         } => {
             let (old, new) = match (&pin_file, &new_pin_file) {
                 (Some(a), Some(b)) => {
@@ -254,8 +259,18 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                 }
             };
             let w = Wallet::open(db_store(&dir)?, Env::system(), open_options())?;
-            w.change_pin(old.as_bytes(), new.as_bytes())?;
-            out.emit(json!({"changed": true}), || "PIN changed".into());
+            if rekey {
+                w.rekey(old.as_bytes(), new.as_bytes())?;
+            } else {
+                w.change_pin(old.as_bytes(), new.as_bytes())?;
+            }
+            out.emit(json!({"changed": true, "rekeyed": rekey}), || {
+                if rekey {
+                    "PIN changed and every record re-encrypted under a new data key".into()
+                } else {
+                    "PIN changed".into()
+                }
+            });
         }
         VaultCmd::Backup {
             v,
