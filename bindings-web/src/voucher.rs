@@ -124,7 +124,7 @@ fn verr(e: v::VoucherError) -> JsValue {
 /// The voucher side of a wallet.
 #[wasm_bindgen]
 pub struct WasmVouchers {
-    inner: v::VoucherWallet,
+    inner: v::Vouchers,
 }
 
 #[wasm_bindgen]
@@ -133,7 +133,7 @@ impl WasmVouchers {
     #[wasm_bindgen(constructor)]
     pub fn new(wallet: &WasmWallet, domain_js: JsValue) -> Result<WasmVouchers, JsValue> {
         Ok(WasmVouchers {
-            inner: v::VoucherWallet::new(wallet.core().clone(), domain(&domain_js)?),
+            inner: v::Vouchers::new(wallet.core().clone(), domain(&domain_js)?),
         })
     }
 
@@ -353,7 +353,7 @@ impl WasmVouchers {
 /// A shop.
 #[wasm_bindgen]
 pub struct WasmMerchantDesk {
-    inner: v::Merchant,
+    inner: v::MerchantDesk,
 }
 
 #[wasm_bindgen]
@@ -368,7 +368,7 @@ impl WasmMerchantDesk {
         let merchant = addr(&get(&opts, "merchant").as_string().unwrap_or_default())?;
         let category = u16::try_from(num(&opts, "category", None)?)
             .map_err(|_| error("InvalidInput", "category is an ISO 18245 code"))?;
-        let inner = v::Merchant::new(
+        let inner = v::MerchantDesk::new(
             wallet.core().clone(),
             merchant,
             &get(&opts, "name").as_string().unwrap_or_default(),

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use jigap_core::credential::{
-    BadgeInput, CredentialError, CredentialFilter, Credentials, Format, ImportOptions, Issuer,
-    KeyType, PresentationOptions, Resolver, SdJwtInput, SigningKey, StatusEntry, StatusListInput,
-    StoredCredential, TrustMode, TrustPolicy, Validity, VerifyOptions, format_rfc3339,
+    BadgeInput, CredentialError, CredentialFilter, Credentials, CredentialFormat, ImportOptions, Issuer,
+    CredentialKeyType, PresentationOptions, Resolver, SdJwtInput, SigningKey, CredentialStatusEntry, StatusListInput,
+    StoredCredential, TrustMode, TrustPolicy, CredentialValidity, VerifyOptions, format_rfc3339,
     parse_rfc3339, verify_credential, verify_presentation,
 };
 use serde_json::{Value, json};
@@ -159,9 +159,9 @@ pub struct StatusArgs {
 }
 
 impl StatusArgs {
-    fn entry(&self) -> Option<StatusEntry> {
+    fn entry(&self) -> Option<CredentialStatusEntry> {
         match (&self.status_list, self.status_index) {
-            (Some(url), Some(index)) => Some(StatusEntry {
+            (Some(url), Some(index)) => Some(CredentialStatusEntry {
                 purpose: self.status_purpose.clone(),
                 index,
                 list_url: url.clone(),
@@ -183,7 +183,7 @@ pub enum CredentialCmd {
         out: PathBuf,
     },
     /// Issuer: an Open Badges 3.0 OpenBadgeCredential.
-    Badge {
+    OpenBadge {
         #[command(flatten)]
         issuer: IssuerArgs,
         /// The earner's DID (`credential holder` shows the wallet's).
@@ -427,7 +427,7 @@ fn stored_json(c: &StoredCredential, now: u64) -> Value {
     let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.remove("raw");
-        m.insert("validity".into(), json!(c.validity(now)));
+        m.insert("validity".into(), json!(c.validity_at(now)));
         if let Some(t) = c.valid_until {
             m.insert("valid_until_text".into(), format_rfc3339(t).into());
         }
@@ -435,11 +435,11 @@ fn stored_json(c: &StoredCredential, now: u64) -> Value {
     v
 }
 
-fn validity_text(v: Validity) -> &'static str {
+fn validity_text(v: CredentialValidity) -> &'static str {
     match v {
-        Validity::Valid => "valid",
-        Validity::Expired => "EXPIRED",
-        Validity::NotYetValid => "not yet valid",
+        CredentialValidity::Valid => "valid",
+        CredentialValidity::Expired => "EXPIRED",
+        CredentialValidity::NotYetValid => "not yet valid",
     }
 }
 
@@ -455,7 +455,7 @@ fn human_stored(c: &StoredCredential, now: u64) -> String {
             .map(|n| format!(" ({n})"))
             .unwrap_or_default(),
         c.types.join(", "),
-        validity_text(c.validity(now)),
+        validity_text(c.validity_at(now)),
         c.valid_until
             .map(|t| format!(" (until {})", format_rfc3339(t)))
             .unwrap_or_default(),
@@ -491,9 +491,9 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
     match cmd {
         CredentialCmd::Key { alg, out: file } => {
             let kind = match alg {
-                AlgChoice::Es256 => KeyType::P256,
-                AlgChoice::Es256k => KeyType::Secp256k1,
-                AlgChoice::EdDsa => KeyType::Ed25519,
+                AlgChoice::Es256 => CredentialKeyType::P256,
+                AlgChoice::Es256k => CredentialKeyType::Secp256k1,
+                AlgChoice::EdDsa => CredentialKeyType::Ed25519,
             };
             let key = SigningKey::generate(&env, kind)?;
             write_new_secret_file(&file, &key.to_private_jwk())?;
@@ -512,7 +512,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 )
             });
         }
-        CredentialCmd::Badge {
+        CredentialCmd::OpenBadge {
             issuer,
             subject,
             name,
@@ -528,14 +528,14 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
         } => {
             let iss = issuer.issuer()?;
             let format = match format {
-                BadgeFormat::Jwt => Format::JwtVc,
-                BadgeFormat::VcJwt => Format::VcJwt,
-                BadgeFormat::Di => Format::DataIntegrity,
+                BadgeFormat::Jwt => CredentialFormat::JwtVc,
+                BadgeFormat::VcJwt => CredentialFormat::VcJwt,
+                BadgeFormat::Di => CredentialFormat::DataIntegrity,
             };
             let input = BadgeInput {
                 achievement_name: achievement.unwrap_or_else(|| name.clone()),
                 name,
-                achievement_id,
+                achievement_id: Some(achievement_id),
                 description,
                 criteria_narrative: criteria,
                 criteria_url,
@@ -544,7 +544,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 valid_from: Some(now),
                 valid_until: valid_days.map(|d| now + d * 86_400),
                 status: status.entry(),
-                format,
+                format: Some(format),
             };
             let cred = iss.issue_badge(&env, &input)?;
             emit_issued(out, &iss, format, &cred);
@@ -570,7 +570,10 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                     let v: Value = serde_json::from_str(&read_text(&f, "holder JWK")?)?;
                     // Accept the output of `credential holder --json` as well as a bare JWK.
                     let member = if holder_p256 { "jwk_p256" } else { "jwk" };
-                    Some(v.get(member).cloned().unwrap_or(v))
+                    let jwk = v.get(member).cloned().unwrap_or(v);
+                    Some(jwk.try_into().map_err(|_| {
+                        CliError::new("input", "the holder JWK file must hold a JSON object")
+                    })?)
                 }
                 None => None,
             };
@@ -578,15 +581,15 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 &env,
                 &SdJwtInput {
                     vct,
-                    claims,
+                    claims: claims.into(),
                     disclosable: Some(sd),
                     holder_jwk,
-                    iat: Some(now),
-                    exp: Some(now + valid_days * 86_400),
+                    issued_at: Some(now),
+                    expires_at: Some(now + valid_days * 86_400),
                     status: status.entry(),
                 },
             )?;
-            emit_issued(out, &iss, Format::SdJwtVc, &cred);
+            emit_issued(out, &iss, CredentialFormat::SdJwtVc, &cred);
         }
         CredentialCmd::StatusList {
             issuer,
@@ -621,14 +624,14 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                     },
                 )?
             };
-            emit_issued(out, &iss, Format::JwtVc, &cred);
+            emit_issued(out, &iss, CredentialFormat::JwtVc, &cred);
         }
         CredentialCmd::Holder { v } => {
             let w = open_wallet(&v)?;
             let c = Credentials::new(&w);
             let did = c.holder_did()?;
             let jwk = c.holder_jwk()?;
-            let p256 = c.holder_jwk_for(KeyType::P256)?;
+            let p256 = c.holder_jwk_for(CredentialKeyType::P256)?;
             out.emit(
                 json!({"did": did, "jwk": jwk, "alg": "ES256K", "jwk_p256": p256}),
                 || {
@@ -669,9 +672,9 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 issuer,
                 achievement,
                 validity: validity.map(|v| match v {
-                    ValidityChoice::Valid => Validity::Valid,
-                    ValidityChoice::Expired => Validity::Expired,
-                    ValidityChoice::NotYetValid => Validity::NotYetValid,
+                    ValidityChoice::Valid => CredentialValidity::Valid,
+                    ValidityChoice::Expired => CredentialValidity::Expired,
+                    ValidityChoice::NotYetValid => CredentialValidity::NotYetValid,
                 }),
             };
             let list = Credentials::new(&w).list(&filter)?;
@@ -687,7 +690,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                             "{}  {:<14} {:<13} {}  — {}",
                             c.id,
                             c.format.as_str(),
-                            validity_text(c.validity(n)),
+                            validity_text(c.validity_at(n)),
                             c.name,
                             c.issuer_name.clone().unwrap_or_else(|| c.issuer.clone())
                         )
@@ -863,7 +866,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
     Ok(())
 }
 
-fn emit_issued(out: &Out, iss: &Issuer, format: Format, cred: &str) {
+fn emit_issued(out: &Out, iss: &Issuer, format: CredentialFormat, cred: &str) {
     out.emit(
         json!({
             "credential": cred,

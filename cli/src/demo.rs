@@ -8,7 +8,7 @@ use jigap_core::env::{Clock, Env, ManualClock, OsRandom};
 use jigap_core::keys::{Language, PrivateKey};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use serde_json::{Value, json};
 
 use crate::io::{CliError, CliResult, Out, hex0x};
@@ -65,11 +65,11 @@ struct Cast {
     env: Env,
     citizen: Arc<Wallet>,
     me: jigap_core::keys::Address,
-    vouchers: VoucherWallet,
+    vouchers: Vouchers,
     city: PrivateKey,
     bank: PrivateKey,
-    grocery: Merchant,
-    cafe: Merchant,
+    grocery: MerchantDesk,
+    cafe: MerchantDesk,
     dir: tempfile::TempDir,
 }
 
@@ -111,10 +111,10 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
     }
 
     // 1. Create the wallet.
-    let co = CreateOptions {
+    let co = WalletOptions {
         words: 12,
         language: Language::Korean,
-        ..CreateOptions::fast_for_tests()
+        ..WalletOptions::fast_for_tests()
     };
     let (citizen, mnemonic) = Wallet::create(
         sqlite(dir.path(), "citizen.db")?,
@@ -141,7 +141,7 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
             sqlite(dir.path(), "shops.db")?,
             env.clone(),
             b"135790",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )?
         .0,
     );
@@ -149,7 +149,7 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
     let cafe_addr = shops.add_account()?.address;
     let domain = VoucherDomain::DEMO;
     let trusted = vec![city.address(), bank.address()];
-    let grocery = Merchant::new(
+    let grocery = MerchantDesk::new(
         shops.clone(),
         grocery_addr,
         "행복마트 망원점",
@@ -158,8 +158,8 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
         domain,
         trusted.clone(),
     )?;
-    let cafe = Merchant::new(shops, cafe_addr, "Café Bom", 5814, "KR-11", domain, trusted)?;
-    let vouchers = VoucherWallet::new(citizen.clone(), domain);
+    let cafe = MerchantDesk::new(shops, cafe_addr, "Café Bom", 5814, "KR-11", domain, trusted)?;
+    let vouchers = Vouchers::new(citizen.clone(), domain);
     vouchers.set_trusted_issuers(vec![
         TrustedIssuer {
             address: city.address(),
@@ -259,7 +259,7 @@ fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
         "A grocery asks for more than either voucher alone: quote, pay across both, the issuers settle",
         quote.payable && quote.allocations.len() == 2 && accepted.total == 42_000 && after == 8_000,
         format!("행복마트 asks {}; the wallet pays {} (soonest expiry first), the shop verifies offline, both issuers settle; left {}", won(42_000), split.join(" + "), won(after)),
-        json!({"request": req_qr, "payment": payment.qr, "allocations": quote.allocations.iter().map(|a| json!({"voucher": hex0x(&a.voucher_id), "amount": a.amount})).collect::<Vec<_>>(), "left": after}),
+        json!({"request": req_qr, "payment": payment.qr, "allocations": quote.allocations.iter().map(|a| json!({"voucher": a.voucher_id.to_string(), "amount": a.amount})).collect::<Vec<_>>(), "left": after}),
     )?;
 
     // 4. Refund.
@@ -291,14 +291,14 @@ fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let reason = q
         .unusable
         .iter()
-        .map(|(_, r)| r.describe())
+        .map(|u| u.reason.describe())
         .collect::<Vec<_>>()
         .join("; ");
     let unchanged: u64 = c.vouchers.balances()?.iter().map(|b| b.spendable).sum();
     t.check(
         "A café outside the welfare voucher's purpose is refused, with the reason",
         matches!(refused, Err(VoucherError::CannotPay { .. }))
-            && q.unusable.iter().any(|(_, r)| *r == Ineligible::Category)
+            && q.unusable.iter().any(|u| u.reason == Ineligible::Category)
             && unchanged == after_refund,
         format!(
             "Café Bom asks {}: refused — welfare voucher: {reason}; {} missing",
@@ -319,7 +319,7 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let tickets = Tickets::new(&c.citizen);
     tickets.trust_issuer(issuer.identity()).map_err(tkt)?;
     let holder = tickets.holder_id(&c.me).map_err(tkt)?;
-    let event = EventInfo {
+    let event = TicketEvent {
         id: "SAC-MAHLER2".into(),
         name: "Mahler Symphony No. 2 — Seoul Philharmonic".into(),
         venue: "Seoul Arts Center, Concert Hall".into(),
@@ -337,9 +337,9 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
                 contract,
                 token_id: TokenId::from_u64(2026_0007),
                 event: event.clone(),
-                seat: Seat::reserved("B", "12", "7"),
+                seat: TicketSeat::reserved("B", "12", "7"),
                 tier: "R".into(),
-                policy: TransferPolicy::capped("KRW", 150_000, 1),
+                policy: TicketTransferPolicy::capped("KRW", 150_000, 1),
             },
         )
         .map_err(tkt)?;
@@ -352,25 +352,25 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
             "{} at {} — seat B-12-7, tier R (ERC-721 token {} on chain 1)",
             event.name, event.venue, 2026_0007
         ),
-        json!({"ticket": grant.to_text(), "status": format!("{:?}", imported.ticket.status())}),
+        json!({"ticket": grant.to_text(), "status": format!("{:?}", imported.ticket.status)}),
     )?;
 
     // Show the pass; the QR is drawn in the terminal.
     let ticket_id = imported.ticket.id;
     let old = tickets.show(&ticket_id).map_err(tkt)?;
     if !t.json {
-        println!("{}", old.qr.to_terminal());
+        println!("{}", old.qr().to_terminal());
     }
     t.check(
         "Show its pass (rotates every 15 seconds)",
-        old.qr.version <= 13 && old.text.starts_with("JGTP:"),
+        old.version <= 13 && old.text.starts_with("JGTP:"),
         format!(
             "{} characters, QR version {} at level M; next rotation in {} s",
             old.text.len(),
-            old.qr.version,
+            old.version,
             old.refresh_in_ms.div_ceil(1000)
         ),
-        json!({"pass": old.text, "qr_version": old.qr.version, "window": old.window}),
+        json!({"pass": old.text, "qr_version": old.version, "window": old.window}),
     )?;
 
     // The gate: authorised by the organiser, offline, on its own clock (the demo clock).
@@ -423,16 +423,16 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let creds = Credentials::new(&c.citizen);
     let me = creds.holder_did().map_err(cred)?;
     // A vocational training badge (Open Badges 3.0) and a drone pilot licence (SD-JWT VC).
-    let school = Issuer::new(SigningKey::generate(&c.env, KeyType::Ed25519).map_err(cred)?)
+    let school = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::Ed25519).map_err(cred)?)
         .with_name("Seoul Vocational Training Institute");
-    let molit = Issuer::new(SigningKey::generate(&c.env, KeyType::P256).map_err(cred)?)
+    let molit = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::P256).map_err(cred)?)
         .with_name("Drone licensing office");
     let badge = school
         .issue_badge(
             &c.env,
             &BadgeInput {
                 name: "Electric vehicle battery maintenance".into(),
-                achievement_id: "https://badges.svti.example/achievements/ev-battery".into(),
+                achievement_id: Some("https://badges.svti.example/achievements/ev-battery".into()),
                 achievement_name: "EV battery maintenance, level 2".into(),
                 description: "Completed 120 hours of practical training in EV battery maintenance."
                     .into(),
@@ -445,7 +445,7 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
                 valid_from: Some(now - 86_400),
                 valid_until: Some(now + 3 * 365 * 86_400),
                 status: None,
-                format: Format::JwtVc,
+                format: Some(CredentialFormat::JwtVc),
             },
         )
         .map_err(cred)?;
@@ -456,7 +456,7 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
             &c.env,
             &SdJwtInput {
                 vct: "https://licence.example.kr/drone-pilot".into(),
-                claims: claims.as_object().cloned().unwrap_or_default(),
+                claims: claims.as_object().cloned().unwrap_or_default().into(),
                 disclosable: Some(
                     [
                         "given_name",
@@ -469,9 +469,9 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
                     .map(String::from)
                     .to_vec(),
                 ),
-                holder_jwk: Some(creds.holder_jwk().map_err(cred)?),
-                iat: Some(now),
-                exp: Some(now + 5 * 365 * 86_400),
+                holder_jwk: Some(creds.holder_jwk().map_err(cred)?.try_into().map_err(cred)?),
+                issued_at: Some(now),
+                expires_at: Some(now + 5 * 365 * 86_400),
                 status: None,
             },
         )
@@ -547,10 +547,10 @@ fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
         &std::fs::read(&file).map_err(|e| CliError::new("io", e.to_string()))?,
         code.as_bytes(),
         b"246810",
-        CreateOptions::fast_for_tests().vault.clone(),
+        WalletOptions::fast_for_tests().vault.clone(),
     )?;
     let restored = Arc::new(restored);
-    let rv = VoucherWallet::new(restored.clone(), VoucherDomain::DEMO);
+    let rv = Vouchers::new(restored.clone(), VoucherDomain::DEMO);
     let same_balances = rv.balances()? == c.vouchers.balances()?;
     let same_history = rv.history(&HistoryFilter::default())?.len()
         == c.vouchers.history(&HistoryFilter::default())?.len();

@@ -17,9 +17,9 @@ use jigap_core::env::Env;
 use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
 use jigap_core::qr::QrImage;
 use jigap_core::ticket::{
-    EventInfo, Gate, GateAuthorization, GateKey, Issuer, Seat, ShownPass, SignedGrant, Ticket,
+    TicketEvent, Gate, GateAuthorization, GateKey, Issuer, TicketSeat, TicketPass, SignedGrant, Ticket,
     TicketError, TicketIdentity, TicketRef, TicketState, TicketTerms, Tickets, TokenId,
-    TransferPolicy, TransferRequest, format_utc, parse_utc,
+    TicketTransferPolicy, TransferRequest, format_utc, parse_utc,
 };
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
@@ -88,7 +88,7 @@ impl TokenArgs {
         Ok(self.contract.parse()?)
     }
 
-    fn event(&self) -> CliResult<EventInfo> {
+    fn event(&self) -> CliResult<TicketEvent> {
         let v: Value = serde_json::from_str(&read_text(&self.event, "event file")?)?;
         let s = |k: &str| -> CliResult<String> {
             match &v[k] {
@@ -113,7 +113,7 @@ impl TokenArgs {
                 _ => Err(bad()),
             }
         };
-        let e = EventInfo {
+        let e = TicketEvent {
             id: s("id")?,
             name: s("name")?,
             venue: s("venue")?,
@@ -520,7 +520,7 @@ fn grant_json(g: &SignedGrant) -> Value {
 
 fn state_json(s: &TicketState) -> Value {
     match s {
-        TicketState::Valid => json!({"state": "valid"}),
+        TicketState::Usable => json!({"state": "valid"}),
         TicketState::TransferPending {
             to,
             price,
@@ -531,7 +531,7 @@ fn state_json(s: &TicketState) -> Value {
         TicketState::Transferred { to, at } => {
             json!({"state": "transferred", "to": to.to_string(), "at": format_utc(*at)})
         }
-        TicketState::Redeemed { at, gate } => {
+        TicketState::Used { at, gate } => {
             json!({"state": "redeemed", "at": format_utc(*at), "gate": gate})
         }
     }
@@ -539,10 +539,10 @@ fn state_json(s: &TicketState) -> Value {
 
 fn status_name(t: &Ticket) -> &'static str {
     match t.status() {
-        jigap_core::ticket::Erc7439Status::Sold => "Sold",
-        jigap_core::ticket::Erc7439Status::Resell => "Resell",
-        jigap_core::ticket::Erc7439Status::Void => "Void",
-        jigap_core::ticket::Erc7439Status::Redeemed => "Redeemed",
+        jigap_core::ticket::TicketStatus::Sold => "Sold",
+        jigap_core::ticket::TicketStatus::Resell => "Resell",
+        jigap_core::ticket::TicketStatus::Void => "Void",
+        jigap_core::ticket::TicketStatus::Redeemed => "Redeemed",
     }
 }
 
@@ -558,10 +558,10 @@ fn ticket_json(t: &Ticket) -> Value {
 fn ticket_line(t: &Ticket) -> String {
     let e = t.event();
     let state = match &t.state {
-        TicketState::Valid => "valid".to_string(),
+        TicketState::Usable => "valid".to_string(),
         TicketState::TransferPending { to, .. } => format!("transfer to {to} pending"),
         TicketState::Transferred { to, .. } => format!("transferred to {to}"),
-        TicketState::Redeemed { at, gate } => format!("used at {} ({gate})", format_utc(*at)),
+        TicketState::Used { at, gate } => format!("used at {} ({gate})", format_utc(*at)),
     };
     format!(
         "{}\n  {} — {}, {}\n  {} · tier {} · {}{}",
@@ -594,15 +594,15 @@ fn matrix_rows(q: &QrImage) -> Vec<String> {
         .collect()
 }
 
-fn shown_json(id: &TicketRef, p: &ShownPass, svg: Option<&Path>) -> Value {
+fn shown_json(id: &TicketRef, p: &TicketPass, svg: Option<&Path>) -> Value {
     json!({
         "ticket": id.to_string(),
         "pass": p.text,
         "window": p.window,
-        "next_rotation": format_utc(p.next_rotation),
-        "next_rotation_unix": p.next_rotation,
+        "next_rotation": format_utc(p.next_rotation_ms / 1000),
+        "next_rotation_unix": p.next_rotation_ms / 1000,
         "refresh_in_ms": p.refresh_in_ms,
-        "qr": {"version": p.qr.version, "size": p.qr.size, "modules": matrix_rows(&p.qr)},
+        "qr": {"version": p.version, "size": p.size, "modules": matrix_rows(&p.qr())},
         "svg_file": svg.map(|s| s.display().to_string()),
     })
 }
@@ -636,21 +636,21 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
         } => {
             let holder = TicketIdentity::from_text(&payload(&holder, "holder id")?)?;
             let seat = if general_admission {
-                let mut s = Seat::general(&section);
+                let mut s = TicketSeat::general(&section);
                 s.row = row;
                 s.number = number;
                 s
             } else {
-                Seat::reserved(&section, &row, &number)
+                TicketSeat::reserved(&section, &row, &number)
             };
             let policy = if transferable {
-                TransferPolicy::capped(
+                TicketTransferPolicy::capped(
                     currency.as_deref().unwrap_or_default(),
                     price_cap.unwrap_or_default(),
                     max_transfers.unwrap_or_default(),
                 )
             } else {
-                TransferPolicy::non_transferable()
+                TicketTransferPolicy::non_transferable()
             };
             let terms = TicketTerms {
                 chain_id: token.chain_id,
@@ -749,16 +749,18 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
         }
         TicketCmd::Import { v, grant } => {
             let w = open_wallet(&v)?;
-            let r = Tickets::new(&w).import(&payload(&grant, "grant")?)?;
+            let tickets = Tickets::new(&w);
+            let r = tickets.import(&payload(&grant, "grant")?)?;
+            let ticket = tickets.get(&r.ticket.id)?;
             let outcome = match r.outcome {
-                jigap_core::ticket::ImportOutcome::Added => "added",
-                jigap_core::ticket::ImportOutcome::Unchanged => "unchanged",
-                jigap_core::ticket::ImportOutcome::Updated => "updated",
-                jigap_core::ticket::ImportOutcome::TransferConfirmed => "transfer_confirmed",
+                jigap_core::ticket::TicketImportOutcome::Added => "added",
+                jigap_core::ticket::TicketImportOutcome::Unchanged => "unchanged",
+                jigap_core::ticket::TicketImportOutcome::Updated => "updated",
+                jigap_core::ticket::TicketImportOutcome::TransferConfirmed => "transfer_confirmed",
             };
-            let mut j = ticket_json(&r.ticket);
+            let mut j = ticket_json(&ticket);
             j["outcome"] = json!(outcome);
-            out.emit(j, || format!("{outcome}: {}", ticket_line(&r.ticket)));
+            out.emit(j, || format!("{outcome}: {}", ticket_line(&ticket)));
         }
         TicketCmd::List { v } => {
             let w = open_wallet(&v)?;
@@ -785,10 +787,10 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             out.emit(shown_json(&id, &p, svg.as_deref()), || {
                 format!(
                     "{}\n{}\nwindow {} · next pass at {} (in {} ms)",
-                    p.qr.to_terminal(),
+                    p.qr().to_terminal(),
                     p.text,
                     p.window,
-                    format_utc(p.next_rotation),
+                    format_utc(p.next_rotation_ms / 1000),
                     p.refresh_in_ms
                 )
             });
@@ -848,7 +850,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 write_file(f, &receipt)?;
             }
             out.emit(
-                json!({"admit": true, "ticket": a.ticket.to_string(), "event": a.event_id,
+                json!({"admit": true, "ticket": a.ticket_id.to_string(), "event": a.event_id,
                     "seat": {"general_admission": a.seat.general_admission, "section": a.seat.section,
                              "row": a.seat.row, "number": a.seat.number},
                     "tier": a.tier, "holder": a.holder.to_string(), "transfers": a.transfers,
@@ -869,7 +871,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             let (g, _lock) = gate.open()?;
             let bytes = g.export()?;
             write_atomic(&file, &bytes)?;
-            let n = g.entries().count();
+            let n = g.entries().len();
             out.emit(
                 json!({"file": file.display().to_string(), "entries": n, "bytes": bytes.len()}),
                 || format!("{n} entries written to {}", file.display()),
@@ -887,7 +889,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                     "updated": r.updated, "ignored": r.ignored}));
             }
             gate.save(&g)?;
-            let total = g.entries().count();
+            let total = g.entries().len();
             out.emit(json!({"merged": reports, "entries": total}), || {
                 format!("merged {} export(s); {total} entries known", from.len())
             });

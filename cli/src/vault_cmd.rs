@@ -8,7 +8,7 @@ use jigap_core::env::{Env, SystemClock};
 use jigap_core::keys::{Language, Mnemonic};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::vault::{BackupSecret, KdfParams, VaultOptions, calibrate};
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -211,7 +211,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                     )
                 }
                 None => {
-                    let co = CreateOptions {
+                    let co = WalletOptions {
                         vault: vault_opts,
                         words,
                         language: Language::parse(&lang)?,

@@ -331,11 +331,10 @@ fn parse_hours(s: &str) -> CliResult<(u16, u16)> {
 }
 
 fn voucher_json(v: &VoucherView) -> Value {
-    let g = &v.grant.grant;
-    let p = &g.purpose;
+    let p = v;
     json!({
-        "id": hex0x(&g.id), "issuer": g.issuer.to_string(), "issuer_name": v.issuer_name, "holder": g.holder.to_string(),
-        "currency": g.currency, "amount": g.amount, "remaining": v.remaining, "reserved": v.reserved, "settled": v.settled,
+        "id": v.id.to_string(), "issuer": v.issuer.to_string(), "issuer_name": v.issuer_name, "holder": v.holder.to_string(),
+        "currency": v.currency, "amount": v.amount, "remaining": v.remaining, "reserved": v.reserved, "settled": v.settled,
         "refunded": v.refunded, "spendable": v.spendable, "forfeited": v.forfeited, "status": v.status.code(),
         "purpose": {"categories": p.categories, "merchants": p.merchants.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
                     "regions": p.regions, "valid_from": p.valid_from, "valid_until": p.valid_until,
@@ -345,18 +344,18 @@ fn voucher_json(v: &VoucherView) -> Value {
     })
 }
 
-fn quote_json(q: &Quote) -> Value {
+fn quote_json(q: &VoucherQuote) -> Value {
     json!({
         "payable": q.payable, "missing": q.missing, "holder": q.holder.map(|h| h.to_string()),
-        "merchant": q.request.merchant_name, "amount": q.request.amount, "currency": q.request.currency,
-        "allocations": q.allocations.iter().map(|a| json!({"voucher": hex0x(&a.voucher_id), "amount": a.amount})).collect::<Vec<_>>(),
-        "unusable": q.unusable.iter().map(|(id, r)| json!({"voucher": hex0x(id), "reason": r.code(), "message": r.describe()})).collect::<Vec<_>>(),
+        "merchant": q.merchant_name, "amount": q.amount, "currency": q.currency,
+        "allocations": q.allocations.iter().map(|a| json!({"voucher": a.voucher_id.to_string(), "amount": a.amount})).collect::<Vec<_>>(),
+        "unusable": q.unusable.iter().map(|u| json!({"voucher": u.voucher_id.to_string(), "reason": u.reason.code(), "message": u.reason.describe()})).collect::<Vec<_>>(),
     })
 }
 
-fn vw(v: &VaultArgs, d: &DomainArgs) -> CliResult<(Arc<Wallet>, VoucherWallet)> {
+fn vw(v: &VaultArgs, d: &DomainArgs) -> CliResult<(Arc<Wallet>, Vouchers)> {
     let w = Arc::new(open_wallet(v)?);
-    let vw = VoucherWallet::new(w.clone(), d.domain()?);
+    let vw = Vouchers::new(w.clone(), d.domain()?);
     Ok((w, vw))
 }
 
@@ -479,10 +478,10 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             let list: Vec<Value> = found
                 .iter()
                 .map(|f| match f {
-                    DoubleSpend::OverAllocated { voucher, allocated, available } => json!({"kind": "over_allocated", "voucher": hex0x(voucher), "allocated": allocated, "available": available}),
+                    DoubleSpend::OverAllocated { voucher, allocated, available } => json!({"kind": "over_allocated", "voucher": voucher.to_string(), "allocated": allocated, "available": available}),
                     DoubleSpend::SequenceReused { holder, sequence } => json!({"kind": "sequence_reused", "holder": holder.to_string(), "sequence": sequence}),
-                    DoubleSpend::SingleUseReused { voucher } => json!({"kind": "single_use_reused", "voucher": hex0x(voucher)}),
-                    DoubleSpend::BadSignature { redemption } => json!({"kind": "bad_signature", "redemption": hex0x(redemption)}),
+                    DoubleSpend::SingleUseReused { voucher } => json!({"kind": "single_use_reused", "voucher": voucher.to_string()}),
+                    DoubleSpend::BadSignature { redemption } => json!({"kind": "bad_signature", "redemption": redemption.to_string()}),
                     _ => json!({"kind": "other"}),
                 })
                 .collect();
@@ -508,7 +507,7 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
         } => {
             let w = Arc::new(open_wallet(&v)?);
             let addr = w.account(merchant_account)?.address;
-            let m = Merchant::new(w, addr, &name, category, &region, d.domain()?, vec![])?;
+            let m = MerchantDesk::new(w, addr, &name, category, &region, d.domain()?, vec![])?;
             let (req, text) = m.create_request(amount, &currency, ttl)?;
             out.emit(json!({"request": text, "id": hex0x(&req.request.id), "merchant": addr.to_string(), "expires_at": req.request.expires_at, "typed_data": req.request.typed_data(&d.domain()?)}), || text.clone());
         }
@@ -521,7 +520,7 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
         } => {
             let w = Arc::new(open_wallet(&v)?);
             let req = decode_request(&request)?;
-            let m = Merchant::new(
+            let m = MerchantDesk::new(
                 w,
                 req.request.merchant,
                 &req.request.merchant_name,
@@ -571,7 +570,7 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
                     "imported voucher {}: {} {} from {}",
                     j["id"].as_str().unwrap_or(""),
                     view.remaining,
-                    view.grant.grant.currency,
+                    view.currency,
                     view.issuer_name
                 )
             });
@@ -586,10 +585,10 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
                         .map(|v| {
                             format!(
                                 "{}… {:>10} {} left of {} · {} · {}",
-                                &hex0x(&v.grant.grant.id)[..10],
+                                &v.id.to_string()[..10],
                                 v.remaining,
-                                v.grant.grant.currency,
-                                v.grant.grant.amount,
+                                v.currency,
+                                v.amount,
                                 v.status.code(),
                                 v.issuer_name
                             )
@@ -613,9 +612,9 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             out.emit(j, || {
                 format!(
                     "{} {} at {}: {}",
-                    q.request.amount,
-                    q.request.currency,
-                    q.request.merchant_name,
+                    q.amount,
+                    q.currency,
+                    q.merchant_name,
                     if q.payable {
                         "payable".into()
                     } else {
@@ -652,7 +651,7 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
                     SettlementOutcome::Settled => ("settled", String::new()),
                     SettlementOutcome::Rejected => ("rejected", String::new()),
                     SettlementOutcome::LateSettled => ("late_settled", String::new()),
-                    SettlementOutcome::Conflict(n) => ("conflict", n.clone()),
+                    SettlementOutcome::Conflict { note } => ("conflict", note.clone()),
                     SettlementOutcome::AlreadyApplied => ("already_applied", String::new()),
                 };
                 out.emit(
@@ -685,8 +684,8 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             let h = vw.history(&filter)?;
             let rows: Vec<Value> = h
                 .iter()
-                .map(|e| json!({"seq": e.seq, "at": e.at, "kind": e.kind.code(), "voucher": hex0x(&e.voucher_id), "amount": e.amount, "currency": e.currency,
-                                 "counterparty": e.counterparty.to_string(), "counterparty_name": e.counterparty_name, "reference": e.reference.as_ref().map(|r| hex0x(r)), "note": e.note}))
+                .map(|e| json!({"seq": e.seq, "at": e.at, "kind": e.kind.code(), "voucher": e.voucher_id.to_string(), "amount": e.amount, "currency": e.currency,
+                                 "counterparty": e.counterparty.to_string(), "counterparty_name": e.counterparty_name, "reference": e.reference.map(|r| r.to_string()), "note": e.note}))
                 .collect();
             out.emit(json!({"history": rows}), || {
                 h.iter()

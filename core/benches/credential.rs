@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the credential verifier: presentation verifications per second
 //! (criterion reports them as elements/s), for SD-JWT presentations with key binding (issuer
 //! keys P-256, Ed25519 and secp256k1; holder key secp256k1, as in the wallet) and for a JWT VP
-//! carrying one Open Badge; plus the holder's side (building a presentation) for scale.
+//! carrying one Open OpenBadge; plus the holder's side (building a presentation) for scale.
 //!
 //! `cargo bench -p jigap-core --bench credential`.
 
@@ -15,7 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jigap_core::credential::*;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::store::MemoryStore;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use serde_json::json;
 
 const T0: u64 = 1_767_225_600;
@@ -29,9 +29,8 @@ fn licence(holder_jwk: serde_json::Value) -> SdJwtInput {
             "category": "A2", "licence_number": "DP-2026-000123", "licence_expiry": "2031-01-01",
             "address": {"region": "KR-11", "locality": "Seoul"}
         })
-        .as_object()
-        .unwrap()
-        .clone(),
+        .try_into()
+        .unwrap(),
         disclosable: Some(
             [
                 "given_name",
@@ -47,9 +46,9 @@ fn licence(holder_jwk: serde_json::Value) -> SdJwtInput {
             .map(String::from)
             .to_vec(),
         ),
-        holder_jwk: Some(holder_jwk),
-        iat: Some(T0),
-        exp: Some(T0 + 86_400 * 365),
+        holder_jwk: Some(holder_jwk.try_into().unwrap()),
+        issued_at: Some(T0),
+        expires_at: Some(T0 + 86_400 * 365),
         status: None,
     }
 }
@@ -60,7 +59,7 @@ fn presentations(c: &mut Criterion) {
         Arc::new(MemoryStore::new()),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let creds = Credentials::new(&wallet);
@@ -70,9 +69,9 @@ fn presentations(c: &mut Criterion) {
     let mut g = c.benchmark_group("credential/verify_presentation");
     g.throughput(Throughput::Elements(1));
     for (name, kind) in [
-        ("sd-jwt/ES256", KeyType::P256),
-        ("sd-jwt/EdDSA", KeyType::Ed25519),
-        ("sd-jwt/ES256K", KeyType::Secp256k1),
+        ("sd-jwt/ES256", CredentialKeyType::P256),
+        ("sd-jwt/EdDSA", CredentialKeyType::Ed25519),
+        ("sd-jwt/ES256K", CredentialKeyType::Secp256k1),
     ] {
         let issuer = Issuer::new(SigningKey::generate(&env, kind).unwrap());
         let sd = issuer
@@ -90,13 +89,13 @@ fn presentations(c: &mut Criterion) {
             b.iter(|| verify_presentation(black_box(&p), &opts).unwrap())
         });
     }
-    let issuer = Issuer::new(SigningKey::generate(&env, KeyType::P256).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&env, CredentialKeyType::P256).unwrap());
     let badge = issuer
         .issue_badge(
             &env,
             &BadgeInput {
                 name: "Drone Safety Basics".into(),
-                achievement_id: "https://badges.example/a/1".into(),
+                achievement_id: Some("https://badges.example/a/1".into()),
                 achievement_name: "Drone Safety".into(),
                 description: "Completed the course.".into(),
                 criteria_narrative: Some("Pass the exam.".into()),
@@ -106,7 +105,7 @@ fn presentations(c: &mut Criterion) {
                 valid_from: Some(T0),
                 valid_until: None,
                 status: None,
-                format: Format::JwtVc,
+                format: Some(CredentialFormat::JwtVc),
             },
         )
         .unwrap();
@@ -121,7 +120,7 @@ fn presentations(c: &mut Criterion) {
     });
     g.finish();
 
-    let sd = Issuer::new(SigningKey::generate(&env, KeyType::P256).unwrap())
+    let sd = Issuer::new(SigningKey::generate(&env, CredentialKeyType::P256).unwrap())
         .issue_sd_jwt(&env, &licence(creds.holder_jwk().unwrap()))
         .unwrap();
     let id = creds

@@ -16,10 +16,10 @@ use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::MemoryStore;
 use jigap_core::ticket::{
-    EventInfo, Gate, GateAuthorization, GateKey, Issuer, Pass, Seat, TicketIdentity, TicketRef,
-    TicketTerms, Tickets, TokenId, TransferPolicy,
+    TicketEvent, Gate, GateAuthorization, GateKey, Issuer, Pass, TicketSeat, TicketIdentity, TicketRef,
+    TicketTerms, Tickets, TokenId, TicketTransferPolicy,
 };
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
 const T0: u64 = 1_780_000_000;
 const PASSES: usize = 1_000;
@@ -41,7 +41,7 @@ fn setup() -> Setup {
         Arc::new(MemoryStore::new()),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let mut issuer =
@@ -54,7 +54,7 @@ fn setup() -> Setup {
     let contract: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
         .parse()
         .unwrap();
-    let event = EventInfo {
+    let event = TicketEvent {
         id: "MAHLER2-0528".into(),
         name: "Seoul Philharmonic: Mahler Symphony No. 2".into(),
         venue: "Lotte Concert Hall, Seoul".into(),
@@ -73,9 +73,9 @@ fn setup() -> Setup {
                     contract,
                     token_id: TokenId::from_u64(10_000 + i),
                     event: event.clone(),
-                    seat: Seat::reserved("B", &(i / 40).to_string(), &(i % 40).to_string()),
+                    seat: TicketSeat::reserved("B", &(i / 40).to_string(), &(i % 40).to_string()),
                     tier: "R".into(),
-                    policy: TransferPolicy::capped("KRW", 150_000, 2),
+                    policy: TicketTransferPolicy::capped("KRW", 150_000, 2),
                 },
             )
             .unwrap();

@@ -12,16 +12,16 @@ use jigap_core::env::Env;
 use jigap_core::keys::PrivateKey;
 use jigap_core::store::{MemoryStore, SqliteStore, Store};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
-fn setup(store: Arc<dyn Store>) -> (VoucherWallet, Merchant, PrivateKey) {
+fn setup(store: Arc<dyn Store>) -> (Vouchers, MerchantDesk, PrivateKey) {
     let env = Env::system();
     let wallet = Arc::new(
         Wallet::create(
             store,
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
@@ -29,7 +29,7 @@ fn setup(store: Arc<dyn Store>) -> (VoucherWallet, Merchant, PrivateKey) {
     let me = wallet.account(0).unwrap().address;
     let issuer = PrivateKey::from_slice(&[7; 32]).unwrap();
     let domain = VoucherDomain::DEMO;
-    let v = VoucherWallet::new(wallet.clone(), domain);
+    let v = Vouchers::new(wallet.clone(), domain);
     v.set_trusted_issuers(vec![TrustedIssuer {
         address: issuer.address(),
         name: "city".into(),
@@ -71,13 +71,13 @@ fn setup(store: Arc<dyn Store>) -> (VoucherWallet, Merchant, PrivateKey) {
             Arc::new(MemoryStore::new()),
             env,
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
     );
     let shop = shop_wallet.account(0).unwrap().address;
-    let m = Merchant::new(
+    let m = MerchantDesk::new(
         shop_wallet,
         shop,
         "grocery",

@@ -8,13 +8,13 @@
 //! time and randomness from an injected [`env::Env`], so every test can fix both.
 //!
 //! ```
-//! use jigap_core::{env::Env, keys::{Mnemonic, Language}, store::MemoryStore, wallet::{Wallet, CreateOptions}};
+//! use jigap_core::{env::Env, keys::{Mnemonic, Language}, store::MemoryStore, wallet::{Wallet, WalletOptions}};
 //! use std::sync::Arc;
 //!
 //! let env = Env::system();
 //! let store = Arc::new(MemoryStore::new());
 //! let (wallet, mnemonic) = Wallet::create(store.clone(), env.clone(), b"123456",
-//!     CreateOptions::fast_for_tests()).unwrap();
+//!     WalletOptions::fast_for_tests()).unwrap();
 //! let account = wallet.account(0).unwrap();
 //! let sig = wallet.sign_message(&account.address, b"hello").unwrap();
 //! assert_eq!(jigap_core::keys::recover_personal_message(b"hello", &sig).unwrap(), account.address);
@@ -23,6 +23,8 @@
 
 #[macro_use]
 mod cbor;
+
+pub mod bind;
 
 #[cfg(feature = "credentials")]
 pub mod credential;
@@ -39,3 +41,8 @@ pub mod wallet;
 mod util;
 
 pub use env::{Clock, Env, Random};
+
+// The core's records in Kotlin and Swift: UniFFI's scaffolding of this crate (namespace
+// `jigap_core`), used by the `jigap-ffi` cdylib.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("jigap_core");

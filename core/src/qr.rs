@@ -22,7 +22,7 @@
 //! Every character of base45 and of the tags is in the QR alphanumeric set, so a payload costs
 //! 5.5 bits per character in the code rather than 8.
 
-use qrcode::{EcLevel, QrCode};
+use qrcode::{EcLevel, QrCode as Encoder};
 
 /// Longest QR text accepted by the decoders (a version-40 code holds 4,296 alphanumerics).
 pub const MAX_QR_TEXT: usize = 4296;
@@ -118,6 +118,12 @@ pub fn to_cbor<T: minicbor::Encode<()>>(value: &T) -> Vec<u8> {
 
 /// A QR code as a square matrix of dark (`true`) and light modules.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct QrImage {
     /// Modules per side.
     pub size: u32,
@@ -127,10 +133,41 @@ pub struct QrImage {
     pub modules: Vec<bool>,
 }
 
+/// A QR code to show: its modules (for native drawing) and an SVG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct QrCode {
+    /// Modules per side.
+    pub size: u32,
+    /// QR version (1–40).
+    pub version: u8,
+    /// Row-major `size × size`; `true` is dark. Draw with the platform's graphics.
+    pub modules: Vec<bool>,
+    /// An SVG rendering with a quiet zone.
+    pub svg: String,
+}
+
+impl QrImage {
+    /// With its SVG (`module_px` pixels per module).
+    pub fn picture(self, module_px: u32) -> QrCode {
+        QrCode {
+            svg: self.to_svg(module_px),
+            size: self.size,
+            version: self.version,
+            modules: self.modules,
+        }
+    }
+}
+
 impl QrImage {
     /// Encode `text` at error-correction level M, in the smallest version that holds it.
     pub fn encode(text: &str) -> Result<QrImage, QrError> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        let code = Encoder::with_error_correction_level(text.as_bytes(), EcLevel::M)
             .map_err(|_| QrError::TooLarge(text.len()))?;
         let version = match code.version() {
             qrcode::Version::Normal(v) => v as u8,

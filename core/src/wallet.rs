@@ -19,7 +19,7 @@ use crate::keys::{
 };
 use crate::store::Store;
 use crate::vault::{
-    Backup, BackupInfo, BackupSecret, RecordBatch, Vault, VaultError, VaultOptions,
+    Backup, BackupInfo, BackupSecret, KdfParams, RecordBatch, Vault, VaultError, VaultOptions,
 };
 
 const NS_KEYS: &str = "keys";
@@ -45,9 +45,56 @@ pub enum WalletError {
     Corrupt(String),
 }
 
-/// How to create a wallet. Its `Debug` never shows the passphrase.
-#[derive(Clone)]
+/// What an app chooses when it creates a wallet: mnemonic length and wordlist, an optional
+/// passphrase, and the Argon2id cost (`None`: the production default). Its `Debug` never shows
+/// the passphrase. [`WalletOptions::new`] adds the vault's platform protector.
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct CreateOptions {
+    /// 12, 15, 18, 21 or 24 words (default 12).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 12))]
+    #[cfg_attr(feature = "wasm", serde(default = "twelve"), tsify(optional))]
+    pub words: u8,
+    /// Wordlist of a new mnemonic (default English).
+    #[cfg_attr(feature = "uniffi", uniffi(default = "en"))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub language: Language,
+    /// Optional BIP39 passphrase ("25th word").
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub passphrase: Option<String>,
+    /// Argon2id parameters; `None`: the production default (see `calibrate`).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub kdf: Option<KdfParams>,
+}
+
+#[cfg(feature = "wasm")]
+fn twelve() -> u8 {
+    12
+}
+
+impl std::fmt::Debug for CreateOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateOptions")
+            .field("words", &self.words)
+            .field("language", &self.language)
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "(set)"))
+            .field("kdf", &self.kdf)
+            .finish()
+    }
+}
+
+/// How to create a wallet (the Rust form of [`CreateOptions`], with every vault setting). Its
+/// `Debug` never shows the passphrase.
+#[derive(Clone)]
+pub struct WalletOptions {
     /// Vault settings (KDF, PIN policy, key protector).
     pub vault: VaultOptions,
     /// Mnemonic length for a new wallet: 12, 15, 18, 21 or 24.
@@ -58,9 +105,9 @@ pub struct CreateOptions {
     pub passphrase: Zeroizing<String>,
 }
 
-impl Default for CreateOptions {
+impl Default for WalletOptions {
     fn default() -> Self {
-        CreateOptions {
+        WalletOptions {
             vault: VaultOptions::default(),
             words: 12,
             language: Language::English,
@@ -69,9 +116,9 @@ impl Default for CreateOptions {
     }
 }
 
-impl std::fmt::Debug for CreateOptions {
+impl std::fmt::Debug for WalletOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateOptions")
+        f.debug_struct("WalletOptions")
             .field("vault", &self.vault)
             .field("words", &self.words)
             .field("language", &self.language)
@@ -87,18 +134,47 @@ impl std::fmt::Debug for CreateOptions {
     }
 }
 
-impl CreateOptions {
+impl WalletOptions {
+    /// The options an app chose, with the platform key protector (if any) for the vault. The
+    /// passphrase is moved into zeroizing memory and wiped from `options`.
+    pub fn new(
+        mut options: CreateOptions,
+        protector: Option<Arc<dyn crate::vault::KeyProtector>>,
+    ) -> WalletOptions {
+        let passphrase = Zeroizing::new(options.passphrase.take().unwrap_or_default());
+        WalletOptions {
+            vault: VaultOptions {
+                kdf: options.kdf.unwrap_or_default(),
+                protector,
+                ..VaultOptions::default()
+            },
+            words: if options.words == 0 {
+                12
+            } else {
+                usize::from(options.words)
+            },
+            language: options.language,
+            passphrase,
+        }
+    }
+
     /// Weak Argon2id parameters: for tests and the labelled demo only.
-    pub fn fast_for_tests() -> CreateOptions {
-        CreateOptions {
+    pub fn fast_for_tests() -> WalletOptions {
+        WalletOptions {
             vault: VaultOptions::fast_for_tests(),
-            ..CreateOptions::default()
+            ..WalletOptions::default()
         }
     }
 }
 
 /// A signing account.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct Account {
     /// Its address.
     pub address: Address,
@@ -110,6 +186,12 @@ pub struct Account {
 
 /// An identity (DID) key.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct Identity {
     /// `did:key:zQ3s…`.
     pub did: String,
@@ -121,9 +203,15 @@ pub struct Identity {
 
 /// An EIP-712 signature with the digest it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct TypedSignature {
     /// `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message))`.
-    pub digest: [u8; 32],
+    pub digest: crate::bind::Bytes32,
     /// 65-byte `r‖s‖v`.
     pub signature: Signature,
 }
@@ -159,15 +247,15 @@ struct Secrets {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use jigap_core::{env::Env, store::MemoryStore, wallet::{Wallet, CreateOptions}};
+/// use jigap_core::{env::Env, store::MemoryStore, wallet::{Wallet, WalletOptions}};
 /// let store = Arc::new(MemoryStore::new());
-/// let (w, mnemonic) = Wallet::create(store.clone(), Env::system(), b"123456", CreateOptions::fast_for_tests()).unwrap();
+/// let (w, mnemonic) = Wallet::create(store.clone(), Env::system(), b"123456", WalletOptions::fast_for_tests()).unwrap();
 /// let me = w.account(0).unwrap().address;
 /// let td = r#"{"types":{"Hi":[{"name":"a","type":"uint256"}]},"primaryType":"Hi","domain":{"name":"x","chainId":1},"message":{"a":1}}"#;
 /// let s = w.sign_typed_data(&me, td).unwrap();
-/// assert_eq!(s.signature.recover_address(&s.digest).unwrap(), me);
+/// assert_eq!(s.signature.recover_address(&s.digest.0).unwrap(), me);
 /// w.lock();
-/// let w = Wallet::open(store, Env::system(), CreateOptions::fast_for_tests().vault.clone()).unwrap();
+/// let w = Wallet::open(store, Env::system(), WalletOptions::fast_for_tests().vault.clone()).unwrap();
 /// w.unlock(b"123456").unwrap();
 /// assert_eq!(w.export_mnemonic(b"123456").unwrap().phrase(), mnemonic.phrase());
 /// ```
@@ -190,7 +278,7 @@ impl Wallet {
         store: Arc<dyn Store>,
         env: Env,
         pin: &[u8],
-        options: CreateOptions,
+        options: WalletOptions,
     ) -> Result<(Wallet, Mnemonic), WalletError> {
         let m = Mnemonic::generate(&env, options.words, options.language)?;
         let w = Wallet::restore(
@@ -522,7 +610,10 @@ impl Wallet {
     ) -> Result<TypedSignature, WalletError> {
         let digest = TypedData::from_json(json)?.digest()?;
         let signature = self.sign_digest(address, &digest)?;
-        Ok(TypedSignature { digest, signature })
+        Ok(TypedSignature {
+            digest: digest.into(),
+            signature,
+        })
     }
 
     /// Import a Web3 keystore as an extra account.

@@ -21,6 +21,6 @@ pub use keys::*;
 pub use store::{JigapStore, KeyProtector, Store, StoreEntry, StoreOp};
 pub use ticket::*;
 pub use voucher::*;
-pub use wallet::{Account, CreateOptions, Identity, KdfParams, TypedSignature, Wallet};
+pub use wallet::*;
 
 uniffi::setup_scaffolding!();

@@ -83,7 +83,14 @@ impl core_store::Store for ForeignStore {
     }
 }
 
-pub(crate) struct ForeignProtector(pub Arc<dyn KeyProtector>);
+struct ForeignProtector(Arc<dyn KeyProtector>);
+
+/// The app's protector as the vault's.
+pub(crate) fn protector(
+    p: Option<Arc<dyn KeyProtector>>,
+) -> Option<Arc<dyn core_vault::KeyProtector>> {
+    p.map(|p| Arc::new(ForeignProtector(p)) as Arc<dyn core_vault::KeyProtector>)
+}
 
 impl core_vault::KeyProtector for ForeignProtector {
     fn id(&self) -> String {

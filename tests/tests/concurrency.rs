@@ -1,4 +1,4 @@
-//! Review finding 4: two `VoucherWallet`s (or `Merchant`s) on one wallet each cached their own
+//! Review finding 4: two `Vouchers` (or `MerchantDesk`s) on one wallet each cached their own
 //! ledger, so the second paid from stale balances, overwrote reservations and reused sequence
 //! numbers. Here three voucher objects — two on one `Wallet`, one on a second `Wallet` opened
 //! on the same store — and two merchant objects on one shop wallet are driven by 8 threads
@@ -18,7 +18,7 @@ use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::{MemoryStore, Store};
 use jigap_core::vault::VaultOptions;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
 const T0: u64 = 1_767_225_600;
 const THREADS: usize = 8;
@@ -52,7 +52,7 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
             store.clone(),
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
@@ -65,9 +65,9 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
     let issuer = PrivateKey::from_slice(&[0x31; 32]).unwrap();
     let domain = VoucherDomain::DEMO;
     let objects = [
-        VoucherWallet::new(wallet_a.clone(), domain),
-        VoucherWallet::new(wallet_a.clone(), domain),
-        VoucherWallet::new(wallet_b.clone(), domain),
+        Vouchers::new(wallet_a.clone(), domain),
+        Vouchers::new(wallet_a.clone(), domain),
+        Vouchers::new(wallet_b.clone(), domain),
     ];
     objects[0]
         .set_trusted_issuers(vec![TrustedIssuer {
@@ -98,14 +98,14 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
             Arc::new(MemoryStore::new()),
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
     );
     let shop_addr = shop_wallet.account(0).unwrap().address;
     let tills = [0, 1].map(|_| {
-        Merchant::new(
+        MerchantDesk::new(
             shop_wallet.clone(),
             shop_addr,
             "행복마트",
@@ -237,7 +237,7 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
     // Nothing lost: a wallet opened afresh on the store sees every payment and the same ledger.
     let fresh = Arc::new(Wallet::open(store, env, VaultOptions::fast_for_tests()).unwrap());
     fresh.unlock(b"123456").unwrap();
-    let reread = VoucherWallet::new(fresh, domain);
+    let reread = Vouchers::new(fresh, domain);
     reread.check_invariants().unwrap();
     for (p, settled) in &payments {
         let status = reread.payment_status(&p.hash).unwrap();
@@ -246,7 +246,7 @@ fn eight_threads_and_three_voucher_objects_lose_nothing() {
             Some(true) => "settled",
             Some(false) => "rejected: rejected",
         };
-        assert_eq!(status[0].1, want);
+        assert_eq!(status[0].status, want);
     }
     let total_paid: u64 = payments
         .iter()

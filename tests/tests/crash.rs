@@ -106,7 +106,7 @@ fn check(
         .unwrap_or_else(|e| panic!("run {run}: the vault does not open: {e}"));
     wallet.unlock(b"123456").unwrap();
     // Killed during the first run's setup: the vouchers may not all be in yet.
-    let v = VoucherWallet::new(Arc::new(wallet), VoucherDomain::DEMO);
+    let v = Vouchers::new(Arc::new(wallet), VoucherDomain::DEMO);
     v.check_invariants()
         .unwrap_or_else(|e| panic!("run {run}: {e}"));
     for (req, hash) in paid {
@@ -115,8 +115,8 @@ fn check(
             .payment_status(&h)
             .unwrap_or_else(|e| panic!("run {run}: committed payment {req} lost: {e}"));
         match settled.get(hash) {
-            Some(true) => assert_eq!(status[0].1, "settled", "run {run}"),
-            Some(false) => assert!(status[0].1.starts_with("rejected"), "run {run}"),
+            Some(true) => assert_eq!(status[0].status, "settled", "run {run}"),
+            Some(false) => assert!(status[0].status.starts_with("rejected"), "run {run}"),
             None => {}
         }
     }
@@ -127,11 +127,11 @@ fn check(
         assert_eq!(e.seq, i as u64, "run {run}: journal numbering");
         match e.kind {
             EventKind::Reserved => assert!(
-                reserved.insert((e.reference.clone().unwrap(), e.voucher_id)),
+                reserved.insert((e.reference.unwrap().0.to_vec(), e.voucher_id.0)),
                 "run {run}: a payment was reserved twice"
             ),
             EventKind::Refunded => assert!(
-                refunded.insert(e.reference.clone().unwrap()),
+                refunded.insert(e.reference.unwrap().0.to_vec()),
                 "run {run}: a refund was applied twice"
             ),
             _ => {}
@@ -146,7 +146,7 @@ fn check(
     // Every voucher's value is accounted for by the journal.
     let mut by_voucher: BTreeMap<[u8; 32], (u64, u64, u64)> = BTreeMap::new();
     for e in &journal {
-        let t = by_voucher.entry(e.voucher_id).or_default();
+        let t = by_voucher.entry(e.voucher_id.0).or_default();
         match e.kind {
             EventKind::Reserved => t.0 += e.amount,
             EventKind::Rejected | EventKind::Released => t.1 += e.amount,
@@ -156,7 +156,7 @@ fn check(
     }
     for view in v.vouchers().unwrap() {
         let (r, back, refund) = by_voucher
-            .get(&view.grant.grant.id)
+            .get(&view.id.0)
             .copied()
             .unwrap_or_default();
         assert_eq!(

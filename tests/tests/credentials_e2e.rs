@@ -11,7 +11,7 @@ use jigap_core::credential::*;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::store::MemoryStore;
 use jigap_core::vault::VaultOptions;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use jigap_tests::{unhex, vector_json};
 use serde_json::{Value, json};
 
@@ -41,10 +41,10 @@ fn sd_jwt_vector_presentation_verifies_to_exactly_the_expected_claims() {
         .unwrap();
     let opts = PresentationOptions::new(&r, nonce, aud, kb_iat + 30);
     let got = verify_presentation(presentation, &opts).unwrap();
-    assert_eq!(got.format, Format::SdJwt);
+    assert_eq!(got.format, CredentialFormat::SdJwt);
     assert_eq!(got.credentials.len(), 1);
     assert_eq!(
-        Value::Object(got.credentials[0].claims.clone()),
+        Value::Object(got.credentials[0].claims.0.clone()),
         case["disclosed_claims_after_verification"]
     );
     assert_eq!(got.credentials[0].issuer, "https://license.example.kr");
@@ -124,7 +124,7 @@ fn sd_jwt_vector_issuance_verifies_and_can_be_presented_again() {
         .unwrap();
     let got = verify_presentation(&p, &PresentationOptions::new(&r, "n-1", AUD, T0)).unwrap();
     assert_eq!(
-        Value::Object(got.credentials[0].claims.clone()),
+        Value::Object(got.credentials[0].claims.0.clone()),
         case["disclosed_claims_after_verification"]
     );
 }
@@ -258,7 +258,7 @@ fn world() -> World {
         store.clone(),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     World {
@@ -270,10 +270,10 @@ fn world() -> World {
     }
 }
 
-fn badge_input(subject: &str, format: Format) -> BadgeInput {
+fn badge_input(subject: &str, format: CredentialFormat) -> BadgeInput {
     BadgeInput {
         name: "Drone Safety Basics".into(),
-        achievement_id: "https://badges.seoul.example/achievements/drone-safety".into(),
+        achievement_id: Some("https://badges.seoul.example/achievements/drone-safety".into()),
         achievement_name: "Drone Safety".into(),
         description: "Completed the 12-hour drone safety course.".into(),
         criteria_narrative: Some("Attend all sessions and pass the written exam.".into()),
@@ -283,11 +283,11 @@ fn badge_input(subject: &str, format: Format) -> BadgeInput {
         valid_from: Some(T0),
         valid_until: Some(T0 + 365 * 86_400),
         status: None,
-        format,
+        format: Some(format),
     }
 }
 
-fn licence_input(holder_jwk: Value, status: Option<StatusEntry>) -> SdJwtInput {
+fn licence_input(holder_jwk: Value, status: Option<CredentialStatusEntry>) -> SdJwtInput {
     SdJwtInput {
         vct: "https://licence.molit.example.kr/drone-pilot".into(),
         claims: json!({
@@ -296,9 +296,8 @@ fn licence_input(holder_jwk: Value, status: Option<StatusEntry>) -> SdJwtInput {
             "address": {"region": "KR-11", "locality": "Seoul"},
             "endorsements": ["night", "bvlos"]
         })
-        .as_object()
-        .unwrap()
-        .clone(),
+        .try_into()
+        .unwrap(),
         disclosable: Some(
             [
                 "given_name",
@@ -314,9 +313,9 @@ fn licence_input(holder_jwk: Value, status: Option<StatusEntry>) -> SdJwtInput {
             .map(String::from)
             .to_vec(),
         ),
-        holder_jwk: Some(holder_jwk),
-        iat: Some(T0),
-        exp: Some(T0 + 5 * 365 * 86_400),
+        holder_jwk: Some(holder_jwk.clone().try_into().unwrap()),
+        issued_at: Some(T0),
+        expires_at: Some(T0 + 5 * 365 * 86_400),
         status,
     }
 }
@@ -327,19 +326,19 @@ fn badges_in_three_formats_import_list_present_and_verify() {
     let creds = Credentials::new(&w.wallet);
     let me = creds.holder_did().unwrap();
     assert_eq!(me, w.wallet.identity(0).unwrap().did);
-    let es = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap())
+    let es = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap())
         .with_name("Seoul Lifelong Learning Institute");
-    let ed = Issuer::new(SigningKey::generate(&w.env, KeyType::Ed25519).unwrap())
+    let ed = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::Ed25519).unwrap())
         .with_name("Busan Vocational School");
-    let k1 = Issuer::new(SigningKey::generate(&w.env, KeyType::Secp256k1).unwrap());
+    let k1 = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::Secp256k1).unwrap());
     let jwt = es
-        .issue_badge(&w.env, &badge_input(&me, Format::JwtVc))
+        .issue_badge(&w.env, &badge_input(&me, CredentialFormat::JwtVc))
         .unwrap();
     let di = ed
-        .issue_badge(&w.env, &badge_input(&me, Format::DataIntegrity))
+        .issue_badge(&w.env, &badge_input(&me, CredentialFormat::DataIntegrity))
         .unwrap();
     let v2 = k1
-        .issue_badge(&w.env, &badge_input(&me, Format::VcJwt))
+        .issue_badge(&w.env, &badge_input(&me, CredentialFormat::VcJwt))
         .unwrap();
     let opts = ImportOptions::new(&w.resolver);
     let a = creds.import(&jwt, &opts).unwrap();
@@ -347,7 +346,7 @@ fn badges_in_three_formats_import_list_present_and_verify() {
     let c = creds.import(&v2, &opts).unwrap();
     assert_eq!(
         (a.format, b.format, c.format),
-        (Format::JwtVc, Format::DataIntegrity, Format::VcJwt)
+        (CredentialFormat::JwtVc, CredentialFormat::DataIntegrity, CredentialFormat::VcJwt)
     );
     let badge = a.badge.as_ref().unwrap();
     assert_eq!(badge.achievement_name, "Drone Safety");
@@ -373,7 +372,7 @@ fn badges_in_three_formats_import_list_present_and_verify() {
         .list(&CredentialFilter {
             credential_type: Some("OpenBadgeCredential".into()),
             achievement: Some("drone".into()),
-            validity: Some(Validity::Valid),
+            validity: Some(CredentialValidity::Valid),
             ..Default::default()
         })
         .unwrap();
@@ -386,7 +385,7 @@ fn badges_in_three_formats_import_list_present_and_verify() {
     let mut po = PresentationOptions::new(&w.resolver, "nonce-7", AUD, T0 + 10);
     po.verify.trust = TrustPolicy::require(vec![es.id().into(), ed.id().into(), k1.id().into()]);
     let got = verify_presentation(&vp, &po).unwrap();
-    assert_eq!(got.format, Format::JwtVp);
+    assert_eq!(got.format, CredentialFormat::JwtVp);
     assert_eq!(got.holder, me);
     assert_eq!(got.credentials.len(), 3);
     assert!(got.warnings.is_empty(), "{:?}", got.warnings);
@@ -444,12 +443,12 @@ fn badges_in_three_formats_import_list_present_and_verify() {
 fn sd_jwt_licence_selective_disclosure_and_tampering() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap());
     let sd = issuer
         .issue_sd_jwt(&w.env, &licence_input(creds.holder_jwk().unwrap(), None))
         .unwrap();
     let stored = creds.import(&sd, &ImportOptions::new(&w.resolver)).unwrap();
-    assert_eq!(stored.format, Format::SdJwtVc);
+    assert_eq!(stored.format, CredentialFormat::SdJwtVc);
     assert!(stored.bound);
     assert_eq!(stored.claims["category"], "A2");
     assert!(stored.disclosable.contains(&"endorsements.1".to_string()));
@@ -515,7 +514,7 @@ fn sd_jwt_licence_selective_disclosure_and_tampering() {
         Err(CredentialError::KeyBinding(_))
     ));
     // A KB-JWT signed by someone else.
-    let thief = SigningKey::generate(&w.env, KeyType::Secp256k1).unwrap();
+    let thief = SigningKey::generate(&w.env, CredentialKeyType::Secp256k1).unwrap();
     let stolen = SdJwt::parse(&sd)
         .unwrap()
         .present(&["category"], Some(sd_jwt_kb(&thief, "n-42", T0 + 10)))
@@ -551,15 +550,15 @@ fn expired_not_yet_valid_and_foreign_credentials() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
     let me = creds.holder_did().unwrap();
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::Ed25519).unwrap());
-    let mut short = badge_input(&me, Format::JwtVc);
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::Ed25519).unwrap());
+    let mut short = badge_input(&me, CredentialFormat::JwtVc);
     short.valid_until = Some(T0 + 100);
     let jwt = issuer.issue_badge(&w.env, &short).unwrap();
     let stored = creds
         .import(&jwt, &ImportOptions::new(&w.resolver))
         .unwrap();
-    assert_eq!(stored.validity(T0 + 50), Validity::Valid);
-    assert_eq!(stored.validity(T0 + 101), Validity::Expired);
+    assert_eq!(stored.validity_at(T0 + 50), CredentialValidity::Valid);
+    assert_eq!(stored.validity_at(T0 + 101), CredentialValidity::Expired);
 
     // Within the skew it is still accepted; beyond, reported as expired.
     w.clock.set_ms((T0 + 150) * 1000);
@@ -581,13 +580,13 @@ fn expired_not_yet_valid_and_foreign_credentials() {
     ));
     let expired = creds
         .list(&CredentialFilter {
-            validity: Some(Validity::Expired),
+            validity: Some(CredentialValidity::Expired),
             ..Default::default()
         })
         .unwrap();
     assert_eq!(expired.len(), 1);
 
-    let mut later = badge_input(&me, Format::JwtVc);
+    let mut later = badge_input(&me, CredentialFormat::JwtVc);
     later.valid_from = Some(T0 + 10 * 86_400);
     let future = issuer.issue_badge(&w.env, &later).unwrap();
     assert!(matches!(
@@ -602,7 +601,7 @@ fn expired_not_yet_valid_and_foreign_credentials() {
             &w.env,
             &badge_input(
                 "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme",
-                Format::JwtVc,
+                CredentialFormat::JwtVc,
             ),
         )
         .unwrap();
@@ -613,7 +612,7 @@ fn expired_not_yet_valid_and_foreign_credentials() {
     let unbound = issuer
         .issue_badge(
             &w.env,
-            &badge_input("mailto:jiwoo@example.kr", Format::JwtVc),
+            &badge_input("mailto:jiwoo@example.kr", CredentialFormat::JwtVc),
         )
         .unwrap();
     assert!(matches!(
@@ -629,7 +628,7 @@ fn expired_not_yet_valid_and_foreign_credentials() {
     let mut strict = ImportOptions::new(&w.resolver);
     strict.trust = TrustPolicy::require(vec!["did:web:ministry.example".into()]);
     let fresh = issuer
-        .issue_badge(&w.env, &badge_input(&me, Format::JwtVc))
+        .issue_badge(&w.env, &badge_input(&me, CredentialFormat::JwtVc))
         .unwrap();
     assert!(matches!(
         creds.import(&fresh, &strict),
@@ -643,9 +642,9 @@ fn expired_not_yet_valid_and_foreign_credentials() {
 fn revoked_and_suspended_credentials_are_reported() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap());
     let url = "https://licence.molit.example.kr/status/1";
-    let entry = |i: u64, purpose: &str| StatusEntry {
+    let entry = |i: u64, purpose: &str| CredentialStatusEntry {
         purpose: purpose.into(),
         index: i,
         list_url: url.into(),
@@ -745,7 +744,7 @@ fn revoked_and_suspended_credentials_are_reported() {
         CredentialStatus::Suspended
     );
     assert!(check_status(&entry(7, "revocation"), &susp, issuer.id(), &vo).is_err());
-    let mallory = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
+    let mallory = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap());
     let fake = mallory
         .issue_status_list(
             &w.env,
@@ -774,13 +773,12 @@ fn revoked_and_suspended_credentials_are_reported() {
                     .into(),
                 claims: json!({"id": url, "credentialSubject": {"type": "BitstringStatusList",
                     "statusPurpose": "revocation", "encodedList": encode_status_list(&bits)}})
-                .as_object()
-                .unwrap()
-                .clone(),
+                .try_into()
+                .unwrap(),
                 disclosable: Some(vec![]),
                 holder_jwk: None,
-                iat: Some(T0),
-                exp: Some(T0 + 3600),
+                issued_at: Some(T0),
+                expires_at: Some(T0 + 3600),
                 status: None,
             },
         )
@@ -864,7 +862,7 @@ fn incomplete_badges_are_refused_on_import() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
     let me = creds.holder_did().unwrap();
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap());
     let vc = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": "urn:uuid:1", "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -884,11 +882,11 @@ fn did_documents_supplied_by_the_app() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
     let me = creds.holder_did().unwrap();
-    let key = SigningKey::generate(&w.env, KeyType::Ed25519).unwrap();
+    let key = SigningKey::generate(&w.env, CredentialKeyType::Ed25519).unwrap();
     let did = "did:web:learning.seoul.example";
     let issuer = Issuer::with_id(key.clone(), did, None);
     let jwt = issuer
-        .issue_badge(&w.env, &badge_input(&me, Format::JwtVc))
+        .issue_badge(&w.env, &badge_input(&me, CredentialFormat::JwtVc))
         .unwrap();
     let mut r = Resolver::new();
     assert!(matches!(
@@ -971,9 +969,9 @@ fn rs256_verification_matches_the_rsa_crate() {
 fn ietf_token_status_lists_for_sd_jwt_vcs() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::Ed25519).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::Ed25519).unwrap());
     let uri = "https://licence.molit.example.kr/statuslists/1";
-    let entry = |i: u64| StatusEntry {
+    let entry = |i: u64| CredentialStatusEntry {
         purpose: TOKEN_STATUS_LIST.into(),
         index: i,
         list_url: uri.into(),
@@ -1030,7 +1028,7 @@ fn ietf_token_status_lists_for_sd_jwt_vcs() {
         Err(CredentialError::Suspended)
     ));
     // A token from another issuer, for another URI, or expired: refused.
-    let mallory = Issuer::new(SigningKey::generate(&w.env, KeyType::Ed25519).unwrap());
+    let mallory = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::Ed25519).unwrap());
     let fake = mallory
         .issue_token_status_list(uri, 1000, &[], &[], T0, None)
         .unwrap();
@@ -1048,10 +1046,10 @@ fn ietf_token_status_lists_for_sd_jwt_vcs() {
 fn p256_holder_key_for_es256_key_binding() {
     let w = world();
     let creds = Credentials::new(&w.wallet);
-    let p256 = creds.holder_jwk_for(KeyType::P256).unwrap();
+    let p256 = creds.holder_jwk_for(CredentialKeyType::P256).unwrap();
     assert_eq!(p256["crv"], "P-256");
     assert_ne!(p256, creds.holder_jwk().unwrap());
-    let issuer = Issuer::new(SigningKey::generate(&w.env, KeyType::P256).unwrap());
+    let issuer = Issuer::new(SigningKey::generate(&w.env, CredentialKeyType::P256).unwrap());
     let sd = issuer
         .issue_sd_jwt(&w.env, &licence_input(p256.clone(), None))
         .unwrap();
@@ -1076,7 +1074,7 @@ fn p256_holder_key_for_es256_key_binding() {
     .unwrap();
     assert_eq!(
         Credentials::new(&restored)
-            .holder_jwk_for(KeyType::P256)
+            .holder_jwk_for(CredentialKeyType::P256)
             .unwrap(),
         p256
     );

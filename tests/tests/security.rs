@@ -11,11 +11,11 @@ use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
 use jigap_core::store::MemoryStore;
 use jigap_core::ticket::{
-    self as ticket, EventInfo, Gate, GateKey, Issuer as TicketIssuer, Seat, TicketError,
-    TicketTerms, Tickets, TransferPolicy,
+    self as ticket, TicketEvent, Gate, GateKey, Issuer as TicketIssuer, TicketSeat, TicketError,
+    TicketTerms, Tickets, TicketTransferPolicy,
 };
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
 const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z, 09:00 KST
 const DAY: u64 = 86_400;
@@ -26,7 +26,7 @@ fn wallet(env: &Env) -> Arc<Wallet> {
             Arc::new(MemoryStore::new()),
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
@@ -37,10 +37,10 @@ fn wallet(env: &Env) -> Arc<Wallet> {
 struct Shop {
     phone: Arc<ManualClock>,
     till: Arc<ManualClock>,
-    vouchers: VoucherWallet,
+    vouchers: Vouchers,
     me: Address,
     city: PrivateKey,
-    shop: Merchant,
+    shop: MerchantDesk,
 }
 
 const PHRASE: &str =
@@ -56,13 +56,13 @@ fn shop() -> Shop {
             b"123456",
             &Mnemonic::parse(PHRASE, None).unwrap(),
             "",
-            CreateOptions::fast_for_tests().vault,
+            WalletOptions::fast_for_tests().vault,
         )
         .unwrap(),
     );
     let me = w.account(0).unwrap().address;
     let city = PrivateKey::from_slice(&[0x11; 32]).unwrap();
-    let vouchers = VoucherWallet::new(w, VoucherDomain::DEMO);
+    let vouchers = Vouchers::new(w, VoucherDomain::DEMO);
     vouchers
         .set_trusted_issuers(vec![TrustedIssuer {
             address: city.address(),
@@ -74,7 +74,7 @@ fn shop() -> Shop {
         .unwrap();
     let sw = wallet(&Env::fixed(till.clone(), 2));
     let addr = sw.account(0).unwrap().address;
-    let shop = Merchant::new(
+    let shop = MerchantDesk::new(
         sw,
         addr,
         "행복마트",
@@ -275,7 +275,7 @@ fn a_late_settlement_never_reopens_a_single_use_voucher() {
     // … then the first one settles late: it must be a conflict, not a second use.
     assert!(matches!(
         s.vouchers.apply_settlement(&settle(&first, true)).unwrap(),
-        SettlementOutcome::Conflict(_)
+        SettlementOutcome::Conflict { .. }
     ));
     assert_eq!(
         s.vouchers.apply_settlement(&settle(&second, true)).unwrap(),
@@ -328,7 +328,7 @@ fn double_spend_detection_trusts_only_grants_the_issuer_signed() {
     assert!(
         found
             .iter()
-            .any(|d| matches!(d, DoubleSpend::BadGrant { voucher, .. } if *voucher == [1; 32])),
+            .any(|d| matches!(d, DoubleSpend::BadGrant { voucher, .. } if voucher.0 == [1; 32])),
         "{found:?}"
     );
     // With the true grant the over-allocation shows.
@@ -347,8 +347,8 @@ fn double_spend_detection_trusts_only_grants_the_issuer_signed() {
     );
 }
 
-fn event() -> EventInfo {
-    EventInfo {
+fn event() -> TicketEvent {
+    TicketEvent {
         id: "MAHLER2".into(),
         name: "Mahler 2".into(),
         venue: "Seoul Arts Center".into(),
@@ -366,9 +366,9 @@ fn terms(token: u64) -> TicketTerms {
             .unwrap(),
         token_id: ticket::TokenId::from_u64(token),
         event: event(),
-        seat: Seat::reserved("B", "12", &token.to_string()),
+        seat: TicketSeat::reserved("B", "12", &token.to_string()),
         tier: "R".into(),
-        policy: TransferPolicy::capped("KRW", 100_000, 2),
+        policy: TicketTransferPolicy::capped("KRW", 100_000, 2),
     }
 }
 
@@ -435,7 +435,7 @@ fn a_gate_signs_receipts_only_for_what_it_admitted() {
     let admit = gate.verify(&tickets.show(&id1).unwrap().text).unwrap();
     // The app asks for a receipt naming another grant (ticket 2's), or another time.
     let mut other = admit.clone();
-    other.grant = g2.digest();
+    other.grant_digest = jigap_core::bind::Bytes32(g2.digest());
     assert!(matches!(
         gate.receipt(&other),
         Err(TicketError::BadReceipt(_))
@@ -466,10 +466,10 @@ fn a_wallet_backed_ticket_issuer_stops_signing_when_the_wallet_locks() {
     issuer.grant(&me, terms(2)).unwrap();
 }
 
-/// Finding 9: `CreateOptions`' `Debug` printed the BIP39 passphrase.
+/// Finding 9: `WalletOptions`' `Debug` printed the BIP39 passphrase.
 #[test]
 fn create_options_never_print_the_passphrase() {
-    let mut o = CreateOptions::fast_for_tests();
+    let mut o = WalletOptions::fast_for_tests();
     o.passphrase = zeroize::Zeroizing::new("correct horse battery staple".into());
     let d = format!("{o:?}");
     assert!(!d.contains("horse"), "{d}");

@@ -11,19 +11,19 @@
 use std::sync::Arc;
 
 use jigap_core::credential::{
-    self as cred, Credentials, ImportOptions, Issuer as CredIssuer, KeyType, PresentationOptions,
+    self as cred, Credentials, ImportOptions, Issuer as CredIssuer, CredentialKeyType, PresentationOptions,
     Resolver, SdJwtInput, SigningKey,
 };
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{KeystoreKdf, PrivateKey};
 use jigap_core::store::{MemoryStore, Store};
 use jigap_core::ticket::{
-    EventInfo, Gate, GateKey, Issuer as TicketIssuer, Seat, TicketTerms, Tickets, TokenId,
-    TransferPolicy,
+    TicketEvent, Gate, GateKey, Issuer as TicketIssuer, TicketSeat, TicketTerms, Tickets, TokenId,
+    TicketTransferPolicy,
 };
 use jigap_core::vault::{BackupSecret, Vault, VaultOptions};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use serde_json::json;
 
 const T0: u64 = 1_767_225_600;
@@ -34,7 +34,7 @@ fn wallet(env: &Env) -> (Arc<MemoryStore>, Arc<Wallet>) {
         store.clone(),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap()
     .0;
@@ -90,7 +90,7 @@ fn every_voucher_artefact_refuses_every_altered_byte() {
     let me = w.account(0).unwrap().address;
     let city = PrivateKey::from_slice(&[0x11; 32]).unwrap();
     let domain = VoucherDomain::DEMO;
-    let v = VoucherWallet::new(w.clone(), domain);
+    let v = Vouchers::new(w.clone(), domain);
     v.set_trusted_issuers(vec![TrustedIssuer {
         address: city.address(),
         name: "Seoul".into(),
@@ -129,7 +129,7 @@ fn every_voucher_artefact_refuses_every_altered_byte() {
 
     let (shop_store, shop_wallet) = wallet(&env);
     let shop_addr = shop_wallet.account(0).unwrap().address;
-    let shop = Merchant::new(
+    let shop = MerchantDesk::new(
         shop_wallet,
         shop_addr,
         "행복마트",
@@ -205,8 +205,8 @@ fn every_voucher_artefact_refuses_every_altered_byte() {
     assert!(v.apply_refund(&decode_refund(&refund).unwrap()).unwrap());
 }
 
-fn event() -> EventInfo {
-    EventInfo {
+fn event() -> TicketEvent {
+    TicketEvent {
         id: "MAHLER2".into(),
         name: "Mahler 2".into(),
         venue: "Seoul".into(),
@@ -237,9 +237,9 @@ fn every_ticket_artefact_refuses_every_altered_byte() {
                 contract,
                 token_id: TokenId::from_u64(1042),
                 event: event(),
-                seat: Seat::reserved("B", "12", "7"),
+                seat: TicketSeat::reserved("B", "12", "7"),
                 tier: "R".into(),
-                policy: TransferPolicy::capped("KRW", 150_000, 2),
+                policy: TicketTransferPolicy::capped("KRW", 150_000, 2),
             },
         )
         .unwrap();
@@ -269,8 +269,6 @@ fn every_ticket_artefact_refuses_every_altered_byte() {
         gate.lock()
             .unwrap()
             .entries()
-            .map(|(t, e)| (*t, e.clone()))
-            .collect::<Vec<_>>()
     };
     let pass = tickets.show(&id).unwrap().text;
     all_refused("pass", qr_flips(&pass), entries, |t| {
@@ -315,8 +313,6 @@ fn every_ticket_artefact_refuses_every_altered_byte() {
             .lock()
             .unwrap()
             .entries()
-            .map(|(t, e)| (*t, e.clone()))
-            .collect::<Vec<_>>()
     };
     let before = other_entries();
     for (i, bad) in flips(&export) {
@@ -335,20 +331,19 @@ fn credentials_presentations_backups_and_keystores_refuse_every_altered_byte() {
     let env = Env::fixed(clock.clone(), 3);
     let (store, w) = wallet(&env);
     let creds = Credentials::new(&w);
-    let issuer = CredIssuer::new(SigningKey::generate(&env, KeyType::P256).unwrap());
+    let issuer = CredIssuer::new(SigningKey::generate(&env, CredentialKeyType::P256).unwrap());
     let sd = issuer
         .issue_sd_jwt(
             &env,
             &SdJwtInput {
                 vct: "https://licence.example/drone".into(),
                 claims: json!({"given_name": "Jiwoo", "category": "A2"})
-                    .as_object()
-                    .cloned()
+                    .try_into()
                     .unwrap(),
                 disclosable: Some(vec!["given_name".into(), "category".into()]),
-                holder_jwk: Some(creds.holder_jwk().unwrap()),
-                iat: Some(T0 - 10),
-                exp: Some(T0 + 86_400),
+                holder_jwk: Some(creds.holder_jwk().unwrap().try_into().unwrap()),
+                issued_at: Some(T0 - 10),
+                expires_at: Some(T0 + 86_400),
                 status: None,
             },
         )

@@ -33,27 +33,27 @@ fn nonempty(max: usize) -> impl Strategy<Value = String> {
     text(max).prop_map(|s| if s.is_empty() { "x".into() } else { s })
 }
 
-fn seat() -> impl Strategy<Value = Seat> {
+fn seat() -> impl Strategy<Value = TicketSeat> {
     prop_oneof![
-        text(limits::SECTION).prop_map(|a| Seat::general(&a)),
+        text(limits::SECTION).prop_map(|a| TicketSeat::general(&a)),
         (
             text(limits::SECTION),
             text(limits::ROW),
             nonempty(limits::NUMBER)
         )
-            .prop_map(|(s, r, n)| Seat::reserved(&s, &r, &n)),
+            .prop_map(|(s, r, n)| TicketSeat::reserved(&s, &r, &n)),
     ]
 }
 
-fn policy() -> impl Strategy<Value = TransferPolicy> {
+fn policy() -> impl Strategy<Value = TicketTransferPolicy> {
     prop_oneof![
-        Just(TransferPolicy::non_transferable()),
+        Just(TicketTransferPolicy::non_transferable()),
         ("[A-Z0-9]{1,8}", any::<u64>(), 1u8..=255)
-            .prop_map(|(c, cap, max)| TransferPolicy::capped(&c, cap, max)),
+            .prop_map(|(c, cap, max)| TicketTransferPolicy::capped(&c, cap, max)),
     ]
 }
 
-fn event() -> impl Strategy<Value = EventInfo> {
+fn event() -> impl Strategy<Value = TicketEvent> {
     (
         nonempty(limits::EVENT_ID),
         nonempty(limits::EVENT_NAME),
@@ -62,7 +62,7 @@ fn event() -> impl Strategy<Value = EventInfo> {
         0u64..1 << 20,
         1u64..1 << 20,
     )
-        .prop_map(|(id, name, venue, doors, wait, len)| EventInfo {
+        .prop_map(|(id, name, venue, doors, wait, len)| TicketEvent {
             id,
             name,
             venue,
@@ -171,7 +171,7 @@ fn gate() -> Gate {
     let env = Env::fixed(ManualClock::new(T0 * 1000), 1);
     let issuer = Issuer::new(env.clone(), PrivateKey::from_slice(&[0x17; 32]).unwrap()).unwrap();
     let key = GateKey::from_account(&PrivateKey::from_slice(&[0x31; 32]).unwrap());
-    let event = EventInfo {
+    let event = TicketEvent {
         id: "E".into(),
         name: "Event".into(),
         venue: String::new(),

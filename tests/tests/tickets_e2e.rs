@@ -12,7 +12,7 @@ use jigap_core::keys::{Address, Mnemonic, PrivateKey, TypedData};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::ticket::*;
 use jigap_core::vault::VaultOptions;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
 const ABANDON: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
@@ -25,8 +25,8 @@ fn contract() -> Address {
         .unwrap()
 }
 
-fn event() -> EventInfo {
-    EventInfo {
+fn event() -> TicketEvent {
+    TicketEvent {
         id: "MAHLER2-0528".into(),
         name: "Seoul Philharmonic: Mahler Symphony No. 2 \"Resurrection\"".into(),
         venue: "롯데콘서트홀 (Lotte Concert Hall), Seoul".into(),
@@ -36,13 +36,13 @@ fn event() -> EventInfo {
     }
 }
 
-fn terms(token: u64, policy: TransferPolicy) -> TicketTerms {
+fn terms(token: u64, policy: TicketTransferPolicy) -> TicketTerms {
     TicketTerms {
         chain_id: 11155111,
         contract: contract(),
         token_id: TokenId::from_u64(token),
         event: event(),
-        seat: Seat::reserved("2층 C", "D", &token.to_string()),
+        seat: TicketSeat::reserved("2층 C", "D", &token.to_string()),
         tier: "R".into(),
         policy,
     }
@@ -55,7 +55,7 @@ fn sqlite_wallet(dir: &Path, name: &str, env: &Env) -> Wallet {
         store,
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap()
     .0
@@ -98,13 +98,13 @@ fn sqlite_journey_survives_restarts() {
     // The issuer receives the holder id as text, and sends back grant text.
     let holder = TicketIdentity::from_text(&holder_id).unwrap();
     let grant = issuer
-        .grant(&holder, terms(1, TransferPolicy::non_transferable()))
+        .grant(&holder, terms(1, TicketTransferPolicy::non_transferable()))
         .unwrap()
         .to_text();
     {
         let w = reopen(dir.path(), "holder", &env);
         let imported = Tickets::new(&w).import(&grant).unwrap();
-        assert_eq!(imported.outcome, ImportOutcome::Added);
+        assert_eq!(imported.outcome, TicketImportOutcome::Added);
         assert_eq!(imported.ticket.issuer, issuer.address());
     }
     // Concert day.
@@ -118,7 +118,7 @@ fn sqlite_journey_survives_restarts() {
         assert_eq!(list[0].event().venue, event().venue);
         (list[0].id, t.show(&list[0].id).unwrap())
     };
-    assert!(pass.qr.version <= 13, "QR version {}", pass.qr.version);
+    assert!(pass.version <= 13, "QR version {}", pass.version);
     let admit = north.verify(&pass.text).unwrap();
     assert_eq!(admit.seat.section, "2층 C");
     let receipt = north.receipt(&admit).unwrap().to_text();
@@ -132,7 +132,7 @@ fn sqlite_journey_survives_restarts() {
     }
     let w = reopen(dir.path(), "holder", &env);
     let t = Tickets::new(&w);
-    assert_eq!(t.get(&id).unwrap().status(), Erc7439Status::Redeemed);
+    assert_eq!(t.get(&id).unwrap().status(), TicketStatus::Redeemed);
     assert!(matches!(t.show(&id), Err(TicketError::AlreadyUsed { .. })));
 }
 
@@ -156,7 +156,7 @@ fn transfers_along_a_chain_until_the_policy_says_no() {
         })
         .collect();
     let g = issuer
-        .grant(&ids[0], terms(7, TransferPolicy::capped("KRW", 150_000, 2)))
+        .grant(&ids[0], terms(7, TicketTransferPolicy::capped("KRW", 150_000, 2)))
         .unwrap();
     let id = g.ticket_ref();
     Tickets::new(&wallets[0]).import(&g.to_text()).unwrap();
@@ -178,11 +178,11 @@ fn transfers_along_a_chain_until_the_policy_says_no() {
         assert_eq!(next.grant.transfers, hop as u8 + 1);
         assert_eq!(
             to.import(&next.to_text()).unwrap().outcome,
-            ImportOutcome::Added
+            TicketImportOutcome::Added
         );
         assert_eq!(
             from.import(&next.to_text()).unwrap().outcome,
-            ImportOutcome::TransferConfirmed
+            TicketImportOutcome::TransferConfirmed
         );
         assert!(matches!(
             from.show(&id),
@@ -202,8 +202,8 @@ fn transfers_along_a_chain_until_the_policy_says_no() {
     assert_eq!(admit.transfers, 2);
     // An old holder's wallet refuses to show it; the states follow ERC-7439.
     let ana = Tickets::new(&wallets[0]);
-    assert_eq!(ana.get(&id).unwrap().status(), Erc7439Status::Void);
-    assert_eq!(chul.get(&id).unwrap().status(), Erc7439Status::Sold);
+    assert_eq!(ana.get(&id).unwrap().status(), TicketStatus::Void);
+    assert_eq!(chul.get(&id).unwrap().status(), TicketStatus::Sold);
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn three_gates_converge_whatever_the_merge_order() {
     let ids: Vec<TicketRef> = (0..6)
         .map(|i| {
             let g = issuer
-                .grant(&me, terms(100 + i, TransferPolicy::non_transferable()))
+                .grant(&me, terms(100 + i, TicketTransferPolicy::non_transferable()))
                 .unwrap();
             t.import(&g.to_text()).unwrap().ticket.id
         })
@@ -247,9 +247,9 @@ fn three_gates_converge_whatever_the_merge_order() {
     gates[2].merge(&exports[1]).unwrap();
     gates[1].merge(&exports[2]).unwrap();
     gates[1].merge(&exports[0]).unwrap();
-    let sets: Vec<Vec<(TicketRef, Entry)>> = gates
+    let sets: Vec<Vec<GateEntry>> = gates
         .iter()
-        .map(|g| g.entries().map(|(k, v)| (*k, v.clone())).collect())
+        .map(|g| g.entries())
         .collect();
     assert_eq!(sets[0], sets[1]);
     assert_eq!(sets[1], sets[2]);
@@ -278,7 +278,7 @@ fn one_window_of_clock_skew_either_way() {
         Arc::new(jigap_core::store::MemoryStore::new()),
         phone_env,
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let t = Tickets::new(&w);
@@ -302,7 +302,7 @@ fn one_window_of_clock_skew_either_way() {
         let grant = issuer
             .grant(
                 &me,
-                terms(200 + i as u64, TransferPolicy::non_transferable()),
+                terms(200 + i as u64, TicketTransferPolicy::non_transferable()),
             )
             .unwrap();
         let id = t.import(&grant.to_text()).unwrap().ticket.id;
@@ -324,13 +324,13 @@ fn grants_and_requests_verify_with_generic_eip712() {
         Arc::new(jigap_core::store::MemoryStore::new()),
         env,
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let t = Tickets::new(&w);
     t.trust_issuer(issuer.identity()).unwrap();
     let me = t.holder_id(&w.account(0).unwrap().address).unwrap();
-    let mut terms = terms(1, TransferPolicy::capped("KRW", 150_000, 1));
+    let mut terms = terms(1, TicketTransferPolicy::capped("KRW", 150_000, 1));
     terms.token_id = TokenId([0xab; 32]);
     let g = issuer.grant(&me, terms).unwrap();
     let td = TypedData::from_json(&g.typed_data_json()).unwrap();

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use jigap_core::bind::Bytes32;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::MemoryStore;
 use jigap_core::vault::BackupSecret;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 
 const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z (09:00 KST)
 const DAY: u64 = 86_400;
@@ -19,12 +20,12 @@ const DAY: u64 = 86_400;
 struct World {
     clock: Arc<ManualClock>,
     wallet: Arc<Wallet>,
-    vouchers: VoucherWallet,
+    vouchers: Vouchers,
     me: Address,
     city: PrivateKey,
     bank: PrivateKey,
-    grocery: Merchant,
-    cafe: Merchant,
+    grocery: MerchantDesk,
+    cafe: MerchantDesk,
     domain: VoucherDomain,
 }
 
@@ -36,7 +37,7 @@ fn world(seed: u64) -> World {
             Arc::new(MemoryStore::new()),
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
@@ -45,7 +46,7 @@ fn world(seed: u64) -> World {
     let city = PrivateKey::from_slice(&[0x11; 32]).unwrap();
     let bank = PrivateKey::from_slice(&[0x22; 32]).unwrap();
     let domain = VoucherDomain::DEMO;
-    let vouchers = VoucherWallet::new(wallet.clone(), domain);
+    let vouchers = Vouchers::new(wallet.clone(), domain);
     vouchers
         .set_trusted_issuers(vec![
             TrustedIssuer {
@@ -70,7 +71,7 @@ fn world(seed: u64) -> World {
             Arc::new(MemoryStore::new()),
             env,
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap()
         .0,
@@ -78,7 +79,7 @@ fn world(seed: u64) -> World {
     let g_addr = shop_wallet.account(0).unwrap().address;
     let c_addr = shop_wallet.add_account().unwrap().address;
     let trusted = vec![city.address(), bank.address()];
-    let grocery = Merchant::new(
+    let grocery = MerchantDesk::new(
         shop_wallet.clone(),
         g_addr,
         "행복마트",
@@ -88,7 +89,7 @@ fn world(seed: u64) -> World {
         trusted.clone(),
     )
     .unwrap();
-    let cafe = Merchant::new(
+    let cafe = MerchantDesk::new(
         shop_wallet,
         c_addr,
         "Café Bom",
@@ -188,12 +189,12 @@ fn pay_across_two_vouchers_settle_refund_and_a_refused_cafe() {
     assert_eq!(
         quote.allocations,
         vec![
-            Allocation {
-                voucher_id: [1; 32],
+            VoucherAllocation {
+                voucher_id: Bytes32([1; 32]),
                 amount: 30_000
             },
-            Allocation {
-                voucher_id: [2; 32],
+            VoucherAllocation {
+                voucher_id: Bytes32([2; 32]),
                 amount: 15_000
             }
         ]
@@ -407,7 +408,7 @@ fn rejection_release_late_settlement_and_conflict() {
     assert_eq!(spendable(&w), 10_000);
     assert!(
         w.vouchers.payment_status(&p1.hash).unwrap()[0]
-            .1
+            .status
             .contains("merchant not registered")
     );
     // Expired without settlement: released, then settled late while the money is there.
@@ -437,7 +438,7 @@ fn rejection_release_late_settlement_and_conflict() {
         .apply_settlement(&w.settle(&w.bank, &p3, true, ""))
         .unwrap()
     {
-        SettlementOutcome::Conflict(note) => assert!(note.contains("no longer hold"), "{note}"),
+        SettlementOutcome::Conflict { note } => assert!(note.contains("no longer hold"), "{note}"),
         other => panic!("{other:?}"),
     }
     assert_eq!(
@@ -466,7 +467,8 @@ fn expired_vouchers_leave_balances_but_stay_in_history() {
     assert_eq!(v.remaining, 10_000, "shown as expired, not as unused");
     let (r, _) = w.grocery.create_request(1_000, "KRW", 60).unwrap();
     let q = w.vouchers.quote(&r).unwrap();
-    assert_eq!(q.unusable, vec![([1; 32], Ineligible::Expired)]);
+    let reasons: Vec<_> = q.unusable.iter().map(|u| (u.voucher_id, u.reason.clone())).collect();
+    assert_eq!(reasons, vec![(Bytes32([1; 32]), Ineligible::Expired)]);
 }
 
 #[test]
@@ -485,9 +487,11 @@ fn single_use_limits_and_hours() {
         (VoucherStatus::Used, 7_000, 0)
     );
     let (r2, _) = w.grocery.create_request(1_000, "KRW", 60).unwrap();
+    let u = w.vouchers.quote(&r2).unwrap().unusable;
+    assert_eq!(u.len(), 1);
     assert_eq!(
-        w.vouchers.quote(&r2).unwrap().unusable,
-        vec![([1; 32], Ineligible::SingleUseSpent)]
+        (u[0].voucher_id, &u[0].reason),
+        (Bytes32([1; 32]), &Ineligible::SingleUseSpent)
     );
     w.vouchers
         .apply_settlement(&w.settle(&w.bank, &p1, true, ""))
@@ -508,9 +512,9 @@ fn single_use_limits_and_hours() {
             .unwrap()
             .unusable
             .iter()
-            .find(|u| u.0 == [2; 32])
+            .find(|u| u.voucher_id == Bytes32([2; 32]))
             .unwrap()
-            .1,
+            .reason,
         Ineligible::Hours,
         "09:00 KST"
     );
@@ -607,12 +611,12 @@ fn issuer_detects_double_spends_from_a_cloned_wallet() {
             &backup.bytes,
             backup.code.unwrap().grouped().as_bytes(),
             b"123456",
-            CreateOptions::fast_for_tests().vault.clone(),
+            WalletOptions::fast_for_tests().vault.clone(),
         )
         .unwrap()
         .0,
     );
-    let v2 = VoucherWallet::new(clone, w.domain);
+    let v2 = Vouchers::new(clone, w.domain);
     let (ra, _) = w.grocery.create_request(8_000, "KRW", 120).unwrap();
     let (rb, _) = w.cafe.create_request(7_000, "KRW", 120).unwrap();
     let pa = w.vouchers.pay(&ra).unwrap();
@@ -624,7 +628,7 @@ fn issuer_detects_double_spends_from_a_cloned_wallet() {
     );
     assert!(
         found.contains(&DoubleSpend::OverAllocated {
-            voucher: [1; 32],
+            voucher: Bytes32([1; 32]),
             allocated: 15_000,
             available: 10_000
         }),
@@ -714,7 +718,7 @@ fn state_survives_lock_and_reopen() {
         "locked wallets show nothing"
     );
     w.wallet.unlock(b"123456").unwrap();
-    let fresh = VoucherWallet::new(w.wallet.clone(), w.domain);
+    let fresh = Vouchers::new(w.wallet.clone(), w.domain);
     assert_eq!(fresh.voucher(&[1; 32]).unwrap().reserved, 10_000);
     assert_eq!(fresh.history(&HistoryFilter::default()).unwrap().len(), 2);
 }

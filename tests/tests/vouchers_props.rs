@@ -11,7 +11,7 @@ use jigap_core::env::{Clock, Env, ManualClock};
 use jigap_core::keys::PrivateKey;
 use jigap_core::store::MemoryStore;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{CreateOptions, Wallet};
+use jigap_core::wallet::{WalletOptions, Wallet};
 use proptest::prelude::*;
 
 const T0: u64 = 1_767_225_600;
@@ -87,7 +87,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn snapshot(v: &VoucherWallet) -> Vec<(u64, u64, u64, u64)> {
+fn snapshot(v: &Vouchers) -> Vec<(u64, u64, u64, u64)> {
     v.vouchers()
         .unwrap()
         .iter()
@@ -102,22 +102,22 @@ proptest! {
     fn ledger_invariants_hold_after_every_step(ops in prop::collection::vec(op(), 1..40)) {
         let clock = ManualClock::new(T0 * 1000);
         let env = Env::fixed(clock.clone(), 7);
-        let wallet = Arc::new(Wallet::create(Arc::new(MemoryStore::new()), env.clone(), b"123456", CreateOptions::fast_for_tests()).unwrap().0);
+        let wallet = Arc::new(Wallet::create(Arc::new(MemoryStore::new()), env.clone(), b"123456", WalletOptions::fast_for_tests()).unwrap().0);
         let me = wallet.account(0).unwrap().address;
         let issuers = [PrivateKey::from_slice(&[1; 32]).unwrap(), PrivateKey::from_slice(&[2; 32]).unwrap()];
         let domain = VoucherDomain::DEMO;
-        let v = VoucherWallet::new(wallet, domain);
+        let v = Vouchers::new(wallet, domain);
         v.set_trusted_issuers(issuers.iter().enumerate().map(|(i, k)| TrustedIssuer {
             address: k.address(), name: format!("issuer {i}"), currency: "KRW".into(),
             holding_cap: 150_000, offline_allowance: 80_000,
         }).collect()).unwrap();
-        let shop_wallet = Arc::new(Wallet::create(Arc::new(MemoryStore::new()), env, b"123456", CreateOptions::fast_for_tests()).unwrap().0);
+        let shop_wallet = Arc::new(Wallet::create(Arc::new(MemoryStore::new()), env, b"123456", WalletOptions::fast_for_tests()).unwrap().0);
         let a = shop_wallet.account(0).unwrap().address;
         let b = shop_wallet.add_account().unwrap().address;
         let trusted = issuers.iter().map(|k| k.address()).collect::<Vec<_>>();
         let shops = [
-            Merchant::new(shop_wallet.clone(), a, "grocery", 5411, "KR-11", domain, trusted.clone()).unwrap(),
-            Merchant::new(shop_wallet, b, "cafe", 5814, "KR-26", domain, trusted).unwrap(),
+            MerchantDesk::new(shop_wallet.clone(), a, "grocery", 5411, "KR-11", domain, trusted.clone()).unwrap(),
+            MerchantDesk::new(shop_wallet, b, "cafe", 5814, "KR-26", domain, trusted).unwrap(),
         ];
         let mut payments: Vec<Payment> = Vec::new();
         let mut settled_vouchers: Vec<[u8; 32]> = Vec::new();
@@ -164,7 +164,7 @@ proptest! {
                     if settled_vouchers.is_empty() { continue; }
                     let id = settled_vouchers[pick % settled_vouchers.len()];
                     let Ok(view) = v.voucher(&id) else { continue };
-                    let k = issuers.iter().find(|k| k.address() == view.grant.grant.issuer).unwrap();
+                    let k = issuers.iter().find(|k| k.address() == view.issuer).unwrap();
                     next_id = next_id.wrapping_add(1);
                     let r = Refund { id: [next_id; 32], voucher_id: id, amount, refunded_at: now }.sign(&domain, k).unwrap();
                     if v.apply_refund(&r).is_ok() {
@@ -195,20 +195,20 @@ proptest! {
             // A single-use voucher is used at most once (again after each refund): count the
             // payments that hold or took value from it.
             for x in v.vouchers().unwrap() {
-                let g = &x.grant.grant;
-                if !g.purpose.single_use {
+                let g = &x;
+                if !g.single_use {
                     continue;
                 }
                 let uses = payments
                     .iter()
-                    .filter(|p| p.payload.redemption.redemption.allocations.iter().any(|a| a.voucher_id == g.id))
+                    .filter(|p| p.payload.redemption.redemption.allocations.iter().any(|a| a.voucher_id == g.id.0))
                     .filter(|p| {
-                        v.payment_status(&p.hash).unwrap().iter().any(|(i, st)| {
-                            *i == g.issuer && matches!(st.as_str(), "pending" | "settled" | "late_settled")
+                        v.payment_status(&p.hash).unwrap().iter().any(|part| {
+                            part.issuer == g.issuer && matches!(part.status.as_str(), "pending" | "settled" | "late_settled")
                         })
                     })
                     .count();
-                let refunds = v.history(&HistoryFilter { voucher: Some(g.id), ..HistoryFilter::default() })
+                let refunds = v.history(&HistoryFilter { voucher: Some(g.id.0), ..HistoryFilter::default() })
                     .unwrap()
                     .iter()
                     .filter(|e| e.kind == EventKind::Refunded)
@@ -217,7 +217,7 @@ proptest! {
             }
             v.check_invariants().unwrap();
             for x in v.vouchers().unwrap() {
-                let g = &x.grant.grant;
+                let g = &x;
                 prop_assert_eq!(u128::from(g.amount), u128::from(x.remaining) + u128::from(x.settled) + u128::from(x.reserved) - u128::from(x.refunded));
                 prop_assert!(x.spendable <= x.remaining);
                 prop_assert!(x.refunded <= x.settled);

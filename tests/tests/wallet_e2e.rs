@@ -10,7 +10,7 @@ use jigap_core::env::Env;
 use jigap_core::keys::*;
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::vault::{VaultError, VaultOptions};
-use jigap_core::wallet::{CreateOptions, Wallet, WalletError};
+use jigap_core::wallet::{WalletOptions, Wallet, WalletError};
 
 fn opts() -> VaultOptions {
     VaultOptions::fast_for_tests()
@@ -21,10 +21,10 @@ fn sqlite_wallet_lifecycle() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("wallet.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).unwrap());
-    let co = CreateOptions {
+    let co = WalletOptions {
         language: Language::Korean,
         words: 24,
-        ..CreateOptions::fast_for_tests()
+        ..WalletOptions::fast_for_tests()
     };
     let (w, mnemonic) = Wallet::create(store, Env::system(), b"246810", co).unwrap();
     assert_eq!(mnemonic.word_count(), 24);
@@ -32,7 +32,7 @@ fn sqlite_wallet_lifecycle() {
     let td = include_str!("../vectors/eip712-mail.json");
     let td = serde_json::from_str::<serde_json::Value>(td).unwrap()["typed_data"].to_string();
     let s = w.sign_typed_data(&me, &td).unwrap();
-    assert_eq!(s.signature.recover_address(&s.digest).unwrap(), me);
+    assert_eq!(s.signature.recover_address(&s.digest.0).unwrap(), me);
     drop(w);
 
     // Reopen from the file, as an app does after a restart.
@@ -97,7 +97,7 @@ fn flipped_bytes_in_the_sqlite_file_never_yield_different_data() {
             store,
             Env::system(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap();
         w.add_account().unwrap();
@@ -164,7 +164,7 @@ fn no_secret_in_debug_output_or_errors() {
         store.clone(),
         Env::system(),
         b"975310",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let words: Vec<String> = m.phrase().split(' ').map(str::to_string).collect();
@@ -195,7 +195,7 @@ fn no_secret_in_debug_output_or_errors() {
             "{:?}",
             ExtendedPrivateKey::from_seed(&*m.to_seed("").unwrap()).unwrap()
         ),
-        format!("{:?}", CreateOptions::default()),
+        format!("{:?}", WalletOptions::default()),
     ];
     let errors: Vec<String> = vec![
         w.unlock(b"000000").unwrap_err().to_string(),

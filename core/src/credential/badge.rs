@@ -9,6 +9,8 @@ use super::codec::{id_of, str_of, types_of};
 
 /// How the achievement is earned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
 pub struct Criteria {
     /// URL of the criteria page.
     pub id: Option<String>,
@@ -16,14 +18,21 @@ pub struct Criteria {
     pub narrative: Option<String>,
 }
 
-/// What a wallet shows of an Open Badge.
+/// What a wallet shows of an Open OpenBadge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Badge {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[serde(rename_all = "camelCase")]
+pub struct OpenBadge {
     /// The credential's display name.
     pub name: String,
     /// The achievement's id.
+    #[serde(alias = "achievement_id")]
+
     pub achievement_id: String,
     /// The achievement's name.
+    #[serde(alias = "achievement_name")]
+
     pub achievement_name: String,
     /// The achievement's description.
     pub description: String,
@@ -32,8 +41,12 @@ pub struct Badge {
     /// Image URL (or `data:` URI) of the achievement, or else of the credential.
     pub image: Option<String>,
     /// Issuer id.
+    #[serde(alias = "issuer_id")]
+
     pub issuer_id: String,
     /// Issuer name.
+    #[serde(alias = "issuer_name")]
+
     pub issuer_name: Option<String>,
     /// `validFrom` (or `issuanceDate` in VC 1.1 badges), as written.
     pub issued: String,
@@ -42,8 +55,8 @@ pub struct Badge {
 }
 
 /// Read a badge from a credential (the VC object). `Ok(None)` when the credential is not an
-/// Open Badge; an error when it is one but misses a required property.
-pub fn badge_from_credential(vc: &Map<String, Value>) -> Result<Option<Badge>, CredentialError> {
+/// Open OpenBadge; an error when it is one but misses a required property.
+pub fn badge_from_credential(vc: &Map<String, Value>) -> Result<Option<OpenBadge>, CredentialError> {
     let types = types_of(vc.get("type"));
     if !types
         .iter()
@@ -113,7 +126,7 @@ pub fn badge_from_credential(vc: &Map<String, Value>) -> Result<Option<Badge>, C
         .and_then(id_of)
         .or_else(|| vc.get("image").and_then(id_of))
         .map(str::to_string);
-    Ok(Some(Badge {
+    Ok(Some(OpenBadge {
         name: name.to_string(),
         achievement_id: achievement_id.to_string(),
         achievement_name: achievement_name.to_string(),

@@ -159,7 +159,7 @@ pub fn verify_eddsa_jcs_2022(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::jwk::KeyType;
+    use crate::credential::jwk::CredentialKeyType;
     use crate::env::{Env, ManualClock};
     use serde_json::json;
 
@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn sign_and_verify_with_did_key() {
         let env = Env::fixed(ManualClock::new(0), 6);
-        let k = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
+        let k = SigningKey::generate(&env, CredentialKeyType::Ed25519).unwrap();
         let did = k.did_key();
         let vm = format!("{did}#{}", &did["did:key:".len()..]);
         let doc = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "issuer": did,

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::JsonObject;
 use super::codec::{b64u, b64u_decode, parse_json, parse_object, str_of};
 use super::jwk::{MC_ED25519, MC_P256, MC_SECP256K1, VerificationKey};
 use super::{CredentialError, check_len};
@@ -65,10 +66,42 @@ pub struct Resolver {
     issuer_keys: HashMap<String, Vec<(Option<String>, VerificationKey)>>,
 }
 
+/// Keys an app fetched for an issuer named by URL: a JWK, a JWK set, or issuer metadata with
+/// `jwks`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct IssuerKeys {
+    /// The issuer id (`iss`).
+    pub issuer: String,
+    /// The JWK, JWK set or issuer metadata.
+    pub jwks: JsonObject,
+}
+
 impl Resolver {
     /// A resolver that knows `did:key` and `did:jwk` only.
     pub fn new() -> Resolver {
         Resolver::default()
+    }
+
+    /// A resolver with the DID documents and issuer keys an app fetched.
+    pub fn from_parts(
+        did_documents: &[JsonObject],
+        issuer_keys: &[IssuerKeys],
+    ) -> Result<Resolver, CredentialError> {
+        let mut r = Resolver::new();
+        for d in did_documents {
+            r.add_did_document(&d.to_string())?;
+        }
+        for k in issuer_keys {
+            r.add_issuer_jwks(&k.issuer, &k.jwks.to_string())?;
+        }
+        Ok(r)
     }
 
     /// Add a DID document (JSON) the app fetched; returns its DID.
@@ -376,14 +409,14 @@ fn method_key(m: &Map<String, Value>) -> Result<VerificationKey, CredentialError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::jwk::{KeyType, SigningKey};
+    use crate::credential::jwk::{CredentialKeyType, SigningKey};
     use crate::env::{Env, ManualClock};
 
     #[test]
     fn did_key_and_did_jwk_round_trip_every_type() {
         let env = Env::fixed(ManualClock::new(0), 9);
         let r = Resolver::new();
-        for kind in [KeyType::Secp256k1, KeyType::P256, KeyType::Ed25519] {
+        for kind in [CredentialKeyType::Secp256k1, CredentialKeyType::P256, CredentialKeyType::Ed25519] {
             let pk = SigningKey::generate(&env, kind).unwrap().public_key();
             let dk = did_key(&pk).unwrap();
             let got = r.resolve(&dk, Purpose::Assertion).unwrap();
@@ -396,11 +429,11 @@ mod tests {
             );
             assert!(r.resolve(&format!("{dj}#1"), Purpose::Assertion).is_err());
         }
-        let p256 = SigningKey::generate(&env, KeyType::P256)
+        let p256 = SigningKey::generate(&env, CredentialKeyType::P256)
             .unwrap()
             .public_key();
         assert!(did_key(&p256).unwrap().starts_with("did:key:zDn"));
-        let ed = SigningKey::generate(&env, KeyType::Ed25519)
+        let ed = SigningKey::generate(&env, CredentialKeyType::Ed25519)
             .unwrap()
             .public_key();
         assert!(did_key(&ed).unwrap().starts_with("did:key:z6Mk"));
@@ -409,8 +442,8 @@ mod tests {
     #[test]
     fn supplied_documents_respect_relations_and_controllers() {
         let env = Env::fixed(ManualClock::new(0), 10);
-        let k = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
-        let other = SigningKey::generate(&env, KeyType::P256).unwrap();
+        let k = SigningKey::generate(&env, CredentialKeyType::Ed25519).unwrap();
+        let other = SigningKey::generate(&env, CredentialKeyType::P256).unwrap();
         let doc = serde_json::json!({
             "id": "did:web:badges.example",
             "verificationMethod": [
@@ -459,7 +492,7 @@ mod tests {
     #[test]
     fn issuer_urls_need_supplied_keys() {
         let env = Env::fixed(ManualClock::new(0), 11);
-        let k = SigningKey::generate(&env, KeyType::P256).unwrap();
+        let k = SigningKey::generate(&env, CredentialKeyType::P256).unwrap();
         let mut r = Resolver::new();
         assert!(matches!(
             r.keys_for(Some("https://issuer.example"), None, Purpose::Assertion),

@@ -5,16 +5,17 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::badge::Badge;
+use super::{IssuerKeys, JsonObject};
+use super::badge::OpenBadge;
 use super::codec::sha256;
 use super::did::Resolver;
 use super::issuer::random_token;
-use super::jwk::{KeyType, SigningKey, VerificationKey};
+use super::jwk::{CredentialKeyType, SigningKey, VerificationKey};
 use super::jws::sign_jws;
 use super::sd_jwt::{KeyBindingInput, SdJwt};
-use super::status::{CredentialStatus, StatusEntry};
+use super::status::{CredentialStatus, CredentialStatusEntry};
 use super::verify::{
-    Format, HolderBinding, TrustPolicy, VerifyOptions, check_status, verify_credential,
+    CredentialFormat, HolderBinding, TrustPolicy, VerifyOptions, check_status, verify_credential,
 };
 use super::{CredentialError, DEFAULT_SKEW_SECS, MAX_PRESENTED_CREDENTIALS, malformed};
 use crate::env::Clock;
@@ -28,10 +29,13 @@ const HOLDER_INDEX: u32 = 0;
 const VP_LIFETIME_SECS: u64 = 300;
 
 /// Whether a credential is within its validity period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
-pub enum Validity {
+pub enum CredentialValidity {
     /// Valid now.
+    #[default]
     Valid,
     /// Past its expiry.
     Expired,
@@ -39,18 +43,24 @@ pub enum Validity {
     NotYetValid,
 }
 
-/// A credential in the wallet, with what lists and searches show.
+/// A credential in the wallet, with what lists and searches show. (Stored as this JSON; records
+/// written before 0.3 used snake_case names, which are still read.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[serde(rename_all = "camelCase")]
 pub struct StoredCredential {
     /// Stable id: the first 16 hex digits of SHA-256 of the credential.
     pub id: String,
-    /// Format.
-    pub format: Format,
+    /// CredentialFormat.
+    pub format: CredentialFormat,
     /// The credential as issued.
     pub raw: String,
     /// Issuer id.
     pub issuer: String,
     /// Issuer name.
+    #[serde(alias = "issuer_name")]
+
     pub issuer_name: Option<String>,
     /// Types (or `vct`).
     pub types: Vec<String>,
@@ -58,37 +68,54 @@ pub struct StoredCredential {
     pub name: String,
     /// Subject id.
     pub subject: Option<String>,
-    /// The Open Badge view.
-    pub badge: Option<Badge>,
+    /// The Open OpenBadge view.
+    pub badge: Option<OpenBadge>,
     /// Valid from (Unix seconds).
+    #[serde(alias = "valid_from")]
+
     pub valid_from: Option<u64>,
     /// Valid until (Unix seconds).
+    #[serde(alias = "valid_until")]
+
     pub valid_until: Option<u64>,
     /// When it was imported.
+    #[serde(alias = "imported_at")]
+
     pub imported_at: u64,
     /// Status list entry.
-    pub status: Option<StatusEntry>,
+    pub status: Option<CredentialStatusEntry>,
     /// The last status checked with [`Credentials::check_status`].
+    #[serde(alias = "last_status")]
+
     pub last_status: Option<CredentialStatus>,
     /// All claims (for SD-JWT: everything the holder can disclose).
-    pub claims: Map<String, Value>,
+    pub claims: JsonObject,
     /// SD-JWT: the claim paths the holder may choose to disclose.
     pub disclosable: Vec<String>,
     /// Whether it is bound to this wallet's holder key or DID.
     pub bound: bool,
     /// Warnings from import (e.g. an issuer not on the trusted list).
     pub warnings: Vec<String>,
+    /// Validity now, by the clock of the [`Credentials`] that read it.
+    #[serde(default)]
+    pub validity: CredentialValidity,
 }
 
 impl StoredCredential {
+    /// With [`StoredCredential::validity`] set for `now`.
+    fn judged(mut self, now: u64) -> StoredCredential {
+        self.validity = self.validity_at(now);
+        self
+    }
+
     /// Validity at `now` (Unix seconds), without skew.
-    pub fn validity(&self, now: u64) -> Validity {
+    pub fn validity_at(&self, now: u64) -> CredentialValidity {
         if self.valid_from.is_some_and(|f| now < f) {
-            Validity::NotYetValid
+            CredentialValidity::NotYetValid
         } else if self.valid_until.is_some_and(|u| now > u) {
-            Validity::Expired
+            CredentialValidity::Expired
         } else {
-            Validity::Valid
+            CredentialValidity::Valid
         }
     }
 }
@@ -119,18 +146,81 @@ impl<'a> ImportOptions<'a> {
     }
 }
 
+/// How an app imports: whom it trusts and the keys it fetched (the binding form of
+/// [`ImportOptions`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct CredentialImportOptions {
+    /// Issuer ids (DIDs or URLs) the app trusts.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub trusted_issuers: Vec<String>,
+    /// Refuse issuers not on `trusted_issuers` (otherwise accepted with a warning).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub require_trusted: bool,
+    /// DID documents the app fetched for DID methods other than `did:key` / `did:jwk`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub did_documents: Vec<JsonObject>,
+    /// Keys of issuers named by URL.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub issuer_keys: Vec<IssuerKeys>,
+    /// Keep credentials bound to no one (bearer credentials) with a warning.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub allow_unbound: bool,
+}
+
+impl CredentialImportOptions {
+    /// The keys the app supplied.
+    pub fn resolver(&self) -> Result<Resolver, CredentialError> {
+        Resolver::from_parts(&self.did_documents, &self.issuer_keys)
+    }
+
+    /// The import options with `resolver` (from [`CredentialImportOptions::resolver`]).
+    pub fn with<'a>(&self, resolver: &'a Resolver) -> ImportOptions<'a> {
+        let mut o = ImportOptions::new(resolver);
+        o.trust = TrustPolicy::of(self.trusted_issuers.clone(), self.require_trusted);
+        o.allow_unbound = self.allow_unbound;
+        o
+    }
+}
+
 /// A search over stored credentials; every set field must match (case-insensitive
 /// substrings for text).
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct CredentialFilter {
     /// A type (exact, e.g. `OpenBadgeCredential`, or a `vct`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub credential_type: Option<String>,
     /// Issuer id or name (substring).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub issuer: Option<String>,
     /// Achievement name or credential name (substring).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub achievement: Option<String>,
-    /// Validity now.
-    pub validity: Option<Validity>,
+    /// CredentialValidity now.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub validity: Option<CredentialValidity>,
 }
 
 impl CredentialFilter {
@@ -156,7 +246,7 @@ impl CredentialFilter {
             }
         }
         if let Some(v) = self.validity
-            && c.validity(now) != v
+            && c.validity_at(now) != v
         {
             return false;
         }
@@ -221,18 +311,18 @@ impl<'w> Credentials<'w> {
     /// The holder's public JWK of the given type: `Secp256k1` (the identity key, `ES256K`) or
     /// `P256` (SLIP-0010 `m/44'/60'/1'/0'/0'`, `ES256`, for verifiers that accept only ES256 key
     /// binding). Both come from the recovery phrase.
-    pub fn holder_jwk_for(&self, kind: KeyType) -> Result<Value, CredentialError> {
+    pub fn holder_jwk_for(&self, kind: CredentialKeyType) -> Result<Value, CredentialError> {
         match kind {
-            KeyType::Secp256k1 => self.holder_jwk(),
-            KeyType::P256 => Ok(self.holder_p256()?.public_key().to_jwk()),
-            KeyType::Ed25519 => Err(CredentialError::Unsupported(
+            CredentialKeyType::Secp256k1 => self.holder_jwk(),
+            CredentialKeyType::P256 => Ok(self.holder_p256()?.public_key().to_jwk()),
+            CredentialKeyType::Ed25519 => Err(CredentialError::Unsupported(
                 "the wallet has secp256k1 and P-256 holder keys, not Ed25519".into(),
             )),
         }
     }
 
     fn holder_p256(&self) -> Result<SigningKey, CredentialError> {
-        SigningKey::from_bytes(KeyType::P256, &*self.wallet.holder_p256_key()?)
+        SigningKey::from_bytes(CredentialKeyType::P256, &*self.wallet.holder_p256_key()?)
     }
 
     fn holder_public_key(&self) -> Result<VerificationKey, CredentialError> {
@@ -247,7 +337,7 @@ impl<'w> Credentials<'w> {
         ))
     }
 
-    /// Verify a credential (signature, dates, Open Badge rules, trust policy, binding to this
+    /// Verify a credential (signature, dates, Open OpenBadge rules, trust policy, binding to this
     /// wallet) and store it. Importing the same credential again replaces it.
     pub fn import(
         &self,
@@ -340,15 +430,16 @@ impl<'w> Credentials<'w> {
                 imported_at: now,
                 status: vc.status,
                 last_status: None,
-                claims: vc.claims,
+                claims: JsonObject(vc.claims),
                 disclosable,
                 bound,
                 warnings,
+                validity: CredentialValidity::Valid,
             };
             let bytes = serde_json::to_vec(&stored)
                 .map_err(|e| malformed(format!("credential record: {e}")))?;
             batch.put(NS, &stored.id, bytes);
-            out.push(stored);
+            out.push(stored.judged(now));
         }
         self.wallet.vault().commit(batch)?;
         Ok(out)
@@ -365,7 +456,7 @@ impl<'w> Credentials<'w> {
             let c: StoredCredential = serde_json::from_slice(&raw)
                 .map_err(|_| malformed("a stored credential record is unreadable"))?;
             if filter.matches(&c, now) {
-                out.push(c);
+                out.push(c.judged(now));
             }
         }
         out.sort_by(|a, b| (a.imported_at, &a.id).cmp(&(b.imported_at, &b.id)));
@@ -382,8 +473,9 @@ impl<'w> Credentials<'w> {
             .vault()
             .get(NS, id)?
             .ok_or_else(|| CredentialError::NotFound(id.to_string()))?;
-        serde_json::from_slice(&raw)
-            .map_err(|_| malformed("the stored credential record is unreadable"))
+        let c: StoredCredential = serde_json::from_slice(&raw)
+            .map_err(|_| malformed("the stored credential record is unreadable"))?;
+        Ok(c.judged(self.now()))
     }
 
     /// Delete a stored credential.
@@ -469,8 +561,8 @@ impl<'w> Credentials<'w> {
         for id in ids {
             let c = self.get(id)?;
             vcs.push(match c.format {
-                Format::JwtVc | Format::VcJwt => Value::String(c.raw),
-                Format::DataIntegrity => {
+                CredentialFormat::JwtVc | CredentialFormat::VcJwt => Value::String(c.raw),
+                CredentialFormat::DataIntegrity => {
                     serde_json::from_str(&c.raw).map_err(|_| malformed("stored credential"))?
                 }
                 other => {
@@ -553,7 +645,7 @@ mod tests {
     use crate::credential::{Issuer, SdJwtInput};
     use crate::env::{Env, ManualClock};
     use crate::store::MemoryStore;
-    use crate::wallet::CreateOptions;
+    use crate::wallet::WalletOptions;
 
     const T0: u64 = 1_767_225_600;
 
@@ -565,23 +657,23 @@ mod tests {
             Arc::new(MemoryStore::new()),
             env.clone(),
             b"123456",
-            CreateOptions::fast_for_tests(),
+            WalletOptions::fast_for_tests(),
         )
         .unwrap();
         let app_clock = ManualClock::new(T0 * 1000);
         let creds = Credentials::with_clock(&wallet, app_clock.as_ref());
-        let issuer = Issuer::new(SigningKey::generate(&env, KeyType::P256).unwrap());
+        let issuer = Issuer::new(SigningKey::generate(&env, CredentialKeyType::P256).unwrap());
         let claims = json!({"category": "A2"});
         let sd = issuer
             .issue_sd_jwt(
                 &env,
                 &SdJwtInput {
                     vct: "https://licence.example/drone".into(),
-                    claims: claims.as_object().cloned().unwrap(),
+                    claims: claims.as_object().cloned().unwrap().into(),
                     disclosable: Some(vec!["category".into()]),
-                    holder_jwk: Some(creds.holder_jwk().unwrap()),
-                    iat: Some(T0),
-                    exp: Some(T0 + 100),
+                    holder_jwk: creds.holder_jwk().unwrap().as_object().cloned().map(Into::into),
+                    issued_at: Some(T0),
+                    expires_at: Some(T0 + 100),
                     status: None,
                 },
             )
@@ -593,7 +685,7 @@ mod tests {
         // Only the app's clock moves: the wallet's own clock still says T0.
         app_clock.set_ms((T0 + 1000) * 1000);
         let expired = CredentialFilter {
-            validity: Some(Validity::Expired),
+            validity: Some(CredentialValidity::Expired),
             ..Default::default()
         };
         assert_eq!(creds.list(&expired).unwrap().len(), 1);

@@ -4,14 +4,15 @@
 use serde_json::{Map, Value, json};
 
 use super::codec::b64u;
-use super::jwk::{SigningKey, VerificationKey};
+use super::jwk::{CredentialKeyType, SigningKey, VerificationKey};
 use super::jws::sign_jws;
 use super::sd_jwt::{SD_ALG, conceal};
 use super::status::{
-    MIN_STATUS_LIST_BYTES, StatusEntry, TOKEN_STATUS_LIST, encode_status_list, encode_token_list,
+    MIN_STATUS_LIST_BYTES, CredentialStatusEntry, TOKEN_STATUS_LIST, encode_status_list, encode_token_list,
 };
 use super::time::format_rfc3339;
-use super::verify::Format;
+use super::JsonObject;
+use super::verify::CredentialFormat;
 use super::{CredentialError, malformed};
 use crate::env::Env;
 
@@ -27,71 +28,138 @@ pub struct Issuer {
     name: Option<String>,
 }
 
-/// An Open Badge to issue.
-#[derive(Debug, Clone)]
+/// An Open OpenBadge to issue.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct BadgeInput {
     /// The credential's display name.
     pub name: String,
-    /// Achievement id (a URL); a `urn:uuid` is made when empty.
-    pub achievement_id: String,
+    /// Achievement id (a URL); a `urn:uuid` is made when `None`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub achievement_id: Option<String>,
     /// Achievement name.
     pub achievement_name: String,
     /// Achievement description.
     pub description: String,
     /// Criteria as text.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub criteria_narrative: Option<String>,
     /// Criteria URL.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub criteria_url: Option<String>,
     /// Image URL.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub image: Option<String>,
     /// The earner's DID (the wallet's holder DID).
     pub subject: String,
     /// Valid from (Unix seconds); `None`: now.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub valid_from: Option<u64>,
     /// Valid until (Unix seconds).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub valid_until: Option<u64>,
     /// Status list entry.
-    pub status: Option<StatusEntry>,
-    /// `JwtVc` (VC-JWT with the `vc` claim, as Open Badges 3.0 specifies), `VcJwt` (VC 2.0
-    /// `vc+jwt`) or `DataIntegrity` (`eddsa-jcs-2022`, Ed25519 keys only).
-    pub format: Format,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub status: Option<CredentialStatusEntry>,
+    /// `JwtVc` (VC-JWT with the `vc` claim, as Open Badges 3.0 specifies; the default),
+    /// `VcJwt` (VC 2.0 `vc+jwt`) or `DataIntegrity` (`eddsa-jcs-2022`, Ed25519 keys only).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub format: Option<CredentialFormat>,
 }
 
 /// An SD-JWT VC to issue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct SdJwtInput {
     /// Credential type (`vct`).
     pub vct: String,
     /// The claims (never `iss`, `iat`, `exp`, `cnf`, `vct`: those are set here).
-    pub claims: Map<String, Value>,
+    pub claims: JsonObject,
     /// Paths of the claims made selectively disclosable (`category`, `address.region`,
     /// `nationalities.1`); `None`: every top-level claim.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub disclosable: Option<Vec<String>>,
     /// The holder's public JWK (`cnf`), for key binding.
-    pub holder_jwk: Option<Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub holder_jwk: Option<JsonObject>,
     /// Issued at (Unix seconds); `None`: now.
-    pub iat: Option<u64>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub issued_at: Option<u64>,
     /// Expiry (Unix seconds).
-    pub exp: Option<u64>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub expires_at: Option<u64>,
     /// A Bitstring Status List entry, carried as `credentialStatus`.
-    pub status: Option<StatusEntry>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub status: Option<CredentialStatusEntry>,
 }
 
 /// A Bitstring Status List credential to issue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct StatusListInput {
     /// The URL the list will be published at (its `id`).
     pub url: String,
     /// `revocation` or `suspension`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = "revocation"))]
+    #[cfg_attr(feature = "wasm", serde(default = "revocation"), tsify(optional))]
     pub purpose: String,
     /// Indices whose bit is set.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub set: Vec<u64>,
     /// Number of entries (at least 131,072, the specification's minimum).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 131072))]
+    #[cfg_attr(feature = "wasm", serde(default = "min_entries"), tsify(optional))]
     pub entries: u64,
     /// Valid from (Unix seconds); `None`: now.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub valid_from: Option<u64>,
     /// Valid until.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub valid_until: Option<u64>,
+}
+
+#[cfg(feature = "wasm")]
+fn revocation() -> String {
+    "revocation".into()
+}
+
+#[cfg(feature = "wasm")]
+fn min_entries() -> u64 {
+    (MIN_STATUS_LIST_BYTES * 8) as u64
 }
 
 fn uuid(env: &Env) -> Result<String, CredentialError> {
@@ -110,7 +178,7 @@ fn uuid(env: &Env) -> Result<String, CredentialError> {
 }
 
 /// A `BitstringStatusListEntry` pointing at `index` of the list at `url`.
-pub(crate) fn status_entry_json(e: &StatusEntry) -> Value {
+pub(crate) fn status_entry_json(e: &CredentialStatusEntry) -> Value {
     let mut v = json!({
         "id": format!("{}#{}", e.list_url, e.index),
         "type": "BitstringStatusListEntry",
@@ -146,6 +214,31 @@ impl Issuer {
             kid: kid.map_or_else(|| format!("{id}#key-1"), str::to_string),
             name: None,
         }
+    }
+
+    /// An issuer as an app describes it: a key of `key_type` from 32 secret bytes `seed`
+    /// (repeatable) or new; named by `id` (with `kid`, default `<id>#key-1`) or else by the
+    /// `did:key` of its key; `name` shown in badges.
+    pub fn create(
+        env: &Env,
+        key_type: CredentialKeyType,
+        seed: Option<&[u8]>,
+        id: Option<&str>,
+        kid: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Issuer, CredentialError> {
+        let key = match seed {
+            Some(s) => SigningKey::from_bytes(key_type, s)?,
+            None => SigningKey::generate(env, key_type)?,
+        };
+        let issuer = match id {
+            Some(id) => Issuer::with_id(key, id, kid),
+            None => Issuer::new(key),
+        };
+        Ok(match name {
+            Some(n) => issuer.with_name(n),
+            None => issuer,
+        })
     }
 
     /// Set the display name (Open Badges issuer profile).
@@ -264,7 +357,7 @@ impl Issuer {
             criteria.insert("narrative".into(), n.clone().into());
         }
         let mut achievement = json!({
-            "id": if b.achievement_id.is_empty() { uuid(env)? } else { b.achievement_id.clone() },
+            "id": match &b.achievement_id { Some(id) if !id.is_empty() => id.clone(), _ => uuid(env)? },
             "type": ["Achievement"],
             "name": b.achievement_name,
             "description": b.description,
@@ -292,11 +385,11 @@ impl Issuer {
             vc["credentialStatus"] = status_entry_json(s);
         }
         let vc = vc.as_object().cloned().unwrap_or_default();
-        match b.format {
-            Format::JwtVc => self.issue_jwt_vc(&vc, valid_from),
-            Format::VcJwt => self.issue_vc_jwt(&vc, valid_from),
+        match b.format.unwrap_or(CredentialFormat::JwtVc) {
+            CredentialFormat::JwtVc => self.issue_jwt_vc(&vc, valid_from),
+            CredentialFormat::VcJwt => self.issue_vc_jwt(&vc, valid_from),
             #[cfg(feature = "data-integrity")]
-            Format::DataIntegrity => Ok(self.issue_data_integrity(&vc, valid_from)?.to_string()),
+            CredentialFormat::DataIntegrity => Ok(self.issue_data_integrity(&vc, valid_from)?.to_string()),
             other => Err(CredentialError::Unsupported(format!(
                 "badges are issued as jwt_vc, vc+jwt or eddsa-jcs-2022, not {}",
                 other.as_str()
@@ -321,19 +414,19 @@ impl Issuer {
                 &every
             }
         };
-        let (mut payload, disclosures) = conceal(env, input.claims.clone(), disclosable)?;
+        let (mut payload, disclosures) = conceal(env, input.claims.0.clone(), disclosable)?;
         payload.insert("iss".into(), self.id.clone().into());
         payload.insert(
             "iat".into(),
-            input.iat.unwrap_or_else(|| env.clock.now_secs()).into(),
+            input.issued_at.unwrap_or_else(|| env.clock.now_secs()).into(),
         );
-        if let Some(e) = input.exp {
+        if let Some(e) = input.expires_at {
             payload.insert("exp".into(), e.into());
         }
         payload.insert("vct".into(), input.vct.clone().into());
         if let Some(jwk) = &input.holder_jwk {
             // Only the public members go into `cnf`.
-            let k = VerificationKey::from_jwk(jwk)?;
+            let k = VerificationKey::from_jwk(&Value::Object(jwk.0.clone()))?;
             payload.insert("cnf".into(), json!({"jwk": k.to_jwk()}));
         }
         if let Some(s) = &input.status {

@@ -218,7 +218,13 @@ impl fmt::Debug for VerificationKey {
 
 /// Key types an issuer can sign with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub enum CredentialKeyType {
     /// secp256k1, `ES256K`.
     Secp256k1,
     /// NIST P-256, `ES256`.
@@ -227,13 +233,13 @@ pub enum KeyType {
     Ed25519,
 }
 
-impl KeyType {
+impl CredentialKeyType {
     /// From a JWS `alg` name (`ES256K`, `ES256`, `EdDSA`).
-    pub fn from_alg(alg: &str) -> Result<KeyType, CredentialError> {
+    pub fn from_alg(alg: &str) -> Result<CredentialKeyType, CredentialError> {
         match alg {
-            "ES256K" => Ok(KeyType::Secp256k1),
-            "ES256" => Ok(KeyType::P256),
-            "EdDSA" | "Ed25519" => Ok(KeyType::Ed25519),
+            "ES256K" => Ok(CredentialKeyType::Secp256k1),
+            "ES256" => Ok(CredentialKeyType::P256),
+            "EdDSA" | "Ed25519" => Ok(CredentialKeyType::Ed25519),
             other => Err(CredentialError::UnsupportedAlgorithm(
                 other.chars().take(32).collect(),
             )),
@@ -256,7 +262,7 @@ pub struct SigningKey(Secret);
 
 impl SigningKey {
     /// A new random key.
-    pub fn generate(env: &Env, kind: KeyType) -> Result<SigningKey, CredentialError> {
+    pub fn generate(env: &Env, kind: CredentialKeyType) -> Result<SigningKey, CredentialError> {
         for _ in 0..16 {
             let bytes = Zeroizing::new(env.random_array::<32>()?);
             if let Ok(k) = SigningKey::from_bytes(kind, &*bytes) {
@@ -269,11 +275,11 @@ impl SigningKey {
     }
 
     /// A key from its 32 secret bytes.
-    pub fn from_bytes(kind: KeyType, bytes: &[u8]) -> Result<SigningKey, CredentialError> {
+    pub fn from_bytes(kind: CredentialKeyType, bytes: &[u8]) -> Result<SigningKey, CredentialError> {
         let bad = || {
             CredentialError::Key(format!(
                 "invalid {kind:?} private key: it must be 32 bytes{}",
-                if kind == KeyType::Ed25519 {
+                if kind == CredentialKeyType::Ed25519 {
                     ""
                 } else {
                     ", a number between 1 and the curve order"
@@ -281,13 +287,13 @@ impl SigningKey {
             ))
         };
         Ok(SigningKey(match kind {
-            KeyType::Secp256k1 => {
+            CredentialKeyType::Secp256k1 => {
                 Secret::Secp256k1(PrivateKey::from_slice(bytes).map_err(|_| bad())?)
             }
-            KeyType::P256 => {
+            CredentialKeyType::P256 => {
                 Secret::P256(p256::ecdsa::SigningKey::from_slice(bytes).map_err(|_| bad())?)
             }
-            KeyType::Ed25519 => {
+            CredentialKeyType::Ed25519 => {
                 let arr: zeroize::Zeroizing<[u8; 32]> =
                     zeroize::Zeroizing::new(bytes.try_into().map_err(|_| bad())?);
                 Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(&arr))
@@ -305,9 +311,9 @@ impl SigningKey {
         super::check_len("JWK", text.len(), 16 * 1024)?;
         let m: Map<String, Value> = parse_object(text.as_bytes(), "private JWK")?;
         let kind = match (str_of(&m, "kty"), str_of(&m, "crv")) {
-            (Some("EC"), Some("secp256k1")) => KeyType::Secp256k1,
-            (Some("EC"), Some("P-256")) => KeyType::P256,
-            (Some("OKP"), Some("Ed25519")) => KeyType::Ed25519,
+            (Some("EC"), Some("secp256k1")) => CredentialKeyType::Secp256k1,
+            (Some("EC"), Some("P-256")) => CredentialKeyType::P256,
+            (Some("OKP"), Some("Ed25519")) => CredentialKeyType::Ed25519,
             _ => {
                 return Err(CredentialError::Key(
                     "a signing key must be an EC secp256k1, EC P-256 or OKP Ed25519 private JWK"
@@ -420,7 +426,7 @@ mod tests {
     #[test]
     fn sign_verify_every_type_and_jwk_round_trip() {
         let env = Env::fixed(ManualClock::new(0), 3);
-        for kind in [KeyType::Secp256k1, KeyType::P256, KeyType::Ed25519] {
+        for kind in [CredentialKeyType::Secp256k1, CredentialKeyType::P256, CredentialKeyType::Ed25519] {
             let k = SigningKey::generate(&env, kind).unwrap();
             let sig = k.sign(b"hello").unwrap();
             let pk = k.public_key();
@@ -438,7 +444,7 @@ mod tests {
     #[test]
     fn algorithm_confusion_is_refused() {
         let env = Env::fixed(ManualClock::new(0), 4);
-        let k = SigningKey::generate(&env, KeyType::P256).unwrap();
+        let k = SigningKey::generate(&env, CredentialKeyType::P256).unwrap();
         let sig = k.sign(b"m").unwrap();
         assert!(matches!(
             k.public_key().verify("ES256K", b"m", &sig),

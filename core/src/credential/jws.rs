@@ -120,14 +120,14 @@ pub fn sign_jws(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::jwk::KeyType;
+    use crate::credential::jwk::CredentialKeyType;
     use crate::env::{Env, ManualClock};
     use serde_json::json;
 
     #[test]
     fn sign_parse_verify_and_tamper() {
         let env = Env::fixed(ManualClock::new(0), 5);
-        let k = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
+        let k = SigningKey::generate(&env, CredentialKeyType::Ed25519).unwrap();
         let mut h = Map::new();
         h.insert("typ".into(), "JWT".into());
         let t = sign_jws(&h, &json!({"a": 1}), &k).unwrap();

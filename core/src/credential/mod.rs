@@ -24,16 +24,16 @@
 //! use jigap_core::credential::*;
 //! use jigap_core::env::{Env, ManualClock};
 //! use jigap_core::store::MemoryStore;
-//! use jigap_core::wallet::{CreateOptions, Wallet};
+//! use jigap_core::wallet::{WalletOptions, Wallet};
 //!
 //! let clock = ManualClock::new(1_767_225_600_000);
 //! let env = Env::fixed(clock.clone(), 1);
 //! let (wallet, _) = Wallet::create(Arc::new(MemoryStore::new()), env.clone(), b"123456",
-//!     CreateOptions::fast_for_tests()).unwrap();
+//!     WalletOptions::fast_for_tests()).unwrap();
 //! let creds = Credentials::new(&wallet);
 //!
 //! // A test issuer signs a drone licence with two selectively disclosable claims.
-//! let issuer = Issuer::new(SigningKey::generate(&env, KeyType::P256).unwrap());
+//! let issuer = Issuer::new(SigningKey::generate(&env, CredentialKeyType::P256).unwrap());
 //! let claims = serde_json::json!({"given_name": "Jiwoo", "category": "A2", "licence_expiry": "2030-01-01"});
 //! let sd = issuer.issue_sd_jwt(&env, &SdJwtInput {
 //!     vct: "https://licence.example/drone".into(),
@@ -76,29 +76,98 @@ mod status;
 mod time;
 mod verify;
 
-pub use badge::{Badge, Criteria, badge_from_credential};
+pub use badge::{OpenBadge, Criteria, badge_from_credential};
 #[cfg(feature = "data-integrity")]
 pub use data_integrity::{sign_eddsa_jcs_2022, verify_eddsa_jcs_2022};
-pub use did::{Purpose, Resolver, did_jwk, did_key};
-pub use holder::{CredentialFilter, Credentials, ImportOptions, StoredCredential, Validity};
+pub use did::{IssuerKeys, Purpose, Resolver, did_jwk, did_key};
+pub use holder::{
+    CredentialFilter, CredentialImportOptions, CredentialValidity, Credentials, ImportOptions,
+    StoredCredential,
+};
 pub use issuer::{BadgeInput, Issuer, SdJwtInput, StatusListInput};
 #[cfg(feature = "data-integrity")]
 pub use jcs::canonicalize;
-pub use jwk::{KeyType, SigningKey, VerificationKey};
+pub use jwk::{CredentialKeyType, SigningKey, VerificationKey};
 pub use jws::{Jws, sign_jws};
 pub use rsa::RsaPublicKey;
 pub use sd_jwt::{Disclosure, KeyBindingInput, SdJwt, parse_claim_path, sd_hash};
 pub use status::{
-    CredentialStatus, StatusEntry, TOKEN_STATUS_LIST, decode_status_list, encode_status_list,
+    CredentialStatus, CredentialStatusEntry, TOKEN_STATUS_LIST, decode_status_list, encode_status_list,
 };
 pub use time::{format_rfc3339, parse_rfc3339};
 pub use verify::{
-    Format, HolderBinding, PresentationOptions, PresentedCredential, TrustMode, TrustPolicy,
+    CredentialFormat, CredentialVerifierOptions, HolderBinding, PresentationOptions, PresentedCredential, TrustMode, TrustPolicy,
     VerifiedCredential, VerifiedPresentation, VerifyOptions, check_status, verify_credential,
     verify_presentation,
 };
 
 use crate::env::RandomError;
+
+/// A JSON object (claims, a JWK, a credential): in Kotlin and Swift its JSON text, in
+/// TypeScript an object. Text longer than [`MAX_CREDENTIAL_LEN`] is refused.
+///
+/// ```
+/// use jigap_core::credential::JsonObject;
+/// let o: JsonObject = r#"{"category": "A2"}"#.parse().unwrap();
+/// assert_eq!(o["category"], "A2");
+/// assert!("[1]".parse::<JsonObject>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct JsonObject(pub serde_json::Map<String, serde_json::Value>);
+
+impl std::ops::Deref for JsonObject {
+    type Target = serde_json::Map<String, serde_json::Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for JsonObject {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for JsonObject {
+    fn from(m: serde_json::Map<String, serde_json::Value>) -> JsonObject {
+        JsonObject(m)
+    }
+}
+
+impl TryFrom<serde_json::Value> for JsonObject {
+    type Error = CredentialError;
+    fn try_from(v: serde_json::Value) -> Result<JsonObject, CredentialError> {
+        match v {
+            serde_json::Value::Object(m) => Ok(JsonObject(m)),
+            _ => Err(malformed("expected a JSON object ({…})")),
+        }
+    }
+}
+
+impl std::fmt::Display for JsonObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(&self.0).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+impl std::str::FromStr for JsonObject {
+    type Err = CredentialError;
+    fn from_str(text: &str) -> Result<JsonObject, CredentialError> {
+        if text.len() > MAX_CREDENTIAL_LEN {
+            return Err(CredentialError::TooLarge {
+                what: "JSON object",
+                len: text.len(),
+                max: MAX_CREDENTIAL_LEN,
+            });
+        }
+        match serde_json::from_str(text) {
+            Ok(serde_json::Value::Object(m)) => Ok(JsonObject(m)),
+            _ => Err(malformed("expected a JSON object ({…})")),
+        }
+    }
+}
 use crate::vault::VaultError;
 use crate::wallet::WalletError;
 
@@ -238,7 +307,7 @@ pub enum CredentialError {
     /// The credential's status cannot be checked.
     #[error("status: {0}")]
     Status(String),
-    /// An Open Badge is missing what the standard requires.
+    /// An Open OpenBadge is missing what the standard requires.
     #[error("Open Badge: {0}")]
     Badge(String),
     /// A claim path names no claim.
@@ -267,38 +336,6 @@ pub enum CredentialError {
 }
 
 impl CredentialError {
-    /// The kind apps see; `None` for a wrapped wallet or vault error, whose own kind applies.
-    pub fn class(&self) -> Option<crate::error::ErrorClass> {
-        use crate::error::ErrorClass as C;
-        use CredentialError as E;
-        Some(match self {
-            E::Wallet(_) | E::Vault(_) => return None,
-            E::BadSignature(_) | E::Disclosure(_) => C::BadSignature,
-            E::UntrustedIssuer(_) | E::UnknownIssuerKey(_) => C::Untrusted,
-            E::Expired { .. } | E::Stale { .. } => C::Expired,
-            E::NonceMismatch
-            | E::AudienceMismatch(_)
-            | E::KeyBinding(_)
-            | E::HolderBinding(_)
-            | E::NotYetValid { .. }
-            | E::IssuedInFuture { .. }
-            | E::Revoked
-            | E::Suspended
-            | E::Status(_) => C::Refused,
-            E::NotFound(_) => C::NotFound,
-            E::TooLarge { .. }
-            | E::Malformed(_)
-            | E::UnsupportedAlgorithm(_)
-            | E::AlgorithmMismatch { .. }
-            | E::Key(_)
-            | E::Did(_)
-            | E::Badge(_)
-            | E::UnknownClaimPath { .. }
-            | E::Unsupported(_) => C::InvalidInput,
-            E::Random(_) => C::Internal,
-        })
-    }
-
     /// A short stable name of the check that failed, for apps and the CLI (`--json`).
     pub fn kind(&self) -> &'static str {
         use CredentialError as E;

@@ -616,11 +616,11 @@ impl Concealer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::jwk::KeyType;
+    use crate::credential::jwk::CredentialKeyType;
     use crate::env::ManualClock;
 
     fn issue(env: &Env, claims: Value, paths: &[&str]) -> (String, SigningKey) {
-        let key = SigningKey::generate(env, KeyType::P256).unwrap();
+        let key = SigningKey::generate(env, CredentialKeyType::P256).unwrap();
         let (mut payload, ds) = conceal(
             env,
             claims.as_object().unwrap().clone(),
@@ -722,7 +722,7 @@ mod tests {
             inner = json!({"_sd": [d.digest.clone()]});
             ds.push(d);
         }
-        let key = SigningKey::generate(&env, KeyType::P256).unwrap();
+        let key = SigningKey::generate(&env, CredentialKeyType::P256).unwrap();
         let mut s = sign_jws(&Map::new(), &inner, &key).unwrap();
         for d in ds.iter().rev() {
             s.push('~');

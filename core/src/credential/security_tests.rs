@@ -24,7 +24,7 @@ struct Fx {
 
 fn fx() -> Fx {
     let env = Env::fixed(ManualClock::new(NOW * 1000), 77);
-    let gov_key = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
+    let gov_key = SigningKey::generate(&env, CredentialKeyType::Ed25519).unwrap();
     let mut resolver = Resolver::new();
     let mut jwk = gov_key.public_key().to_jwk();
     jwk["kid"] = "key-1".into();
@@ -32,7 +32,7 @@ fn fx() -> Fx {
         .add_issuer_jwks(GOV, &json!({ "keys": [jwk] }).to_string())
         .unwrap();
     let gov = Issuer::with_id(gov_key.clone(), GOV, Some("key-1"));
-    let attacker = SigningKey::generate(&env, KeyType::Ed25519).unwrap();
+    let attacker = SigningKey::generate(&env, CredentialKeyType::Ed25519).unwrap();
     let did = attacker.did_key();
     let kid = format!("{did}#{}", did.trim_start_matches("did:key:"));
     let forger = Issuer::with_id(attacker.clone(), GOV, Some(&kid));
@@ -59,11 +59,11 @@ fn licence(f: &Fx, issuer: &Issuer) -> String {
             &f.env,
             &SdJwtInput {
                 vct: "https://gov.example/licence".into(),
-                claims: json!({"category": "A2"}).as_object().cloned().unwrap(),
+                claims: json!({"category": "A2"}).as_object().cloned().unwrap().into(),
                 disclosable: Some(vec!["category".into()]),
                 holder_jwk: None,
-                iat: Some(NOW - 10),
-                exp: Some(NOW + 86_400),
+                issued_at: Some(NOW - 10),
+                expires_at: Some(NOW + 86_400),
                 status: None,
             },
         )
@@ -110,7 +110,7 @@ fn a_url_issuer_cannot_be_impersonated_by_a_did_kid_in_an_sd_jwt() {
 fn a_status_list_token_cannot_be_forged_for_a_url_issuer() {
     let f = fx();
     let uri = "https://gov.example/status/1";
-    let entry = StatusEntry {
+    let entry = CredentialStatusEntry {
         purpose: TOKEN_STATUS_LIST.into(),
         index: 3,
         list_url: uri.into(),
@@ -175,7 +175,7 @@ fn a_data_integrity_proof_cannot_name_a_did_key_under_a_url_issuer() {
 fn status_lists_need_a_matching_id_and_must_be_fresh() {
     let f = fx();
     let url = "https://gov.example/status/bits";
-    let entry = StatusEntry {
+    let entry = CredentialStatusEntry {
         purpose: "revocation".into(),
         index: 9,
         list_url: url.into(),
@@ -233,7 +233,7 @@ fn status_lists_need_a_matching_id_and_must_be_fresh() {
     ] {
         let e = check_status(&entry, &l, GOV, &o).unwrap_err();
         assert!(e.to_string().contains(why), "{why}: {e}");
-        assert_eq!(e.class(), Some(crate::error::ErrorClass::Refused));
+        assert_eq!(crate::error::Classify::class(&e), crate::error::ErrorClass::Refused);
     }
     // The app decides how old is too old.
     let lenient = VerifyOptions {
@@ -248,7 +248,7 @@ fn status_lists_need_a_matching_id_and_must_be_fresh() {
 fn a_malformed_status_list_is_invalid_input() {
     let f = fx();
     let uri = "https://gov.example/status/1";
-    let entry = StatusEntry {
+    let entry = CredentialStatusEntry {
         purpose: TOKEN_STATUS_LIST.into(),
         index: 3,
         list_url: uri.into(),
@@ -262,8 +262,8 @@ fn a_malformed_status_list_is_invalid_input() {
     let bad = sign_jws(&h, &p, &f.gov_key).unwrap();
     let e = check_status(&entry, &bad, GOV, &o).unwrap_err();
     assert_eq!(
-        e.class(),
-        Some(crate::error::ErrorClass::InvalidInput),
+        crate::error::Classify::class(&e),
+        crate::error::ErrorClass::InvalidInput,
         "{e}"
     );
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::codec::{b64u, b64u_decode, str_of};
 use super::{CredentialError, MAX_STATUS_LIST_BYTES, malformed};
 
-/// The `purpose` of a [`StatusEntry`] that points into an IETF Token Status List
+/// The `purpose` of a [`CredentialStatusEntry`] that points into an IETF Token Status List
 /// (`status.status_list` in an SD-JWT VC) rather than a W3C Bitstring Status List.
 pub const TOKEN_STATUS_LIST: &str = "token-status-list";
 
@@ -18,21 +18,33 @@ pub const MIN_STATUS_LIST_BYTES: usize = 16 * 1024;
 /// A credential's pointer into a status list (`BitstringStatusListEntry`, or the older
 /// `StatusList2021Entry`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusEntry {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialStatusEntry {
     /// `revocation`, `suspension`, or another purpose such as `message`.
     pub purpose: String,
     /// Index of the entry in the list.
     pub index: u64,
     /// URL of the status list credential the app must fetch.
+    #[serde(alias = "list_url")]
+
     pub list_url: String,
     /// Bits per entry (1 unless the list uses status messages).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[serde(default = "one_bit")]
     pub size: u8,
 }
 
-impl StatusEntry {
+fn one_bit() -> u8 {
+    1
+}
+
+impl CredentialStatusEntry {
     /// Read an SD-JWT VC `status` claim: `{"status_list": {"idx": N, "uri": "…"}}` (IETF Token
     /// Status List). Other status mechanisms are ignored.
-    pub fn from_token_status(v: &Value) -> Result<Option<StatusEntry>, CredentialError> {
+    pub fn from_token_status(v: &Value) -> Result<Option<CredentialStatusEntry>, CredentialError> {
         let Some(sl) = v.get("status_list") else {
             return Ok(None);
         };
@@ -46,7 +58,7 @@ impl StatusEntry {
             .and_then(Value::as_str)
             .ok_or_else(|| bad("has no 'uri'"))?
             .to_string();
-        Ok(Some(StatusEntry {
+        Ok(Some(CredentialStatusEntry {
             purpose: TOKEN_STATUS_LIST.into(),
             index,
             list_url,
@@ -56,7 +68,7 @@ impl StatusEntry {
 
     /// Read a `credentialStatus` member (an object or an array of them). Entries of other types
     /// are skipped; the first bitstring entry is returned.
-    pub fn from_credential_status(v: &Value) -> Result<Option<StatusEntry>, CredentialError> {
+    pub fn from_credential_status(v: &Value) -> Result<Option<CredentialStatusEntry>, CredentialError> {
         let list: Vec<&Value> = match v {
             Value::Array(a) => a.iter().collect(),
             other => vec![other],
@@ -67,12 +79,12 @@ impl StatusEntry {
             if t != "BitstringStatusListEntry" && t != "StatusList2021Entry" {
                 continue;
             }
-            return Ok(Some(StatusEntry::from_object(m)?));
+            return Ok(Some(CredentialStatusEntry::from_object(m)?));
         }
         Ok(None)
     }
 
-    fn from_object(m: &Map<String, Value>) -> Result<StatusEntry, CredentialError> {
+    fn from_object(m: &Map<String, Value>) -> Result<CredentialStatusEntry, CredentialError> {
         let bad = |w: &str| malformed(format!("the credential's status entry {w}"));
         let purpose = str_of(m, "statusPurpose")
             .ok_or_else(|| bad("has no statusPurpose"))?
@@ -95,7 +107,7 @@ impl StatusEntry {
                 .filter(|n| (1..=8).contains(n))
                 .ok_or_else(|| bad("has a statusSize outside 1..8"))? as u8,
         };
-        Ok(StatusEntry {
+        Ok(CredentialStatusEntry {
             purpose,
             index,
             list_url,
@@ -106,6 +118,8 @@ impl StatusEntry {
 
 /// What a status list says about a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialStatus {
     /// The bit is 0.

@@ -1,4 +1,4 @@
-//! Verification: credentials on import (signature, dates, issuer trust, Open Badge rules,
+//! Verification: credentials on import (signature, dates, issuer trust, Open OpenBadge rules,
 //! holder binding by the caller) and presentations on the verifier side (plus key binding,
 //! nonce, audience, freshness and status).
 
@@ -7,14 +7,15 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::badge::{Badge, badge_from_credential};
+use super::{IssuerKeys, JsonObject};
+use super::badge::{OpenBadge, badge_from_credential};
 use super::codec::{id_of, numeric_date, parse_json, str_of, types_of};
 use super::did::{Purpose, Resolver};
 use super::jwk::VerificationKey;
 use super::jws::Jws;
 use super::sd_jwt::{SdJwt, sd_hash};
 use super::status::{
-    CredentialStatus, MIN_STATUS_LIST_BYTES, StatusEntry, TOKEN_STATUS_LIST, decode_status_list,
+    CredentialStatus, MIN_STATUS_LIST_BYTES, CredentialStatusEntry, TOKEN_STATUS_LIST, decode_status_list,
     decode_token_list, read_entry, read_token_entry, status_of,
 };
 use super::time::parse_rfc3339;
@@ -26,7 +27,9 @@ use super::{
 
 /// The format of a credential or presentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Format {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum CredentialFormat {
     /// JWT VC, VC Data Model 1.1 (`vc` claim).
     #[serde(rename = "jwt_vc")]
     JwtVc,
@@ -47,22 +50,22 @@ pub enum Format {
     JwtVp,
 }
 
-impl Format {
+impl CredentialFormat {
     /// The name used in JSON output.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Format::JwtVc => "jwt_vc",
-            Format::VcJwt => "vc+jwt",
-            Format::SdJwtVc => "dc+sd-jwt",
-            Format::SdJwt => "sd-jwt",
-            Format::DataIntegrity => "eddsa-jcs-2022",
-            Format::JwtVp => "jwt_vp",
+            CredentialFormat::JwtVc => "jwt_vc",
+            CredentialFormat::VcJwt => "vc+jwt",
+            CredentialFormat::SdJwtVc => "dc+sd-jwt",
+            CredentialFormat::SdJwt => "sd-jwt",
+            CredentialFormat::DataIntegrity => "eddsa-jcs-2022",
+            CredentialFormat::JwtVp => "jwt_vp",
         }
     }
 
     /// Whether the holder presents by selective disclosure.
     pub fn is_sd_jwt(&self) -> bool {
-        matches!(self, Format::SdJwtVc | Format::SdJwt)
+        matches!(self, CredentialFormat::SdJwtVc | CredentialFormat::SdJwt)
     }
 }
 
@@ -91,6 +94,18 @@ impl TrustPolicy {
         TrustPolicy {
             trusted_issuers: issuers,
             mode: TrustMode::Require,
+        }
+    }
+
+    /// Trust `issuers`, refusing others if `require` (else warning about them).
+    pub fn of(issuers: Vec<String>, require: bool) -> TrustPolicy {
+        TrustPolicy {
+            trusted_issuers: issuers,
+            mode: if require {
+                TrustMode::Require
+            } else {
+                TrustMode::Warn
+            },
         }
     }
 
@@ -148,11 +163,11 @@ impl<'a> VerifyOptions<'a> {
     }
 }
 
-/// A credential whose issuer signature, dates, Open Badge rules and issuer trust were checked.
+/// A credential whose issuer signature, dates, Open OpenBadge rules and issuer trust were checked.
 #[derive(Debug, Clone)]
 pub struct VerifiedCredential {
     /// Its format.
-    pub format: Format,
+    pub format: CredentialFormat,
     /// Issuer id (DID or URL).
     pub issuer: String,
     /// Issuer name, when the credential carries one.
@@ -172,9 +187,9 @@ pub struct VerifiedCredential {
     /// Issued at (Unix seconds).
     pub issued_at: Option<u64>,
     /// Status list entry, if any.
-    pub status: Option<StatusEntry>,
-    /// The Open Badge view, for `OpenBadgeCredential`s.
-    pub badge: Option<Badge>,
+    pub status: Option<CredentialStatusEntry>,
+    /// The Open OpenBadge view, for `OpenBadgeCredential`s.
+    pub badge: Option<OpenBadge>,
     /// Things the app may want to show (e.g. an untrusted issuer in warn mode).
     pub warnings: Vec<String>,
     pub(crate) sd: Option<SdJwt>,
@@ -296,9 +311,9 @@ fn issuer_name(v: Option<&Value>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn status_entry(m: &Map<String, Value>) -> Result<Option<StatusEntry>, CredentialError> {
+fn status_entry(m: &Map<String, Value>) -> Result<Option<CredentialStatusEntry>, CredentialError> {
     match m.get("credentialStatus") {
-        Some(v) => StatusEntry::from_credential_status(v),
+        Some(v) => CredentialStatusEntry::from_credential_status(v),
         None => Ok(None),
     }
 }
@@ -333,10 +348,10 @@ fn verify_jwt_vc(jws: Jws, resolver: &Resolver) -> Result<VerifiedCredential, Cr
     }
     let p = &jws.payload;
     let (format, mut vc) = match p.get("vc") {
-        Some(Value::Object(vc)) => (Format::JwtVc, vc.clone()),
+        Some(Value::Object(vc)) => (CredentialFormat::JwtVc, vc.clone()),
         Some(_) => return Err(malformed("credential: 'vc' is not an object")),
         None if jws.typ() == Some("vc+jwt") || p.contains_key("@context") => {
-            (Format::VcJwt, p.clone())
+            (CredentialFormat::VcJwt, p.clone())
         }
         None => {
             return Err(malformed(
@@ -363,7 +378,7 @@ fn verify_jwt_vc(jws: Jws, resolver: &Resolver) -> Result<VerifiedCredential, Cr
     let exp = numeric_date(p, "exp", "credential")?;
     let iat = numeric_date(p, "iat", "credential")?;
     let sub = str_of(p, "sub").map(str::to_string);
-    if format == Format::JwtVc {
+    if format == CredentialFormat::JwtVc {
         // VC-JWT 1.1: JWT claims stand for the credential's members when those are absent.
         if !vc.contains_key("issuer") {
             vc.insert("issuer".into(), Value::String(issuer.clone()));
@@ -425,13 +440,13 @@ fn verify_jwt_vc(jws: Jws, resolver: &Resolver) -> Result<VerifiedCredential, Cr
 
 fn verify_sd_jwt(sd: SdJwt, resolver: &Resolver) -> Result<VerifiedCredential, CredentialError> {
     let format = match sd.jws.typ() {
-        Some("dc+sd-jwt" | "vc+sd-jwt") => Format::SdJwtVc,
+        Some("dc+sd-jwt" | "vc+sd-jwt") => CredentialFormat::SdJwtVc,
         Some(t @ ("kb+jwt" | "vp+jwt" | "vc+jwt")) => {
             return Err(malformed(format!(
                 "SD-JWT: the issuer-signed JWT has type '{t}'"
             )));
         }
-        _ => Format::SdJwt,
+        _ => CredentialFormat::SdJwt,
     };
     let iss = str_of(&sd.jws.payload, "iss").map(str::to_string);
     let keys = resolver.keys_for(iss.as_deref(), sd.jws.kid(), Purpose::Assertion)?;
@@ -449,7 +464,7 @@ fn verify_sd_jwt(sd: SdJwt, resolver: &Resolver) -> Result<VerifiedCredential, C
     let mut types = Vec::new();
     match (format, str_of(&claims, "vct")) {
         (_, Some(v)) => types.push(v.to_string()),
-        (Format::SdJwtVc, None) => {
+        (CredentialFormat::SdJwtVc, None) => {
             return Err(malformed("SD-JWT VC: no 'vct' (credential type) claim"));
         }
         _ => {}
@@ -465,7 +480,7 @@ fn verify_sd_jwt(sd: SdJwt, resolver: &Resolver) -> Result<VerifiedCredential, C
     };
     let warnings = Vec::new();
     let status = match claims.get("status") {
-        Some(s) => StatusEntry::from_token_status(s)?,
+        Some(s) => CredentialStatusEntry::from_token_status(s)?,
         None => None,
     };
     Ok(VerifiedCredential {
@@ -532,7 +547,7 @@ fn verify_data_integrity(
         _ => HolderBinding::None,
     };
     Ok(VerifiedCredential {
-        format: Format::DataIntegrity,
+        format: CredentialFormat::DataIntegrity,
         issuer_name: issuer_name(claims.get("issuer")),
         issuer,
         types: types_of(claims.get("type")),
@@ -555,7 +570,7 @@ fn verify_data_integrity(
 /// The list must be signed by `credential_issuer`, be current, name the entry's purpose and
 /// be the list the entry points to.
 pub fn check_status(
-    entry: &StatusEntry,
+    entry: &CredentialStatusEntry,
     status_list_credential: &str,
     credential_issuer: &str,
     opts: &VerifyOptions<'_>,
@@ -676,7 +691,7 @@ fn check_status_freshness(
 /// IETF Token Status List: a `statuslist+jwt` signed by the credential's issuer, whose `sub` is
 /// the URI the credential names, current (`exp`), with `status_list.bits` ∈ {1, 2, 4, 8}.
 fn check_token_status(
-    entry: &StatusEntry,
+    entry: &CredentialStatusEntry,
     raw: &str,
     credential_issuer: &str,
     opts: &VerifyOptions<'_>,
@@ -787,30 +802,111 @@ impl<'a> PresentationOptions<'a> {
     }
 }
 
+/// What a verifier asks of a presentation (the binding form of [`PresentationOptions`]).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct CredentialVerifierOptions {
+    /// The nonce the verifier sent (fresh per request).
+    pub nonce: String,
+    /// The verifier's identifier (`aud`).
+    pub audience: String,
+    /// Issuer ids the verifier trusts.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub trusted_issuers: Vec<String>,
+    /// Refuse issuers not on `trusted_issuers` (otherwise accepted with a warning).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub require_trusted: bool,
+    /// DID documents for DID methods other than `did:key` / `did:jwk`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub did_documents: Vec<JsonObject>,
+    /// Keys of issuers named by URL.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub issuer_keys: Vec<IssuerKeys>,
+    /// How old a presentation may be (seconds; default 300).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 300))]
+    #[cfg_attr(feature = "wasm", serde(default = "default_max_age"), tsify(optional))]
+    pub max_age_secs: u64,
+    /// Status list credentials the app fetched, by URL.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub status_lists: HashMap<String, String>,
+    /// Refuse a credential whose status list was not supplied (otherwise a warning).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub require_status: bool,
+}
+
+#[cfg(feature = "wasm")]
+fn default_max_age() -> u64 {
+    DEFAULT_MAX_AGE_SECS
+}
+
+impl CredentialVerifierOptions {
+    /// The keys the verifier was given.
+    pub fn resolver(&self) -> Result<Resolver, CredentialError> {
+        Resolver::from_parts(&self.did_documents, &self.issuer_keys)
+    }
+
+    /// The presentation options at `now` with `resolver` (from
+    /// [`CredentialVerifierOptions::resolver`]).
+    pub fn with<'a>(&'a self, resolver: &'a Resolver, now: u64) -> PresentationOptions<'a> {
+        let mut p = PresentationOptions::new(resolver, &self.nonce, &self.audience, now);
+        p.verify.trust = TrustPolicy::of(self.trusted_issuers.clone(), self.require_trusted);
+        p.max_age_secs = self.max_age_secs;
+        p.status_lists = self.status_lists.clone();
+        p.require_status = self.require_status;
+        p
+    }
+}
+
 /// One credential of a verified presentation.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct PresentedCredential {
     /// Its format.
-    pub format: Format,
+    pub format: CredentialFormat,
     /// Issuer id.
     pub issuer: String,
     /// Types (or `vct`).
     pub types: Vec<String>,
     /// Only what was disclosed (no `_sd`, `_sd_alg`, undisclosed claims or digests).
-    pub claims: Map<String, Value>,
+    pub claims: JsonObject,
     /// Status from the supplied list (`None`: no status entry, or list not supplied).
     pub status: Option<CredentialStatus>,
-    /// Open Badge view.
-    pub badge: Option<Badge>,
+    /// Open OpenBadge view.
+    pub badge: Option<OpenBadge>,
     /// Valid until.
     pub valid_until: Option<u64>,
 }
 
 /// A verified presentation.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct VerifiedPresentation {
     /// `dc+sd-jwt` / `sd-jwt` or `jwt_vp`.
-    pub format: Format,
+    pub format: CredentialFormat,
     /// The holder: a DID, or the JWK of the `cnf` key.
     pub holder: String,
     /// The credentials.
@@ -900,7 +996,7 @@ fn finish_credential(
         format: vc.format,
         issuer: vc.issuer,
         types: vc.types,
-        claims: vc.claims,
+        claims: JsonObject(vc.claims),
         status,
         badge: vc.badge,
         valid_until: vc.valid_until,
@@ -1073,7 +1169,7 @@ fn verify_jwt_vp(
         credentials.push(finish_credential(vc, opts, &mut warnings)?);
     }
     Ok(VerifiedPresentation {
-        format: Format::JwtVp,
+        format: CredentialFormat::JwtVp,
         holder,
         credentials,
         warnings,

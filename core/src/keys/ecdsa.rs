@@ -75,6 +75,22 @@ impl fmt::Debug for PrivateKey {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
+impl fmt::Display for PublicKey {
+    /// The compressed key as `0x` hex.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::util::hex0x(&self.to_compressed()))
+    }
+}
+
+impl std::str::FromStr for PublicKey {
+    type Err = KeysError;
+    /// A SEC1 key (compressed or not) as hex, with or without `0x`.
+    fn from_str(s: &str) -> Result<PublicKey, KeysError> {
+        let raw = crate::util::unhex(s.trim()).map_err(|_| KeysError::InvalidPublicKey)?;
+        PublicKey::from_sec1(&raw)
+    }
+}
+
 impl PublicKey {
     /// Parse a SEC1 key (33-byte compressed or 65-byte uncompressed).
     pub fn from_sec1(bytes: &[u8]) -> Result<PublicKey, KeysError> {

@@ -56,6 +56,26 @@ impl KeystoreKdf {
         p: 6,
     };
 
+    /// The setting an app names: `scrypt` (the default, also for `None`), `pbkdf2` or
+    /// `scrypt-light`.
+    ///
+    /// ```
+    /// use jigap_core::keys::KeystoreKdf;
+    /// assert_eq!(KeystoreKdf::named(None).unwrap(), KeystoreKdf::SCRYPT_STANDARD);
+    /// assert!(KeystoreKdf::named(Some("md5")).is_err());
+    /// ```
+    pub fn named(name: Option<&str>) -> Result<KeystoreKdf, KeysError> {
+        match name.unwrap_or("scrypt") {
+            "scrypt" => Ok(KeystoreKdf::SCRYPT_STANDARD),
+            "pbkdf2" => Ok(KeystoreKdf::PBKDF2_STANDARD),
+            "scrypt-light" => Ok(KeystoreKdf::SCRYPT_LIGHT),
+            other => Err(KeysError::Keystore(format!(
+                "unknown kdf '{}'; use scrypt, pbkdf2 or scrypt-light",
+                other.chars().take(40).collect::<String>()
+            ))),
+        }
+    }
+
     fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, KeysError> {
         let mut dk = Zeroizing::new([0u8; 32]);
         match *self {

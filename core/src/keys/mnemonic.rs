@@ -14,10 +14,11 @@ use super::KeysError;
 use super::unicode::{nfc, nfkd};
 use crate::env::Env;
 
-/// A BIP39 wordlist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A BIP39 wordlist (English by default). Bindings show it as its code (`en`, `ko`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Language {
     /// English (the default).
+    #[default]
     English,
     /// Korean (한국어).
     Korean,
@@ -189,6 +190,21 @@ impl fmt::Display for Language {
     }
 }
 
+/// What a valid mnemonic is (its words stay secret): wordlist and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct MnemonicInfo {
+    /// The wordlist.
+    pub language: Language,
+    /// Number of words.
+    pub words: u8,
+}
+
 /// A valid BIP39 mnemonic. Zeroized on drop; its `Debug` never shows the words.
 ///
 /// ```
@@ -272,6 +288,14 @@ impl Mnemonic {
             entropy,
             language: lang,
         })
+    }
+
+    /// Its wordlist and length.
+    pub fn info(&self) -> MnemonicInfo {
+        MnemonicInfo {
+            language: self.language(),
+            words: self.word_count() as u8,
+        }
     }
 
     /// The wordlist.

@@ -32,7 +32,7 @@ pub use eip712::{
     enc_u64, hash_struct_words, typed_data_digest,
 };
 pub use keystore::{KeystoreKdf, export_keystore, import_keystore};
-pub use mnemonic::{Language, Mnemonic};
+pub use mnemonic::{Language, Mnemonic, MnemonicInfo};
 pub use signer::DigestSigner;
 
 use crate::env::RandomError;

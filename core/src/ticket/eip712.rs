@@ -35,7 +35,7 @@ fn typed_data_digest(domain: &[u8; 32], struct_hash: &[u8; 32]) -> [u8; 32] {
     keccak256(&buf)
 }
 
-use super::types::{EventInfo, Seat, TicketGrant, TokenId, TransferPolicy};
+use super::types::{TicketEvent, TicketSeat, TicketGrant, TokenId, TicketTransferPolicy};
 use super::{DOMAIN_NAME, DOMAIN_VERSION};
 
 /// `EIP712Domain` of the identity proof: name and version only (no chain, no contract).
@@ -97,7 +97,7 @@ pub fn domain(chain_id: u64, contract: &Address) -> [u8; 32] {
 }
 
 /// `hashStruct(Event)`.
-pub fn event_hash(e: &EventInfo) -> [u8; 32] {
+pub fn event_hash(e: &TicketEvent) -> [u8; 32] {
     hash_struct_words(
         th_event(),
         &[
@@ -112,7 +112,7 @@ pub fn event_hash(e: &EventInfo) -> [u8; 32] {
 }
 
 /// `hashStruct(Seat)`.
-pub fn seat_hash(s: &Seat) -> [u8; 32] {
+pub fn seat_hash(s: &TicketSeat) -> [u8; 32] {
     hash_struct_words(
         th_seat(),
         &[
@@ -125,7 +125,7 @@ pub fn seat_hash(s: &Seat) -> [u8; 32] {
 }
 
 /// `hashStruct(TransferPolicy)`.
-pub fn policy_hash(p: &TransferPolicy) -> [u8; 32] {
+pub fn policy_hash(p: &TicketTransferPolicy) -> [u8; 32] {
     hash_struct_words(
         th_policy(),
         &[
@@ -151,11 +151,11 @@ pub(crate) struct GrantParts<'a> {
     /// Pass key.
     pub pass_key: &'a [u8; 32],
     /// Seat.
-    pub seat: &'a Seat,
+    pub seat: &'a TicketSeat,
     /// Tier.
     pub tier: &'a str,
     /// Policy.
-    pub policy: &'a TransferPolicy,
+    pub policy: &'a TicketTransferPolicy,
     /// Transfers so far.
     pub transfers: u8,
     /// Issued at.
@@ -335,7 +335,7 @@ pub(crate) fn types_json(defs: &[&str]) -> serde_json::Value {
     serde_json::Value::Object(types)
 }
 
-pub(crate) fn event_json(e: &EventInfo) -> serde_json::Value {
+pub(crate) fn event_json(e: &TicketEvent) -> serde_json::Value {
     serde_json::json!({
         "id": e.id, "name": e.name, "venue": e.venue,
         "doorsOpen": e.doors_open, "start": e.start, "end": e.end,
@@ -420,7 +420,7 @@ mod tests {
                 .parse()
                 .unwrap(),
             pass_key: [7u8; 32],
-            event: EventInfo {
+            event: TicketEvent {
                 id: "SEOUL-26".into(),
                 name: "Seoul Philharmonic: Mahler 2".into(),
                 venue: "Lotte Concert Hall, 서울".into(),
@@ -428,9 +428,9 @@ mod tests {
                 start: 1_780_001_800,
                 end: 1_780_009_000,
             },
-            seat: Seat::reserved("B", "12", "7"),
+            seat: TicketSeat::reserved("B", "12", "7"),
             tier: "R".into(),
-            policy: TransferPolicy::capped("KRW", 150_000, 2),
+            policy: TicketTransferPolicy::capped("KRW", 150_000, 2),
             transfers: 1,
             issued_at: 1_770_000_000,
         }
@@ -440,8 +440,8 @@ mod tests {
     fn grant_digest_matches_generic_eip712() {
         let mut g = sample();
         assert_eq!(grant_digest(&g), digest_of(&grant_typed_data(&g)));
-        g.seat = Seat::general("");
-        g.policy = TransferPolicy::non_transferable();
+        g.seat = TicketSeat::general("");
+        g.policy = TicketTransferPolicy::non_transferable();
         g.transfers = 0;
         g.token_id = TokenId::from_u64(0);
         assert_eq!(grant_digest(&g), digest_of(&grant_typed_data(&g)));

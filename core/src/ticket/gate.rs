@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use ed25519_dalek::VerifyingKey;
 
 use crate::env::Env;
+use crate::bind::Bytes32;
 use crate::keys::Address;
 use crate::qr;
 use crate::util::keccak256;
@@ -14,7 +15,7 @@ use super::eip712::{GrantParts, checkin_digest, domain, event_hash, gate_digest,
 use super::grant::{read_event, read_token_id, write_event};
 use super::keys::{GateKey, TicketIdentity, ed_public, ed_sign, ed_verify};
 use super::pass::Pass;
-use super::types::{EventInfo, Seat, TicketRef, text as check_text};
+use super::types::{TicketEvent, TicketSeat, TicketRef, text as check_text};
 use super::wire::{Reader, Writer};
 use super::{TicketError, WINDOW_SECS, limits};
 
@@ -38,7 +39,7 @@ pub struct GateAuthorization {
     /// Their ERC-721 contract.
     pub contract: Address,
     /// The event.
-    pub event: EventInfo,
+    pub event: TicketEvent,
     /// The gate's Ed25519 public key.
     pub gate_key: [u8; 32],
     /// The gate's name, shown in receipts and "already entered" messages.
@@ -168,7 +169,7 @@ impl CheckInReceipt {
     pub(crate) fn verify(
         &self,
         grant_digest: &[u8; 32],
-        event: &EventInfo,
+        event: &TicketEvent,
         issuer: &TicketIdentity,
     ) -> Result<(), TicketError> {
         if self.grant != *grant_digest {
@@ -195,16 +196,25 @@ impl CheckInReceipt {
 
 /// A gate's decision to let a ticket in. The check-in receipt for the holder's wallet is
 /// signed by [`Gate::receipt`], right after the gate opens.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Admit {
+pub struct GateAdmit {
     /// The ticket.
-    pub ticket: TicketRef,
-    /// Digest of the grant that entered.
-    pub grant: [u8; 32],
+    pub ticket_id: TicketRef,
     /// Event id.
     pub event_id: String,
+    /// Event name.
+    pub event_name: String,
     /// Seat.
-    pub seat: Seat,
+    pub seat: TicketSeat,
+    /// The seat in words.
+    pub seat_label: String,
     /// Tier.
     pub tier: String,
     /// Holder account.
@@ -215,11 +225,22 @@ pub struct Admit {
     pub window: u64,
     /// Entry time (the gate's clock), Unix seconds.
     pub entered_at: u64,
+    /// Digest of the grant that entered.
+    pub grant_digest: Bytes32,
 }
 
 /// One ticket in the entered set.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Entry {
+pub struct GateEntry {
+    /// The ticket (entries sort by ticket, then time).
+    pub ticket_id: TicketRef,
     /// When it entered, Unix seconds.
     pub at: u64,
     /// Through which gate.
@@ -227,16 +248,23 @@ pub struct Entry {
 }
 
 /// What a merge changed.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MergeReport {
+pub struct GateMergeReport {
     /// Entries this gate did not know.
-    pub added: usize,
+    pub added: u64,
     /// Known entries replaced by an earlier entry of the same ticket.
-    pub updated: usize,
+    pub updated: u64,
     /// Entries for events the sending gate is not authorised for here (left out).
-    pub ignored: usize,
+    pub ignored: u64,
     /// Entries known after the merge.
-    pub total: usize,
+    pub total: u64,
 }
 
 struct Admitted {
@@ -258,7 +286,7 @@ pub struct Gate {
     key: GateKey,
     name: String,
     events: HashMap<String, Admitted>,
-    entered: BTreeMap<TicketRef, Entry>,
+    entered: BTreeMap<TicketRef, GateEntry>,
     /// The grant digest and event of each ticket admitted by this gate itself: a receipt is
     /// signed from this record, never from data handed back by the app.
     admitted_here: BTreeMap<TicketRef, ([u8; 32], String)>,
@@ -353,8 +381,8 @@ impl Gate {
     }
 
     /// The events this gate admits.
-    pub fn events(&self) -> Vec<&EventInfo> {
-        let mut v: Vec<&EventInfo> = self.events.values().map(|a| &a.auth.event).collect();
+    pub fn events(&self) -> Vec<&TicketEvent> {
+        let mut v: Vec<&TicketEvent> = self.events.values().map(|a| &a.auth.event).collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
@@ -368,7 +396,7 @@ impl Gate {
     /// (recomputed from the pass and the gate's event); the pass key's signature over
     /// `TicketPass(grant, window)`; not superseded by a reissue the gate knows of; not
     /// entered before.
-    pub fn verify(&mut self, pass_text: &str) -> Result<Admit, TicketError> {
+    pub fn verify(&mut self, pass_text: &str) -> Result<GateAdmit, TicketError> {
         let now = self.env.clock.now_secs();
         let pass = Pass::from_text(pass_text)?;
         let ev = self
@@ -442,17 +470,25 @@ impl Gate {
         }
         self.entered.insert(
             ticket,
-            Entry {
+            GateEntry {
+                ticket_id: ticket,
                 at: now,
                 gate: self.name.clone(),
             },
         );
         self.admitted_here
             .insert(ticket, (grant, pass.event_id.clone()));
-        Ok(Admit {
-            ticket,
-            grant,
+        let event_name = self
+            .events
+            .get(&pass.event_id)
+            .map(|e| e.auth.event.name.clone())
+            .unwrap_or_default();
+        Ok(GateAdmit {
+            ticket_id: ticket,
+            grant_digest: Bytes32(grant),
             event_id: pass.event_id,
+            event_name,
+            seat_label: pass.seat.to_string(),
             seat: pass.seat,
             tier: pass.tier,
             holder: pass.holder,
@@ -469,16 +505,16 @@ impl Gate {
     /// The receipt is made from this gate's own record of the admission (grant digest, time,
     /// event); of `admit` only the ticket is read, and a grant or time that differs from the
     /// record is refused, so an app cannot obtain a receipt for a grant the gate never saw.
-    pub fn receipt(&self, admit: &Admit) -> Result<CheckInReceipt, TicketError> {
+    pub fn receipt(&self, admit: &GateAdmit) -> Result<CheckInReceipt, TicketError> {
         let refused =
             || TicketError::BadReceipt("this gate did not admit that ticket at that time".into());
-        let (grant, event_id) = self.admitted_here.get(&admit.ticket).ok_or_else(refused)?;
+        let (grant, event_id) = self.admitted_here.get(&admit.ticket_id).ok_or_else(refused)?;
         let entry = self
             .entered
-            .get(&admit.ticket)
+            .get(&admit.ticket_id)
             .filter(|e| e.gate == self.name)
             .ok_or_else(refused)?;
-        if *grant != admit.grant || entry.at != admit.entered_at {
+        if *grant != admit.grant_digest.0 || entry.at != admit.entered_at {
             return Err(refused());
         }
         let ev = self.events.get(event_id).ok_or_else(refused)?;
@@ -488,7 +524,7 @@ impl Gate {
             &checkin_digest(&ev.domain, grant, entry.at, &gate_key),
         )?;
         Ok(CheckInReceipt {
-            ticket: admit.ticket,
+            ticket: admit.ticket_id,
             grant: *grant,
             entered_at: entry.at,
             gate_key,
@@ -508,13 +544,13 @@ impl Gate {
     }
 
     /// When `ticket` entered, if it did.
-    pub fn entered(&self, ticket: &TicketRef) -> Option<&Entry> {
+    pub fn entered(&self, ticket: &TicketRef) -> Option<&GateEntry> {
         self.entered.get(ticket)
     }
 
     /// Every entry, in ticket order.
-    pub fn entries(&self) -> impl Iterator<Item = (&TicketRef, &Entry)> {
-        self.entered.iter()
+    pub fn entries(&self) -> Vec<GateEntry> {
+        self.entered.values().cloned().collect()
     }
 
     /// The entered set, signed by this gate: deterministic CBOR (entries in ticket order),
@@ -561,7 +597,7 @@ impl Gate {
     /// gate that a trusted issuer authorised, under the same name, for an event this gate
     /// admits; only entries for the contracts of those events are taken. For a ticket known to
     /// both, the earlier entry wins.
-    pub fn merge(&mut self, export: &[u8]) -> Result<MergeReport, TicketError> {
+    pub fn merge(&mut self, export: &[u8]) -> Result<GateMergeReport, TicketError> {
         let bad = |e: TicketError| TicketError::BadExport(e.to_string());
         let mut outer = Reader::new(export, "gate export");
         outer.array("export", 2).map_err(bad)?;
@@ -619,13 +655,15 @@ impl Gate {
             let token_id = read_token_id(&mut r).map_err(bad)?;
             let at = r.u64("entered at").map_err(bad)?;
             let gate = r.str("gate name", limits::GATE_NAME).map_err(bad)?;
+            let ticket_id = TicketRef {
+                chain_id,
+                contract,
+                token_id,
+            };
             incoming.push((
-                TicketRef {
-                    chain_id,
-                    contract,
-                    token_id,
-                },
-                Entry {
+                ticket_id,
+                GateEntry {
+                    ticket_id,
                     at,
                     gate: gate.to_string(),
                 },
@@ -633,7 +671,7 @@ impl Gate {
         }
         r.finish().map_err(bad)?;
 
-        let mut report = MergeReport::default();
+        let mut report = GateMergeReport::default();
         for (t, e) in incoming {
             if !allowed.contains(&(t.chain_id, t.contract)) {
                 report.ignored += 1;
@@ -651,7 +689,7 @@ impl Gate {
                 Some(_) => {}
             }
         }
-        report.total = self.entered.len();
+        report.total = self.entered.len() as u64;
         Ok(report)
     }
 }

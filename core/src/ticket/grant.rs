@@ -5,7 +5,7 @@ use crate::qr;
 
 use super::eip712::{grant_digest, grant_typed_data};
 use super::keys::{TicketIdentity, ed_verify};
-use super::types::{EventInfo, Seat, TicketGrant, TicketRef, TokenId, TransferPolicy};
+use super::types::{TicketEvent, TicketSeat, TicketGrant, TicketRef, TokenId, TicketTransferPolicy};
 use super::wire::{Reader, Writer};
 use super::{TicketError, limits};
 
@@ -15,6 +15,13 @@ const GRANT_VERSION: u8 = 1;
 
 /// What an issuer decides when it sells a ticket; [`super::Issuer::grant`] adds the holder,
 /// the transfer count (0) and the issue time.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketTerms {
     /// EIP-155 chain id.
@@ -24,13 +31,17 @@ pub struct TicketTerms {
     /// The token id.
     pub token_id: TokenId,
     /// The event.
-    pub event: EventInfo,
+    pub event: TicketEvent,
     /// The seat.
-    pub seat: Seat,
+    pub seat: TicketSeat,
     /// Tier.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub tier: String,
     /// Transfer policy.
-    pub policy: TransferPolicy,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    pub policy: TicketTransferPolicy,
 }
 
 /// A grant with the issuer's ECDSA signature and Ed25519 seal over its EIP-712 digest.
@@ -129,7 +140,7 @@ impl SignedGrant {
         let pass_key = r.fixed::<32>("pass key")?;
         let event = read_event(&mut r)?;
         r.array("seat", 4)?;
-        let seat = Seat {
+        let seat = TicketSeat {
             general_admission: r.bool("general admission")?,
             section: r.str("section", limits::SECTION)?.into(),
             row: r.str("row", limits::ROW)?.into(),
@@ -137,7 +148,7 @@ impl SignedGrant {
         };
         let tier = r.str("tier", limits::TIER)?.into();
         r.array("transfer policy", 4)?;
-        let policy = TransferPolicy {
+        let policy = TicketTransferPolicy {
             transferable: r.bool("transferable")?,
             currency: r.str("currency", limits::CURRENCY)?.into(),
             price_cap: r.u64("price cap")?,
@@ -172,7 +183,7 @@ impl SignedGrant {
     }
 }
 
-pub(crate) fn write_event(w: &mut Writer, e: &EventInfo) {
+pub(crate) fn write_event(w: &mut Writer, e: &TicketEvent) {
     w.array(6)
         .str(&e.id)
         .str(&e.name)
@@ -182,9 +193,9 @@ pub(crate) fn write_event(w: &mut Writer, e: &EventInfo) {
         .u64(e.end);
 }
 
-pub(crate) fn read_event(r: &mut Reader<'_>) -> Result<EventInfo, TicketError> {
+pub(crate) fn read_event(r: &mut Reader<'_>) -> Result<TicketEvent, TicketError> {
     r.array("event", 6)?;
-    Ok(EventInfo {
+    Ok(TicketEvent {
         id: r.str("event id", limits::EVENT_ID)?.into(),
         name: r.str("event name", limits::EVENT_NAME)?.into(),
         venue: r.str("venue", limits::VENUE)?.into(),

@@ -18,7 +18,7 @@ use super::gate::GateAuthorization;
 use super::grant::{SignedGrant, TicketTerms};
 use super::keys::{SEAL_KEY_INFO, TicketIdentity, derive_ed25519, ed_public, ed_sign};
 use super::transfer::TransferRequest;
-use super::types::{EventInfo, TicketGrant, TicketRef, text};
+use super::types::{TicketEvent, TicketGrant, TicketRef, text};
 use super::{TicketError, limits};
 
 /// What the issuer remembers of each ticket it issued: the current grant. A reissue must name
@@ -266,7 +266,7 @@ impl Issuer {
         &self,
         chain_id: u64,
         contract: Address,
-        event: &EventInfo,
+        event: &TicketEvent,
         gate_key: [u8; 32],
         gate_name: &str,
     ) -> Result<GateAuthorization, TicketError> {

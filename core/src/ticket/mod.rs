@@ -6,7 +6,7 @@
 //!   far, issue time. The issuer signs its digest with its account (65-byte ECDSA, verifiable
 //!   by `ecrecover`) and **seals** the same digest with its Ed25519 seal key.
 //! - The holder's wallet ([`Tickets`]) imports grants from trusted issuers and **shows** a pass
-//!   ([`ShownPass`]): the grant's gate-relevant fields, the seal, and the pass key's signature
+//!   ([`TicketPass`]): the grant's gate-relevant fields, the seal, and the pass key's signature
 //!   over `TicketPass(grant, window)` for the current 15-second window, as base45 text that
 //!   fits a version-13 QR code at error correction M.
 //! - A [`Gate`] verifies a pass offline with two Ed25519 verifications (seal and pass), checks
@@ -15,7 +15,7 @@
 //! - Transfers: the holder's wallet signs a [`TransferRequest`] only if the policy allows it;
 //!   the [`Issuer`] reissues the grant to the new holder.
 //!
-//! States follow ERC-7439 ([`Erc7439Status`]); a non-transferable ticket is ERC-5192 locked.
+//! States follow ERC-7439 ([`TicketStatus`]); a non-transferable ticket is ERC-5192 locked.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -23,12 +23,12 @@
 //! use jigap_core::keys::{Address, PrivateKey};
 //! use jigap_core::store::MemoryStore;
 //! use jigap_core::ticket::*;
-//! use jigap_core::wallet::{CreateOptions, Wallet};
+//! use jigap_core::wallet::{WalletOptions, Wallet};
 //!
 //! let clock = ManualClock::new(1_780_000_000_000);
 //! let env = Env::fixed(clock.clone(), 1);
 //! let (wallet, _) = Wallet::create(Arc::new(MemoryStore::new()), env.clone(), b"123456",
-//!     CreateOptions::fast_for_tests()).unwrap();
+//!     WalletOptions::fast_for_tests()).unwrap();
 //! let mut issuer = Issuer::new(env.clone(), PrivateKey::from_slice(&[7; 32]).unwrap()).unwrap();
 //!
 //! // The app trusts the issuer; the holder hands out a ticket holder id.
@@ -37,12 +37,12 @@
 //! let me = tickets.holder_id(&wallet.account(0).unwrap().address).unwrap();
 //!
 //! // The issuer grants a seat; the wallet imports it.
-//! let event = EventInfo { id: "MAHLER2".into(), name: "Mahler 2".into(), venue: "Seoul".into(),
+//! let event = TicketEvent { id: "MAHLER2".into(), name: "Mahler 2".into(), venue: "Seoul".into(),
 //!     doors_open: 1_779_999_000, start: 1_780_001_000, end: 1_780_008_000 };
 //! let contract: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3".parse().unwrap();
 //! let grant = issuer.grant(&me, TicketTerms { chain_id: 1, contract, token_id: TokenId::from_u64(42),
-//!     event: event.clone(), seat: Seat::reserved("B", "12", "7"), tier: "R".into(),
-//!     policy: TransferPolicy::non_transferable() }).unwrap();
+//!     event: event.clone(), seat: TicketSeat::reserved("B", "12", "7"), tier: "R".into(),
+//!     policy: TicketTransferPolicy::non_transferable() }).unwrap();
 //! let ticket = tickets.import(&grant.to_text()).unwrap().ticket;
 //!
 //! // The gate, authorised by the issuer, admits the pass once.
@@ -73,7 +73,7 @@ mod wallet;
 mod wire;
 
 pub use gate::{
-    AUTHORIZATION_TAG, Admit, CheckInReceipt, Entry, Gate, GateAuthorization, MergeReport,
+    AUTHORIZATION_TAG, GateAdmit, CheckInReceipt, GateEntry, Gate, GateAuthorization, GateMergeReport,
     RECEIPT_TAG,
 };
 pub use grant::{GRANT_TAG, SignedGrant, TicketTerms};
@@ -84,8 +84,11 @@ pub use keys::{
 pub use pass::{PASS_TAG, PASS_VERSION, Pass};
 pub use time::{format_utc, parse_utc};
 pub use transfer::{TRANSFER_TAG, TransferRequest};
-pub use types::{EventInfo, Seat, TicketGrant, TicketRef, TokenId, TransferPolicy};
-pub use wallet::{Erc7439Status, ImportOutcome, Imported, ShownPass, Ticket, TicketState, Tickets};
+pub use types::{TicketEvent, TicketSeat, TicketGrant, TicketRef, TokenId, TicketTransferPolicy};
+pub use wallet::{
+    ImportedTicket, Ticket, TicketImportOutcome, TicketInfo, TicketPass, TicketState, TicketStatus,
+    TicketTransferRequest, Tickets,
+};
 
 use crate::env::RandomError;
 use crate::keys::{Address, KeysError};
@@ -404,50 +407,6 @@ impl TicketError {
                 | TicketError::AlreadyEntered { .. }
                 | TicketError::Superseded { .. }
         )
-    }
-
-    /// The kind apps see; `None` for a wrapped keys, wallet or vault error, whose own kind
-    /// applies.
-    pub fn class(&self) -> Option<crate::error::ErrorClass> {
-        use crate::error::ErrorClass as C;
-        use TicketError as T;
-        Some(match self {
-            T::Keys(_) | T::Wallet(_) | T::Vault(_) => return None,
-            T::Qr(_)
-            | T::Invalid { .. }
-            | T::Malformed { .. }
-            | T::NotHolder(_)
-            | T::PassKeyMismatch
-            | T::StaleGrant { .. }
-            | T::ConflictingGrant
-            | T::SameHolder
-            | T::BadTransferRequest(_)
-            | T::NoTransferPending
-            | T::GateConfig(_)
-            | T::BadReceipt(_)
-            | T::BadExport(_) => C::InvalidInput,
-            T::UntrustedIssuer(_) | T::UnauthorizedGate => C::Untrusted,
-            T::BadIssuerSignature
-            | T::BadIdentityProof(_)
-            | T::BadHolderSignature
-            | T::BadGateSignature(_) => C::BadSignature,
-            T::NotFound(_) => C::NotFound,
-            T::AlreadyIssued(_) => C::Duplicate,
-            T::NotTransferable
-            | T::WrongCurrency { .. }
-            | T::OverPriceCap { .. }
-            | T::TooManyTransfers { .. } => C::LimitExceeded,
-            T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => C::Expired,
-            T::AlreadyUsed { .. }
-            | T::Transferred { .. }
-            | T::TransferPending { .. }
-            | T::GrantSuperseded
-            | T::WrongEvent { .. }
-            | T::TooEarly { .. }
-            | T::AlreadyEntered { .. }
-            | T::Superseded { .. } => C::Refused,
-            T::Random(_) | T::Signing => C::Internal,
-        })
     }
 
     /// A short stable name of the variant, for bindings and JSON output.

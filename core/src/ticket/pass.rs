@@ -8,7 +8,7 @@ use crate::qr;
 use super::eip712::{GrantParts, domain, event_hash, pass_digest};
 use super::grant::{SignedGrant, read_token_id};
 use super::keys::ed_sign;
-use super::types::{Seat, TokenId, TransferPolicy};
+use super::types::{TicketSeat, TokenId, TicketTransferPolicy};
 use super::wire::{Reader, Writer};
 use super::{TicketError, limits};
 
@@ -34,11 +34,11 @@ pub struct Pass {
     /// Holder's pass key.
     pub pass_key: [u8; 32],
     /// Seat.
-    pub seat: Seat,
+    pub seat: TicketSeat,
     /// Tier.
     pub tier: String,
     /// Transfer policy (needed to recompute the grant digest).
-    pub policy: TransferPolicy,
+    pub policy: TicketTransferPolicy,
     /// Transfers so far.
     pub transfers: u8,
     /// Grant issue time.
@@ -123,14 +123,14 @@ impl Pass {
             token_id: read_token_id(&mut r)?,
             holder: Address(r.fixed::<20>("holder")?),
             pass_key: r.fixed::<32>("pass key")?,
-            seat: Seat {
+            seat: TicketSeat {
                 general_admission: r.bool("general admission")?,
                 section: r.str("section", limits::SECTION)?.into(),
                 row: r.str("row", limits::ROW)?.into(),
                 number: r.str("number", limits::NUMBER)?.into(),
             },
             tier: r.str("tier", limits::TIER)?.into(),
-            policy: TransferPolicy {
+            policy: TicketTransferPolicy {
                 transferable: r.bool("transferable")?,
                 currency: r.str("currency", limits::CURRENCY)?.into(),
                 price_cap: r.u64("price cap")?,

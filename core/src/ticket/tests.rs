@@ -6,7 +6,7 @@ use crate::env::{Clock, Env, ManualClock};
 use crate::keys::{Address, PrivateKey};
 use crate::qr::QrImage;
 use crate::store::MemoryStore;
-use crate::wallet::{CreateOptions, Wallet};
+use crate::wallet::{WalletOptions, Wallet};
 
 use super::*;
 
@@ -18,7 +18,7 @@ struct Fx {
     env: Env,
     wallet: Wallet,
     issuer: Issuer,
-    event: EventInfo,
+    event: TicketEvent,
     contract: Address,
     me: Address,
 }
@@ -28,7 +28,7 @@ fn wallet(env: &Env) -> Wallet {
         Arc::new(MemoryStore::new()),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap()
     .0
@@ -48,7 +48,7 @@ fn fx() -> Fx {
         env,
         wallet,
         issuer,
-        event: EventInfo {
+        event: TicketEvent {
             id: "MAHLER2-0528".into(),
             name: "Seoul Philharmonic: Mahler Symphony No. 2".into(),
             venue: "Lotte Concert Hall, Seoul".into(),
@@ -68,20 +68,20 @@ impl Fx {
         Tickets::new(&self.wallet)
     }
 
-    fn terms(&self, token: u64, policy: TransferPolicy) -> TicketTerms {
+    fn terms(&self, token: u64, policy: TicketTransferPolicy) -> TicketTerms {
         TicketTerms {
             chain_id: 1,
             contract: self.contract,
             token_id: TokenId::from_u64(token),
             event: self.event.clone(),
-            seat: Seat::reserved("B", "12", "7"),
+            seat: TicketSeat::reserved("B", "12", "7"),
             tier: "R".into(),
             policy,
         }
     }
 
     /// Grant token `token` to account 0 of the fixture wallet and import it.
-    fn ticket(&mut self, token: u64, policy: TransferPolicy) -> TicketRef {
+    fn ticket(&mut self, token: u64, policy: TicketTransferPolicy) -> TicketRef {
         let me = self.tickets().holder_id(&self.me).unwrap();
         let g = self.issuer.grant(&me, self.terms(token, policy)).unwrap();
         self.tickets().import(&g.to_text()).unwrap().ticket.id
@@ -110,27 +110,27 @@ impl Fx {
 #[test]
 fn show_admit_receipt_and_replay() {
     let mut f = fx();
-    let id = f.ticket(42, TransferPolicy::non_transferable());
+    let id = f.ticket(42, TicketTransferPolicy::non_transferable());
     let t = f.tickets().get(&id).unwrap();
-    assert_eq!(t.status(), Erc7439Status::Sold);
+    assert_eq!(t.status(), TicketStatus::Sold);
     assert!(t.locked(), "non-transferable is ERC-5192 locked");
     let mut gate = f.gate("North 3", 0x31);
 
     f.clock.set_ms(T0 * 1000 + 7_250);
     let pass = f.tickets().show(&id).unwrap();
     assert_eq!(pass.window, (T0 + 7) / 15);
-    assert_eq!(pass.next_rotation, ((T0 + 7) / 15 + 1) * 15);
+    assert_eq!(pass.next_rotation_ms, ((T0 + 7) / 15 + 1) * 15 * 1000);
     assert_eq!(
         pass.refresh_in_ms,
-        pass.next_rotation * 1000 - (T0 * 1000 + 7_250)
+        pass.next_rotation_ms - (T0 * 1000 + 7_250)
     );
     assert!(pass.svg.starts_with("<svg"));
-    assert!(pass.qr.version <= 13);
-    assert_eq!(QrImage::encode(&pass.text).unwrap(), pass.qr);
+    assert!(pass.version <= 13);
+    assert_eq!(QrImage::encode(&pass.text).unwrap(), pass.qr());
 
     let admit = gate.verify(&pass.text).unwrap();
-    assert_eq!(admit.ticket, id);
-    assert_eq!(admit.seat, Seat::reserved("B", "12", "7"));
+    assert_eq!(admit.ticket_id, id);
+    assert_eq!(admit.seat, TicketSeat::reserved("B", "12", "7"));
     assert_eq!(admit.tier, "R");
     assert_eq!(admit.holder, f.me);
     assert_eq!(admit.entered_at, T0 + 7);
@@ -155,7 +155,7 @@ fn show_admit_receipt_and_replay() {
 
     // The receipt marks it used; shown no more; applying twice is harmless.
     let used = f.tickets().apply_receipt(&receipt.to_text()).unwrap();
-    assert_eq!(used.status(), Erc7439Status::Redeemed);
+    assert_eq!(used.status(), TicketStatus::Redeemed);
     f.tickets().apply_receipt(&receipt.to_text()).unwrap();
     // A gate signs receipts only for its own admissions.
     let other = f.gate("Other", 0x39);
@@ -175,7 +175,7 @@ fn show_admit_receipt_and_replay() {
 fn windows_one_either_side_accepted_two_rejected() {
     let mut f = fx();
     let ids: Vec<TicketRef> = (0..5)
-        .map(|i| f.ticket(100 + i, TransferPolicy::non_transferable()))
+        .map(|i| f.ticket(100 + i, TicketTransferPolicy::non_transferable()))
         .collect();
     let mut gate = f.gate("East", 0x32);
     let base = (T0 / 15) * 15 + 15 * 10;
@@ -209,7 +209,7 @@ fn windows_one_either_side_accepted_two_rejected() {
 #[test]
 fn every_changed_byte_and_character_is_rejected() {
     let mut f = fx();
-    let id = f.ticket(7, TransferPolicy::capped("KRW", 99_000, 2));
+    let id = f.ticket(7, TicketTransferPolicy::capped("KRW", 99_000, 2));
     let pass = f.tickets().show(&id).unwrap().text;
     let body = crate::qr::unwrap(&pass, PASS_TAG, "ticket pass", PASS_VERSION).unwrap();
     // A fresh gate for each candidate would be slow; the pass never enters, so one will do.
@@ -255,19 +255,19 @@ fn worst_case_grant(f: &Fx) -> SignedGrant {
         token_id: TokenId([0xff; 32]),
         holder: Address([0xee; 20]),
         pass_key: [0xdd; 32],
-        event: EventInfo {
+        event: TicketEvent {
             id: "E".repeat(limits::EVENT_ID),
             name: "N".repeat(limits::EVENT_NAME),
             venue: "V".repeat(limits::VENUE),
             ..f.event.clone()
         },
-        seat: Seat::reserved(
+        seat: TicketSeat::reserved(
             &"구역".repeat(limits::SECTION / 6),
             &"R".repeat(limits::ROW),
             &"9".repeat(limits::NUMBER),
         ),
         tier: "T".repeat(limits::TIER),
-        policy: TransferPolicy::capped(&"C".repeat(limits::CURRENCY), u64::MAX, u8::MAX),
+        policy: TicketTransferPolicy::capped(&"C".repeat(limits::CURRENCY), u64::MAX, u8::MAX),
         transfers: u8::MAX,
         issued_at: u64::from(u32::MAX),
     };
@@ -304,7 +304,7 @@ fn longest_pass_fits_a_version_13_qr_at_m() {
 #[test]
 fn gate_rejections() {
     let mut f = fx();
-    let id = f.ticket(1, TransferPolicy::non_transferable());
+    let id = f.ticket(1, TicketTransferPolicy::non_transferable());
     let mut gate = f.gate("South", 0x34);
 
     f.at(f.event.doors_open - 1);
@@ -327,7 +327,7 @@ fn gate_rejections() {
 
     // Another event, same issuer: this gate does not admit it.
     f.at(T0);
-    let mut other = f.terms(2, TransferPolicy::non_transferable());
+    let mut other = f.terms(2, TicketTransferPolicy::non_transferable());
     other.event.id = "OTHER".into();
     let me = f.tickets().holder_id(&f.me).unwrap();
     let g = f.issuer.grant(&me, other).unwrap();
@@ -342,7 +342,7 @@ fn gate_rejections() {
     f.tickets().trust_issuer(rogue.identity()).unwrap();
     let mut rogue = rogue;
     let g = rogue
-        .grant(&me, f.terms(3, TransferPolicy::non_transferable()))
+        .grant(&me, f.terms(3, TicketTransferPolicy::non_transferable()))
         .unwrap();
     let rid = f.tickets().import(&g.to_text()).unwrap().ticket.id;
     let p = f.tickets().show(&rid).unwrap().text;
@@ -364,7 +364,7 @@ fn gate_rejections() {
     // Not a pass at all.
     assert!(gate.verify("JGTG:AAAA").unwrap_err().is_rejection());
     assert!(gate.verify("").unwrap_err().is_rejection());
-    assert_eq!(gate.entries().count(), 0, "nothing entered");
+    assert_eq!(gate.entries().len(), 0, "nothing entered");
 }
 
 #[test]
@@ -373,16 +373,16 @@ fn import_rules() {
     let me = f.tickets().holder_id(&f.me).unwrap();
     let g = f
         .issuer
-        .grant(&me, f.terms(5, TransferPolicy::non_transferable()))
+        .grant(&me, f.terms(5, TicketTransferPolicy::non_transferable()))
         .unwrap();
     let text = g.to_text();
     assert_eq!(
         f.tickets().import(&text).unwrap().outcome,
-        ImportOutcome::Added
+        TicketImportOutcome::Added
     );
     assert_eq!(
         f.tickets().import(&text).unwrap().outcome,
-        ImportOutcome::Unchanged
+        TicketImportOutcome::Unchanged
     );
     assert_eq!(f.tickets().list().unwrap().len(), 1);
 
@@ -425,7 +425,7 @@ fn import_rules() {
     let newer = f.issuer.sign(newer).unwrap();
     assert_eq!(
         f.tickets().import(&newer.to_text()).unwrap().outcome,
-        ImportOutcome::Updated
+        TicketImportOutcome::Updated
     );
     assert!(matches!(
         f.tickets().import(&text),
@@ -450,8 +450,8 @@ fn list_upcoming_first() {
     let mut f = fx();
     let me = f.tickets().holder_id(&f.me).unwrap();
     let mk = |f: &mut Fx, id: &str, start: u64, token: u64| {
-        let mut t = f.terms(token, TransferPolicy::non_transferable());
-        t.event = EventInfo {
+        let mut t = f.terms(token, TicketTransferPolicy::non_transferable());
+        t.event = TicketEvent {
             id: id.into(),
             doors_open: start - 600,
             start,
@@ -487,13 +487,13 @@ fn transfer_rules_and_reissue() {
         .unwrap();
 
     // Locked tickets do not move.
-    let locked = f.ticket(1, TransferPolicy::non_transferable());
+    let locked = f.ticket(1, TicketTransferPolicy::non_transferable());
     assert!(matches!(
         f.tickets().request_transfer(&locked, &buyer_id, 0, ""),
         Err(TicketError::NotTransferable)
     ));
 
-    let id = f.ticket(2, TransferPolicy::capped("KRW", 100_000, 1));
+    let id = f.ticket(2, TicketTransferPolicy::capped("KRW", 100_000, 1));
     assert!(!f.tickets().get(&id).unwrap().locked());
     assert!(matches!(
         f.tickets().request_transfer(&id, &buyer_id, 100_001, "KRW"),
@@ -513,7 +513,7 @@ fn transfer_rules_and_reissue() {
         Err(TicketError::SameHolder)
     ));
     // Nothing was written by the refusals.
-    assert_eq!(f.tickets().get(&id).unwrap().state, TicketState::Valid);
+    assert_eq!(f.tickets().get(&id).unwrap().state, TicketState::Usable);
 
     let req = f
         .tickets()
@@ -521,7 +521,7 @@ fn transfer_rules_and_reissue() {
         .unwrap();
     assert_eq!(
         f.tickets().get(&id).unwrap().status(),
-        Erc7439Status::Resell
+        TicketStatus::Resell
     );
     assert!(matches!(
         f.tickets().show(&id),
@@ -553,11 +553,11 @@ fn transfer_rules_and_reissue() {
     // The buyer imports it; the seller's wallet marks the ticket transferred.
     assert_eq!(
         buyer.import(&next.to_text()).unwrap().outcome,
-        ImportOutcome::Added
+        TicketImportOutcome::Added
     );
     let seller_view = f.tickets().import(&next.to_text()).unwrap();
-    assert_eq!(seller_view.outcome, ImportOutcome::TransferConfirmed);
-    assert_eq!(seller_view.ticket.status(), Erc7439Status::Void);
+    assert_eq!(seller_view.outcome, TicketImportOutcome::TransferConfirmed);
+    assert_eq!(seller_view.ticket.status, TicketStatus::Void);
     assert!(
         matches!(f.tickets().show(&id), Err(TicketError::Transferred { to }) if to == buyer_id.address)
     );
@@ -594,7 +594,7 @@ fn transfer_rules_and_reissue() {
     ));
 
     // Issuer-side checks of a forged request: not signed by the holder.
-    let id3 = f.ticket(3, TransferPolicy::capped("KRW", 100_000, 3));
+    let id3 = f.ticket(3, TicketTransferPolicy::capped("KRW", 100_000, 3));
     let good = f
         .tickets()
         .request_transfer(&id3, &buyer_id, 10, "KRW")
@@ -626,8 +626,8 @@ fn transfer_rules_and_reissue() {
 #[test]
 fn gates_merge_entries_and_refuse_a_second_entry() {
     let mut f = fx();
-    let a_id = f.ticket(1, TransferPolicy::non_transferable());
-    let b_id = f.ticket(2, TransferPolicy::non_transferable());
+    let a_id = f.ticket(1, TicketTransferPolicy::non_transferable());
+    let b_id = f.ticket(2, TicketTransferPolicy::non_transferable());
     let mut north = f.gate("North", 0x41);
     let mut south = f.gate("South", 0x42);
     north
@@ -663,8 +663,8 @@ fn gates_merge_entries_and_refuse_a_second_entry() {
         north.verify(&f.tickets().show(&b_id).unwrap().text),
         Err(TicketError::AlreadyEntered { .. })
     ));
-    let n: Vec<_> = north.entries().map(|(t, e)| (*t, e.clone())).collect();
-    let s: Vec<_> = south.entries().map(|(t, e)| (*t, e.clone())).collect();
+    let n: Vec<_> = north.entries();
+    let s: Vec<_> = south.entries();
     assert_eq!(n, s);
     // Merging again changes nothing; exports are deterministic.
     assert_eq!(south.merge(&from_north).unwrap().added, 0);
@@ -703,7 +703,7 @@ fn gates_merge_entries_and_refuse_a_second_entry() {
 #[test]
 fn receipts_from_unauthorised_gates_are_refused() {
     let mut f = fx();
-    let id = f.ticket(9, TransferPolicy::non_transferable());
+    let id = f.ticket(9, TicketTransferPolicy::non_transferable());
     // A gate authorised by another issuer, for the same event details.
     let stranger =
         Issuer::new(f.env.clone(), PrivateKey::from_slice(&[0x78; 32]).unwrap()).unwrap();
@@ -741,7 +741,7 @@ fn receipts_from_unauthorised_gates_are_refused() {
         f.tickets().apply_receipt(&r.to_text()),
         Err(TicketError::BadGateSignature("check-in receipt"))
     ));
-    assert_eq!(f.tickets().get(&id).unwrap().state, TicketState::Valid);
+    assert_eq!(f.tickets().get(&id).unwrap().state, TicketState::Usable);
     f.tickets().apply_receipt(&receipt.to_text()).unwrap();
 }
 
@@ -790,7 +790,7 @@ fn trusted_issuers_and_tickets_persist() {
         store.clone(),
         env.clone(),
         b"123456",
-        CreateOptions::fast_for_tests(),
+        WalletOptions::fast_for_tests(),
     )
     .unwrap();
     let mut issuer =
@@ -801,7 +801,7 @@ fn trusted_issuers_and_tickets_persist() {
         .unwrap();
     let f = fx();
     let g = issuer
-        .grant(&me, f.terms(1, TransferPolicy::non_transferable()))
+        .grant(&me, f.terms(1, TicketTransferPolicy::non_transferable()))
         .unwrap();
     Tickets::new(&w).import(&g.to_text()).unwrap();
     w.lock();
@@ -813,7 +813,7 @@ fn trusted_issuers_and_tickets_persist() {
         Tickets::new(&w).holder_id(&me.address),
         Err(TicketError::Wallet(_))
     ));
-    let w2 = Wallet::open(store, env, CreateOptions::fast_for_tests().vault).unwrap();
+    let w2 = Wallet::open(store, env, WalletOptions::fast_for_tests().vault).unwrap();
     w2.unlock(b"123456").unwrap();
     let t = Tickets::new(&w2);
     assert_eq!(
@@ -834,11 +834,11 @@ fn issuer_refuses_double_issue_and_registry_round_trips() {
     let mut f = fx();
     let me = f.tickets().holder_id(&f.me).unwrap();
     f.issuer
-        .grant(&me, f.terms(1, TransferPolicy::non_transferable()))
+        .grant(&me, f.terms(1, TicketTransferPolicy::non_transferable()))
         .unwrap();
     assert!(matches!(
         f.issuer
-            .grant(&me, f.terms(1, TransferPolicy::non_transferable())),
+            .grant(&me, f.terms(1, TicketTransferPolicy::non_transferable())),
         Err(TicketError::AlreadyIssued(_))
     ));
     let json = f.issuer.export_registry();
@@ -847,7 +847,7 @@ fn issuer_refuses_double_issue_and_registry_round_trips() {
     again.load_registry(&json).unwrap();
     assert!(
         again
-            .grant(&me, f.terms(1, TransferPolicy::non_transferable()))
+            .grant(&me, f.terms(1, TicketTransferPolicy::non_transferable()))
             .is_err()
     );
     assert!(again.load_registry("nope").is_err());
@@ -886,7 +886,7 @@ fn wallet_backed_issuer_and_gate_key_and_reissue_from_the_request_alone() {
         .unwrap();
     let me = f.tickets().holder_id(&f.me).unwrap();
     let g = issuer
-        .grant(&me, f.terms(5, TransferPolicy::capped("KRW", 10, 2)))
+        .grant(&me, f.terms(5, TicketTransferPolicy::capped("KRW", 10, 2)))
         .unwrap();
     let id = f.tickets().import(&g.to_text()).unwrap().ticket.id;
     let req = f

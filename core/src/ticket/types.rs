@@ -158,13 +158,22 @@ impl FromStr for TicketRef {
 }
 
 /// An event: the gate is configured with these, so they need not travel in the pass.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventInfo {
+pub struct TicketEvent {
     /// Short id, unique per issuer (at most [`limits::EVENT_ID`] bytes; it travels in the pass).
     pub id: String,
     /// Name (at most [`limits::EVENT_NAME`] bytes).
     pub name: String,
     /// Venue (at most [`limits::VENUE`] bytes).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub venue: String,
     /// Doors open, Unix seconds: the gate admits from then.
     pub doors_open: u64,
@@ -174,7 +183,7 @@ pub struct EventInfo {
     pub end: u64,
 }
 
-impl EventInfo {
+impl TicketEvent {
     /// Check lengths and that doors open ≤ start < end.
     pub fn validate(&self) -> Result<(), TicketError> {
         text("event id", &self.id, 1, limits::EVENT_ID)?;
@@ -194,22 +203,37 @@ impl EventInfo {
 }
 
 /// A seat, or general admission.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Seat {
+pub struct TicketSeat {
     /// General admission: no row and no number (a section may name the area).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub general_admission: bool,
     /// Section or area (at most [`limits::SECTION`] bytes).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub section: String,
     /// Row (at most [`limits::ROW`] bytes).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub row: String,
     /// Seat number (at most [`limits::NUMBER`] bytes).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub number: String,
 }
 
-impl Seat {
+impl TicketSeat {
     /// A reserved seat.
-    pub fn reserved(section: &str, row: &str, number: &str) -> Seat {
-        Seat {
+    pub fn reserved(section: &str, row: &str, number: &str) -> TicketSeat {
+        TicketSeat {
             general_admission: false,
             section: section.into(),
             row: row.into(),
@@ -218,11 +242,11 @@ impl Seat {
     }
 
     /// General admission, optionally to a named area.
-    pub fn general(area: &str) -> Seat {
-        Seat {
+    pub fn general(area: &str) -> TicketSeat {
+        TicketSeat {
             general_admission: true,
             section: area.into(),
-            ..Seat::default()
+            ..TicketSeat::default()
         }
     }
 
@@ -247,7 +271,7 @@ impl Seat {
     }
 }
 
-impl fmt::Display for Seat {
+impl fmt::Display for TicketSeat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.general_admission {
             if self.section.is_empty() {
@@ -272,28 +296,43 @@ impl fmt::Display for Seat {
 /// Whether and how a ticket may change hands.
 ///
 /// A non-transferable ticket is the ERC-5192 "locked" kind (soulbound to its holder).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TransferPolicy {
+pub struct TicketTransferPolicy {
     /// Whether transfers are allowed at all.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub transferable: bool,
     /// Currency of the price cap (1 to [`limits::CURRENCY`] characters `A-Z0-9`, e.g. `KRW`);
     /// empty when not transferable.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub currency: String,
     /// The highest resale price, in minor units of `currency`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub price_cap: u64,
     /// How many times the ticket may be transferred in all (at least 1 when transferable).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
     pub max_transfers: u8,
 }
 
-impl TransferPolicy {
+impl TicketTransferPolicy {
     /// Not transferable (ERC-5192 locked).
-    pub fn non_transferable() -> TransferPolicy {
-        TransferPolicy::default()
+    pub fn non_transferable() -> TicketTransferPolicy {
+        TicketTransferPolicy::default()
     }
 
     /// Transferable up to `price_cap` minor units of `currency`, at most `max_transfers` times.
-    pub fn capped(currency: &str, price_cap: u64, max_transfers: u8) -> TransferPolicy {
-        TransferPolicy {
+    pub fn capped(currency: &str, price_cap: u64, max_transfers: u8) -> TicketTransferPolicy {
+        TicketTransferPolicy {
             transferable: true,
             currency: currency.into(),
             price_cap,
@@ -385,13 +424,13 @@ pub struct TicketGrant {
     /// The holder's Ed25519 pass key, which signs the rotating passes.
     pub pass_key: [u8; 32],
     /// The event.
-    pub event: EventInfo,
+    pub event: TicketEvent,
     /// The seat.
-    pub seat: Seat,
+    pub seat: TicketSeat,
     /// Tier or price category (at most [`limits::TIER`] bytes).
     pub tier: String,
     /// The transfer policy.
-    pub policy: TransferPolicy,
+    pub policy: TicketTransferPolicy,
     /// Transfers so far.
     pub transfers: u8,
     /// When the issuer signed this grant, Unix seconds (below 2^32).
@@ -512,7 +551,7 @@ mod tests {
 
     #[test]
     fn policy_rules() {
-        let p = TransferPolicy::capped("KRW", 100, 2);
+        let p = TicketTransferPolicy::capped("KRW", 100, 2);
         p.validate().unwrap();
         p.check(100, "KRW", 1).unwrap();
         assert!(matches!(
@@ -528,28 +567,28 @@ mod tests {
             Err(TicketError::TooManyTransfers { max: 2 })
         ));
         assert!(matches!(
-            TransferPolicy::non_transferable().check(0, "", 0),
+            TicketTransferPolicy::non_transferable().check(0, "", 0),
             Err(TicketError::NotTransferable)
         ));
-        assert!(TransferPolicy::capped("krw", 1, 1).validate().is_err());
-        assert!(TransferPolicy::capped("KRW", 1, 0).validate().is_err());
+        assert!(TicketTransferPolicy::capped("krw", 1, 1).validate().is_err());
+        assert!(TicketTransferPolicy::capped("KRW", 1, 0).validate().is_err());
     }
 
     #[test]
     fn seats() {
-        Seat::reserved("A", "3", "12").validate().unwrap();
-        Seat::general("Floor").validate().unwrap();
-        assert!(Seat::reserved("A", "3", "").validate().is_err());
-        let mut s = Seat::general("");
+        TicketSeat::reserved("A", "3", "12").validate().unwrap();
+        TicketSeat::general("Floor").validate().unwrap();
+        assert!(TicketSeat::reserved("A", "3", "").validate().is_err());
+        let mut s = TicketSeat::general("");
         s.row = "1".into();
         assert!(s.validate().is_err());
         assert!(
-            Seat::reserved(&"x".repeat(100), "1", "1")
+            TicketSeat::reserved(&"x".repeat(100), "1", "1")
                 .validate()
                 .is_err()
         );
         assert_eq!(
-            Seat::reserved("A", "3", "12").to_string(),
+            TicketSeat::reserved("A", "3", "12").to_string(),
             "section A, row 3, seat 12"
         );
     }

@@ -20,15 +20,21 @@ use super::grant::SignedGrant;
 use super::keys::{PASS_KEY_INFO, TicketIdentity, derive_ed25519};
 use super::pass::Pass;
 use super::transfer::TransferRequest;
-use super::types::{EventInfo, TicketRef};
+use super::types::{TicketEvent, TicketRef, TicketSeat, TicketTransferPolicy, TokenId};
 use super::{TicketError, VAULT_NAMESPACE as NS, WINDOW_SECS};
 
 /// Pixels per QR module in the SVG (it scales: the SVG has a `viewBox`).
 const SVG_MODULE_PX: u32 = 8;
 
 /// ERC-7439 ticket status (the numbers are the standard's enum values).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "PascalCase")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Erc7439Status {
+pub enum TicketStatus {
     /// Held and valid.
     Sold = 0,
     /// Offered for transfer (a signed request is waiting for the issuer).
@@ -40,10 +46,17 @@ pub enum Erc7439Status {
 }
 
 /// Where a ticket stands in this wallet.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TicketState {
     /// Held and showable (ERC-7439 `Sold`).
-    Valid,
+    Usable,
     /// A transfer request was signed; waiting for the issuer's reissue (ERC-7439 `Resell`).
     /// Not showable until cancelled.
     TransferPending {
@@ -64,7 +77,7 @@ pub enum TicketState {
         at: u64,
     },
     /// Entered through a gate (ERC-7439 `Redeemed`).
-    Redeemed {
+    Used {
         /// When, Unix seconds.
         at: u64,
         /// The gate's name.
@@ -74,24 +87,24 @@ pub enum TicketState {
 
 impl TicketState {
     /// The ERC-7439 status.
-    pub fn erc7439(&self) -> Erc7439Status {
+    pub fn erc7439(&self) -> TicketStatus {
         match self {
-            TicketState::Valid => Erc7439Status::Sold,
-            TicketState::TransferPending { .. } => Erc7439Status::Resell,
-            TicketState::Transferred { .. } => Erc7439Status::Void,
-            TicketState::Redeemed { .. } => Erc7439Status::Redeemed,
+            TicketState::Usable => TicketStatus::Sold,
+            TicketState::TransferPending { .. } => TicketStatus::Resell,
+            TicketState::Transferred { .. } => TicketStatus::Void,
+            TicketState::Used { .. } => TicketStatus::Redeemed,
         }
     }
 
-    /// Refuse to show or transfer a ticket that is not [`TicketState::Valid`], saying why.
+    /// Refuse to show or transfer a ticket that is not [`TicketState::Usable`], saying why.
     fn usable(&self) -> Result<(), TicketError> {
         match self {
-            TicketState::Valid => Ok(()),
+            TicketState::Usable => Ok(()),
             TicketState::TransferPending { to, .. } => {
                 Err(TicketError::TransferPending { to: *to })
             }
             TicketState::Transferred { to, .. } => Err(TicketError::Transferred { to: *to }),
-            TicketState::Redeemed { at, gate } => Err(TicketError::AlreadyUsed {
+            TicketState::Used { at, gate } => Err(TicketError::AlreadyUsed {
                 at: *at,
                 gate: gate.clone(),
             }),
@@ -116,12 +129,12 @@ pub struct Ticket {
 
 impl Ticket {
     /// The event.
-    pub fn event(&self) -> &EventInfo {
+    pub fn event(&self) -> &TicketEvent {
         &self.grant.grant.event
     }
 
     /// ERC-7439 status.
-    pub fn status(&self) -> Erc7439Status {
+    pub fn status(&self) -> TicketStatus {
         self.state.erc7439()
     }
 
@@ -132,8 +145,14 @@ impl Ticket {
 }
 
 /// What an import did.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportOutcome {
+pub enum TicketImportOutcome {
     /// A new ticket.
     Added,
     /// The same grant was already held: nothing changed (importing twice is harmless).
@@ -146,29 +165,189 @@ pub enum ImportOutcome {
 }
 
 /// The result of an import.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Imported {
+pub struct ImportedTicket {
     /// The ticket as stored now.
-    pub ticket: Ticket,
+    pub ticket: TicketInfo,
     /// What happened.
-    pub outcome: ImportOutcome,
+    pub outcome: TicketImportOutcome,
 }
 
-/// A pass to show, for the current 15-second window.
+/// A pass to show for the current 15-second window: show `svg` (or draw `modules`) and show
+/// it anew at `next_rotation_ms`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownPass {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct TicketPass {
     /// `JGTP:…` text, the QR code's content.
     pub text: String,
     /// SVG image of the QR code.
     pub svg: String,
-    /// The QR module matrix, for native drawing.
-    pub qr: QrImage,
+    /// Modules per side of the QR code.
+    pub size: u32,
+    /// QR version.
+    pub version: u8,
+    /// Row-major `size × size`; `true` is dark.
+    pub modules: Vec<bool>,
     /// Window index: `floor(unix_secs / 15)`.
     pub window: u64,
-    /// When this window ends and the pass should be shown anew, Unix seconds.
-    pub next_rotation: u64,
+    /// When this window ends and the pass should be shown anew, Unix milliseconds.
+    pub next_rotation_ms: u64,
     /// Milliseconds from now until then (schedule the refresh with it).
     pub refresh_in_ms: u64,
+}
+
+impl TicketPass {
+    /// The QR code, for a terminal or an image.
+    pub fn qr(&self) -> QrImage {
+        QrImage {
+            size: self.size,
+            version: self.version,
+            modules: self.modules.clone(),
+        }
+    }
+}
+
+/// A ticket as apps show it: its id, the grant's terms, where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct TicketInfo {
+    /// `chainId:contract:tokenId`: the id every ticket call takes.
+    pub id: TicketRef,
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// ERC-721 contract.
+    pub contract: Address,
+    /// Token id.
+    pub token_id: TokenId,
+    /// Issuer account.
+    pub issuer: Address,
+    /// Holder account.
+    pub holder: Address,
+    /// The event.
+    pub event: TicketEvent,
+    /// The seat.
+    pub seat: TicketSeat,
+    /// The seat in words ("section B, row 12, seat 7", "general admission, Floor").
+    pub seat_label: String,
+    /// Tier.
+    pub tier: String,
+    /// Transfer policy.
+    pub policy: TicketTransferPolicy,
+    /// Transfers so far.
+    pub transfers: u8,
+    /// When the grant was issued, Unix seconds.
+    pub issued_at: u64,
+    /// When it was imported, Unix seconds.
+    pub imported_at: u64,
+    /// ERC-7439 status.
+    pub status: TicketStatus,
+    /// ERC-5192 `locked`: not transferable.
+    pub locked: bool,
+    /// Where it stands in this wallet.
+    pub state: TicketState,
+    /// The grant, for the issuer with a transfer request.
+    pub grant: SignedGrant,
+}
+
+impl From<&Ticket> for TicketInfo {
+    fn from(x: &Ticket) -> TicketInfo {
+        let g = &x.grant.grant;
+        TicketInfo {
+            id: x.id,
+            chain_id: x.id.chain_id,
+            contract: x.id.contract,
+            token_id: x.id.token_id,
+            issuer: x.issuer,
+            holder: g.holder,
+            event: g.event.clone(),
+            seat: g.seat.clone(),
+            seat_label: g.seat.to_string(),
+            tier: g.tier.clone(),
+            policy: g.policy.clone(),
+            transfers: g.transfers,
+            issued_at: g.issued_at,
+            imported_at: x.imported_at,
+            status: x.status(),
+            locked: x.locked(),
+            state: x.state.clone(),
+            grant: x.grant.clone(),
+        }
+    }
+}
+
+impl From<Ticket> for TicketInfo {
+    fn from(x: Ticket) -> TicketInfo {
+        TicketInfo::from(&x)
+    }
+}
+
+/// A signed transfer request with the grant it moves, for the issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
+pub struct TicketTransferRequest {
+    /// `JGTR:…`: send it (with `grant`) to the issuer.
+    pub text: TransferRequest,
+    /// The current grant (`JGTG:…`).
+    pub grant: SignedGrant,
+    /// Ticket id.
+    pub ticket_id: TicketRef,
+    /// Current holder.
+    pub from: Address,
+    /// New holder.
+    pub to: Address,
+    /// Price, minor units.
+    pub price: u64,
+    /// Currency.
+    pub currency: String,
+    /// When signed, Unix seconds.
+    pub requested_at: u64,
+    /// The holder's EIP-712 signature.
+    pub signature: crate::keys::Signature,
+    /// The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
+    pub typed_data_json: String,
+}
+
+impl TicketTransferRequest {
+    /// The request `r` for the ticket whose current grant is `grant`.
+    pub fn new(r: TransferRequest, grant: SignedGrant) -> TicketTransferRequest {
+        TicketTransferRequest {
+            grant,
+            ticket_id: r.ticket,
+            from: r.from,
+            to: r.to.address,
+            price: r.price,
+            currency: r.currency.clone(),
+            requested_at: r.requested_at,
+            signature: r.signature,
+            typed_data_json: r.typed_data_json(),
+            text: r,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -216,7 +395,7 @@ fn parse_addr(s: &str) -> Result<Address, TicketError> {
 impl TicketRecord {
     fn state(&self) -> Result<TicketState, TicketError> {
         Ok(match &self.state {
-            StoredState::Valid => TicketState::Valid,
+            StoredState::Valid => TicketState::Usable,
             StoredState::TransferPending {
                 to,
                 price,
@@ -232,7 +411,7 @@ impl TicketRecord {
                 to: parse_addr(to)?,
                 at: *at,
             },
-            StoredState::Redeemed { at, gate } => TicketState::Redeemed {
+            StoredState::Redeemed { at, gate } => TicketState::Used {
                 at: *at,
                 gate: gate.clone(),
             },
@@ -379,11 +558,11 @@ impl<'w> Tickets<'w> {
     /// Import a grant (`JGTG:…` text). It must be signed and sealed by a trusted issuer, name
     /// one of this wallet's accounts as holder, and bind that account's pass key.
     ///
-    /// Importing the same grant again changes nothing ([`ImportOutcome::Unchanged`]). A newer
+    /// Importing the same grant again changes nothing ([`TicketImportOutcome::Unchanged`]). A newer
     /// grant for a held ticket (more transfers, or the same and issued later) replaces it; an
     /// older one is refused ([`TicketError::StaleGrant`]). The reissued grant of a transfer
-    /// this wallet requested marks the ticket transferred ([`ImportOutcome::TransferConfirmed`]).
-    pub fn import(&self, grant_text: &str) -> Result<Imported, TicketError> {
+    /// this wallet requested marks the ticket transferred ([`TicketImportOutcome::TransferConfirmed`]).
+    pub fn import(&self, grant_text: &str) -> Result<ImportedTicket, TicketError> {
         let turn = self.turn();
         let _turn = turn
             .lock()
@@ -401,9 +580,9 @@ impl<'w> Tickets<'w> {
         if let Some(mut rec) = existing {
             let held = SignedGrant::from_text(&rec.grant)?;
             if held.digest() == g.digest() {
-                return Ok(Imported {
-                    ticket: rec.ticket()?,
-                    outcome: ImportOutcome::Unchanged,
+                return Ok(ImportedTicket {
+                    ticket: rec.ticket()?.into(),
+                    outcome: TicketImportOutcome::Unchanged,
                 });
             }
             let newer = (g.grant.transfers, g.grant.issued_at)
@@ -430,9 +609,9 @@ impl<'w> Tickets<'w> {
                     at: g.grant.issued_at,
                 };
                 self.save(&id, &rec)?;
-                return Ok(Imported {
-                    ticket: rec.ticket()?,
-                    outcome: ImportOutcome::TransferConfirmed,
+                return Ok(ImportedTicket {
+                    ticket: rec.ticket()?.into(),
+                    outcome: TicketImportOutcome::TransferConfirmed,
                 });
             }
             if !owned {
@@ -450,9 +629,9 @@ impl<'w> Tickets<'w> {
             rec.state = StoredState::Valid;
             rec.transfer_request = None;
             self.save(&id, &rec)?;
-            return Ok(Imported {
-                ticket: rec.ticket()?,
-                outcome: ImportOutcome::Updated,
+            return Ok(ImportedTicket {
+                ticket: rec.ticket()?.into(),
+                outcome: TicketImportOutcome::Updated,
             });
         }
 
@@ -469,9 +648,9 @@ impl<'w> Tickets<'w> {
             receipt: None,
         };
         self.save(&id, &rec)?;
-        Ok(Imported {
-            ticket: rec.ticket()?,
-            outcome: ImportOutcome::Added,
+        Ok(ImportedTicket {
+            ticket: rec.ticket()?.into(),
+            outcome: TicketImportOutcome::Added,
         })
     }
 
@@ -513,7 +692,7 @@ impl<'w> Tickets<'w> {
     /// A pass for the current window: signed by the holder's pass key, as text, SVG and QR
     /// matrix, with the time of the next rotation. Refused for a used, transferred or
     /// transfer-pending ticket, and after the event.
-    pub fn show(&self, id: &TicketRef) -> Result<ShownPass, TicketError> {
+    pub fn show(&self, id: &TicketRef) -> Result<TicketPass, TicketError> {
         let rec = self.must_record(id)?;
         rec.state()?.usable()?;
         let grant = SignedGrant::from_text(&rec.grant)?;
@@ -533,12 +712,14 @@ impl<'w> Tickets<'w> {
         let text = Pass::create(&grant, window, &pass_key)?.to_text();
         let qr = QrImage::encode(&text)?;
         let next_rotation = (window + 1) * WINDOW_SECS;
-        Ok(ShownPass {
+        Ok(TicketPass {
             svg: qr.to_svg(SVG_MODULE_PX),
-            qr,
+            size: qr.size,
+            version: qr.version,
+            modules: qr.modules,
             text,
             window,
-            next_rotation,
+            next_rotation_ms: next_rotation.saturating_mul(1000),
             refresh_in_ms: (next_rotation * 1000).saturating_sub(now_ms),
         })
     }
@@ -638,9 +819,9 @@ impl<'w> Tickets<'w> {
         let grant = SignedGrant::from_text(&rec.grant)?;
         r.verify(&grant.digest(), &grant.grant.event, &rec.issuer()?)?;
         match rec.state()? {
-            TicketState::Redeemed { .. } => return rec.ticket(),
+            TicketState::Used { .. } => return rec.ticket(),
             TicketState::Transferred { to, .. } => return Err(TicketError::Transferred { to }),
-            TicketState::Valid | TicketState::TransferPending { .. } => {}
+            TicketState::Usable | TicketState::TransferPending { .. } => {}
         }
         rec.state = StoredState::Redeemed {
             at: r.entered_at,

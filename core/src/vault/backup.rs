@@ -148,8 +148,58 @@ pub struct Backup {
     pub code: Option<BackupCode>,
 }
 
+/// A backup file and, when a code protects it, the code (8 groups of 4 digits) to show the
+/// user once: the form apps receive (see [`Backup`]).
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct WalletBackup {
+    /// The encrypted file.
+    #[cfg_attr(feature = "wasm", serde(with = "serde_bytes_js"), tsify(type = "Uint8Array"))]
+    pub bytes: Vec<u8>,
+    /// The backup code: show it once, never store it with the file. `None` when a passphrase
+    /// protects the backup.
+    pub code: Option<String>,
+}
+
+impl std::fmt::Debug for WalletBackup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalletBackup")
+            .field("bytes", &self.bytes.len())
+            .field("code", &self.code.as_ref().map(|_| "(shown once)"))
+            .finish()
+    }
+}
+
+impl From<Backup> for WalletBackup {
+    fn from(b: Backup) -> WalletBackup {
+        WalletBackup {
+            code: b.code.map(|c| c.grouped().to_string()),
+            bytes: b.bytes,
+        }
+    }
+}
+
+/// `Vec<u8>` as a `Uint8Array` (serde-wasm-bindgen turns `serialize_bytes` into one).
+#[cfg(feature = "wasm")]
+mod serde_bytes_js {
+    pub fn serialize<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+}
+
 /// What protects a backup file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "snake_case")
+)]
 pub enum BackupProtection {
     /// A 32-digit backup code.
     Code,
@@ -172,6 +222,13 @@ impl BackupProtection {
 
 /// What a backup file says about itself (read without any secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct BackupInfo {
     /// File format: 2, or 1 for old PIN-only backups.
     pub format: u32,
@@ -303,6 +360,7 @@ struct BackupHeaderV2 {
     format: u32,
     protection: String,
     vault_id: String,
+    #[serde(with = "super::kdf::header_form")]
     kdf: KdfParams,
     salt: String,
     wrapped_key: String,

@@ -1,7 +1,6 @@
 //! Argon2id key derivation for the PIN, its parameters, and calibration to a device.
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::VaultError;
@@ -17,7 +16,13 @@ pub(crate) const MAX_T: u32 = 16;
 pub(crate) const MAX_P: u32 = 8;
 
 /// Argon2id parameters, stored in the vault header beside the salt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct KdfParams {
     /// Memory in KiB.
     pub m_kib: u32,
@@ -116,4 +121,37 @@ pub fn calibrate(
     }
     let t = (target_ms / one_pass).clamp(1, u64::from(MAX_T)) as u32;
     Ok(KdfParams { m_kib: m, t, p: 1 })
+}
+
+/// The form of [`KdfParams`] in vault and backup headers (`{"m_kib", "t", "p"}`), kept apart
+/// from the type's own serde so headers read the same on every platform.
+pub(crate) mod header_form {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::KdfParams;
+
+    #[derive(Serialize, Deserialize)]
+    struct Form {
+        m_kib: u32,
+        t: u32,
+        p: u32,
+    }
+
+    pub fn serialize<S: Serializer>(k: &KdfParams, s: S) -> Result<S::Ok, S::Error> {
+        Form {
+            m_kib: k.m_kib,
+            t: k.t,
+            p: k.p,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<KdfParams, D::Error> {
+        let f = Form::deserialize(d)?;
+        Ok(KdfParams {
+            m_kib: f.m_kib,
+            t: f.t,
+            p: f.p,
+        })
+    }
 }

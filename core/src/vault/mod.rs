@@ -19,7 +19,7 @@ mod protector;
 
 pub use backup::{
     Backup, BackupCode, BackupInfo, BackupProtection, BackupSecret, MIN_PASSPHRASE_BITS,
-    passphrase_bits,
+    WalletBackup, passphrase_bits,
 };
 pub use kdf::{KdfParams, calibrate};
 pub use protector::{KeyProtector, ProtectorError};
@@ -257,6 +257,7 @@ struct Header {
     format: u32,
     vault_id: String,
     kdf_alg: String,
+    #[serde(with = "kdf::header_form")]
     kdf: KdfParams,
     salt: String,
     cipher: String,

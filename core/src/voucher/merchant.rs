@@ -110,7 +110,7 @@ pub struct VerifiedRedemption {
 /// every purpose rule, the request expiry. Every time rule (request expiry, validity dates,
 /// hours) is checked at `now`, the **shop's** clock, never the customer's; a `createdAt` more
 /// than [`MAX_CLOCK_SKEW_SECS`] from `now` is refused. (Sequence numbers, single use and daily
-/// limits across payments are checked by [`Merchant`], which keeps state.)
+/// limits across payments are checked by [`MerchantDesk`], which keeps state.)
 pub fn verify_redemption(
     domain: &VoucherDomain,
     trusted_issuers: &[Address],
@@ -200,7 +200,7 @@ pub fn verify_redemption(
 
 /// A shop: creates signed payment requests and verifies payments offline, remembering every
 /// customer's sequence numbers so a replayed or double-spent payment is refused.
-pub struct Merchant {
+pub struct MerchantDesk {
     wallet: Arc<Wallet>,
     address: Address,
     name: String,
@@ -210,7 +210,7 @@ pub struct Merchant {
     trusted_issuers: Vec<Address>,
 }
 
-impl Merchant {
+impl MerchantDesk {
     /// A shop signing with `address` (an account of `wallet`).
     pub fn new(
         wallet: Arc<Wallet>,
@@ -220,14 +220,14 @@ impl Merchant {
         region: &str,
         domain: VoucherDomain,
         trusted_issuers: Vec<Address>,
-    ) -> Result<Merchant, VoucherError> {
+    ) -> Result<MerchantDesk, VoucherError> {
         wallet.signer(&address)?;
         if name.is_empty() || name.len() > 200 || region.is_empty() || region.len() > 6 {
             return Err(VoucherError::InvalidGrant(
                 "the shop name must be 1–200 bytes and the region an ISO 3166-2 code".into(),
             ));
         }
-        Ok(Merchant {
+        Ok(MerchantDesk {
             wallet,
             address,
             name: name.into(),

@@ -14,23 +14,27 @@
 
 mod codec;
 mod issuer;
+mod journal;
+mod ledger;
 mod merchant;
 mod model;
 mod rules;
+mod views;
 mod wallet;
 
 pub use codec::{
     decode_grant, decode_redemption, decode_refund, decode_request, decode_settlement,
     encode_grant, encode_redemption, encode_refund, encode_request, encode_settlement,
 };
-pub use issuer::{DoubleSpend, detect_double_spends};
-pub use merchant::{Merchant, RedemptionReject, VerifiedRedemption, verify_redemption};
+pub use issuer::{DoubleSpend, VoucherIssuer, detect_double_spends};
+pub use merchant::{
+    MAX_CLOCK_SKEW_SECS, MerchantDesk, RedemptionReject, VerifiedRedemption, verify_redemption,
+};
 pub use model::*;
 pub use rules::{Ineligible, check_purpose};
-pub use wallet::{
-    CurrencyBalance, EventKind, HistoryFilter, JournalEntry, Payment, Quote, SettlementOutcome,
-    TrustedIssuer, VoucherStatus, VoucherView, VoucherWallet,
-};
+pub use journal::{EventKind, HistoryFilter};
+pub use views::*;
+pub use wallet::Vouchers;
 
 use crate::keys::{Address, KeysError};
 use crate::qr::QrError;

@@ -12,6 +12,7 @@ use crate::keys::{
     Address, DigestSigner, KeysError, Signature, domain_separator, enc_address, enc_array,
     enc_bool, enc_i64, enc_string, enc_u64, hash_struct_words, typed_data_digest,
 };
+use super::VoucherError;
 use crate::util::{hex0x, keccak256};
 
 /// EIP-712 domain name.
@@ -41,6 +42,13 @@ pub type Id = [u8; 32];
 
 /// The chain and settlement contract the voucher signatures are bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
+    serde(rename_all = "camelCase"),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct VoucherDomain {
     /// EIP-155 chain id of the settlement network.
     pub chain_id: u64,
@@ -282,17 +290,33 @@ impl VoucherGrant {
         })
     }
 
-    /// Sign as the issuer.
+    /// Sign as the issuer. The grant is validated first (purpose, amount, currency), so no
+    /// one can sign a grant every wallet would refuse.
     pub fn sign(
         self,
         domain: &VoucherDomain,
         issuer: &dyn DigestSigner,
-    ) -> Result<SignedGrant, KeysError> {
+    ) -> Result<SignedGrant, VoucherError> {
+        self.validate()?;
         let signature = issuer.sign_digest(&self.digest(domain))?;
         Ok(SignedGrant {
             grant: self,
             signature,
         })
+    }
+
+    /// The rules every wallet checks on import: a consistent purpose, a positive amount, a
+    /// currency of 1–12 characters.
+    pub fn validate(&self) -> Result<(), VoucherError> {
+        self.purpose
+            .validate()
+            .map_err(|e| VoucherError::InvalidGrant(e.into()))?;
+        if self.amount == 0 || self.currency.is_empty() || self.currency.len() > 12 {
+            return Err(VoucherError::InvalidGrant(
+                "amount must be positive and the currency 1–12 characters".into(),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -5,6 +5,12 @@ use super::model::{Allocation, Id, PaymentRequest, Purpose, VoucherGrant};
 
 /// Why a voucher cannot pay (part of) a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(serde::Serialize, tsify::Tsify),
+    serde(rename_all = "snake_case")
+)]
 pub enum Ineligible {
     /// Past its validity.
     Expired,
@@ -27,6 +33,7 @@ pub enum Ineligible {
     /// What is left to pay is below its minimum per payment.
     BelowMinimum,
     /// Its issuer is no longer trusted by the app.
+    #[cfg_attr(feature = "wasm", serde(rename = "untrusted_issuer"))]
     Untrusted,
 }
 

@@ -59,7 +59,7 @@ fn main() {
     });
     let issuer = PrivateKey::from_slice(&ISSUER).unwrap();
     let domain = VoucherDomain::DEMO;
-    let v = VoucherWallet::new(wallet.clone(), domain);
+    let v = Vouchers::new(wallet.clone(), domain);
     let me = wallet.account(0).unwrap().address;
     if fresh {
         v.set_trusted_issuers(vec![TrustedIssuer {
