@@ -38,18 +38,18 @@ async function services() {
   const ticketIssuer = new TicketIssuer(w, promoter);
   const promoterId = await ticketIssuer.identity();
   const gateKey = GateKey.generate();
-  const authorization = await ticketIssuer.authorizeGate({ ...concert, gateKey: gateKey.publicKey, gateName: 'Gate 3 (north)' });
-  const gate = new Gate(gateKey, { issuers: [promoterId.text], authorizations: [authorization] });
+  const authorization = await ticketIssuer.authorizeGate(concert.chainId, concert.contract, concert.event, gateKey.publicKey, 'Gate 3 (north)');
+  const gate = new Gate(gateKey, { issuers: [promoterId], authorizations: [authorization] });
 
   // Credential issuers with fixed keys: a training institute (Ed25519) and the licensing
   // authority (P-256), trusted by the wallet and the inspector.
   const seed = (b) => new Uint8Array(32).fill(b);
-  const institute = new CredentialIssuer({ keyType: 'EdDSA', seed: seed(0x11), name: 'Korea Polytechnics' });
-  const authority = new CredentialIssuer({ keyType: 'ES256', seed: seed(0x22), name: 'Korea Transportation Safety Authority' });
+  const institute = new CredentialIssuer({ keyType: 'ed25519', seed: seed(0x11), name: 'Korea Polytechnics' });
+  const authority = new CredentialIssuer({ keyType: 'p256', seed: seed(0x22), name: 'Korea Transportation Safety Authority' });
   return {
     wallet: w, city: new VoucherIssuer(w, city), bank: new VoucherIssuer(w, bank), cityAddress: city, bankAddress: bank,
-    grocery: new MerchantDesk(w, { merchant: grocery, name: '행복마트 망원점', category: 5411, region: 'KR-11', trustedIssuers: [city, bank] }),
-    cafe: new MerchantDesk(w, { merchant: cafe, name: 'Café Bom', category: 5814, region: 'KR-11', trustedIssuers: [city, bank] }),
+    grocery: new MerchantDesk(w, grocery, '행복마트 망원점', 5411, 'KR-11', [city, bank]),
+    cafe: new MerchantDesk(w, cafe, 'Café Bom', 5814, 'KR-11', [city, bank]),
     concert, ticketIssuer, promoterId, gate, institute, authority,
     // The names an app would take from its trust list (an SD-JWT carries only the issuer's id).
     issuerNames: { [institute.id]: 'Korea Polytechnics', [authority.id]: 'Korea Transportation Safety Authority' },
@@ -80,7 +80,7 @@ async function entered(wallet, phrase) {
     $('phrase').textContent = 'Recovery phrase (shown once — write it down): ' + phrase;
   }
   state.tickets = new Tickets(wallet);
-  await state.tickets.trustIssuer(state.svc.promoterId.text);
+  await state.tickets.trustIssuer(state.svc.promoterId);
   state.credentials = new Credentials(wallet);
   $('lock').hidden = true;
   $('app').hidden = false;
@@ -226,7 +226,7 @@ async function gateScan(passText) {
 
 $('receive-ticket').addEventListener('click', async () => {
   const me = await state.tickets.holderId(state.me);
-  const grant = await state.svc.ticketIssuer.grant(me.text, {
+  const grant = await state.svc.ticketIssuer.grant(me, {
     ...state.svc.concert, tokenId: 1042, seat: { section: 'B', row: '12', number: '7' }, tier: 'R',
   });
   await state.tickets.importGrant(grant);

@@ -1,40 +1,26 @@
-// Verifiable credentials: the holder, the verifier, and an issuer for tests and demos.
+// Verifiable credentials: the holder, the verifier, and an issuer for tests and demos. Every
+// method is the core's (see jigap_wasm.d.ts), returning a Promise.
 import * as wasm from './jigap_wasm.js';
-import { call, sync } from './internal.js';
+import { clean, mirror, sync } from './internal.js';
 
-/** The credentials of a wallet: import (verified), list, present. Every method returns a Promise. */
+/** The credentials of a wallet; `options.clock` (default `Date.now`) judges validity. */
 export class Credentials {
-  #c; #store;
-  /** `options.clock`: a function returning milliseconds (default `Date.now`), e.g. a trusted time. */
-  constructor(wallet, options = {}) {
-    this.#c = sync(() => new wasm.WasmCredentials(wallet._inner, options));
-    this.#store = wallet.store;
+  constructor(wallet, { clock } = {}) {
+    this._inner = sync(() => new wasm.WasmCredentials(wallet._inner, clock));
+    this._store = wallet.store;
   }
-  /** The wasm object, for benchmarks. */
-  get _inner() { return this.#c; }
-  async holderDid() { return call(this.#store, () => this.#c.holderDid()); }
-  async holderJwk() { return call(this.#store, () => this.#c.holderJwk()); }
-  async import(credential, options = {}) { return call(this.#store, () => this.#c.import(credential, options)); }
-  async list(filter = {}) { return call(this.#store, () => this.#c.list(filter)); }
-  async get(id) { return call(this.#store, () => this.#c.get(id)); }
-  async delete(id) { return call(this.#store, () => this.#c.delete(id)); }
-  async present(id, disclose = [], nonce, audience) { return call(this.#store, () => this.#c.present(id, disclose, nonce, audience)); }
-  async presentJwtVp(ids, nonce, audience) { return call(this.#store, () => this.#c.presentJwtVp(ids, nonce, audience)); }
-  async checkStatus(id, statusListCredential, options = {}) { return call(this.#store, () => this.#c.checkStatus(id, statusListCredential, options)); }
-  free() { this.#c.free(); }
 }
+mirror(Credentials, wasm.WasmCredentials);
 
-/** A verifier: checks presentations offline against its nonce, audience, trust policy and status lists. */
+/** A verifier: checks presentations offline against its nonce, audience, trust and status lists. */
 export class CredentialVerifier {
-  #v;
-  constructor(options) {
-    this.#v = sync(() => new wasm.WasmCredentialVerifier(options));
+  /** `options`: the core's CredentialVerifierOptions, and `clock` (default `Date.now`). */
+  constructor({ clock, ...options }) {
+    this._inner = sync(() => new wasm.WasmCredentialVerifier(clean(options), clock));
+    this._store = null;
   }
-  /** The wasm object, for benchmarks. */
-  get _inner() { return this.#v; }
-  async verifyPresentation(presentation) { return call(null, () => this.#v.verifyPresentation(presentation)); }
-  free() { this.#v.free(); }
 }
+mirror(CredentialVerifier, wasm.WasmCredentialVerifier);
 
 /** One-shot verification: `new CredentialVerifier(options).verifyPresentation(presentation)`. */
 export async function verifyPresentation(presentation, options) {
@@ -48,16 +34,10 @@ export async function verifyPresentation(presentation, options) {
 
 /** A credential issuer for tests and demos: Open Badges, SD-JWT VCs, JWT VCs, status lists. */
 export class CredentialIssuer {
-  #i;
-  constructor(options = {}) {
-    this.#i = sync(() => new wasm.WasmCredentialIssuer(options));
+  /** `options`: {keyType ('ed25519' default, 'p256', 'secp256k1'), seed, id, kid, name, clock}. */
+  constructor({ keyType, seed, id, kid, name, clock } = {}) {
+    this._inner = sync(() => new wasm.WasmCredentialIssuer(keyType, seed, id, kid, name, clock));
+    this._store = null;
   }
-  get id() { return this.#i.id; }
-  get kid() { return this.#i.kid; }
-  get publicJwk() { return sync(() => this.#i.publicJwk); }
-  async issueBadge(input) { return call(null, () => this.#i.issueBadge(input)); }
-  async issueSdJwt(input) { return call(null, () => this.#i.issueSdJwt(input)); }
-  async issueJwtVc(credential) { return call(null, () => this.#i.issueJwtVc(credential)); }
-  async issueStatusList(input) { return call(null, () => this.#i.issueStatusList(input)); }
-  free() { this.#i.free(); }
 }
+mirror(CredentialIssuer, wasm.WasmCredentialIssuer);

@@ -1,7 +1,7 @@
 // jigap for the web: the WebAssembly core with an async API, stores and typed errors.
 import initWasm, * as wasm from './jigap_wasm.js';
 export { MemoryStore, IndexedDbStore } from './stores.js';
-import { JigapError, call, sync } from './internal.js';
+import { call, clean, mirror, sync } from './internal.js';
 export { JigapError } from './internal.js';
 export { Vouchers, MerchantDesk, VoucherIssuer, voucherDemoDomain } from './vouchers.js';
 export * from './tickets.js';
@@ -22,19 +22,18 @@ async function load() {
 }
 await load();
 
-/** A wallet: keys in an encrypted vault on a store. Every method returns a Promise. */
+/** A wallet: keys in an encrypted vault on a store. Every method is the core's (see
+ * jigap_wasm.d.ts), returning a Promise, except lock(), isUnlocked() and kdfParams(). */
 export class Wallet {
-  #w; #store;
-
   /** @private use create(), restore(), open() or restoreBackup(). */
   constructor(inner, store) {
-    this.#w = inner;
-    this.#store = store;
+    this._inner = inner;
+    this._store = store;
   }
 
   /** Create with a new mnemonic (show it with exportMnemonic(pin)). */
   static async create(store, pin, options = {}, protector) {
-    return call(store, () => new Wallet(wasm.WasmWallet.create(store, pin, options, protector), store));
+    return call(store, () => new Wallet(wasm.WasmWallet.create(store, pin, clean(options), protector), store));
   }
 
   /** Create from an existing mnemonic. */
@@ -56,40 +55,14 @@ export class Wallet {
     return call(store, () => new Wallet(wasm.WasmWallet.restoreBackup(store, backup, secret, pin, kdf, protector), store));
   }
 
-  /** The wasm object, for the feature classes of this package. */
-  get _inner() {
-    return this.#w;
-  }
-
   get store() {
-    return this.#store;
+    return this._store;
   }
 
-  async unlock(pin) { return call(this.#store, () => this.#w.unlock(pin)); }
-  lock() { this.#w.lock(); }
-  isUnlocked() { return this.#w.isUnlocked(); }
-  async attemptsLeft() { return call(this.#store, () => this.#w.attemptsLeft()); }
-  async changePin(oldPin, newPin) { return call(this.#store, () => this.#w.changePin(oldPin, newPin)); }
-  async exportMnemonic(pin) { return call(this.#store, () => this.#w.exportMnemonic(pin)); }
-  /** A backup `{bytes, code}` under a new code (show it once), or under `passphrase`. */
-  async backup(pin, passphrase) { return call(this.#store, () => this.#w.backup(pin, passphrase)); }
-  /** Change the PIN and replace the data key, re-encrypting every record. */
-  async rekey(oldPin, newPin) { return call(this.#store, () => this.#w.rekey(oldPin, newPin)); }
-  kdfParams() { return this.#w.kdfParams(); }
-  async accounts() { return call(this.#store, () => this.#w.accounts()); }
-  async account(index = 0) { return call(this.#store, () => this.#w.account(index)); }
-  async addAccount() { return call(this.#store, () => this.#w.addAccount()); }
-  async identity(index = 0) { return call(this.#store, () => this.#w.identity(index)); }
-  async signMessage(address, message) { return call(this.#store, () => this.#w.signMessage(address, message)); }
-  async signTypedData(address, typedData) { return call(this.#store, () => this.#w.signTypedData(address, typedData)); }
-  async signDigest(address, digest) { return call(this.#store, () => this.#w.signDigest(address, digest)); }
-  async importKeystore(json, password) { return call(this.#store, () => this.#w.importKeystore(json, password)); }
-  async exportKeystore(address, password, kdf = 'scrypt') { return call(this.#store, () => this.#w.exportKeystore(address, password, kdf)); }
-
-  /** Free the wasm memory now (also done by the garbage collector). */
-  free() { this.#w.free(); }
-  [Symbol.dispose]() { this.free(); }
+  async account(index = 0) { return call(this._store, () => this._inner.account(index)); }
+  async identity(index = 0) { return call(this._store, () => this._inner.identity(index)); }
 }
+mirror(Wallet, wasm.WasmWallet, ['lock', 'isUnlocked', 'kdfParams']);
 
 export const validateMnemonic = (mnemonic, language) => sync(() => wasm.validateMnemonic(mnemonic, language));
 export const checksumAddress = (address) => sync(() => wasm.checksumAddress(address));
@@ -98,11 +71,15 @@ export const typedDataDigest = (typedData) => sync(() => wasm.typedDataDigest(ty
 export const recoverTypedDataSigner = (typedData, signature) => sync(() => wasm.recoverTypedDataSigner(typedData, signature));
 export const verifyDigestSignature = (publicKey, digest, signature) => sync(() => wasm.verifyDigestSignature(publicKey, digest, signature));
 export const keystoreAddress = (json, password) => sync(() => wasm.keystoreAddress(json, password));
-export const kdfDefault = () => wasm.kdfDefault();
-export const kdfFastInsecure = () => wasm.kdfFastInsecure();
+export const kdfDefault = () => sync(() => wasm.kdfDefault());
+export const kdfFastInsecure = () => sync(() => wasm.kdfFastInsecure());
 export const calibrateKdf = (targetMs = 1000, maxMemoryKib = 65536) => sync(() => wasm.calibrateKdf(targetMs, maxMemoryKib));
 export const checkStoreConformance = (store) => sync(() => wasm.checkStoreConformance(store));
 /** What a backup file needs to be restored, read without any secret. */
 export const inspectBackup = (backup) => sync(() => wasm.inspectBackup(backup));
 export const jigapVersion = () => wasm.jigapVersion();
 export const qrCode = (text, modulePx = 4) => sync(() => wasm.qrCode(text, modulePx));
+/** The conformance cases, by name, for a test framework that wants one test per case. */
+export const storeConformanceCases = () => sync(() => wasm.storeConformanceCases());
+/** Run one conformance case on an empty store. */
+export const checkStoreConformanceCase = (store, name) => sync(() => wasm.checkStoreConformanceCase(store, name));

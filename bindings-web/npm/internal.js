@@ -36,7 +36,7 @@ export async function call(store, fn) {
 
 async function commit(store, fn) {
   try {
-    return fn();
+    return narrow(fn());
   } catch (e) {
     throw typed(e);
   } finally {
@@ -52,8 +52,59 @@ async function commit(store, fn) {
 
 export function sync(fn) {
   try {
-    return fn();
+    return narrow(fn());
   } catch (e) {
     throw typed(e);
   }
+}
+
+/**
+ * 64-bit numbers come out of the core as BigInt; every one that fits a JS number exactly
+ * (|n| ≤ 2^53 − 1) becomes a number, so apps see `number` for every amount and time in
+ * practice and a BigInt only where rounding would lie.
+ */
+export function narrow(v) {
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = narrow(v[i]);
+  } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const k of Object.keys(v)) v[k] = narrow(v[k]);
+  }
+  return v;
+}
+
+/**
+ * A copy of `v` without the properties that are `undefined`, as the core reads them: a
+ * property set to `undefined` is a property left out (its default applies).
+ */
+export function clean(v) {
+  if (Array.isArray(v)) return v.map(clean);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = clean(x);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * Give `Class` an async method for every method of the wasm class `Wasm` (the same name and
+ * arguments, returning a Promise), calling `this._inner` and committing to `this._store`.
+ * `syncNames` stay synchronous; getters of the wasm class become getters here.
+ */
+export function mirror(Class, Wasm, syncNames = []) {
+  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(Wasm.prototype))) {
+    if (name === 'constructor' || name === 'free' || name in Class.prototype) continue;
+    if (d.get) {
+      Object.defineProperty(Class.prototype, name, { get() { return sync(() => this._inner[name]); } });
+    } else if (syncNames.includes(name)) {
+      Class.prototype[name] = function (...a) { return sync(() => this._inner[name](...a.map(clean))); };
+    } else {
+      Class.prototype[name] = function (...a) { return call(this._store, () => this._inner[name](...a.map(clean))); };
+    }
+  }
+  Class.prototype.free = function () { this._inner.free(); };
+  Class.prototype[Symbol.dispose] = function () { this._inner.free(); };
 }

@@ -1,99 +1,72 @@
-//! JS ⇄ Rust conversions and the typed `JigapError`.
+//! JS ⇄ Rust: the core's records through serde (their TypeScript types are generated from the
+//! same derives), every error as one `JigapError`, and the app's clock.
 
-use jigap_core::keys::KeysError;
-use jigap_core::store::StoreError;
-use jigap_core::vault::{KdfParams, VaultError};
-use jigap_core::wallet::WalletError;
-use js_sys::{Object, Reflect, Uint8Array};
+use jigap_core::error::{Classify, ErrorClass};
+use js_sys::{Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 pub type JsResult = Result<JsValue, JsValue>;
 
-/// A JS `Error` named `JigapError` with a `kind` (the Kotlin exception's name) and the core's
-/// message.
-pub fn error(kind: &str, message: &str) -> JsValue {
+/// A JS `Error` named `JigapError` with a `kind` (the Kotlin exception's name) and a message.
+pub fn error(kind: ErrorClass, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     e.set_name("JigapError");
-    let _ = Reflect::set(&e, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&e, &"kind".into(), &kind.name().into());
     e.into()
 }
 
-/// Map any core error to a `JigapError`.
-pub fn err<E: Into<Kinded>>(e: E) -> JsValue {
-    let k: Kinded = e.into();
-    error(k.0, &k.1)
+/// The one conversion of core errors: the core names the kind, the message is its own.
+pub trait Js<T> {
+    fn js(self) -> Result<T, JsValue>;
 }
 
-/// A kind and a message.
-pub struct Kinded(&'static str, String);
-
-impl From<KeysError> for Kinded {
-    fn from(e: KeysError) -> Self {
-        let kind = match e {
-            KeysError::KeystoreMac => "Authentication",
-            KeysError::Random(_) => "Internal",
-            _ => "InvalidInput",
-        };
-        Kinded(kind, e.to_string())
+impl<T, E: Classify> Js<T> for Result<T, E> {
+    fn js(self) -> Result<T, JsValue> {
+        self.map_err(|e| classified(&e))
     }
 }
 
-impl From<StoreError> for Kinded {
-    fn from(e: StoreError) -> Self {
-        Kinded("Storage", e.to_string())
+// One copy for every error type, not one per call site.
+#[inline(never)]
+fn classified(e: &dyn Classify) -> JsValue {
+    error(e.class(), &e.to_string())
+}
+
+/// A core record as a plain JS object (64-bit numbers as BigInt; the npm package narrows the
+/// ones that fit a number).
+pub fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult {
+    let s = serde_wasm_bindgen::Serializer::new()
+        .serialize_large_number_types_as_bigints(true)
+        .serialize_maps_as_objects(true);
+    v.serialize(&s)
+        .map_err(|e| error(ErrorClass::Internal, &e.to_string()))
+}
+
+/// A JS value as a core record; what does not fit is `InvalidInput`, naming `what`.
+pub fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| error(ErrorClass::InvalidInput, &format!("{what}: {e}")))
+}
+
+/// Text parsed by the core's own `FromStr` (addresses, ids, …).
+pub fn parse<T: std::str::FromStr>(s: &str) -> Result<T, JsValue>
+where
+    T::Err: Classify,
+{
+    s.parse::<T>().js()
+}
+
+/// A `Uint8Array` (anything else is `InvalidInput` naming `what`, never a broken call).
+pub fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if v.is_instance_of::<Uint8Array>() {
+        return Ok(Uint8Array::new(v).to_vec());
     }
-}
-
-impl From<VaultError> for Kinded {
-    fn from(e: VaultError) -> Self {
-        let kind = match &e {
-            VaultError::WrongPin { .. } => "WrongPin",
-            VaultError::TooSoon { .. } => "TooSoon",
-            VaultError::LockedOut(_) => "LockedOut",
-            VaultError::Locked => "Locked",
-            VaultError::Tampered(_) | VaultError::BackupAuthentication => "Authentication",
-            VaultError::NotFound => "NotFound",
-            VaultError::AlreadyExists => "AlreadyExists",
-            VaultError::Store(_) => "Storage",
-            VaultError::Protector(_) | VaultError::ProtectorMissing(_) => "Protector",
-            VaultError::PinFormat
-            | VaultError::RecordName(_)
-            | VaultError::WeakPassphrase { .. }
-            | VaultError::BackupCodeFormat
-            | VaultError::Format(_) => "InvalidInput",
-            _ => "Internal",
-        };
-        Kinded(kind, e.to_string())
-    }
-}
-
-impl From<WalletError> for Kinded {
-    fn from(e: WalletError) -> Self {
-        match e {
-            WalletError::Keys(k) => k.into(),
-            WalletError::Vault(v) => v.into(),
-            WalletError::UnknownAccount(_) => Kinded("UnknownAccount", e.to_string()),
-            _ => Kinded("Internal", e.to_string()),
-        }
-    }
-}
-
-/// A plain JS object from (name, value) pairs.
-pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &(*k).into(), v);
-    }
-    o.into()
-}
-
-/// A property of a JS object.
-pub fn get(o: &JsValue, name: &str) -> JsValue {
-    Reflect::get(o, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-pub fn hex0x(b: &[u8]) -> String {
-    format!("0x{}", hex::encode(b))
+    Err(error(
+        ErrorClass::InvalidInput,
+        &format!("{what} must be a Uint8Array"),
+    ))
 }
 
 /// A `Uint8Array`, or a string taken as UTF-8.
@@ -104,7 +77,10 @@ pub fn bytes_or_text(v: &JsValue) -> Result<Vec<u8>, JsValue> {
     if v.is_instance_of::<Uint8Array>() {
         return Ok(Uint8Array::new(v).to_vec());
     }
-    Err(error("InvalidInput", "expected a Uint8Array or a string"))
+    Err(error(
+        ErrorClass::InvalidInput,
+        "expected a Uint8Array or a string",
+    ))
 }
 
 /// A JSON string as is, or an object serialised with `JSON.stringify`.
@@ -117,54 +93,24 @@ pub fn json_text(v: &JsValue) -> Result<String, JsValue> {
         .and_then(|s| s.as_string())
         .ok_or_else(|| {
             error(
-                "InvalidInput",
+                ErrorClass::InvalidInput,
                 "expected JSON text or a JSON-serialisable object",
             )
         })
 }
 
-pub fn kdf_to_js(k: KdfParams) -> JsValue {
-    obj(&[
-        ("mKib", k.m_kib.into()),
-        ("t", k.t.into()),
-        ("p", k.p.into()),
-    ])
+/// `Date.now()`: wasm32 has no system clock of its own.
+pub(crate) struct JsClock;
+
+impl jigap_core::env::Clock for JsClock {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
 }
 
-/// `{mKib, t, p}` → parameters; `undefined`/`null` → `None`.
-pub fn kdf_from_js(v: &JsValue) -> Result<Option<KdfParams>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let num = |name: &str| -> Result<u32, JsValue> {
-        get(v, name)
-            .as_f64()
-            .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX))
-            .map(|x| x as u32)
-            .ok_or_else(|| {
-                error(
-                    "InvalidInput",
-                    &format!("kdf.{name} must be a whole number"),
-                )
-            })
-    };
-    Ok(Some(KdfParams {
-        m_kib: num("mKib")?,
-        t: num("t")?,
-        p: num("p")?,
-    }))
-}
-
-impl From<jigap_core::credential::CredentialError> for Kinded {
-    fn from(e: jigap_core::credential::CredentialError) -> Self {
-        use jigap_core::credential::CredentialError as C;
-        match (e.class(), e) {
-            (Some(class), e) => Kinded(class.name(), e.to_string()),
-            (None, C::Wallet(w)) => w.into(),
-            (None, C::Vault(v)) => v.into(),
-            (None, e) => Kinded("Internal", e.to_string()),
-        }
-    }
+pub(crate) fn env() -> jigap_core::env::Env {
+    use std::sync::Arc;
+    jigap_core::env::Env::new(Arc::new(JsClock), Arc::new(jigap_core::env::OsRandom))
 }
 
 /// A clock written in JavaScript: a function returning Unix milliseconds, or an object with
@@ -200,59 +146,19 @@ impl jigap_core::env::Clock for JsFnClock {
 /// The app's clock (`undefined`/`null`: `Date.now()`); refused unless it returns a time now.
 pub(crate) fn js_clock(v: JsValue) -> Result<std::sync::Arc<dyn jigap_core::env::Clock>, JsValue> {
     if v.is_undefined() || v.is_null() {
-        return Ok(std::sync::Arc::new(crate::JsClock));
+        return Ok(std::sync::Arc::new(JsClock));
     }
     let clock = JsFnClock(send_wrapper::SendWrapper::new(v));
     if clock.read().is_none() {
         return Err(error(
-            "InvalidInput",
+            ErrorClass::InvalidInput,
             "clock must be a function returning milliseconds since 1970, or an object with nowMs(); it threw or returned something else",
         ));
     }
     Ok(std::sync::Arc::new(clock))
 }
 
-/// A whole number as a JS number, or a BigInt above 2^53 (amounts and times are far below it in
-/// practice).
-pub(crate) fn u(x: u64) -> JsValue {
-    if x <= (1u64 << 53) {
-        JsValue::from(x as f64)
-    } else {
-        JsValue::from(js_sys::BigInt::from(x))
-    }
-}
-
-/// A whole-number property (number or BigInt); `default` when absent.
-pub(crate) fn num(o: &JsValue, name: &str, default: Option<u64>) -> Result<u64, JsValue> {
-    let val = get(o, name);
-    if val.is_undefined() || val.is_null() {
-        return default.ok_or_else(|| error("InvalidInput", &format!("{name} is missing")));
-    }
-    whole(&val, name)
-}
-
-/// A whole number given as a JS number (exact, 0 to 2^53 − 1) or a BigInt (0 to 2^64 − 1).
-pub(crate) fn whole(val: &JsValue, name: &str) -> Result<u64, JsValue> {
-    if let Ok(b) = val.clone().dyn_into::<js_sys::BigInt>() {
-        return u64::try_from(b)
-            .map_err(|_| error("InvalidInput", &format!("{name} must be 0 to 2^64 − 1")));
-    }
-    val.as_f64()
-        .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= 9_007_199_254_740_991.0)
-        .map(|x| x as u64)
-        .ok_or_else(|| error("InvalidInput", &format!("{name} must be a whole number")))
-}
-
-/// An EIP-55 address (a wrong mixed-case checksum is refused).
-pub(crate) fn addr(s: &str) -> Result<jigap_core::keys::Address, JsValue> {
-    s.parse().map_err(err)
-}
-
-/// A JS array of `f(item)`.
-pub(crate) fn arr<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> JsValue) -> JsValue {
-    let a = js_sys::Array::new();
-    for i in items {
-        a.push(&f(i));
-    }
-    a.into()
+/// An environment with the app's clock and the browser's randomness.
+pub(crate) fn env_with(clock: JsValue) -> Result<jigap_core::env::Env, JsValue> {
+    Ok(jigap_core::env::Env::new(js_clock(clock)?, env().random))
 }

@@ -1,8 +1,9 @@
 //! wasm-bindgen bindings of `jigap-core`: the engine under the `jigap` npm package.
 //!
-//! Only conversion lives here: JS values in, JS values out, errors turned into a typed
-//! `JigapError` (`err.kind`, `err.message`). The hand-written ES module in `npm/` wraps these
-//! exports with the async API, the IndexedDB store and the loader.
+//! Only objects and conversion live here: the records are the core's own (their TypeScript
+//! types are generated from the core's derives), every error is a `JigapError` whose `kind` the
+//! core chooses. The hand-written ES module in `npm/` adds what JavaScript needs on top: the
+//! async API, the IndexedDB store, number narrowing and the loader.
 
 mod convert;
 mod credential;
@@ -13,80 +14,60 @@ mod wallet;
 
 pub use wallet::WasmWallet;
 
-use convert::{JsResult, err, obj};
-use jigap_core::env::Clock;
+use convert::{Js, JsResult, bytes_or_text, json_text, parse, to_js};
+use jigap_core::bind::Bytes32;
 use jigap_core::keys::{self, Address, Language, Mnemonic, Signature, TypedData};
+use jigap_core::qr::QrImage;
+use jigap_core::vault::{self, KdfParams, Vault};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-/// `Date.now()`: wasm32 has no system clock of its own.
-pub(crate) struct JsClock;
-
-impl Clock for JsClock {
-    fn now_ms(&self) -> u64 {
-        js_sys::Date::now() as u64
-    }
-}
-
-pub(crate) fn env() -> jigap_core::env::Env {
-    use std::sync::Arc;
-    jigap_core::env::Env::new(Arc::new(JsClock), Arc::new(jigap_core::env::OsRandom))
-}
-
 /// Check a mnemonic; throws `JigapError` (kind `InvalidInput`) naming the problem.
-#[wasm_bindgen(js_name = validateMnemonic)]
+#[wasm_bindgen(js_name = validateMnemonic, unchecked_return_type = "MnemonicInfo")]
 pub fn validate_mnemonic(mnemonic: String, language: Option<String>) -> JsResult {
     let mnemonic = Zeroizing::new(mnemonic);
-    let lang = language
-        .as_deref()
-        .map(Language::parse)
-        .transpose()
-        .map_err(err)?;
-    let m = Mnemonic::parse(&mnemonic, lang).map_err(err)?;
-    Ok(obj(&[
-        ("language", m.language().code().into()),
-        ("words", (m.word_count() as u32).into()),
-    ]))
+    let lang = language.as_deref().map(Language::parse).transpose().js()?;
+    to_js(&Mnemonic::parse(&mnemonic, lang).js()?.info())
 }
 
 /// EIP-55 form of an address; throws on a wrong mixed-case checksum.
 #[wasm_bindgen(js_name = checksumAddress)]
 pub fn checksum_address(address: String) -> Result<String, JsValue> {
-    address
-        .parse::<Address>()
-        .map(|a| a.to_string())
-        .map_err(err)
+    Ok(parse::<Address>(&address)?.to_string())
 }
 
 /// The signer of a `personal_sign` message (bytes or a UTF-8 string).
 #[wasm_bindgen(js_name = recoverMessageSigner)]
-pub fn recover_message_signer(message: JsValue, signature: String) -> Result<String, JsValue> {
-    let sig: Signature = signature.parse().map_err(err)?;
-    let bytes = convert::bytes_or_text(&message)?;
-    keys::recover_personal_message(&bytes, &sig)
-        .map(|a| a.to_string())
-        .map_err(err)
+pub fn recover_message_signer(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] message: JsValue,
+    signature: String,
+) -> Result<String, JsValue> {
+    let sig: Signature = parse(&signature)?;
+    let a = keys::recover_personal_message(&bytes_or_text(&message)?, &sig).js()?;
+    Ok(a.to_string())
 }
 
-/// The EIP-712 digest (`0x` hex) of typed data (a JSON string or an object).
+/// The EIP-712 digest of typed data (a JSON string or an object).
 #[wasm_bindgen(js_name = typedDataDigest)]
-pub fn typed_data_digest(typed_data: JsValue) -> Result<String, JsValue> {
-    let td = TypedData::from_json(&convert::json_text(&typed_data)?).map_err(err)?;
-    td.digest().map(|d| convert::hex0x(&d)).map_err(err)
+pub fn typed_data_digest(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] typed_data: JsValue,
+) -> Result<String, JsValue> {
+    let td = TypedData::from_json(&json_text(&typed_data)?).js()?;
+    Ok(Bytes32(td.digest().js()?).to_string())
 }
 
 /// The signer of typed data.
 #[wasm_bindgen(js_name = recoverTypedDataSigner)]
 pub fn recover_typed_data_signer(
-    typed_data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | object")] typed_data: JsValue,
     signature: String,
 ) -> Result<String, JsValue> {
-    let sig: Signature = signature.parse().map_err(err)?;
-    let td = TypedData::from_json(&convert::json_text(&typed_data)?).map_err(err)?;
-    let digest = td.digest().map_err(err)?;
-    sig.recover_address(&digest)
-        .map(|a| a.to_string())
-        .map_err(err)
+    let sig: Signature = parse(&signature)?;
+    let digest = TypedData::from_json(&json_text(&typed_data)?)
+        .js()?
+        .digest()
+        .js()?;
+    Ok(sig.recover_address(&digest).js()?.to_string())
 }
 
 /// Plain ECDSA check of a 64-byte `r‖s` (or 65-byte `r‖s‖v`) signature over a 32-byte digest
@@ -97,81 +78,73 @@ pub fn verify_digest_signature(
     digest: String,
     signature: String,
 ) -> Result<bool, JsValue> {
-    let bad = |what: &str| convert::error("InvalidInput", &format!("{what} is not valid hex"));
-    let pk = hex::decode(public_key.trim_start_matches("0x")).map_err(|_| bad("publicKey"))?;
-    let mut d = [0u8; 32];
-    hex::decode_to_slice(digest.trim_start_matches("0x"), &mut d).map_err(|_| bad("digest"))?;
-    let sig = hex::decode(signature.trim_start_matches("0x")).map_err(|_| bad("signature"))?;
-    let pk = keys::PublicKey::from_sec1(&pk).map_err(err)?;
-    Ok(sig.len() >= 64 && pk.verify_digest_rs(&d, &sig[..64]))
+    keys::verify_digest_signature(&public_key, &digest, &signature).js()
 }
 
 /// Decrypt a Web3 keystore and return its address (nothing is stored).
 #[wasm_bindgen(js_name = keystoreAddress)]
 pub fn keystore_address(keystore_json: String, password: String) -> Result<String, JsValue> {
     let pw = Zeroizing::new(password);
-    keys::import_keystore(&keystore_json, pw.as_bytes())
-        .map(|k| k.address().to_string())
-        .map_err(err)
+    let k = keys::import_keystore(&keystore_json, pw.as_bytes()).js()?;
+    Ok(k.address().to_string())
 }
 
-/// What a backup file needs to be restored, read without any secret:
-/// `{format, protection: 'code'|'passphrase'|'pin', records, createdAtMs, weak}`.
-#[wasm_bindgen(js_name = inspectBackup)]
-pub fn inspect_backup(backup: Vec<u8>) -> Result<JsValue, JsValue> {
-    let i = jigap_core::vault::Vault::inspect_backup(&backup).map_err(err)?;
-    Ok(convert::obj(&[
-        ("format", i.format.into()),
-        ("protection", i.protection.code().into()),
-        ("records", (i.records as f64).into()),
-        ("createdAtMs", (i.created_at_ms as f64).into()),
-        ("weak", i.weak.into()),
-    ]))
+/// What a backup file needs to be restored, read without any secret.
+#[wasm_bindgen(js_name = inspectBackup, unchecked_return_type = "BackupInfo")]
+pub fn inspect_backup(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] backup: JsValue,
+) -> JsResult {
+    to_js(&Vault::inspect_backup(&convert::bytes(&backup, "backup")?).js()?)
 }
 
-/// Production Argon2id parameters `{mKib, t, p}`.
-#[wasm_bindgen(js_name = kdfDefault)]
-pub fn kdf_default() -> JsValue {
-    convert::kdf_to_js(jigap_core::vault::KdfParams::DEFAULT)
+/// Production Argon2id parameters.
+#[wasm_bindgen(js_name = kdfDefault, unchecked_return_type = "KdfParams")]
+pub fn kdf_default() -> JsResult {
+    to_js(&KdfParams::DEFAULT)
 }
 
 /// Weak Argon2id parameters for tests and demos only.
-#[wasm_bindgen(js_name = kdfFastInsecure)]
-pub fn kdf_fast_insecure() -> JsValue {
-    convert::kdf_to_js(jigap_core::vault::KdfParams::FAST_INSECURE)
+#[wasm_bindgen(js_name = kdfFastInsecure, unchecked_return_type = "KdfParams")]
+pub fn kdf_fast_insecure() -> JsResult {
+    to_js(&KdfParams::FAST_INSECURE)
 }
 
 /// Argon2id parameters that take about `targetMs` here, using at most `maxMemoryKib`.
-#[wasm_bindgen(js_name = calibrateKdf)]
+#[wasm_bindgen(js_name = calibrateKdf, unchecked_return_type = "KdfParams")]
 pub fn calibrate_kdf(target_ms: u32, max_memory_kib: u32) -> JsResult {
-    jigap_core::vault::calibrate(&JsClock, u64::from(target_ms), max_memory_kib)
-        .map(convert::kdf_to_js)
-        .map_err(err)
+    to_js(&vault::calibrate(&convert::JsClock, u64::from(target_ms), max_memory_kib).js()?)
 }
 
 /// Run the store conformance suite on a store object (which must be empty).
 #[wasm_bindgen(js_name = checkStoreConformance)]
-pub fn check_store_conformance(store: JsValue) -> Result<(), JsValue> {
-    let s = store::JsStore::new(store);
-    jigap_core::store::conformance::check_store(&s).map_err(|m| convert::error("Storage", &m))
+pub fn check_store_conformance(
+    #[wasm_bindgen(unchecked_param_type = "Store")] store: JsValue,
+) -> Result<(), JsValue> {
+    store::check(store)
 }
 
-/// A QR code (error correction M) for `text`: `{size, version, svg, modules}` where `modules`
-/// is a row-major `Uint8Array` of `size × size` (1 = dark) for drawing on a canvas.
-#[wasm_bindgen(js_name = qrCode)]
+/// The names of the store conformance cases, for one test per case.
+#[wasm_bindgen(js_name = storeConformanceCases)]
+pub fn store_conformance_cases() -> Vec<String> {
+    jigap_core::store::conformance::CASES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+/// Run one conformance case on an empty store (`Storage` names the broken rule).
+#[wasm_bindgen(js_name = checkStoreConformanceCase)]
+pub fn check_store_conformance_case(
+    #[wasm_bindgen(unchecked_param_type = "Store")] store: JsValue,
+    name: String,
+) -> Result<(), JsValue> {
+    store::check_case(store, &name)
+}
+
+/// A QR code (error correction M) for `text`, with an SVG of `modulePx` pixels per module.
+#[wasm_bindgen(js_name = qrCode, unchecked_return_type = "QrCode")]
 pub fn qr_code(text: String, module_px: Option<u32>) -> JsResult {
-    let q = jigap_core::qr::QrImage::encode(&text)
-        .map_err(|e| convert::error("InvalidInput", &e.to_string()))?;
-    let modules: Vec<u8> = q.modules.iter().map(|d| u8::from(*d)).collect();
-    Ok(obj(&[
-        ("size", q.size.into()),
-        ("version", q.version.into()),
-        ("svg", q.to_svg(module_px.unwrap_or(4)).into()),
-        (
-            "modules",
-            js_sys::Uint8Array::from(modules.as_slice()).into(),
-        ),
-    ]))
+    to_js(&QrImage::encode(&text).js()?.picture(module_px.unwrap_or(4)))
 }
 
 /// The library version.

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict`: the ticket quickstart and API as a TypeScript app sees it.
 import { Wallet, MemoryStore, JigapError, Tickets, Gate, GateKey, TicketIssuer, kdfFastInsecure } from 'jigap';
-import type { TicketInfo, TicketPass, GateAdmit, GateMergeReport, TicketState, TicketTransferRequest } from 'jigap';
+import type { TicketInfo, TicketPass, GateAdmit, GateMergeReport, TicketState, TicketTransferRequest, U64 } from 'jigap';
 
 function describe(state: TicketState): string {
   switch (state.kind) {
@@ -20,19 +20,19 @@ async function quickstart(): Promise<string> {
   const issuer = new TicketIssuer(issuerWallet, (await issuerWallet.account(0)).address);
   const wallet = await Wallet.create(new MemoryStore(), '123456', { kdf: kdfFastInsecure() });
   const tickets = new Tickets(wallet);
-  await tickets.trustIssuer((await issuer.identity()).text);
+  await tickets.trustIssuer(await issuer.identity());
   const me = await tickets.holderId((await wallet.account(0)).address);
-  const grant: string = await issuer.grant(me.text, { chainId: 1, contract, tokenId: 42, event, seat: { section: 'B', row: '12', number: '7' }, tier: 'R' });
+  const grant: string = await issuer.grant(me, { chainId: 1, contract, tokenId: '42', event, seat: { section: 'B', row: '12', number: '7' }, tier: 'R' });
   const { ticket, outcome } = await tickets.importGrant(grant);
   const list: TicketInfo[] = await tickets.list();
   const pass: TicketPass = await tickets.show(ticket.id);
   const svg: string = pass.svg;
-  const refreshAt: number = pass.nextRotationMs;
-  const dark: number = pass.modules[0];
+  const refreshAt: U64 = pass.nextRotationMs;
+  const dark: boolean = pass.modules[0];
 
   const key = GateKey.generate();
-  const auth = await issuer.authorizeGate({ chainId: 1, contract, event, gateKey: key.publicKey, gateName: 'North 3' });
-  const gate = new Gate(key, { issuers: [(await issuer.identity()).text], authorizations: [auth], clock: () => Date.now() });
+  const auth = await issuer.authorizeGate(1, contract, event, key.publicKey, 'North 3');
+  const gate = new Gate(key, { issuers: [await issuer.identity()], authorizations: [auth], clock: () => Date.now() });
   let admit: GateAdmit | null = null;
   try {
     admit = await gate.verify(pass.text);
@@ -46,9 +46,9 @@ async function quickstart(): Promise<string> {
   const report: GateMergeReport = await gate.merge(await gate.export());
   const transfer: TicketTransferRequest | null = ticket.locked
     ? null
-    : await tickets.requestTransfer(ticket.id, me.text, 1000, 'KRW');
+    : await tickets.requestTransfer(ticket.id, me, 1000, 'KRW');
   const operatorKey: GateKey = await GateKey.fromAccount(wallet, (await wallet.account(0)).address);
-  console.log(outcome, list.length, svg.length, refreshAt, dark, report.total, transfer?.typedData.primaryType, operatorKey.publicKey, gate.name, gate.events()[0]?.doorsOpen);
+  console.log(outcome, list.length, svg.length, refreshAt, dark, report.total, transfer?.typedDataJson.length, operatorKey.publicKey, gate.name, gate.events()[0]?.doorsOpen);
   return (await issuer.reissue(transfer?.text ?? '', ticket.grant)).slice(0, 5);
 }
 void quickstart;

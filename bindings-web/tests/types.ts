@@ -14,10 +14,10 @@ async function quickstart(): Promise<string> {
   }
   const vouchers = new Vouchers(wallet);
   const issuer = new VoucherIssuer(wallet, address);
-  const grant: string = await issuer.grant({ holder: address, amount: 1000, validFrom: 0, validUntil: 2_000_000_000 });
+  const grant: string = await issuer.grant({ holder: address, amount: 1000, currency: 'KRW', validFrom: 0, validUntil: 2_000_000_000 });
   await vouchers.setTrustedIssuers([{ address, name: 'me', currency: 'KRW' }]);
   const v = await vouchers.importGrant(grant);
-  const desk = new MerchantDesk(wallet, { merchant: address, name: 'shop', category: 5411, region: 'KR-11', trustedIssuers: [address] });
+  const desk = new MerchantDesk(wallet, address, 'shop', 5411, 'KR-11', [address]);
   const req = await desk.createRequest(10, 'KRW', 60);
   const payment = await vouchers.pay(req.qr);
   const ok = await desk.accept(req.qr, payment.qr);

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use jigap_core::credential::{
-    BadgeInput, CredentialError, CredentialFilter, Credentials, CredentialFormat, ImportOptions, Issuer,
-    CredentialKeyType, PresentationOptions, Resolver, SdJwtInput, SigningKey, CredentialStatusEntry, StatusListInput,
-    StoredCredential, TrustMode, TrustPolicy, CredentialValidity, VerifyOptions, format_rfc3339,
-    parse_rfc3339, verify_credential, verify_presentation,
+    BadgeInput, CredentialError, CredentialFilter, CredentialFormat, CredentialKeyType,
+    CredentialStatusEntry, CredentialValidity, Credentials, ImportOptions, Issuer,
+    PresentationOptions, Resolver, SdJwtInput, SigningKey, StatusListInput, StoredCredential,
+    TrustMode, TrustPolicy, VerifyOptions, format_rfc3339, parse_rfc3339, verify_credential,
+    verify_presentation,
 };
 use serde_json::{Value, json};
 

@@ -8,7 +8,7 @@ use jigap_core::env::{Clock, Env, ManualClock, OsRandom};
 use jigap_core::keys::{Language, PrivateKey};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::{Value, json};
 
 use crate::io::{CliError, CliResult, Out, hex0x};
@@ -423,8 +423,9 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let creds = Credentials::new(&c.citizen);
     let me = creds.holder_did().map_err(cred)?;
     // A vocational training badge (Open Badges 3.0) and a drone pilot licence (SD-JWT VC).
-    let school = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::Ed25519).map_err(cred)?)
-        .with_name("Seoul Vocational Training Institute");
+    let school =
+        Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::Ed25519).map_err(cred)?)
+            .with_name("Seoul Vocational Training Institute");
     let molit = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::P256).map_err(cred)?)
         .with_name("Drone licensing office");
     let badge = school

@@ -17,9 +17,9 @@ use jigap_core::env::Env;
 use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
 use jigap_core::qr::QrImage;
 use jigap_core::ticket::{
-    TicketEvent, Gate, GateAuthorization, GateKey, Issuer, TicketSeat, TicketPass, SignedGrant, Ticket,
-    TicketError, TicketIdentity, TicketRef, TicketState, TicketTerms, Tickets, TokenId,
-    TicketTransferPolicy, TransferRequest, format_utc, parse_utc,
+    Gate, GateAuthorization, GateKey, Issuer, SignedGrant, Ticket, TicketError, TicketEvent,
+    TicketIdentity, TicketPass, TicketRef, TicketSeat, TicketState, TicketTerms,
+    TicketTransferPolicy, Tickets, TokenId, TransferRequest, format_utc, parse_utc,
 };
 use serde_json::{Value, json};
 use zeroize::Zeroizing;

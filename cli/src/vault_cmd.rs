@@ -8,7 +8,7 @@ use jigap_core::env::{Env, SystemClock};
 use jigap_core::keys::{Language, Mnemonic};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::vault::{BackupSecret, KdfParams, VaultOptions, calibrate};
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::json;
 use zeroize::Zeroizing;
 

@@ -15,7 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jigap_core::credential::*;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::store::MemoryStore;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::json;
 
 const T0: u64 = 1_767_225_600;

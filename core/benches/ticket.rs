@@ -16,10 +16,10 @@ use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::MemoryStore;
 use jigap_core::ticket::{
-    TicketEvent, Gate, GateAuthorization, GateKey, Issuer, Pass, TicketSeat, TicketIdentity, TicketRef,
-    TicketTerms, Tickets, TokenId, TicketTransferPolicy,
+    Gate, GateAuthorization, GateKey, Issuer, Pass, TicketEvent, TicketIdentity, TicketRef,
+    TicketSeat, TicketTerms, TicketTransferPolicy, Tickets, TokenId,
 };
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 const T0: u64 = 1_780_000_000;
 const PASSES: usize = 1_000;

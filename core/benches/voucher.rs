@@ -12,7 +12,7 @@ use jigap_core::env::Env;
 use jigap_core::keys::PrivateKey;
 use jigap_core::store::{MemoryStore, SqliteStore, Store};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 fn setup(store: Arc<dyn Store>) -> (Vouchers, MerchantDesk, PrivateKey) {
     let env = Env::system();

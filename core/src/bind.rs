@@ -85,8 +85,63 @@ serde_as_string!(
     crate::keys::DerivationPath,
     crate::keys::Signature,
     crate::keys::PublicKey,
-    crate::ticket::TokenId,
     crate::ticket::TicketRef,
+);
+
+/// A token id is text (decimal or `0x` hex, up to 2^256 − 1); a whole number is taken too.
+impl Serialize for crate::ticket::TokenId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for crate::ticket::TokenId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = crate::ticket::TokenId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a token id: decimal or 0x hex text, or a whole number")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                s.parse().map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(crate::ticket::TokenId::from_u64(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                u64::try_from(n)
+                    .map(crate::ticket::TokenId::from_u64)
+                    .map_err(|_| E::custom("a token id is not negative"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Serde as the QR text (`to_text` / `from_text`), for the signed ticket payloads.
+macro_rules! serde_as_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.to_text())
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                <$t>::from_text(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+serde_as_text!(
+    crate::ticket::TicketIdentity,
+    crate::ticket::SignedGrant,
+    crate::ticket::TransferRequest,
+    crate::ticket::GateAuthorization,
+    crate::ticket::CheckInReceipt,
 );
 
 /// The UniFFI side: scaffolding for the core's records, and each string type as a custom type
@@ -175,6 +230,16 @@ export type PublicKey = string;
 export type TokenId = string;
 /** A ticket's reference `chainId:contract:tokenId`. */
 export type TicketRef = string;
+/** An issuer's or holder's ticket identity, `JGID:…`. */
+export type TicketIdentity = string;
+/** A signed ticket grant, `JGTG:…`. */
+export type SignedGrant = string;
+/** A signed ticket transfer request, `JGTR:…`. */
+export type TransferRequest = string;
+/** An issuer's authorization of a gate, `JGGA:…`. */
+export type GateAuthorization = string;
+/** A gate's check-in receipt, `JGCR:…`. */
+export type CheckInReceipt = string;
 /** Any JSON object (claims, a JWK, a credential). */
 export type JsonObject = { [key: string]: unknown };
 /** A BIP32 derivation path such as `m/44'/60'/0'/0/0`. */

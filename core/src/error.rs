@@ -111,6 +111,16 @@ impl ErrorClass {
     }
 }
 
+/// The TypeScript declaration of the kinds (`JigapError.kind` in the npm package): generated
+/// into the package's types from here, and checked against [`ErrorClass::ALL`] by a test.
+pub const TS_ERROR_KIND: &str = "/** What kind of error a `JigapError` is: one name per core error class. */
+export type ErrorKind = 'InvalidInput' | 'WrongPin' | 'TooSoon' | 'LockedOut' | 'Locked' | 'Authentication' | 'NotFound' | 'AlreadyExists' | 'Storage' | 'Protector' | 'UnknownAccount' | 'BadSignature' | 'Untrusted' | 'Duplicate' | 'Expired' | 'CannotPay' | 'LimitExceeded' | 'Refused' | 'Internal';
+";
+
+#[cfg(feature = "wasm")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const _TS_ERROR_KIND: &'static str = TS_ERROR_KIND;
+
 /// An error that knows its [`ErrorClass`]. Implemented by every error enum of the core, each
 /// with an exhaustive match; wrapped errors give the class of what they wrap.
 pub trait Classify: std::fmt::Display {
@@ -303,9 +313,7 @@ impl Classify for crate::ticket::TicketError {
             | T::WrongCurrency { .. }
             | T::OverPriceCap { .. }
             | T::TooManyTransfers { .. } => ErrorClass::LimitExceeded,
-            T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => {
-                ErrorClass::Expired
-            }
+            T::StaleWindow { .. } | T::TooLate { .. } | T::EventEnded { .. } => ErrorClass::Expired,
             T::AlreadyUsed { .. }
             | T::Transferred { .. }
             | T::TransferPending { .. }
@@ -356,6 +364,19 @@ impl Classify for crate::credential::CredentialError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The TypeScript union lists exactly the kinds, in order.
+    #[test]
+    fn typescript_kinds_are_exactly_the_error_classes() {
+        let union = TS_ERROR_KIND
+            .split("ErrorKind = ")
+            .nth(1)
+            .and_then(|u| u.split(';').next())
+            .unwrap_or_default();
+        let names: Vec<&str> = union.split(" | ").map(|n| n.trim_matches('\'')).collect();
+        let all: Vec<&str> = ErrorClass::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names, all);
+    }
 
     #[test]
     fn every_class_has_a_distinct_name() {

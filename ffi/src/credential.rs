@@ -224,7 +224,9 @@ impl CredentialIssuer {
 
     /// A VC Data Model 1.1 JWT VC from a credential (`issuer` is set here).
     pub fn issue_jwt_vc(&self, credential: JsonObject) -> Result<String, JigapError> {
-        Ok(self.issuer.issue_jwt_vc(&credential, self.env.clock.now_secs())?)
+        Ok(self
+            .issuer
+            .issue_jwt_vc(&credential, self.env.clock.now_secs())?)
     }
 
     /// A `BitstringStatusListCredential` (JWT VC) with the bits at `input.set` on: publish it

@@ -150,9 +150,23 @@ impl JigapStore {
         })
     }
 
-    /// Run the store conformance suite (the same one memory and SQLite pass) on this store,
-    /// which must be empty. Throws `Storage` naming the first broken rule.
+    /// Run every store conformance case (the ones memory and SQLite pass) on this store,
+    /// which must be empty. Throws `Storage` listing each broken rule by case.
     pub fn check_conformance(&self) -> Result<(), JigapError> {
         core_store::conformance::check_store(&*self.inner).map_err(JigapError::Storage)
     }
+
+    /// Run one conformance case (see `storeConformanceCases()`) on this empty store.
+    pub fn check_conformance_case(&self, name: String) -> Result<(), JigapError> {
+        core_store::conformance::run_case(&*self.inner, &name).map_err(JigapError::Storage)
+    }
+}
+
+/// The names of the store conformance cases, for a test framework that runs one test per case.
+#[uniffi::export]
+pub fn store_conformance_cases() -> Vec<String> {
+    core_store::conformance::CASES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect()
 }

@@ -40,7 +40,11 @@ impl Tickets {
         t::Tickets::new(&self.wallet)
     }
 
-    fn request(&self, id: &TicketRef, r: TransferRequest) -> Result<TicketTransferRequest, JigapError> {
+    fn request(
+        &self,
+        id: &TicketRef,
+        r: TransferRequest,
+    ) -> Result<TicketTransferRequest, JigapError> {
         Ok(TicketTransferRequest::new(r, self.core().get(id)?.grant))
     }
 }

@@ -186,11 +186,7 @@ impl VoucherIssuer {
         domain: Option<VoucherDomain>,
     ) -> Result<Arc<VoucherIssuer>, JigapError> {
         Ok(Arc::new(VoucherIssuer {
-            inner: v::VoucherIssuer::new(
-                wallet.inner.clone(),
-                issuer,
-                domain.unwrap_or_default(),
-            )?,
+            inner: v::VoucherIssuer::new(wallet.inner.clone(), issuer, domain.unwrap_or_default())?,
         }))
     }
 

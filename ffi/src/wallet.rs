@@ -208,7 +208,11 @@ impl Wallet {
     }
 
     /// EIP-191 `personal_sign` of `message`.
-    pub fn sign_message(&self, address: Address, message: Vec<u8>) -> Result<Signature, JigapError> {
+    pub fn sign_message(
+        &self,
+        address: Address,
+        message: Vec<u8>,
+    ) -> Result<Signature, JigapError> {
         Ok(self.inner.sign_message(&address, &message)?)
     }
 
@@ -244,7 +248,10 @@ impl Wallet {
         password: String,
         kdf: Option<String>,
     ) -> Result<String, JigapError> {
-        let (pw, kdf) = (Zeroizing::new(password), KeystoreKdf::named(kdf.as_deref())?);
+        let (pw, kdf) = (
+            Zeroizing::new(password),
+            KeystoreKdf::named(kdf.as_deref())?,
+        );
         Ok(self.inner.export_keystore(&address, pw.as_bytes(), kdf)?)
     }
 }

@@ -18,7 +18,7 @@ use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::{MemoryStore, Store};
 use jigap_core::vault::VaultOptions;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 const T0: u64 = 1_767_225_600;
 const THREADS: usize = 8;

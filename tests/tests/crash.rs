@@ -155,10 +155,7 @@ fn check(
         }
     }
     for view in v.vouchers().unwrap() {
-        let (r, back, refund) = by_voucher
-            .get(&view.id.0)
-            .copied()
-            .unwrap_or_default();
+        let (r, back, refund) = by_voucher.get(&view.id.0).copied().unwrap_or_default();
         assert_eq!(
             view.settled + view.reserved,
             r - back,

@@ -11,7 +11,7 @@ use jigap_core::credential::*;
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::store::MemoryStore;
 use jigap_core::vault::VaultOptions;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use jigap_tests::{unhex, vector_json};
 use serde_json::{Value, json};
 
@@ -346,7 +346,11 @@ fn badges_in_three_formats_import_list_present_and_verify() {
     let c = creds.import(&v2, &opts).unwrap();
     assert_eq!(
         (a.format, b.format, c.format),
-        (CredentialFormat::JwtVc, CredentialFormat::DataIntegrity, CredentialFormat::VcJwt)
+        (
+            CredentialFormat::JwtVc,
+            CredentialFormat::DataIntegrity,
+            CredentialFormat::VcJwt
+        )
     );
     let badge = a.badge.as_ref().unwrap();
     assert_eq!(badge.achievement_name, "Drone Safety");

@@ -11,11 +11,11 @@ use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
 use jigap_core::store::MemoryStore;
 use jigap_core::ticket::{
-    self as ticket, TicketEvent, Gate, GateKey, Issuer as TicketIssuer, TicketSeat, TicketError,
-    TicketTerms, Tickets, TicketTransferPolicy,
+    self as ticket, Gate, GateKey, Issuer as TicketIssuer, TicketError, TicketEvent, TicketSeat,
+    TicketTerms, TicketTransferPolicy, Tickets,
 };
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z, 09:00 KST
 const DAY: u64 = 86_400;

@@ -11,19 +11,19 @@
 use std::sync::Arc;
 
 use jigap_core::credential::{
-    self as cred, Credentials, ImportOptions, Issuer as CredIssuer, CredentialKeyType, PresentationOptions,
-    Resolver, SdJwtInput, SigningKey,
+    self as cred, CredentialKeyType, Credentials, ImportOptions, Issuer as CredIssuer,
+    PresentationOptions, Resolver, SdJwtInput, SigningKey,
 };
 use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::{KeystoreKdf, PrivateKey};
 use jigap_core::store::{MemoryStore, Store};
 use jigap_core::ticket::{
-    TicketEvent, Gate, GateKey, Issuer as TicketIssuer, TicketSeat, TicketTerms, Tickets, TokenId,
-    TicketTransferPolicy,
+    Gate, GateKey, Issuer as TicketIssuer, TicketEvent, TicketSeat, TicketTerms,
+    TicketTransferPolicy, Tickets, TokenId,
 };
 use jigap_core::vault::{BackupSecret, Vault, VaultOptions};
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::json;
 
 const T0: u64 = 1_767_225_600;
@@ -265,11 +265,7 @@ fn every_ticket_artefact_refuses_every_altered_byte() {
         )
         .unwrap(),
     );
-    let entries = || {
-        gate.lock()
-            .unwrap()
-            .entries()
-    };
+    let entries = || gate.lock().unwrap().entries();
     let pass = tickets.show(&id).unwrap().text;
     all_refused("pass", qr_flips(&pass), entries, |t| {
         gate.lock()
@@ -308,12 +304,7 @@ fn every_ticket_artefact_refuses_every_altered_byte() {
         )
         .unwrap(),
     );
-    let other_entries = || {
-        other
-            .lock()
-            .unwrap()
-            .entries()
-    };
+    let other_entries = || other.lock().unwrap().entries();
     let before = other_entries();
     for (i, bad) in flips(&export) {
         assert!(

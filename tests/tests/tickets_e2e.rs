@@ -12,7 +12,7 @@ use jigap_core::keys::{Address, Mnemonic, PrivateKey, TypedData};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::ticket::*;
 use jigap_core::vault::VaultOptions;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 const ABANDON: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
@@ -156,7 +156,10 @@ fn transfers_along_a_chain_until_the_policy_says_no() {
         })
         .collect();
     let g = issuer
-        .grant(&ids[0], terms(7, TicketTransferPolicy::capped("KRW", 150_000, 2)))
+        .grant(
+            &ids[0],
+            terms(7, TicketTransferPolicy::capped("KRW", 150_000, 2)),
+        )
         .unwrap();
     let id = g.ticket_ref();
     Tickets::new(&wallets[0]).import(&g.to_text()).unwrap();
@@ -220,7 +223,10 @@ fn three_gates_converge_whatever_the_merge_order() {
     let ids: Vec<TicketRef> = (0..6)
         .map(|i| {
             let g = issuer
-                .grant(&me, terms(100 + i, TicketTransferPolicy::non_transferable()))
+                .grant(
+                    &me,
+                    terms(100 + i, TicketTransferPolicy::non_transferable()),
+                )
                 .unwrap();
             t.import(&g.to_text()).unwrap().ticket.id
         })
@@ -247,10 +253,7 @@ fn three_gates_converge_whatever_the_merge_order() {
     gates[2].merge(&exports[1]).unwrap();
     gates[1].merge(&exports[2]).unwrap();
     gates[1].merge(&exports[0]).unwrap();
-    let sets: Vec<Vec<GateEntry>> = gates
-        .iter()
-        .map(|g| g.entries())
-        .collect();
+    let sets: Vec<Vec<GateEntry>> = gates.iter().map(|g| g.entries()).collect();
     assert_eq!(sets[0], sets[1]);
     assert_eq!(sets[1], sets[2]);
     assert_eq!(sets[0].len(), 6);

@@ -12,7 +12,7 @@ use jigap_core::keys::{Address, PrivateKey};
 use jigap_core::store::MemoryStore;
 use jigap_core::vault::BackupSecret;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 
 const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z (09:00 KST)
 const DAY: u64 = 86_400;
@@ -467,7 +467,11 @@ fn expired_vouchers_leave_balances_but_stay_in_history() {
     assert_eq!(v.remaining, 10_000, "shown as expired, not as unused");
     let (r, _) = w.grocery.create_request(1_000, "KRW", 60).unwrap();
     let q = w.vouchers.quote(&r).unwrap();
-    let reasons: Vec<_> = q.unusable.iter().map(|u| (u.voucher_id, u.reason.clone())).collect();
+    let reasons: Vec<_> = q
+        .unusable
+        .iter()
+        .map(|u| (u.voucher_id, u.reason))
+        .collect();
     assert_eq!(reasons, vec![(Bytes32([1; 32]), Ineligible::Expired)]);
 }
 

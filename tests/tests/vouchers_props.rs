@@ -11,7 +11,7 @@ use jigap_core::env::{Clock, Env, ManualClock};
 use jigap_core::keys::PrivateKey;
 use jigap_core::store::MemoryStore;
 use jigap_core::voucher::*;
-use jigap_core::wallet::{WalletOptions, Wallet};
+use jigap_core::wallet::{Wallet, WalletOptions};
 use proptest::prelude::*;
 
 const T0: u64 = 1_767_225_600;

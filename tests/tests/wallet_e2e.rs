@@ -10,7 +10,7 @@ use jigap_core::env::Env;
 use jigap_core::keys::*;
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::vault::{VaultError, VaultOptions};
-use jigap_core::wallet::{WalletOptions, Wallet, WalletError};
+use jigap_core::wallet::{Wallet, WalletError, WalletOptions};
 
 fn opts() -> VaultOptions {
     VaultOptions::fast_for_tests()

@@ -132,7 +132,7 @@ test('keystores round-trip with ethers in both directions', async () => {
   const theirs = ethers.encryptKeystoreJsonSync({ address: other.address, privateKey: other.privateKey }, 'pw', { scrypt: { N: 1 << 12 } });
   const imported = await w.importKeystore(theirs, 'pw');
   assert.equal(imported.address, other.address);
-  assert.equal(imported.path, null);
+  assert.equal(imported.path, undefined);
   assert.equal(ethers.verifyMessage('hi', await w.signMessage(other.address, 'hi')), other.address);
 });
 

@@ -10,7 +10,11 @@ use super::codec::{id_of, str_of, types_of};
 /// How the achievement is earned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(large_number_types_as_bigints)
+)]
 pub struct Criteria {
     /// URL of the criteria page.
     pub id: Option<String>,
@@ -21,18 +25,20 @@ pub struct Criteria {
 /// What a wallet shows of an Open OpenBadge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(large_number_types_as_bigints)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenBadge {
     /// The credential's display name.
     pub name: String,
     /// The achievement's id.
     #[serde(alias = "achievement_id")]
-
     pub achievement_id: String,
     /// The achievement's name.
     #[serde(alias = "achievement_name")]
-
     pub achievement_name: String,
     /// The achievement's description.
     pub description: String,
@@ -42,11 +48,9 @@ pub struct OpenBadge {
     pub image: Option<String>,
     /// Issuer id.
     #[serde(alias = "issuer_id")]
-
     pub issuer_id: String,
     /// Issuer name.
     #[serde(alias = "issuer_name")]
-
     pub issuer_name: Option<String>,
     /// `validFrom` (or `issuanceDate` in VC 1.1 badges), as written.
     pub issued: String,
@@ -56,7 +60,9 @@ pub struct OpenBadge {
 
 /// Read a badge from a credential (the VC object). `Ok(None)` when the credential is not an
 /// Open OpenBadge; an error when it is one but misses a required property.
-pub fn badge_from_credential(vc: &Map<String, Value>) -> Result<Option<OpenBadge>, CredentialError> {
+pub fn badge_from_credential(
+    vc: &Map<String, Value>,
+) -> Result<Option<OpenBadge>, CredentialError> {
     let types = types_of(vc.get("type"));
     if !types
         .iter()

@@ -416,7 +416,11 @@ mod tests {
     fn did_key_and_did_jwk_round_trip_every_type() {
         let env = Env::fixed(ManualClock::new(0), 9);
         let r = Resolver::new();
-        for kind in [CredentialKeyType::Secp256k1, CredentialKeyType::P256, CredentialKeyType::Ed25519] {
+        for kind in [
+            CredentialKeyType::Secp256k1,
+            CredentialKeyType::P256,
+            CredentialKeyType::Ed25519,
+        ] {
             let pk = SigningKey::generate(&env, kind).unwrap().public_key();
             let dk = did_key(&pk).unwrap();
             let got = r.resolve(&dk, Purpose::Assertion).unwrap();

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{IssuerKeys, JsonObject};
 use super::badge::OpenBadge;
 use super::codec::sha256;
 use super::did::Resolver;
@@ -18,6 +17,7 @@ use super::verify::{
     CredentialFormat, HolderBinding, TrustPolicy, VerifyOptions, check_status, verify_credential,
 };
 use super::{CredentialError, DEFAULT_SKEW_SECS, MAX_PRESENTED_CREDENTIALS, malformed};
+use super::{IssuerKeys, JsonObject};
 use crate::env::Clock;
 use crate::vault::RecordBatch;
 use crate::wallet::Wallet;
@@ -47,7 +47,11 @@ pub enum CredentialValidity {
 /// written before 0.3 used snake_case names, which are still read.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(large_number_types_as_bigints)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredCredential {
     /// Stable id: the first 16 hex digits of SHA-256 of the credential.
@@ -60,7 +64,6 @@ pub struct StoredCredential {
     pub issuer: String,
     /// Issuer name.
     #[serde(alias = "issuer_name")]
-
     pub issuer_name: Option<String>,
     /// Types (or `vct`).
     pub types: Vec<String>,
@@ -72,21 +75,17 @@ pub struct StoredCredential {
     pub badge: Option<OpenBadge>,
     /// Valid from (Unix seconds).
     #[serde(alias = "valid_from")]
-
     pub valid_from: Option<u64>,
     /// Valid until (Unix seconds).
     #[serde(alias = "valid_until")]
-
     pub valid_until: Option<u64>,
     /// When it was imported.
     #[serde(alias = "imported_at")]
-
     pub imported_at: u64,
     /// Status list entry.
     pub status: Option<CredentialStatusEntry>,
     /// The last status checked with [`Credentials::check_status`].
     #[serde(alias = "last_status")]
-
     pub last_status: Option<CredentialStatus>,
     /// All claims (for SD-JWT: everything the holder can disclose).
     pub claims: JsonObject,
@@ -671,7 +670,12 @@ mod tests {
                     vct: "https://licence.example/drone".into(),
                     claims: claims.as_object().cloned().unwrap().into(),
                     disclosable: Some(vec!["category".into()]),
-                    holder_jwk: creds.holder_jwk().unwrap().as_object().cloned().map(Into::into),
+                    holder_jwk: creds
+                        .holder_jwk()
+                        .unwrap()
+                        .as_object()
+                        .cloned()
+                        .map(Into::into),
                     issued_at: Some(T0),
                     expires_at: Some(T0 + 100),
                     status: None,

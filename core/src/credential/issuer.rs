@@ -3,15 +3,16 @@
 
 use serde_json::{Map, Value, json};
 
+use super::JsonObject;
 use super::codec::b64u;
 use super::jwk::{CredentialKeyType, SigningKey, VerificationKey};
 use super::jws::sign_jws;
 use super::sd_jwt::{SD_ALG, conceal};
 use super::status::{
-    MIN_STATUS_LIST_BYTES, CredentialStatusEntry, TOKEN_STATUS_LIST, encode_status_list, encode_token_list,
+    CredentialStatusEntry, MIN_STATUS_LIST_BYTES, TOKEN_STATUS_LIST, encode_status_list,
+    encode_token_list,
 };
 use super::time::format_rfc3339;
-use super::JsonObject;
 use super::verify::CredentialFormat;
 use super::{CredentialError, malformed};
 use crate::env::Env;
@@ -389,7 +390,9 @@ impl Issuer {
             CredentialFormat::JwtVc => self.issue_jwt_vc(&vc, valid_from),
             CredentialFormat::VcJwt => self.issue_vc_jwt(&vc, valid_from),
             #[cfg(feature = "data-integrity")]
-            CredentialFormat::DataIntegrity => Ok(self.issue_data_integrity(&vc, valid_from)?.to_string()),
+            CredentialFormat::DataIntegrity => {
+                Ok(self.issue_data_integrity(&vc, valid_from)?.to_string())
+            }
             other => Err(CredentialError::Unsupported(format!(
                 "badges are issued as jwt_vc, vc+jwt or eddsa-jcs-2022, not {}",
                 other.as_str()
@@ -418,7 +421,10 @@ impl Issuer {
         payload.insert("iss".into(), self.id.clone().into());
         payload.insert(
             "iat".into(),
-            input.issued_at.unwrap_or_else(|| env.clock.now_secs()).into(),
+            input
+                .issued_at
+                .unwrap_or_else(|| env.clock.now_secs())
+                .into(),
         );
         if let Some(e) = input.expires_at {
             payload.insert("exp".into(), e.into());

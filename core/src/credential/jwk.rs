@@ -275,7 +275,10 @@ impl SigningKey {
     }
 
     /// A key from its 32 secret bytes.
-    pub fn from_bytes(kind: CredentialKeyType, bytes: &[u8]) -> Result<SigningKey, CredentialError> {
+    pub fn from_bytes(
+        kind: CredentialKeyType,
+        bytes: &[u8],
+    ) -> Result<SigningKey, CredentialError> {
         let bad = || {
             CredentialError::Key(format!(
                 "invalid {kind:?} private key: it must be 32 bytes{}",
@@ -426,7 +429,11 @@ mod tests {
     #[test]
     fn sign_verify_every_type_and_jwk_round_trip() {
         let env = Env::fixed(ManualClock::new(0), 3);
-        for kind in [CredentialKeyType::Secp256k1, CredentialKeyType::P256, CredentialKeyType::Ed25519] {
+        for kind in [
+            CredentialKeyType::Secp256k1,
+            CredentialKeyType::P256,
+            CredentialKeyType::Ed25519,
+        ] {
             let k = SigningKey::generate(&env, kind).unwrap();
             let sig = k.sign(b"hello").unwrap();
             let pk = k.public_key();

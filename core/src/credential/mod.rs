@@ -76,7 +76,7 @@ mod status;
 mod time;
 mod verify;
 
-pub use badge::{OpenBadge, Criteria, badge_from_credential};
+pub use badge::{Criteria, OpenBadge, badge_from_credential};
 #[cfg(feature = "data-integrity")]
 pub use data_integrity::{sign_eddsa_jcs_2022, verify_eddsa_jcs_2022};
 pub use did::{IssuerKeys, Purpose, Resolver, did_jwk, did_key};
@@ -92,13 +92,14 @@ pub use jws::{Jws, sign_jws};
 pub use rsa::RsaPublicKey;
 pub use sd_jwt::{Disclosure, KeyBindingInput, SdJwt, parse_claim_path, sd_hash};
 pub use status::{
-    CredentialStatus, CredentialStatusEntry, TOKEN_STATUS_LIST, decode_status_list, encode_status_list,
+    CredentialStatus, CredentialStatusEntry, TOKEN_STATUS_LIST, decode_status_list,
+    encode_status_list,
 };
 pub use time::{format_rfc3339, parse_rfc3339};
 pub use verify::{
-    CredentialFormat, CredentialVerifierOptions, HolderBinding, PresentationOptions, PresentedCredential, TrustMode, TrustPolicy,
-    VerifiedCredential, VerifiedPresentation, VerifyOptions, check_status, verify_credential,
-    verify_presentation,
+    CredentialFormat, CredentialVerifierOptions, HolderBinding, PresentationOptions,
+    PresentedCredential, TrustMode, TrustPolicy, VerifiedCredential, VerifiedPresentation,
+    VerifyOptions, check_status, verify_credential, verify_presentation,
 };
 
 use crate::env::RandomError;

@@ -59,7 +59,11 @@ fn licence(f: &Fx, issuer: &Issuer) -> String {
             &f.env,
             &SdJwtInput {
                 vct: "https://gov.example/licence".into(),
-                claims: json!({"category": "A2"}).as_object().cloned().unwrap().into(),
+                claims: json!({"category": "A2"})
+                    .as_object()
+                    .cloned()
+                    .unwrap()
+                    .into(),
                 disclosable: Some(vec!["category".into()]),
                 holder_jwk: None,
                 issued_at: Some(NOW - 10),
@@ -233,7 +237,10 @@ fn status_lists_need_a_matching_id_and_must_be_fresh() {
     ] {
         let e = check_status(&entry, &l, GOV, &o).unwrap_err();
         assert!(e.to_string().contains(why), "{why}: {e}");
-        assert_eq!(crate::error::Classify::class(&e), crate::error::ErrorClass::Refused);
+        assert_eq!(
+            crate::error::Classify::class(&e),
+            crate::error::ErrorClass::Refused
+        );
     }
     // The app decides how old is too old.
     let lenient = VerifyOptions {

@@ -19,7 +19,11 @@ pub const MIN_STATUS_LIST_BYTES: usize = 16 * 1024;
 /// `StatusList2021Entry`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(large_number_types_as_bigints))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(large_number_types_as_bigints)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialStatusEntry {
     /// `revocation`, `suspension`, or another purpose such as `message`.
@@ -28,7 +32,6 @@ pub struct CredentialStatusEntry {
     pub index: u64,
     /// URL of the status list credential the app must fetch.
     #[serde(alias = "list_url")]
-
     pub list_url: String,
     /// Bits per entry (1 unless the list uses status messages).
     #[cfg_attr(feature = "uniffi", uniffi(default = 1))]
@@ -68,7 +71,9 @@ impl CredentialStatusEntry {
 
     /// Read a `credentialStatus` member (an object or an array of them). Entries of other types
     /// are skipped; the first bitstring entry is returned.
-    pub fn from_credential_status(v: &Value) -> Result<Option<CredentialStatusEntry>, CredentialError> {
+    pub fn from_credential_status(
+        v: &Value,
+    ) -> Result<Option<CredentialStatusEntry>, CredentialError> {
         let list: Vec<&Value> = match v {
             Value::Array(a) => a.iter().collect(),
             other => vec![other],

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{IssuerKeys, JsonObject};
 use super::badge::{OpenBadge, badge_from_credential};
 use super::codec::{id_of, numeric_date, parse_json, str_of, types_of};
 use super::did::{Purpose, Resolver};
@@ -15,8 +14,8 @@ use super::jwk::VerificationKey;
 use super::jws::Jws;
 use super::sd_jwt::{SdJwt, sd_hash};
 use super::status::{
-    CredentialStatus, MIN_STATUS_LIST_BYTES, CredentialStatusEntry, TOKEN_STATUS_LIST, decode_status_list,
-    decode_token_list, read_entry, read_token_entry, status_of,
+    CredentialStatus, CredentialStatusEntry, MIN_STATUS_LIST_BYTES, TOKEN_STATUS_LIST,
+    decode_status_list, decode_token_list, read_entry, read_token_entry, status_of,
 };
 use super::time::parse_rfc3339;
 use super::{
@@ -24,6 +23,7 @@ use super::{
     MAX_CREDENTIAL_LEN, MAX_PRESENTED_CREDENTIALS, MAX_STATUS_LIST_CREDENTIAL_LEN, check_len,
     malformed,
 };
+use super::{IssuerKeys, JsonObject};
 
 /// The format of a credential or presentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -838,7 +838,11 @@ pub struct CredentialVerifierOptions {
     pub max_age_secs: u64,
     /// Status list credentials the app fetched, by URL.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    #[cfg_attr(feature = "wasm", serde(default), tsify(optional))]
+    #[cfg_attr(
+        feature = "wasm",
+        serde(default),
+        tsify(optional, type = "Record<string, string>")
+    )]
     pub status_lists: HashMap<String, String>,
     /// Refuse a credential whose status list was not supplied (otherwise a warning).
     #[cfg_attr(feature = "uniffi", uniffi(default))]

@@ -263,6 +263,37 @@ pub fn recover_personal_message(message: &[u8], sig: &Signature) -> Result<Addre
     sig.recover_address(&personal_message_hash(message))
 }
 
+/// Plain ECDSA check (no recovery, high-s accepted) of a 64-byte `r‖s` or 65-byte `r‖s‖v`
+/// `signature` over a 32-byte `digest` with a SEC1 `public_key`, all hex with or without `0x`:
+/// what a WebAuthn-style verifier or another chain's key needs. `Ok(false)` when it does not
+/// verify; an error when an input is not what it should be.
+///
+/// ```
+/// use jigap_core::keys::{PrivateKey, verify_digest_signature};
+/// let k = PrivateKey::from_slice(&[7; 32]).unwrap();
+/// let sig = k.sign_digest(&[1; 32]).unwrap().to_string();
+/// let pk = k.public_key().to_string();
+/// assert!(verify_digest_signature(&pk, &format!("0x{}", "01".repeat(32)), &sig).unwrap());
+/// assert!(!verify_digest_signature(&pk, &format!("0x{}", "02".repeat(32)), &sig).unwrap());
+/// ```
+pub fn verify_digest_signature(
+    public_key: &str,
+    digest: &str,
+    signature: &str,
+) -> Result<bool, KeysError> {
+    let pk: PublicKey = public_key.parse()?;
+    let unhex = |s: &str| hex::decode(s.trim().trim_start_matches("0x"));
+    let d: [u8; 32] = unhex(digest)
+        .ok()
+        .and_then(|d| d.try_into().ok())
+        .ok_or_else(|| KeysError::TypedData("a digest is 32 bytes of hex".into()))?;
+    let sig = unhex(signature).map_err(|_| KeysError::SignatureHex)?;
+    if sig.len() != 64 && sig.len() != 65 {
+        return Err(KeysError::SignatureLength(sig.len()));
+    }
+    Ok(pk.verify_digest_rs(&d, &sig[..64]))
+}
+
 /// Check that `sig` over `digest` was made by `expected`.
 pub fn verify_digest(
     digest: &[u8; 32],

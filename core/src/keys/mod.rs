@@ -25,7 +25,7 @@ pub use bip32::{DerivationPath, ExtendedPrivateKey, evm_account_path, identity_p
 pub use did::{decode_did_key, did_key_from_secp256k1, secp256k1_from_did_key};
 pub use ecdsa::{
     PrivateKey, PublicKey, Signature, personal_message_hash, recover_personal_message,
-    verify_digest,
+    verify_digest, verify_digest_signature,
 };
 pub use eip712::{
     TypedData, TypedField, domain_separator, enc_address, enc_array, enc_bool, enc_i64, enc_string,

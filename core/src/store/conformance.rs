@@ -1,7 +1,10 @@
 //! The one conformance suite every [`Store`] must pass: memory, SQLite, a Kotlin or Swift store,
-//! IndexedDB. The bindings expose it so an app can check its own store the same way.
+//! IndexedDB. It is a list of named cases ([`CASES`]); each starts from an empty store and
+//! leaves it empty. Rust stores get one `#[test]` per case with [`store_conformance_tests!`];
+//! the bindings run every case with [`check_store`] so an app can check its own store the same
+//! way, and see every broken rule at once.
 
-use super::{Op, Store};
+use super::{MAX_KEY_LEN, Op, Store, StoreError};
 
 fn put(k: &[u8], v: &[u8]) -> Op {
     Op::Put {
@@ -14,6 +17,12 @@ fn del(k: &[u8]) -> Op {
     Op::Delete { key: k.to_vec() }
 }
 
+/// What a case returns: the broken rule, in words.
+pub type CaseResult = Result<(), String>;
+
+/// A conformance case: run on an empty store.
+pub type Case = fn(&dyn Store) -> CaseResult;
+
 macro_rules! check {
     ($cond:expr, $($msg:tt)*) => {
         if !$cond {
@@ -22,24 +31,35 @@ macro_rules! check {
     };
 }
 
-/// Run the suite against an **empty** store. Returns the first broken rule, in words.
-///
-/// ```
-/// use jigap_core::store::{MemoryStore, conformance::check_store};
-/// check_store(&MemoryStore::new()).unwrap();
-/// ```
-pub fn check_store(store: &dyn Store) -> Result<(), String> {
-    let e = |x: super::StoreError| x.to_string();
+fn e(x: StoreError) -> String {
+    x.to_string()
+}
+
+/// Delete every key, so the next case starts from an empty store.
+fn clear(store: &dyn Store) -> CaseResult {
+    let everything: Vec<Op> = store
+        .scan(&[])
+        .map_err(e)?
+        .into_iter()
+        .map(|(k, _)| Op::Delete { key: k })
+        .collect();
+    store.write(&everything).map_err(e)?;
     check!(
         store.scan(&[]).map_err(e)?.is_empty(),
-        "the store must be empty before the suite runs"
+        "deleting every key must empty the store"
     );
+    Ok(())
+}
+
+fn get_missing(store: &dyn Store) -> CaseResult {
     check!(
         store.get(b"missing").map_err(e)?.is_none(),
         "get of a missing key must be None"
     );
+    Ok(())
+}
 
-    // Put, get, overwrite.
+fn put_get_overwrite(store: &dyn Store) -> CaseResult {
     store.write(&[put(b"a", b"1")]).map_err(e)?;
     check!(
         store.get(b"a").map_err(e)? == Some(b"1".to_vec()),
@@ -50,8 +70,10 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
         store.get(b"a").map_err(e)? == Some(b"2".to_vec()),
         "put must overwrite"
     );
+    Ok(())
+}
 
-    // Binary keys and values, including 0x00 and 0xff bytes and an empty value.
+fn binary_keys_and_values(store: &dyn Store) -> CaseResult {
     let k0 = [0u8, 1, 2, 0];
     let kf = [0xffu8, 0xff, 0x00];
     let big: Vec<u8> = (0..70_000u32).map(|i| (i * 7) as u8).collect();
@@ -63,15 +85,17 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
         "binary key with zero bytes"
     );
     check!(
-        store.get(&kf).map_err(e)? == Some(big.clone()),
+        store.get(&kf).map_err(e)? == Some(big),
         "70 kB value must round-trip"
     );
     check!(
         store.get(b"empty").map_err(e)? == Some(vec![]),
         "empty values must be kept (not None)"
     );
+    Ok(())
+}
 
-    // A batch is applied in order: a put then a delete of the same key leaves nothing.
+fn batch_applies_in_order(store: &dyn Store) -> CaseResult {
     store
         .write(&[
             put(b"tmp", b"x"),
@@ -82,14 +106,16 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
         .map_err(e)?;
     check!(
         store.get(b"tmp").map_err(e)?.is_none(),
-        "ops in a batch apply in order"
+        "ops in a batch apply in order (put then delete leaves nothing)"
     );
     check!(
         store.get(b"b").map_err(e)? == Some(b"3".to_vec()),
         "batch put"
     );
+    Ok(())
+}
 
-    // Prefix scans: ordered by unsigned bytes, exact prefix match, 0xff prefixes.
+fn prefix_scan_in_byte_order(store: &dyn Store) -> CaseResult {
     store
         .write(&[
             put(&[0x10, 0x02], b"q"),
@@ -97,7 +123,6 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
             put(&[0x10, 0xff], b"r"),
             put(&[0x11], b"s"),
             put(&[0x0f, 0xff], b"t"),
-            put(&[0xff, 0xff, 0xff, 0x01], b"u"),
         ])
         .map_err(e)?;
     let got = store.scan(&[0x10]).map_err(e)?;
@@ -111,39 +136,66 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
         "scan(0x10) must return exactly the 3 keys under it, in byte order; got {} pairs",
         got.len()
     );
-    let got = store.scan(&[0xff, 0xff]).map_err(e)?;
-    check!(
-        got.len() == 2 && got[0].0 == kf.to_vec() && got[1].0 == vec![0xff, 0xff, 0xff, 0x01],
-        "scan under an 0xff prefix must work (no overflow of the upper bound)"
-    );
     let all = store.scan(&[]).map_err(e)?;
     check!(
-        all.windows(2).all(|w| w[0].0 < w[1].0),
-        "scan of the empty prefix must be sorted by key"
-    );
-    check!(
-        all.len() == 11,
-        "scan of the empty prefix must see every key; saw {}",
+        all.windows(2).all(|w| w[0].0 < w[1].0) && all.len() == 5,
+        "scan of the empty prefix must see every key (5), sorted; saw {}",
         all.len()
     );
+    Ok(())
+}
 
-    // Deletes.
-    store.write(&[del(b"a"), del(&[0x10, 0x02])]).map_err(e)?;
+fn scan_under_ff_prefix(store: &dyn Store) -> CaseResult {
+    store
+        .write(&[
+            put(&[0xff, 0xff, 0x00], b"a"),
+            put(&[0xff, 0xff, 0xff, 0x01], b"b"),
+            put(&[0xff, 0xfe], b"c"),
+        ])
+        .map_err(e)?;
+    let got = store.scan(&[0xff, 0xff]).map_err(e)?;
+    check!(
+        got.len() == 2 && got[0].0 == [0xff, 0xff, 0x00] && got[1].0 == [0xff, 0xff, 0xff, 0x01],
+        "scan under an 0xff prefix must work (no overflow of the upper bound); got {} keys",
+        got.len()
+    );
+    Ok(())
+}
+
+fn delete_removes(store: &dyn Store) -> CaseResult {
+    store
+        .write(&[
+            put(b"a", b"1"),
+            put(&[0x10, 1], b"x"),
+            put(&[0x10, 2], b"y"),
+        ])
+        .map_err(e)?;
+    store.write(&[del(b"a"), del(&[0x10, 2])]).map_err(e)?;
     check!(store.get(b"a").map_err(e)?.is_none(), "delete");
     check!(
-        store.scan(&[0x10]).map_err(e)?.len() == 2,
-        "scan after delete"
+        store.scan(&[0x10]).map_err(e)?.len() == 1,
+        "scan after delete must not see the deleted key"
     );
+    Ok(())
+}
 
-    // Invalid batches change nothing.
-    let bad = store.write(&[put(b"c", b"4"), put(b"", b"x")]);
-    check!(bad.is_err(), "a batch with an empty key must be refused");
-    check!(
-        store.get(b"c").map_err(e)?.is_none(),
-        "a refused batch must change nothing"
-    );
+fn refused_batch_changes_nothing(store: &dyn Store) -> CaseResult {
+    let long = vec![b'k'; MAX_KEY_LEN + 1];
+    for (bad, what) in [
+        (b"".to_vec(), "an empty key"),
+        (long, "a key over the limit"),
+    ] {
+        let r = store.write(&[put(b"c", b"4"), put(&bad, b"x")]);
+        check!(r.is_err(), "a batch with {what} must be refused");
+        check!(
+            store.get(b"c").map_err(e)?.is_none(),
+            "a refused batch ({what}) must change nothing"
+        );
+    }
+    Ok(())
+}
 
-    // Many keys in one batch.
+fn large_batch_in_full(store: &dyn Store) -> CaseResult {
     let many: Vec<Op> = (0..500u32)
         .map(|i| {
             put(
@@ -165,18 +217,119 @@ pub fn check_store(store: &dyn Store) -> Result<(), String> {
             .all(|(i, (_, v))| v == &(i as u32).to_le_bytes()),
         "values of a large batch"
     );
+    Ok(())
+}
 
-    // Clean up so the store can be reused.
-    let everything: Vec<Op> = store
-        .scan(&[])
-        .map_err(e)?
-        .into_iter()
-        .map(|(k, _)| Op::Delete { key: k })
-        .collect();
-    store.write(&everything).map_err(e)?;
+/// Every case, by name. Each expects an empty store; [`run_case`] empties it afterwards.
+pub const CASES: &[(&str, Case)] = &[
+    ("get_missing", get_missing),
+    ("put_get_overwrite", put_get_overwrite),
+    ("binary_keys_and_values", binary_keys_and_values),
+    ("batch_applies_in_order", batch_applies_in_order),
+    ("prefix_scan_in_byte_order", prefix_scan_in_byte_order),
+    ("scan_under_ff_prefix", scan_under_ff_prefix),
+    ("delete_removes", delete_removes),
+    (
+        "refused_batch_changes_nothing",
+        refused_batch_changes_nothing,
+    ),
+    ("large_batch_in_full", large_batch_in_full),
+];
+
+/// Run the case called `name` on an empty store, then empty it again.
+pub fn run_case(store: &dyn Store, name: &str) -> CaseResult {
+    let (_, case) = CASES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("no conformance case is called {name}"))?;
     check!(
         store.scan(&[]).map_err(e)?.is_empty(),
-        "deleting every key must empty the store"
+        "the store must be empty before the suite runs"
     );
-    Ok(())
+    let outcome = case(store);
+    let cleaned = clear(store);
+    outcome.and(cleaned)
+}
+
+/// Run every case against an **empty** store. Returns every broken rule, one per line, each
+/// prefixed by its case's name.
+///
+/// ```
+/// use jigap_core::store::{MemoryStore, conformance::check_store};
+/// check_store(&MemoryStore::new()).unwrap();
+/// ```
+pub fn check_store(store: &dyn Store) -> CaseResult {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|(name, _)| run_case(store, name).err().map(|m| format!("{name}: {m}")))
+        .collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// One `#[test]` per conformance case for a Rust store: `store_conformance_tests!(memory,
+/// MemoryStore::new())` makes `memory::get_missing`, `memory::put_get_overwrite`, … each on a
+/// fresh store from the expression.
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($module:ident, $make:expr) => {
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::store_conformance_tests!(@cases $make;
+                get_missing, put_get_overwrite, binary_keys_and_values, batch_applies_in_order,
+                prefix_scan_in_byte_order, scan_under_ff_prefix, delete_removes,
+                refused_batch_changes_nothing, large_batch_in_full);
+        }
+    };
+    (@cases $make:expr; $($case:ident),*) => {$(
+        #[test]
+        fn $case() {
+            let store = $make;
+            $crate::store::conformance::run_case(&store, stringify!($case))
+                .unwrap_or_else(|m| panic!("{}: {m}", stringify!($case)));
+        }
+    )*};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The macro lists every case (a new case must be added to both).
+    #[test]
+    fn macro_lists_every_case() {
+        let src = include_str!("conformance.rs");
+        let start = src.find("@cases $make;\n").unwrap();
+        let list = &src[start..start + 400];
+        for (name, _) in CASES {
+            assert!(list.contains(name), "{name} is missing from the macro");
+        }
+    }
+
+    /// A store that loses empty values fails exactly that case, and the report says so.
+    #[test]
+    fn every_failure_is_reported_by_name() {
+        struct DropsEmpty(super::super::MemoryStore);
+        impl Store for DropsEmpty {
+            fn get(&self, k: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+                Ok(self.0.get(k)?.filter(|v| !v.is_empty()))
+            }
+            fn scan(&self, p: &[u8]) -> Result<Vec<super::super::Entry>, StoreError> {
+                self.0.scan(p)
+            }
+            fn write(&self, b: &[Op]) -> Result<(), StoreError> {
+                self.0.write(b)
+            }
+        }
+        let err = check_store(&DropsEmpty(super::super::MemoryStore::new())).unwrap_err();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("binary_keys_and_values: empty values"),
+            "{err}"
+        );
+    }
 }

@@ -68,8 +68,5 @@ impl Store for MemoryStore {
 mod tests {
     use super::*;
 
-    #[test]
-    fn conformance() {
-        super::super::conformance::check_store(&MemoryStore::new()).unwrap();
-    }
+    crate::store_conformance_tests!(conformance, MemoryStore::new());
 }

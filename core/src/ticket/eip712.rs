@@ -35,7 +35,7 @@ fn typed_data_digest(domain: &[u8; 32], struct_hash: &[u8; 32]) -> [u8; 32] {
     keccak256(&buf)
 }
 
-use super::types::{TicketEvent, TicketSeat, TicketGrant, TokenId, TicketTransferPolicy};
+use super::types::{TicketEvent, TicketGrant, TicketSeat, TicketTransferPolicy, TokenId};
 use super::{DOMAIN_NAME, DOMAIN_VERSION};
 
 /// `EIP712Domain` of the identity proof: name and version only (no chain, no contract).

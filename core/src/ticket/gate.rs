@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ed25519_dalek::VerifyingKey;
 
-use crate::env::Env;
 use crate::bind::Bytes32;
+use crate::env::Env;
 use crate::keys::Address;
 use crate::qr;
 use crate::util::keccak256;
@@ -15,7 +15,7 @@ use super::eip712::{GrantParts, checkin_digest, domain, event_hash, gate_digest,
 use super::grant::{read_event, read_token_id, write_event};
 use super::keys::{GateKey, TicketIdentity, ed_public, ed_sign, ed_verify};
 use super::pass::Pass;
-use super::types::{TicketEvent, TicketSeat, TicketRef, text as check_text};
+use super::types::{TicketEvent, TicketRef, TicketSeat, text as check_text};
 use super::wire::{Reader, Writer};
 use super::{TicketError, WINDOW_SECS, limits};
 
@@ -508,7 +508,10 @@ impl Gate {
     pub fn receipt(&self, admit: &GateAdmit) -> Result<CheckInReceipt, TicketError> {
         let refused =
             || TicketError::BadReceipt("this gate did not admit that ticket at that time".into());
-        let (grant, event_id) = self.admitted_here.get(&admit.ticket_id).ok_or_else(refused)?;
+        let (grant, event_id) = self
+            .admitted_here
+            .get(&admit.ticket_id)
+            .ok_or_else(refused)?;
         let entry = self
             .entered
             .get(&admit.ticket_id)

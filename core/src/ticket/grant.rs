@@ -5,7 +5,9 @@ use crate::qr;
 
 use super::eip712::{grant_digest, grant_typed_data};
 use super::keys::{TicketIdentity, ed_verify};
-use super::types::{TicketEvent, TicketSeat, TicketGrant, TicketRef, TokenId, TicketTransferPolicy};
+use super::types::{
+    TicketEvent, TicketGrant, TicketRef, TicketSeat, TicketTransferPolicy, TokenId,
+};
 use super::wire::{Reader, Writer};
 use super::{TicketError, limits};
 

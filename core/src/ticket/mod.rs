@@ -73,8 +73,8 @@ mod wallet;
 mod wire;
 
 pub use gate::{
-    AUTHORIZATION_TAG, GateAdmit, CheckInReceipt, GateEntry, Gate, GateAuthorization, GateMergeReport,
-    RECEIPT_TAG,
+    AUTHORIZATION_TAG, CheckInReceipt, Gate, GateAdmit, GateAuthorization, GateEntry,
+    GateMergeReport, RECEIPT_TAG,
 };
 pub use grant::{GRANT_TAG, SignedGrant, TicketTerms};
 pub use issuer::{IssuedRecord, Issuer};
@@ -84,7 +84,7 @@ pub use keys::{
 pub use pass::{PASS_TAG, PASS_VERSION, Pass};
 pub use time::{format_utc, parse_utc};
 pub use transfer::{TRANSFER_TAG, TransferRequest};
-pub use types::{TicketEvent, TicketSeat, TicketGrant, TicketRef, TokenId, TicketTransferPolicy};
+pub use types::{TicketEvent, TicketGrant, TicketRef, TicketSeat, TicketTransferPolicy, TokenId};
 pub use wallet::{
     ImportedTicket, Ticket, TicketImportOutcome, TicketInfo, TicketPass, TicketState, TicketStatus,
     TicketTransferRequest, Tickets,

@@ -8,7 +8,7 @@ use crate::qr;
 use super::eip712::{GrantParts, domain, event_hash, pass_digest};
 use super::grant::{SignedGrant, read_token_id};
 use super::keys::ed_sign;
-use super::types::{TicketSeat, TokenId, TicketTransferPolicy};
+use super::types::{TicketSeat, TicketTransferPolicy, TokenId};
 use super::wire::{Reader, Writer};
 use super::{TicketError, limits};
 

@@ -6,7 +6,7 @@ use crate::env::{Clock, Env, ManualClock};
 use crate::keys::{Address, PrivateKey};
 use crate::qr::QrImage;
 use crate::store::MemoryStore;
-use crate::wallet::{WalletOptions, Wallet};
+use crate::wallet::{Wallet, WalletOptions};
 
 use super::*;
 
@@ -519,10 +519,7 @@ fn transfer_rules_and_reissue() {
         .tickets()
         .request_transfer(&id, &buyer_id, 100_000, "KRW")
         .unwrap();
-    assert_eq!(
-        f.tickets().get(&id).unwrap().status(),
-        TicketStatus::Resell
-    );
+    assert_eq!(f.tickets().get(&id).unwrap().status(), TicketStatus::Resell);
     assert!(matches!(
         f.tickets().show(&id),
         Err(TicketError::TransferPending { .. })

@@ -570,8 +570,16 @@ mod tests {
             TicketTransferPolicy::non_transferable().check(0, "", 0),
             Err(TicketError::NotTransferable)
         ));
-        assert!(TicketTransferPolicy::capped("krw", 1, 1).validate().is_err());
-        assert!(TicketTransferPolicy::capped("KRW", 1, 0).validate().is_err());
+        assert!(
+            TicketTransferPolicy::capped("krw", 1, 1)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            TicketTransferPolicy::capped("KRW", 1, 0)
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]

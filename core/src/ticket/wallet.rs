@@ -50,7 +50,11 @@ pub enum TicketStatus {
 #[cfg_attr(
     feature = "wasm",
     derive(serde::Serialize, tsify::Tsify),
-    serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase"),
+    serde(
+        tag = "kind",
+        rename_all = "camelCase",
+        rename_all_fields = "camelCase"
+    ),
     tsify(large_number_types_as_bigints)
 )]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -159,7 +159,11 @@ pub struct Backup {
 )]
 pub struct WalletBackup {
     /// The encrypted file.
-    #[cfg_attr(feature = "wasm", serde(with = "serde_bytes_js"), tsify(type = "Uint8Array"))]
+    #[cfg_attr(
+        feature = "wasm",
+        serde(with = "serde_bytes_js"),
+        tsify(type = "Uint8Array")
+    )]
     pub bytes: Vec<u8>,
     /// The backup code: show it once, never store it with the file. `None` when a passphrase
     /// protects the backup.

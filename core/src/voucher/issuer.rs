@@ -141,7 +141,9 @@ impl VoucherIssuer {
         if reject_reason.is_none() {
             let vault = self.wallet.vault();
             let lock = vault.feature_lock("voucher.issuer");
-            let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _g = lock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let mut batch = RecordBatch::new();
             for a in mine {
                 let mut rec = self.issued(&a.voucher_id)?;
@@ -180,7 +182,9 @@ impl VoucherIssuer {
     pub fn refund(&self, voucher: &Id, amount: u64) -> Result<SignedRefund, VoucherError> {
         let vault = self.wallet.vault();
         let lock = vault.feature_lock("voucher.issuer");
-        let _g = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _g = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut rec = self.issued(voucher)?;
         let refundable = rec.settled.saturating_sub(rec.refunded);
         if amount == 0 || amount > refundable {
@@ -229,7 +233,11 @@ impl VoucherIssuer {
 #[cfg_attr(
     feature = "wasm",
     derive(serde::Serialize, tsify::Tsify),
-    serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase"),
+    serde(
+        tag = "kind",
+        rename_all = "snake_case",
+        rename_all_fields = "camelCase"
+    ),
     tsify(large_number_types_as_bigints)
 )]
 pub enum DoubleSpend {

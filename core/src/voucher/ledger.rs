@@ -207,7 +207,6 @@ pub(super) fn dec<'b, T: Decode<'b, ()>>(b: &'b [u8], what: &str) -> Result<T, V
     qr::from_cbor(b).map_err(|_| VoucherError::Corrupt(format!("unreadable {what} record")))
 }
 
-
 impl Vouchers {
     /// Run `f` on the current book, then commit its changes in one batch.
     ///
@@ -327,5 +326,4 @@ impl Vouchers {
         }
         Ok(())
     }
-
 }

@@ -27,12 +27,12 @@ pub use codec::{
     encode_grant, encode_redemption, encode_refund, encode_request, encode_settlement,
 };
 pub use issuer::{DoubleSpend, VoucherIssuer, detect_double_spends};
+pub use journal::{EventKind, HistoryFilter};
 pub use merchant::{
     MAX_CLOCK_SKEW_SECS, MerchantDesk, RedemptionReject, VerifiedRedemption, verify_redemption,
 };
 pub use model::*;
 pub use rules::{Ineligible, check_purpose};
-pub use journal::{EventKind, HistoryFilter};
 pub use views::*;
 pub use wallet::Vouchers;
 

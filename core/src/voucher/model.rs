@@ -8,11 +8,11 @@
 
 use serde_json::{Value, json};
 
+use super::VoucherError;
 use crate::keys::{
     Address, DigestSigner, KeysError, Signature, domain_separator, enc_address, enc_array,
     enc_bool, enc_i64, enc_string, enc_u64, hash_struct_words, typed_data_digest,
 };
-use super::VoucherError;
 use crate::util::{hex0x, keccak256};
 
 /// EIP-712 domain name.

@@ -42,7 +42,6 @@ pub struct Vouchers {
     pub(super) book: Arc<SharedBook>,
 }
 
-
 impl Vouchers {
     /// The voucher side of `wallet`, for vouchers signed under `domain`.
     pub fn new(wallet: Arc<Wallet>, domain: VoucherDomain) -> Vouchers {
@@ -239,14 +238,14 @@ impl Vouchers {
                 if v.status == VoucherStatus::Expired {
                     continue;
                 }
-                let e =
-                    by.entry(v.currency.clone())
-                        .or_insert_with(|| VoucherBalance {
-                            currency: v.currency.clone(),
-                            spendable: 0,
-                            reserved: 0,
-                            vouchers: 0,
-                        });
+                let e = by
+                    .entry(v.currency.clone())
+                    .or_insert_with(|| VoucherBalance {
+                        currency: v.currency.clone(),
+                        spendable: 0,
+                        reserved: 0,
+                        vouchers: 0,
+                    });
                 e.spendable = e.spendable.saturating_add(v.spendable);
                 e.reserved = e.reserved.saturating_add(v.reserved);
                 e.vouchers += 1;
@@ -362,7 +361,10 @@ impl Vouchers {
     }
 
     /// The payment already made for a request, if it is the very same request.
-    fn repeated(existing: &RedemptionRecord, request: &SignedRequest) -> Result<Payment, VoucherError> {
+    fn repeated(
+        existing: &RedemptionRecord,
+        request: &SignedRequest,
+    ) -> Result<Payment, VoucherError> {
         if existing.request != *request {
             return Err(VoucherError::InvalidGrant(SAME_ID_PAID.into()));
         }
@@ -584,7 +586,10 @@ impl Vouchers {
             (PartState::Pending, true) => {
                 for a in &allocs {
                     let mut v = Self::record(book, &a.voucher_id)?;
-                    v.reserved = v.reserved.checked_sub(a.amount).ok_or_else(below_reserved)?;
+                    v.reserved = v
+                        .reserved
+                        .checked_sub(a.amount)
+                        .ok_or_else(below_reserved)?;
                     v.settled = v
                         .settled
                         .checked_add(a.amount)
@@ -597,7 +602,10 @@ impl Vouchers {
             (PartState::Pending, false) => {
                 for a in &allocs {
                     let mut v = Self::record(book, &a.voucher_id)?;
-                    v.reserved = v.reserved.checked_sub(a.amount).ok_or_else(below_reserved)?;
+                    v.reserved = v
+                        .reserved
+                        .checked_sub(a.amount)
+                        .ok_or_else(below_reserved)?;
                     if v.grant.grant.purpose.single_use {
                         v.single_use_spent = false; // the one use did not happen
                     }
@@ -856,7 +864,6 @@ impl Vouchers {
         })
     }
 }
-
 
 const SAME_ID_PAID: &str =
     "another request with the same id was paid before; ask the merchant for a new request";
