@@ -184,7 +184,7 @@ pub enum CredentialCmd {
         out: PathBuf,
     },
     /// Issuer: an Open Badges 3.0 OpenBadgeCredential.
-    OpenBadge {
+    Badge {
         #[command(flatten)]
         issuer: IssuerArgs,
         /// The earner's DID (`credential holder` shows the wallet's).
@@ -513,7 +513,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 )
             });
         }
-        CredentialCmd::OpenBadge {
+        CredentialCmd::Badge {
             issuer,
             subject,
             name,

@@ -125,7 +125,7 @@ fn issue_import_list_present_check() {
         &[&["credential", "import"][..], &v, &["--file", &badge_file]].concat(),
         "",
     );
-    assert_eq!(imported["badge"]["achievement_name"], "Drone Safety");
+    assert_eq!(imported["badge"]["achievementName"], "Drone Safety");
     assert_eq!(imported["validity"], "valid");
     assert!(imported.get("raw").is_none());
 
@@ -380,7 +380,7 @@ fn issue_import_list_present_check() {
     );
     assert_eq!(vpc["holder"], did.as_str());
     assert_eq!(
-        vpc["credentials"][0]["badge"]["achievement_name"],
+        vpc["credentials"][0]["badge"]["achievementName"],
         "Drone Safety"
     );
     assert!(vpc["warnings"].as_array().unwrap().is_empty());

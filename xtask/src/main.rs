@@ -255,7 +255,27 @@ fn setup() -> Result {
     )
 }
 
-const LIB: &str = "target/debug/libjigap_ffi.so";
+/// The debug cdylib UniFFI reads: `.so` on Linux, `.dylib` on macOS (where iOS contributors
+/// run `cargo xtask bindings` and `mobile`).
+fn lib() -> String {
+    let ext = if cfg!(target_os = "macos") {
+        "dylib"
+    } else {
+        "so"
+    };
+    format!("target/debug/libjigap_ffi.{ext}")
+}
+
+/// The library's exported symbols, one per line as `… T name`: GNU nm reads the dynamic table
+/// with `-D`; macOS nm lists the global symbols with `-g` and prefixes C names with `_`.
+fn exported_symbols(lib: &str) -> Result<String> {
+    if cfg!(target_os = "macos") {
+        let out = output("nm", &["-g", "--defined-only", lib])?;
+        Ok(out.replace(" _", " "))
+    } else {
+        output("nm", &["-D", "--defined-only", lib])
+    }
+}
 
 /// Generate Kotlin (Android and JVM flavours) and Swift from the debug cdylib into target/.
 fn generate() -> Result {
@@ -267,7 +287,7 @@ fn generate() -> Result {
             "generate",
             "--no-format",
             "--library",
-            LIB,
+            &lib(),
             "--language",
             "kotlin",
             "--language",
@@ -282,7 +302,7 @@ fn generate() -> Result {
             "generate",
             "--no-format",
             "--library",
-            LIB,
+            &lib(),
             "--language",
             "kotlin",
             "--config",
@@ -293,22 +313,39 @@ fn generate() -> Result {
     )
 }
 
+/// What UniFFI generates and the repository keeps: the objects (`jigap_ffi`, package
+/// `org.jigap`, Swift `Jigap`) and the core's records, enums and error (`jigap_core`, package
+/// `org.jigap.core`, Swift `JigapCore`).
 const GENERATED: &[(&str, &str)] = &[
     (
         "target/bindings/mobile/org/jigap/jigap_ffi.kt",
         "bindings-android/jigap/src/main/kotlin/org/jigap/jigap_ffi.kt",
     ),
     (
+        "target/bindings/mobile/org/jigap/core/jigap_core.kt",
+        "bindings-android/jigap/src/main/kotlin/org/jigap/core/jigap_core.kt",
+    ),
+    (
         "target/bindings/mobile/Jigap.swift",
         "bindings-ios/Sources/Jigap/Jigap.swift",
     ),
+    (
+        "target/bindings/mobile/JigapCore.swift",
+        "bindings-ios/Sources/Jigap/JigapCore.swift",
+    ),
 ];
+
+/// The C headers and module maps the Swift package imports, one pair per crate.
+const HEADERS: &[&str] = &["jigapFFI", "jigapCoreFFI"];
 
 /// Copy freshly generated sources over the committed ones.
 fn bindings() -> Result {
     run("cargo", &["build", "--workspace"])?;
     generate()?;
     for (from, to) in GENERATED {
+        if let Some(dir) = Path::new(to).parent() {
+            fs::create_dir_all(root().join(dir)).map_err(|e| e.to_string())?;
+        }
         fs::copy(root().join(from), root().join(to)).map_err(|e| format!("{from} → {to}: {e}"))?;
     }
     Ok(())
@@ -324,7 +361,10 @@ fn kotlin_classpath(extra: &str) -> String {
 fn test_kotlin() -> Result {
     let jar = "target/kotlin/jigap-tests.jar";
     fs::create_dir_all(root().join("target/kotlin")).map_err(|e| e.to_string())?;
-    let mut sources = vec!["target/bindings/jvm/org/jigap/jigap_ffi.kt".to_string()];
+    let mut sources = vec![
+        "target/bindings/jvm/org/jigap/jigap_ffi.kt".to_string(),
+        "target/bindings/jvm/org/jigap/core/jigap_core.kt".to_string(),
+    ];
     for e in fs::read_dir(root().join("bindings-android/jigap/src/test/kotlin/org/jigap"))
         .map_err(|e| e.to_string())?
     {
@@ -338,7 +378,7 @@ fn test_kotlin() -> Result {
     args.extend(sources.iter().map(String::as_str));
     run(&rel("node_modules/kotlin-compiler/bin/kotlinc"), &args)?;
     // Every test file is one JUnit class named after the file.
-    let classes: Vec<String> = sources[1..]
+    let classes: Vec<String> = sources[2..]
         .iter()
         .filter_map(|p| Path::new(p).file_stem())
         .map(|s| format!("org.jigap.{}", s.to_string_lossy()))
@@ -355,10 +395,13 @@ fn test_kotlin() -> Result {
 }
 
 fn check_swift() -> Result {
-    let mut files = vec![
-        "bindings-ios/Package.swift".to_string(),
-        "bindings-ios/Sources/Jigap/Jigap.swift".to_string(),
-    ];
+    let mut files = vec!["bindings-ios/Package.swift".to_string()];
+    files.extend(
+        GENERATED
+            .iter()
+            .filter(|(_, to)| to.ends_with(".swift"))
+            .map(|(_, to)| to.to_string()),
+    );
     for e in
         fs::read_dir(root().join("bindings-ios/Tests/JigapTests")).map_err(|e| e.to_string())?
     {
@@ -370,12 +413,13 @@ fn check_swift() -> Result {
     let mut args = vec!["scripts/swift_syntax_check.py"];
     args.extend(files.iter().map(String::as_str));
     run(&python(), &args)?;
-    // The C header the Swift module imports must compile…
-    fs::write(
-        root().join("target/bindings/mobile/check.c"),
-        "#include \"jigapFFI.h\"\n",
-    )
-    .map_err(|e| e.to_string())?;
+    // The C headers the Swift modules import must compile…
+    let includes: String = HEADERS
+        .iter()
+        .map(|h| format!("#include \"{h}.h\"\n"))
+        .collect();
+    fs::write(root().join("target/bindings/mobile/check.c"), includes)
+        .map_err(|e| e.to_string())?;
     run(
         "gcc",
         &[
@@ -388,33 +432,91 @@ fn check_swift() -> Result {
             "target/bindings/mobile/check.c",
         ],
     )?;
-    // …and every function it declares must be exported by the library.
-    let header = fs::read_to_string(root().join("target/bindings/mobile/jigapFFI.h"))
-        .map_err(|e| e.to_string())?;
-    let symbols = output("nm", &["-D", "--defined-only", LIB])?;
-    let mut declared = 0;
-    for line in header.lines() {
-        let l = line.trim();
-        let Some(paren) = l.find('(') else { continue };
-        if l.starts_with('#') || l.starts_with("typedef") {
-            continue;
-        }
-        let name = l[..paren].rsplit([' ', '*']).next().unwrap_or("");
-        if name.starts_with("uniffi_jigap_ffi_") || name.starts_with("ffi_jigap_ffi_") {
-            declared += 1;
-            if !symbols.contains(&format!(" {name}\n")) {
-                return Err(format!(
-                    "{name} is declared in jigapFFI.h but not exported by {LIB}"
-                ));
+    // …and every function they declare must be exported by the library.
+    let lib = lib();
+    let symbols = exported_symbols(&lib)?;
+    for (header, prefix) in [("jigapFFI", "jigap_ffi_"), ("jigapCoreFFI", "jigap_core_")] {
+        let text = fs::read_to_string(root().join(format!("target/bindings/mobile/{header}.h")))
+            .map_err(|e| e.to_string())?;
+        let mut declared = 0;
+        for line in text.lines() {
+            let l = line.trim();
+            let Some(paren) = l.find('(') else { continue };
+            if l.starts_with('#') || l.starts_with("typedef") {
+                continue;
+            }
+            let name = l[..paren].rsplit([' ', '*']).next().unwrap_or("");
+            if name.starts_with(&format!("uniffi_{prefix}"))
+                || name.starts_with(&format!("ffi_{prefix}"))
+            {
+                declared += 1;
+                if !symbols.contains(&format!(" {name}\n")) {
+                    return Err(format!(
+                        "{name} is declared in {header}.h but not exported by {lib}"
+                    ));
+                }
             }
         }
+        if declared < 20 {
+            return Err(format!(
+                "only {declared} functions found in {header}.h: the header parse is broken"
+            ));
+        }
+        eprintln!("{header}.h: {declared} functions, all exported");
     }
-    if declared < 20 {
+    check_error_kinds()
+}
+
+/// The Kotlin exception subclasses and the Swift cases of the one error are exactly the core's
+/// error kinds (`ErrorClass::ALL`, in order), read from the core's own list.
+fn check_error_kinds() -> Result {
+    let src = fs::read_to_string(root().join("core/src/error.rs")).map_err(|e| e.to_string())?;
+    let start = src
+        .find("pub const ALL: [ErrorClass; ")
+        .ok_or("ErrorClass::ALL not found")?;
+    let end = src[start..]
+        .find("];")
+        .ok_or("ErrorClass::ALL not closed")?
+        + start;
+    let kinds: Vec<&str> = src[start..end]
+        .split("ErrorClass::")
+        .skip(1)
+        .filter_map(|k| k.split(',').next())
+        .map(str::trim)
+        .collect();
+    let kotlin = fs::read_to_string(root().join(GENERATED[1].1)).map_err(|e| e.to_string())?;
+    let swift = fs::read_to_string(root().join(GENERATED[3].1)).map_err(|e| e.to_string())?;
+    let kt: Vec<String> = kotlin
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("class "))
+        .filter(|l| l.contains(": JigapException("))
+        .filter_map(|l| l.split('(').next())
+        .map(str::to_string)
+        .collect();
+    let sw: Vec<String> = swift
+        .split("enum JigapError:")
+        .nth(1)
+        .and_then(|s| s.split("\n}").next())
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("case "))
+        .filter_map(|l| l.split('(').next())
+        .map(str::to_string)
+        .collect();
+    if kt != kinds {
         return Err(format!(
-            "only {declared} functions found in jigapFFI.h: the header parse is broken"
+            "Kotlin JigapException subclasses {kt:?} ≠ ErrorClass::ALL {kinds:?}"
         ));
     }
-    eprintln!("jigapFFI.h: {declared} functions, all exported");
+    if sw != kinds {
+        return Err(format!(
+            "Swift JigapError cases {sw:?} ≠ ErrorClass::ALL {kinds:?}"
+        ));
+    }
+    eprintln!(
+        "error kinds: Kotlin and Swift list exactly the {} core kinds",
+        kinds.len()
+    );
     Ok(())
 }
 

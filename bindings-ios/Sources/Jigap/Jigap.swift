@@ -503,22 +503,6 @@ fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterInt16: FfiConverterPrimitive {
-    typealias FfiType = Int16
-    typealias SwiftType = Int16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: Int16, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -867,9 +851,9 @@ public protocol CredentialIssuerProtocol: AnyObject, Sendable {
     func issueBadge(input: BadgeInput) throws  -> String
     
     /**
-     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     * A VC Data Model 1.1 JWT VC from a credential (`issuer` is set here).
      */
-    func issueJwtVc(credentialJson: String) throws  -> String
+    func issueJwtVc(credential: JsonObject) throws  -> String
     
     /**
      * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
@@ -888,7 +872,7 @@ public protocol CredentialIssuerProtocol: AnyObject, Sendable {
     func kid()  -> String
     
     /**
-     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     * The public key as a JWK, for a DID document or issuer metadata.
      */
     func publicJwk()  -> String
     
@@ -995,14 +979,14 @@ open func issueBadge(input: BadgeInput)throws  -> String  {
 }
     
     /**
-     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     * A VC Data Model 1.1 JWT VC from a credential (`issuer` is set here).
      */
-open func issueJwtVc(credentialJson: String)throws  -> String  {
+open func issueJwtVc(credential: JsonObject)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(credentialJson),uniffiCallStatus
+        FfiConverterTypeJsonObject_lower(credential),uniffiCallStatus
     )
 })
 }
@@ -1047,7 +1031,7 @@ open func kid() -> String  {
 }
     
     /**
-     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     * The public key as a JWK, for a DID document or issuer metadata.
      */
 open func publicJwk() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -1264,9 +1248,9 @@ public protocol CredentialsProtocol: AnyObject, Sendable {
     
     /**
      * Check a stored credential against the status list credential the app fetched (from its
-     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     * `status.listUrl`), and remember the result (`lastStatus`).
      */
-    func checkStatus(id: String, statusListCredential: String, didDocuments: [String]) throws  -> CredentialStatus
+    func checkStatus(id: String, statusListCredential: String, didDocuments: [JsonObject]) throws  -> CredentialStatus
     
     /**
      * Delete a stored credential.
@@ -1284,7 +1268,7 @@ public protocol CredentialsProtocol: AnyObject, Sendable {
     func holderDid() throws  -> String
     
     /**
-     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     * The holder's public key as a JWK, for an issuer's `cnf` (SD-JWT key binding).
      */
     func holderJwk() throws  -> String
     
@@ -1386,16 +1370,16 @@ public convenience init(wallet: Wallet, clock: Clock? = nil) {
     
     /**
      * Check a stored credential against the status list credential the app fetched (from its
-     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     * `status.listUrl`), and remember the result (`lastStatus`).
      */
-open func checkStatus(id: String, statusListCredential: String, didDocuments: [String] = [])throws  -> CredentialStatus  {
+open func checkStatus(id: String, statusListCredential: String, didDocuments: [JsonObject] = [])throws  -> CredentialStatus  {
     return try  FfiConverterTypeCredentialStatus_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_credentials_check_status(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
         FfiConverterString.lower(statusListCredential),
-        FfiConverterSequenceString.lower(didDocuments),uniffiCallStatus
+        FfiConverterSequenceTypeJsonObject.lower(didDocuments),uniffiCallStatus
     )
 })
 }
@@ -1438,7 +1422,7 @@ open func holderDid()throws  -> String  {
 }
     
     /**
-     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     * The holder's public key as a JWK, for an issuer's `cnf` (SD-JWT key binding).
      */
 open func holderJwk()throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
@@ -1570,12 +1554,12 @@ public protocol GateProtocol: AnyObject, Sendable {
     /**
      * Every entry, in ticket order.
      */
-    func entries() throws  -> [GateEntry]
+    func entries()  -> [GateEntry]
     
     /**
      * The events this gate admits.
      */
-    func events() throws  -> [TicketEvent]
+    func events()  -> [TicketEvent]
     
     /**
      * The entered set, signed by this gate, for the other gates of the venue (and for saving).
@@ -1590,19 +1574,19 @@ public protocol GateProtocol: AnyObject, Sendable {
     /**
      * The gate's name (from its authorizations).
      */
-    func name() throws  -> String
+    func name()  -> String
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * Sign the check-in receipt of an admission by this gate, for the holder's wallet
+     * (`Tickets.applyReceipt`).
      */
-    func receipt(admit: GateAdmit) throws  -> String
+    func receipt(admit: GateAdmit) throws  -> CheckInReceipt
     
     /**
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
      * passes of older grants are refused.
      */
-    func setCurrentTransfers(ticketId: String, transfers: UInt8) throws 
+    func setCurrentTransfers(ticketId: TicketRef, transfers: UInt8) 
     
     /**
      * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
@@ -1656,18 +1640,17 @@ open class Gate: GateProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_jigap_ffi_fn_clone_gate(self.handle, $0) }
     }
     /**
-     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
-     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
-     * system clock).
+     * A gate with its key, the issuers it trusts and its authorizations (one per event, from
+     * the issuer for this key). `clock`: the app's clock (default: the system clock).
      */
-public convenience init(key: GateKey, issuers: [String], authorizations: [String], clock: Clock? = nil)throws  {
+public convenience init(key: GateKey, issuers: [TicketIdentity], authorizations: [GateAuthorization], clock: Clock? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_gate_new(
         FfiConverterTypeGateKey_lower(key),
-        FfiConverterSequenceString.lower(issuers),
-        FfiConverterSequenceString.lower(authorizations),
+        FfiConverterSequenceTypeTicketIdentity.lower(issuers),
+        FfiConverterSequenceTypeGateAuthorization.lower(authorizations),
         FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
     )
 }
@@ -1689,8 +1672,8 @@ public convenience init(key: GateKey, issuers: [String], authorizations: [String
     /**
      * Every entry, in ticket order.
      */
-open func entries()throws  -> [GateEntry]  {
-    return try  FfiConverterSequenceTypeGateEntry.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func entries() -> [GateEntry]  {
+    return try!  FfiConverterSequenceTypeGateEntry.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gate_entries(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1701,8 +1684,8 @@ open func entries()throws  -> [GateEntry]  {
     /**
      * The events this gate admits.
      */
-open func events()throws  -> [TicketEvent]  {
-    return try  FfiConverterSequenceTypeTicketEvent.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func events() -> [TicketEvent]  {
+    return try!  FfiConverterSequenceTypeTicketEvent.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gate_events(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1738,8 +1721,8 @@ open func merge(export: Data)throws  -> GateMergeReport  {
     /**
      * The gate's name (from its authorizations).
      */
-open func name()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gate_name(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1748,11 +1731,11 @@ open func name()throws  -> String  {
 }
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * Sign the check-in receipt of an admission by this gate, for the holder's wallet
+     * (`Tickets.applyReceipt`).
      */
-open func receipt(admit: GateAdmit)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func receipt(admit: GateAdmit)throws  -> CheckInReceipt  {
+    return try  FfiConverterTypeCheckInReceipt_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gate_receipt(
             self.uniffiCloneHandle(),
@@ -1765,11 +1748,11 @@ open func receipt(admit: GateAdmit)throws  -> String  {
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
      * passes of older grants are refused.
      */
-open func setCurrentTransfers(ticketId: String, transfers: UInt8)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func setCurrentTransfers(ticketId: TicketRef, transfers: UInt8)  {try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(ticketId),
+        FfiConverterTypeTicketRef_lower(ticketId),
         FfiConverterUInt8.lower(transfers),uniffiCallStatus
     )
 }
@@ -1848,9 +1831,9 @@ public func FfiConverterTypeGate_lower(_ value: Gate) -> UInt64 {
 public protocol GateKeyProtocol: AnyObject, Sendable {
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * The public key: give it to the issuer to authorise.
      */
-    func publicKey()  -> String
+    func publicKey()  -> Bytes32
     
 }
 /**
@@ -1911,12 +1894,12 @@ open class GateKey: GateKeyProtocol, @unchecked Sendable {
     /**
      * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
      */
-public static func fromAccount(wallet: Wallet, account: String)throws  -> GateKey  {
+public static func fromAccount(wallet: Wallet, account: Address)throws  -> GateKey  {
     return try  FfiConverterTypeGateKey_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
         FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(account),uniffiCallStatus
+        FfiConverterTypeAddress_lower(account),uniffiCallStatus
     )
 })
 }
@@ -1935,10 +1918,10 @@ public static func generate()throws  -> GateKey  {
 
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * The public key: give it to the issuer to authorise.
      */
-open func publicKey() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+open func publicKey() -> Bytes32  {
+    return try!  FfiConverterTypeBytes32_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_gatekey_public_key(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -2002,10 +1985,15 @@ public func FfiConverterTypeGateKey_lower(_ value: GateKey) -> UInt64 {
 public protocol JigapStoreProtocol: AnyObject, Sendable {
     
     /**
-     * Run the store conformance suite (the same one memory and SQLite pass) on this store,
-     * which must be empty. Throws `Storage` naming the first broken rule.
+     * Run every store conformance case (the ones memory and SQLite pass) on this store,
+     * which must be empty. Throws `Storage` listing each broken rule by case.
      */
     func checkConformance() throws 
+    
+    /**
+     * Run one conformance case (see `storeConformanceCases()`) on this empty store.
+     */
+    func checkConformanceCase(name: String) throws 
     
 }
 /**
@@ -2100,13 +2088,25 @@ public static func sqlite(path: String)throws  -> JigapStore  {
 
     
     /**
-     * Run the store conformance suite (the same one memory and SQLite pass) on this store,
-     * which must be empty. Throws `Storage` naming the first broken rule.
+     * Run every store conformance case (the ones memory and SQLite pass) on this store,
+     * which must be empty. Throws `Storage` listing each broken rule by case.
      */
 open func checkConformance()throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_jigapstore_check_conformance(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Run one conformance case (see `storeConformanceCases()`) on this empty store.
+     */
+open func checkConformanceCase(name: String)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_jigapstore_check_conformance_case(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
     )
 }
 }
@@ -2517,17 +2517,17 @@ open class MerchantDesk: MerchantDeskProtocol, @unchecked Sendable {
     /**
      * A shop signing with `merchant` (an account of `wallet`).
      */
-public convenience init(wallet: Wallet, merchant: String, name: String, category: UInt16, region: String, trustedIssuers: [String], domain: VoucherDomain? = nil)throws  {
+public convenience init(wallet: Wallet, merchant: Address, name: String, category: UInt16, region: String, trustedIssuers: [Address], domain: VoucherDomain? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_merchantdesk_new(
         FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(merchant),
+        FfiConverterTypeAddress_lower(merchant),
         FfiConverterString.lower(name),
         FfiConverterUInt16.lower(category),
         FfiConverterString.lower(region),
-        FfiConverterSequenceString.lower(trustedIssuers),
+        FfiConverterSequenceTypeAddress.lower(trustedIssuers),
         FfiConverterOptionTypeVoucherDomain.lower(domain),uniffiCallStatus
     )
 }
@@ -2938,27 +2938,32 @@ public func FfiConverterTypeStore_lower(_ value: Store) -> UInt64 {
 public protocol TicketIssuerProtocol: AnyObject, Sendable {
     
     /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     * The issuer's account.
      */
-    func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String) throws  -> String
+    func address()  -> Address
     
     /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     * Authorise a gate (`gateKey`: its public key) under `gateName` to admit `event` (tickets
+     * of `contract` on `chainId`); returns the authorization for the gate.
      */
-    func grant(holderId: String, terms: TicketTerms) throws  -> String
+    func authorizeGate(chainId: UInt64, contract: Address, event: TicketEvent, gateKey: Bytes32, gateName: String) throws  -> GateAuthorization
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`).
+     */
+    func grant(holderId: TicketIdentity, terms: TicketTerms) throws  -> SignedGrant
     
     /**
      * The issuer's identity (address + seal key), for apps and gates to trust.
      */
-    func identity() throws  -> TicketIdentity
+    func identity()  -> TicketIdentity
     
     /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
+     * Reissue a ticket to the new holder named in a transfer request, after checking it
+     * against the policy; returns the new holder's grant. `grant`: the current grant, needed
+     * only if this issuer object did not sign it.
      */
-    func reissue(request: String, grant: String?) throws  -> String
+    func reissue(request: TransferRequest, grant: SignedGrant?) throws  -> SignedGrant
     
 }
 /**
@@ -3007,13 +3012,13 @@ open class TicketIssuer: TicketIssuerProtocol, @unchecked Sendable {
     /**
      * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
      */
-public convenience init(wallet: Wallet, account: String, clock: Clock? = nil)throws  {
+public convenience init(wallet: Wallet, account: Address, clock: Clock? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
         FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(account),
+        FfiConverterTypeAddress_lower(account),
         FfiConverterOptionTypeClock.lower(clock),uniffiCallStatus
     )
 }
@@ -3033,32 +3038,44 @@ public convenience init(wallet: Wallet, account: String, clock: Clock? = nil)thr
 
     
     /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     * The issuer's account.
      */
-open func authorizeGate(chainId: UInt64, contract: String, event: TicketEvent, gateKey: String, gateName: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func address() -> Address  {
+    return try!  FfiConverterTypeAddress_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_address(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key) under `gateName` to admit `event` (tickets
+     * of `contract` on `chainId`); returns the authorization for the gate.
+     */
+open func authorizeGate(chainId: UInt64, contract: Address, event: TicketEvent, gateKey: Bytes32, gateName: String)throws  -> GateAuthorization  {
+    return try  FfiConverterTypeGateAuthorization_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
             self.uniffiCloneHandle(),
         FfiConverterUInt64.lower(chainId),
-        FfiConverterString.lower(contract),
+        FfiConverterTypeAddress_lower(contract),
         FfiConverterTypeTicketEvent_lower(event),
-        FfiConverterString.lower(gateKey),
+        FfiConverterTypeBytes32_lower(gateKey),
         FfiConverterString.lower(gateName),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     * Grant a ticket to `holderId` (the holder's `JGID:…`).
      */
-open func grant(holderId: String, terms: TicketTerms)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func grant(holderId: TicketIdentity, terms: TicketTerms)throws  -> SignedGrant  {
+    return try  FfiConverterTypeSignedGrant_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_ticketissuer_grant(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(holderId),
+        FfiConverterTypeTicketIdentity_lower(holderId),
         FfiConverterTypeTicketTerms_lower(terms),uniffiCallStatus
     )
 })
@@ -3067,8 +3084,8 @@ open func grant(holderId: String, terms: TicketTerms)throws  -> String  {
     /**
      * The issuer's identity (address + seal key), for apps and gates to trust.
      */
-open func identity()throws  -> TicketIdentity  {
-    return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func identity() -> TicketIdentity  {
+    return try!  FfiConverterTypeTicketIdentity_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_ticketissuer_identity(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -3077,17 +3094,17 @@ open func identity()throws  -> TicketIdentity  {
 }
     
     /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
+     * Reissue a ticket to the new holder named in a transfer request, after checking it
+     * against the policy; returns the new holder's grant. `grant`: the current grant, needed
+     * only if this issuer object did not sign it.
      */
-open func reissue(request: String, grant: String? = nil)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func reissue(request: TransferRequest, grant: SignedGrant? = nil)throws  -> SignedGrant  {
+    return try  FfiConverterTypeSignedGrant_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(request),
-        FfiConverterOptionString.lower(grant),uniffiCallStatus
+        FfiConverterTypeTransferRequest_lower(request),
+        FfiConverterOptionTypeSignedGrant.lower(grant),uniffiCallStatus
     )
 })
 }
@@ -3156,22 +3173,22 @@ public protocol TicketsProtocol: AnyObject, Sendable {
     /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
-    func cancelTransfer(id: String) throws  -> TicketInfo
+    func cancelTransfer(id: TicketRef) throws  -> TicketInfo
     
     /**
      * Stop trusting an issuer (by address); `false` if it was not trusted.
      */
-    func distrustIssuer(address: String) throws  -> Bool
+    func distrustIssuer(address: Address) throws  -> Bool
     
     /**
      * One ticket.
      */
-    func get(id: String) throws  -> TicketInfo
+    func get(id: TicketRef) throws  -> TicketInfo
     
     /**
      * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
      */
-    func holderId(account: String) throws  -> TicketIdentity
+    func holderId(account: Address) throws  -> TicketIdentity
     
     /**
      * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
@@ -3186,25 +3203,25 @@ public protocol TicketsProtocol: AnyObject, Sendable {
     /**
      * The pending transfer request of ticket `id` (to send again).
      */
-    func pendingTransfer(id: String) throws  -> TicketTransferRequest
+    func pendingTransfer(id: TicketRef) throws  -> TicketTransferRequest
     
     /**
      * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
      * `price` minor units of `currency`, if the ticket's policy allows it (else
      * `LimitExceeded` saying why). The ticket is then transfer-pending.
      */
-    func requestTransfer(id: String, to: String, price: UInt64, currency: String) throws  -> TicketTransferRequest
+    func requestTransfer(id: TicketRef, to: TicketIdentity, price: UInt64, currency: String) throws  -> TicketTransferRequest
     
     /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
-    func show(id: String) throws  -> TicketPass
+    func show(id: TicketRef) throws  -> TicketPass
     
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
      */
-    func trustIssuer(identity: String) throws  -> TicketIdentity
+    func trustIssuer(identity: TicketIdentity) throws  -> TicketIdentity
     
     /**
      * The trusted issuers.
@@ -3297,12 +3314,12 @@ open func applyReceipt(receipt: String)throws  -> TicketInfo  {
     /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
-open func cancelTransfer(id: String)throws  -> TicketInfo  {
+open func cancelTransfer(id: TicketRef)throws  -> TicketInfo  {
     return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeTicketRef_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3310,12 +3327,12 @@ open func cancelTransfer(id: String)throws  -> TicketInfo  {
     /**
      * Stop trusting an issuer (by address); `false` if it was not trusted.
      */
-open func distrustIssuer(address: String)throws  -> Bool  {
+open func distrustIssuer(address: Address)throws  -> Bool  {
     return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),uniffiCallStatus
+        FfiConverterTypeAddress_lower(address),uniffiCallStatus
     )
 })
 }
@@ -3323,12 +3340,12 @@ open func distrustIssuer(address: String)throws  -> Bool  {
     /**
      * One ticket.
      */
-open func get(id: String)throws  -> TicketInfo  {
+open func get(id: TicketRef)throws  -> TicketInfo  {
     return try  FfiConverterTypeTicketInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_get(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeTicketRef_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3336,12 +3353,12 @@ open func get(id: String)throws  -> TicketInfo  {
     /**
      * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
      */
-open func holderId(account: String)throws  -> TicketIdentity  {
+open func holderId(account: Address)throws  -> TicketIdentity  {
     return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_holder_id(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(account),uniffiCallStatus
+        FfiConverterTypeAddress_lower(account),uniffiCallStatus
     )
 })
 }
@@ -3374,12 +3391,12 @@ open func list()throws  -> [TicketInfo]  {
     /**
      * The pending transfer request of ticket `id` (to send again).
      */
-open func pendingTransfer(id: String)throws  -> TicketTransferRequest  {
+open func pendingTransfer(id: TicketRef)throws  -> TicketTransferRequest  {
     return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeTicketRef_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3389,13 +3406,13 @@ open func pendingTransfer(id: String)throws  -> TicketTransferRequest  {
      * `price` minor units of `currency`, if the ticket's policy allows it (else
      * `LimitExceeded` saying why). The ticket is then transfer-pending.
      */
-open func requestTransfer(id: String, to: String, price: UInt64, currency: String)throws  -> TicketTransferRequest  {
+open func requestTransfer(id: TicketRef, to: TicketIdentity, price: UInt64, currency: String)throws  -> TicketTransferRequest  {
     return try  FfiConverterTypeTicketTransferRequest_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_request_transfer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
-        FfiConverterString.lower(to),
+        FfiConverterTypeTicketRef_lower(id),
+        FfiConverterTypeTicketIdentity_lower(to),
         FfiConverterUInt64.lower(price),
         FfiConverterString.lower(currency),uniffiCallStatus
     )
@@ -3406,12 +3423,12 @@ open func requestTransfer(id: String, to: String, price: UInt64, currency: Strin
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
-open func show(id: String)throws  -> TicketPass  {
+open func show(id: TicketRef)throws  -> TicketPass  {
     return try  FfiConverterTypeTicketPass_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_show(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeTicketRef_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3419,12 +3436,12 @@ open func show(id: String)throws  -> TicketPass  {
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
      */
-open func trustIssuer(identity: String)throws  -> TicketIdentity  {
+open func trustIssuer(identity: TicketIdentity)throws  -> TicketIdentity  {
     return try  FfiConverterTypeTicketIdentity_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(identity),uniffiCallStatus
+        FfiConverterTypeTicketIdentity_lower(identity),uniffiCallStatus
     )
 })
 }
@@ -3500,20 +3517,20 @@ public protocol VoucherIssuerProtocol: AnyObject, Sendable {
     /**
      * Double spends in a batch of payments (`JGRD:…`).
      */
-    func detectDoubleSpends(payments: [String]) throws  -> [DoubleSpendInfo]
+    func detectDoubleSpends(payments: [String]) throws  -> [DoubleSpend]
     
     /**
-     * Sign a grant; returns `JGVG:…`.
+     * Sign a grant (purpose validated first); returns `JGVG:…`.
      */
     func grant(spec: GrantSpec) throws  -> String
     
     /**
-     * Refund `amount` to a voucher; returns `JGRF:…`.
+     * Refund `amount` to a voucher (never more than was settled from it); returns `JGRF:…`.
      */
-    func refund(voucherId: String, amount: UInt64) throws  -> String
+    func refund(voucherId: Bytes32, amount: UInt64) throws  -> String
     
     /**
-     * Settle (or, with a reason, reject) a payment; returns `JGST:…`.
+     * Settle (or, with a reason, reject) a payment (`JGRD:…`); returns `JGST:…`.
      */
     func settle(payment: String, rejectReason: String?) throws  -> String
     
@@ -3564,13 +3581,13 @@ open class VoucherIssuer: VoucherIssuerProtocol, @unchecked Sendable {
     /**
      * An issuer signing with `issuer` (an account of `wallet`).
      */
-public convenience init(wallet: Wallet, issuer: String, domain: VoucherDomain? = nil)throws  {
+public convenience init(wallet: Wallet, issuer: Address, domain: VoucherDomain? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_voucherissuer_new(
         FfiConverterTypeWallet_lower(wallet),
-        FfiConverterString.lower(issuer),
+        FfiConverterTypeAddress_lower(issuer),
         FfiConverterOptionTypeVoucherDomain.lower(domain),uniffiCallStatus
     )
 }
@@ -3592,8 +3609,8 @@ public convenience init(wallet: Wallet, issuer: String, domain: VoucherDomain? =
     /**
      * Double spends in a batch of payments (`JGRD:…`).
      */
-open func detectDoubleSpends(payments: [String])throws  -> [DoubleSpendInfo]  {
-    return try  FfiConverterSequenceTypeDoubleSpendInfo.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func detectDoubleSpends(payments: [String])throws  -> [DoubleSpend]  {
+    return try  FfiConverterSequenceTypeDoubleSpend.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_voucherissuer_detect_double_spends(
             self.uniffiCloneHandle(),
@@ -3603,7 +3620,7 @@ open func detectDoubleSpends(payments: [String])throws  -> [DoubleSpendInfo]  {
 }
     
     /**
-     * Sign a grant; returns `JGVG:…`.
+     * Sign a grant (purpose validated first); returns `JGVG:…`.
      */
 open func grant(spec: GrantSpec)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
@@ -3616,21 +3633,21 @@ open func grant(spec: GrantSpec)throws  -> String  {
 }
     
     /**
-     * Refund `amount` to a voucher; returns `JGRF:…`.
+     * Refund `amount` to a voucher (never more than was settled from it); returns `JGRF:…`.
      */
-open func refund(voucherId: String, amount: UInt64)throws  -> String  {
+open func refund(voucherId: Bytes32, amount: UInt64)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_voucherissuer_refund(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(voucherId),
+        FfiConverterTypeBytes32_lower(voucherId),
         FfiConverterUInt64.lower(amount),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Settle (or, with a reason, reject) a payment; returns `JGST:…`.
+     * Settle (or, with a reason, reject) a payment (`JGRD:…`); returns `JGST:…`.
      */
 open func settle(payment: String, rejectReason: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
@@ -3704,9 +3721,9 @@ public protocol VouchersProtocol: AnyObject, Sendable {
     func applyRefund(refund: String) throws  -> Bool
     
     /**
-     * Apply a settlement (`JGST:…`): settled, rejected, late_settled, conflict or already_applied.
+     * Apply a settlement (`JGST:…`).
      */
-    func applySettlement(settlement: String) throws  -> String
+    func applySettlement(settlement: String) throws  -> SettlementOutcome
     
     /**
      * Spendable now, per currency.
@@ -3716,17 +3733,22 @@ public protocol VouchersProtocol: AnyObject, Sendable {
     /**
      * The history journal, oldest first.
      */
-    func history(voucherId: String?, from: UInt64?, until: UInt64?) throws  -> [VoucherEvent]
+    func history(voucherId: Bytes32?, from: UInt64?, until: UInt64?) throws  -> [VoucherEvent]
     
     /**
      * Import a grant (`JGVG:…`).
      */
-    func importGrant(grant: String) throws  -> VoucherInfo
+    func importGrant(grant: String) throws  -> VoucherView
     
     /**
      * Pay a request: choose, reserve, sign, persist — all or nothing.
      */
     func pay(request: String) throws  -> VoucherPayment
+    
+    /**
+     * Where a payment stands, per issuer.
+     */
+    func paymentStatus(redemptionHash: Bytes32) throws  -> [PaymentPart]
     
     /**
      * Which vouchers would pay a request (`JGPR:…`), and why the others cannot.
@@ -3751,12 +3773,12 @@ public protocol VouchersProtocol: AnyObject, Sendable {
     /**
      * One voucher.
      */
-    func voucher(id: String) throws  -> VoucherInfo
+    func voucher(id: Bytes32) throws  -> VoucherView
     
     /**
      * Every voucher, soonest expiry first; expired ones last, marked expired.
      */
-    func vouchers() throws  -> [VoucherInfo]
+    func vouchers() throws  -> [VoucherView]
     
 }
 /**
@@ -3804,9 +3826,9 @@ open class Vouchers: VouchersProtocol, @unchecked Sendable {
     /**
      * The vouchers of `wallet` under `domain` (`null`: the demo domain).
      */
-public convenience init(wallet: Wallet, domain: VoucherDomain? = nil)throws  {
+public convenience init(wallet: Wallet, domain: VoucherDomain? = nil) {
     let handle =
-        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_constructor_vouchers_new(
         FfiConverterTypeWallet_lower(wallet),
@@ -3842,10 +3864,10 @@ open func applyRefund(refund: String)throws  -> Bool  {
 }
     
     /**
-     * Apply a settlement (`JGST:…`): settled, rejected, late_settled, conflict or already_applied.
+     * Apply a settlement (`JGST:…`).
      */
-open func applySettlement(settlement: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func applySettlement(settlement: String)throws  -> SettlementOutcome  {
+    return try  FfiConverterTypeSettlementOutcome_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_apply_settlement(
             self.uniffiCloneHandle(),
@@ -3869,12 +3891,12 @@ open func balances()throws  -> [VoucherBalance]  {
     /**
      * The history journal, oldest first.
      */
-open func history(voucherId: String? = nil, from: UInt64? = nil, until: UInt64? = nil)throws  -> [VoucherEvent]  {
+open func history(voucherId: Bytes32? = nil, from: UInt64? = nil, until: UInt64? = nil)throws  -> [VoucherEvent]  {
     return try  FfiConverterSequenceTypeVoucherEvent.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_history(
             self.uniffiCloneHandle(),
-        FfiConverterOptionString.lower(voucherId),
+        FfiConverterOptionTypeBytes32.lower(voucherId),
         FfiConverterOptionUInt64.lower(from),
         FfiConverterOptionUInt64.lower(until),uniffiCallStatus
     )
@@ -3884,8 +3906,8 @@ open func history(voucherId: String? = nil, from: UInt64? = nil, until: UInt64? 
     /**
      * Import a grant (`JGVG:…`).
      */
-open func importGrant(grant: String)throws  -> VoucherInfo  {
-    return try  FfiConverterTypeVoucherInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func importGrant(grant: String)throws  -> VoucherView  {
+    return try  FfiConverterTypeVoucherView_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_import_grant(
             self.uniffiCloneHandle(),
@@ -3903,6 +3925,19 @@ open func pay(request: String)throws  -> VoucherPayment  {
     uniffi_jigap_ffi_fn_method_vouchers_pay(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where a payment stands, per issuer.
+     */
+open func paymentStatus(redemptionHash: Bytes32)throws  -> [PaymentPart]  {
+    return try  FfiConverterSequenceTypePaymentPart.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_vouchers_payment_status(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBytes32_lower(redemptionHash),uniffiCallStatus
     )
 })
 }
@@ -3959,12 +3994,12 @@ open func trustedIssuers()throws  -> [TrustedIssuer]  {
     /**
      * One voucher.
      */
-open func voucher(id: String)throws  -> VoucherInfo  {
-    return try  FfiConverterTypeVoucherInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func voucher(id: Bytes32)throws  -> VoucherView  {
+    return try  FfiConverterTypeVoucherView_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_voucher(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterTypeBytes32_lower(id),uniffiCallStatus
     )
 })
 }
@@ -3972,8 +4007,8 @@ open func voucher(id: String)throws  -> VoucherInfo  {
     /**
      * Every voucher, soonest expiry first; expired ones last, marked expired.
      */
-open func vouchers()throws  -> [VoucherInfo]  {
-    return try  FfiConverterSequenceTypeVoucherInfo.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func vouchers()throws  -> [VoucherView]  {
+    return try  FfiConverterSequenceTypeVoucherView.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_vouchers(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -4070,7 +4105,7 @@ public protocol WalletProtocol: AnyObject, Sendable {
     /**
      * Export an account as a Web3 keystore (`kdf`: "scrypt" (default), "pbkdf2" or "scrypt-light").
      */
-    func exportKeystore(address: String, password: String, kdf: String?) throws  -> String
+    func exportKeystore(address: Address, password: String, kdf: String?) throws  -> String
     
     /**
      * The recovery phrase, PIN required (a wrong PIN counts as an attempt).
@@ -4109,19 +4144,19 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func rekey(oldPin: String, newPin: String) throws 
     
     /**
-     * Sign a raw 32-byte digest (`0x` hex).
+     * Sign a raw 32-byte digest.
      */
-    func signDigest(address: String, digest: String) throws  -> String
+    func signDigest(address: Address, digest: Bytes32) throws  -> Signature
     
     /**
-     * EIP-191 `personal_sign` of `message`; returns the 65-byte signature as `0x` hex.
+     * EIP-191 `personal_sign` of `message`.
      */
-    func signMessage(address: String, message: Data) throws  -> String
+    func signMessage(address: Address, message: Data) throws  -> Signature
     
     /**
      * Sign EIP-712 typed data (`eth_signTypedData_v4` JSON).
      */
-    func signTypedData(address: String, typedDataJson: String) throws  -> TypedSignature
+    func signTypedData(address: Address, typedDataJson: String) throws  -> TypedSignature
     
     /**
      * Unlock with the PIN.
@@ -4332,12 +4367,12 @@ open func changePin(oldPin: String, newPin: String)throws   {try rustCallWithErr
     /**
      * Export an account as a Web3 keystore (`kdf`: "scrypt" (default), "pbkdf2" or "scrypt-light").
      */
-open func exportKeystore(address: String, password: String, kdf: String? = nil)throws  -> String  {
+open func exportKeystore(address: Address, password: String, kdf: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_export_keystore(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),
+        FfiConverterTypeAddress_lower(address),
         FfiConverterString.lower(password),
         FfiConverterOptionString.lower(kdf),uniffiCallStatus
     )
@@ -4434,28 +4469,28 @@ open func rekey(oldPin: String, newPin: String)throws   {try rustCallWithError(F
 }
     
     /**
-     * Sign a raw 32-byte digest (`0x` hex).
+     * Sign a raw 32-byte digest.
      */
-open func signDigest(address: String, digest: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func signDigest(address: Address, digest: Bytes32)throws  -> Signature  {
+    return try  FfiConverterTypeSignature_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_sign_digest(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),
-        FfiConverterString.lower(digest),uniffiCallStatus
+        FfiConverterTypeAddress_lower(address),
+        FfiConverterTypeBytes32_lower(digest),uniffiCallStatus
     )
 })
 }
     
     /**
-     * EIP-191 `personal_sign` of `message`; returns the 65-byte signature as `0x` hex.
+     * EIP-191 `personal_sign` of `message`.
      */
-open func signMessage(address: String, message: Data)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+open func signMessage(address: Address, message: Data)throws  -> Signature  {
+    return try  FfiConverterTypeSignature_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_sign_message(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),
+        FfiConverterTypeAddress_lower(address),
         FfiConverterData.lower(message),uniffiCallStatus
     )
 })
@@ -4464,12 +4499,12 @@ open func signMessage(address: String, message: Data)throws  -> String  {
     /**
      * Sign EIP-712 typed data (`eth_signTypedData_v4` JSON).
      */
-open func signTypedData(address: String, typedDataJson: String)throws  -> TypedSignature  {
+open func signTypedData(address: Address, typedDataJson: String)throws  -> TypedSignature  {
     return try  FfiConverterTypeTypedSignature_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_wallet_sign_typed_data(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(address),
+        FfiConverterTypeAddress_lower(address),
         FfiConverterString.lower(typedDataJson),uniffiCallStatus
     )
 })
@@ -4533,2623 +4568,6 @@ public func FfiConverterTypeWallet_lower(_ value: Wallet) -> UInt64 {
 }
 
 
-
-
-/**
- * A payment the shop accepted.
- */
-public struct AcceptedPayment: Equatable, Hashable {
-    /**
-     * Customer account.
-     */
-    public var holder: String
-    /**
-     * Total.
-     */
-    public var total: UInt64
-    /**
-     * Redemption hash to forward for settlement.
-     */
-    public var redemptionHash: String
-    /**
-     * Vouchers and amounts.
-     */
-    public var allocations: [VoucherAllocation]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Customer account.
-         */holder: String, 
-        /**
-         * Total.
-         */total: UInt64, 
-        /**
-         * Redemption hash to forward for settlement.
-         */redemptionHash: String, 
-        /**
-         * Vouchers and amounts.
-         */allocations: [VoucherAllocation]) {
-        self.holder = holder
-        self.total = total
-        self.redemptionHash = redemptionHash
-        self.allocations = allocations
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AcceptedPayment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAcceptedPayment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AcceptedPayment {
-        return
-            try AcceptedPayment(
-                holder: FfiConverterString.read(from: &buf), 
-                total: FfiConverterUInt64.read(from: &buf), 
-                redemptionHash: FfiConverterString.read(from: &buf), 
-                allocations: FfiConverterSequenceTypeVoucherAllocation.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AcceptedPayment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterUInt64.write(value.total, into: &buf)
-        FfiConverterString.write(value.redemptionHash, into: &buf)
-        FfiConverterSequenceTypeVoucherAllocation.write(value.allocations, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAcceptedPayment_lift(_ buf: RustBuffer) throws -> AcceptedPayment {
-    return try FfiConverterTypeAcceptedPayment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAcceptedPayment_lower(_ value: AcceptedPayment) -> RustBuffer {
-    return FfiConverterTypeAcceptedPayment.lower(value)
-}
-
-
-/**
- * An account.
- */
-public struct Account: Equatable, Hashable {
-    /**
-     * EIP-55 address.
-     */
-    public var address: String
-    /**
-     * Compressed public key, `0x` hex.
-     */
-    public var publicKey: String
-    /**
-     * BIP32 path, or `null` for an imported key.
-     */
-    public var path: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * EIP-55 address.
-         */address: String, 
-        /**
-         * Compressed public key, `0x` hex.
-         */publicKey: String, 
-        /**
-         * BIP32 path, or `null` for an imported key.
-         */path: String?) {
-        self.address = address
-        self.publicKey = publicKey
-        self.path = path
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Account: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Account {
-        return
-            try Account(
-                address: FfiConverterString.read(from: &buf), 
-                publicKey: FfiConverterString.read(from: &buf), 
-                path: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Account, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.address, into: &buf)
-        FfiConverterString.write(value.publicKey, into: &buf)
-        FfiConverterOptionString.write(value.path, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccount_lift(_ buf: RustBuffer) throws -> Account {
-    return try FfiConverterTypeAccount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
-    return FfiConverterTypeAccount.lower(value)
-}
-
-
-/**
- * What a backup file needs to be restored, read without any secret.
- */
-public struct BackupInfo: Equatable, Hashable {
-    /**
-     * 2, or 1 for an old PIN-only backup.
-     */
-    public var format: UInt32
-    /**
-     * `code`, `passphrase` or `pin`.
-     */
-    public var protection: String
-    /**
-     * Records in it.
-     */
-    public var records: UInt64
-    /**
-     * When it was made (Unix ms).
-     */
-    public var createdAtMs: UInt64
-    /**
-     * An old backup anyone with the file can open by trying PINs: make a new one.
-     */
-    public var weak: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * 2, or 1 for an old PIN-only backup.
-         */format: UInt32, 
-        /**
-         * `code`, `passphrase` or `pin`.
-         */protection: String, 
-        /**
-         * Records in it.
-         */records: UInt64, 
-        /**
-         * When it was made (Unix ms).
-         */createdAtMs: UInt64, 
-        /**
-         * An old backup anyone with the file can open by trying PINs: make a new one.
-         */weak: Bool) {
-        self.format = format
-        self.protection = protection
-        self.records = records
-        self.createdAtMs = createdAtMs
-        self.weak = weak
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BackupInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBackupInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackupInfo {
-        return
-            try BackupInfo(
-                format: FfiConverterUInt32.read(from: &buf), 
-                protection: FfiConverterString.read(from: &buf), 
-                records: FfiConverterUInt64.read(from: &buf), 
-                createdAtMs: FfiConverterUInt64.read(from: &buf), 
-                weak: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BackupInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.format, into: &buf)
-        FfiConverterString.write(value.protection, into: &buf)
-        FfiConverterUInt64.write(value.records, into: &buf)
-        FfiConverterUInt64.write(value.createdAtMs, into: &buf)
-        FfiConverterBool.write(value.weak, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBackupInfo_lift(_ buf: RustBuffer) throws -> BackupInfo {
-    return try FfiConverterTypeBackupInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBackupInfo_lower(_ value: BackupInfo) -> RustBuffer {
-    return FfiConverterTypeBackupInfo.lower(value)
-}
-
-
-/**
- * An Open Badge to issue.
- */
-public struct BadgeInput: Equatable, Hashable {
-    /**
-     * The credential's display name.
-     */
-    public var name: String
-    /**
-     * Achievement name.
-     */
-    public var achievementName: String
-    /**
-     * Achievement description.
-     */
-    public var description: String
-    /**
-     * The earner: the wallet's `holderDid()`.
-     */
-    public var subject: String
-    /**
-     * Criteria as text (a narrative or a URL is required).
-     */
-    public var criteriaNarrative: String?
-    /**
-     * Criteria page URL.
-     */
-    public var criteriaUrl: String?
-    /**
-     * Image URL.
-     */
-    public var image: String?
-    /**
-     * Achievement id (a URL); a `urn:uuid` when null.
-     */
-    public var achievementId: String?
-    /**
-     * Valid from (Unix seconds); now when null.
-     */
-    public var validFrom: UInt64?
-    /**
-     * Valid until (Unix seconds).
-     */
-    public var validUntil: UInt64?
-    /**
-     * Status list entry.
-     */
-    public var status: CredentialStatusEntry?
-    /**
-     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
-     */
-    public var format: CredentialFormat?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The credential's display name.
-         */name: String, 
-        /**
-         * Achievement name.
-         */achievementName: String, 
-        /**
-         * Achievement description.
-         */description: String, 
-        /**
-         * The earner: the wallet's `holderDid()`.
-         */subject: String, 
-        /**
-         * Criteria as text (a narrative or a URL is required).
-         */criteriaNarrative: String? = nil, 
-        /**
-         * Criteria page URL.
-         */criteriaUrl: String? = nil, 
-        /**
-         * Image URL.
-         */image: String? = nil, 
-        /**
-         * Achievement id (a URL); a `urn:uuid` when null.
-         */achievementId: String? = nil, 
-        /**
-         * Valid from (Unix seconds); now when null.
-         */validFrom: UInt64? = nil, 
-        /**
-         * Valid until (Unix seconds).
-         */validUntil: UInt64? = nil, 
-        /**
-         * Status list entry.
-         */status: CredentialStatusEntry? = nil, 
-        /**
-         * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
-         */format: CredentialFormat? = nil) {
-        self.name = name
-        self.achievementName = achievementName
-        self.description = description
-        self.subject = subject
-        self.criteriaNarrative = criteriaNarrative
-        self.criteriaUrl = criteriaUrl
-        self.image = image
-        self.achievementId = achievementId
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-        self.status = status
-        self.format = format
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BadgeInput: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBadgeInput: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BadgeInput {
-        return
-            try BadgeInput(
-                name: FfiConverterString.read(from: &buf), 
-                achievementName: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                subject: FfiConverterString.read(from: &buf), 
-                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
-                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
-                image: FfiConverterOptionString.read(from: &buf), 
-                achievementId: FfiConverterOptionString.read(from: &buf), 
-                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
-                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
-                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
-                format: FfiConverterOptionTypeCredentialFormat.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BadgeInput, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.achievementName, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterString.write(value.subject, into: &buf)
-        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
-        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
-        FfiConverterOptionString.write(value.image, into: &buf)
-        FfiConverterOptionString.write(value.achievementId, into: &buf)
-        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
-        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
-        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
-        FfiConverterOptionTypeCredentialFormat.write(value.format, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBadgeInput_lift(_ buf: RustBuffer) throws -> BadgeInput {
-    return try FfiConverterTypeBadgeInput.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBadgeInput_lower(_ value: BadgeInput) -> RustBuffer {
-    return FfiConverterTypeBadgeInput.lower(value)
-}
-
-
-/**
- * How to create a wallet.
- */
-public struct CreateOptions: Equatable, Hashable {
-    /**
-     * 12, 15, 18, 21 or 24 words.
-     */
-    public var words: UInt8
-    /**
-     * Wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt.
-     */
-    public var language: String
-    /**
-     * Optional BIP39 passphrase.
-     */
-    public var passphrase: String?
-    /**
-     * Argon2id parameters; `null` = the production default (see `calibrateKdf`).
-     */
-    public var kdf: KdfParams?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * 12, 15, 18, 21 or 24 words.
-         */words: UInt8 = UInt8(12), 
-        /**
-         * Wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt.
-         */language: String = "en", 
-        /**
-         * Optional BIP39 passphrase.
-         */passphrase: String? = nil, 
-        /**
-         * Argon2id parameters; `null` = the production default (see `calibrateKdf`).
-         */kdf: KdfParams? = nil) {
-        self.words = words
-        self.language = language
-        self.passphrase = passphrase
-        self.kdf = kdf
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CreateOptions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCreateOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateOptions {
-        return
-            try CreateOptions(
-                words: FfiConverterUInt8.read(from: &buf), 
-                language: FfiConverterString.read(from: &buf), 
-                passphrase: FfiConverterOptionString.read(from: &buf), 
-                kdf: FfiConverterOptionTypeKdfParams.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CreateOptions, into buf: inout [UInt8]) {
-        FfiConverterUInt8.write(value.words, into: &buf)
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterOptionString.write(value.passphrase, into: &buf)
-        FfiConverterOptionTypeKdfParams.write(value.kdf, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCreateOptions_lift(_ buf: RustBuffer) throws -> CreateOptions {
-    return try FfiConverterTypeCreateOptions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCreateOptions_lower(_ value: CreateOptions) -> RustBuffer {
-    return FfiConverterTypeCreateOptions.lower(value)
-}
-
-
-/**
- * Which stored credentials to list; every set field must match (text: case-insensitive
- * substring).
- */
-public struct CredentialFilter: Equatable, Hashable {
-    /**
-     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
-     */
-    public var credentialType: String?
-    /**
-     * Issuer id or name.
-     */
-    public var issuer: String?
-    /**
-     * Achievement or credential name.
-     */
-    public var achievement: String?
-    /**
-     * Validity now.
-     */
-    public var validity: CredentialValidity?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * A type, exactly (`OpenBadgeCredential`, or a `vct`).
-         */credentialType: String? = nil, 
-        /**
-         * Issuer id or name.
-         */issuer: String? = nil, 
-        /**
-         * Achievement or credential name.
-         */achievement: String? = nil, 
-        /**
-         * Validity now.
-         */validity: CredentialValidity? = nil) {
-        self.credentialType = credentialType
-        self.issuer = issuer
-        self.achievement = achievement
-        self.validity = validity
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CredentialFilter: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialFilter: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFilter {
-        return
-            try CredentialFilter(
-                credentialType: FfiConverterOptionString.read(from: &buf), 
-                issuer: FfiConverterOptionString.read(from: &buf), 
-                achievement: FfiConverterOptionString.read(from: &buf), 
-                validity: FfiConverterOptionTypeCredentialValidity.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CredentialFilter, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.credentialType, into: &buf)
-        FfiConverterOptionString.write(value.issuer, into: &buf)
-        FfiConverterOptionString.write(value.achievement, into: &buf)
-        FfiConverterOptionTypeCredentialValidity.write(value.validity, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialFilter_lift(_ buf: RustBuffer) throws -> CredentialFilter {
-    return try FfiConverterTypeCredentialFilter.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialFilter_lower(_ value: CredentialFilter) -> RustBuffer {
-    return FfiConverterTypeCredentialFilter.lower(value)
-}
-
-
-/**
- * How to import a credential.
- */
-public struct CredentialImportOptions: Equatable, Hashable {
-    /**
-     * Issuer ids (DIDs or URLs) the app trusts.
-     */
-    public var trustedIssuers: [String]
-    /**
-     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-     */
-    public var requireTrusted: Bool
-    /**
-     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
-     */
-    public var didDocuments: [String]
-    /**
-     * Keys of issuers named by URL.
-     */
-    public var issuerKeys: [IssuerKeys]
-    /**
-     * Keep credentials bound to no one (bearer credentials) with a warning.
-     */
-    public var allowUnbound: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Issuer ids (DIDs or URLs) the app trusts.
-         */trustedIssuers: [String] = [], 
-        /**
-         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-         */requireTrusted: Bool = false, 
-        /**
-         * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
-         */didDocuments: [String] = [], 
-        /**
-         * Keys of issuers named by URL.
-         */issuerKeys: [IssuerKeys] = [], 
-        /**
-         * Keep credentials bound to no one (bearer credentials) with a warning.
-         */allowUnbound: Bool = false) {
-        self.trustedIssuers = trustedIssuers
-        self.requireTrusted = requireTrusted
-        self.didDocuments = didDocuments
-        self.issuerKeys = issuerKeys
-        self.allowUnbound = allowUnbound
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CredentialImportOptions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialImportOptions {
-        return
-            try CredentialImportOptions(
-                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
-                requireTrusted: FfiConverterBool.read(from: &buf), 
-                didDocuments: FfiConverterSequenceString.read(from: &buf), 
-                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
-                allowUnbound: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CredentialImportOptions, into buf: inout [UInt8]) {
-        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
-        FfiConverterBool.write(value.requireTrusted, into: &buf)
-        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
-        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
-        FfiConverterBool.write(value.allowUnbound, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialImportOptions_lift(_ buf: RustBuffer) throws -> CredentialImportOptions {
-    return try FfiConverterTypeCredentialImportOptions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialImportOptions_lower(_ value: CredentialImportOptions) -> RustBuffer {
-    return FfiConverterTypeCredentialImportOptions.lower(value)
-}
-
-
-/**
- * A credential's pointer into a status list.
- */
-public struct CredentialStatusEntry: Equatable, Hashable {
-    /**
-     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
-     */
-    public var purpose: String
-    /**
-     * Index in the list.
-     */
-    public var index: UInt64
-    /**
-     * URL of the status list credential the app fetches.
-     */
-    public var listUrl: String
-    /**
-     * Bits per entry.
-     */
-    public var size: UInt8
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
-         */purpose: String, 
-        /**
-         * Index in the list.
-         */index: UInt64, 
-        /**
-         * URL of the status list credential the app fetches.
-         */listUrl: String, 
-        /**
-         * Bits per entry.
-         */size: UInt8 = UInt8(1)) {
-        self.purpose = purpose
-        self.index = index
-        self.listUrl = listUrl
-        self.size = size
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CredentialStatusEntry: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatusEntry {
-        return
-            try CredentialStatusEntry(
-                purpose: FfiConverterString.read(from: &buf), 
-                index: FfiConverterUInt64.read(from: &buf), 
-                listUrl: FfiConverterString.read(from: &buf), 
-                size: FfiConverterUInt8.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CredentialStatusEntry, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.purpose, into: &buf)
-        FfiConverterUInt64.write(value.index, into: &buf)
-        FfiConverterString.write(value.listUrl, into: &buf)
-        FfiConverterUInt8.write(value.size, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialStatusEntry_lift(_ buf: RustBuffer) throws -> CredentialStatusEntry {
-    return try FfiConverterTypeCredentialStatusEntry.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialStatusEntry_lower(_ value: CredentialStatusEntry) -> RustBuffer {
-    return FfiConverterTypeCredentialStatusEntry.lower(value)
-}
-
-
-/**
- * What a verifier asks of a presentation.
- */
-public struct CredentialVerifierOptions: Equatable, Hashable {
-    /**
-     * The nonce the verifier sent (fresh per request).
-     */
-    public var nonce: String
-    /**
-     * The verifier's identifier (`aud`).
-     */
-    public var audience: String
-    /**
-     * Issuer ids the verifier trusts.
-     */
-    public var trustedIssuers: [String]
-    /**
-     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-     */
-    public var requireTrusted: Bool
-    /**
-     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
-     */
-    public var didDocuments: [String]
-    /**
-     * Keys of issuers named by URL.
-     */
-    public var issuerKeys: [IssuerKeys]
-    /**
-     * How old a presentation may be (seconds).
-     */
-    public var maxAgeSecs: UInt64
-    /**
-     * Status list credentials the app fetched, by URL.
-     */
-    public var statusLists: [String: String]
-    /**
-     * Refuse a credential whose status list was not supplied (otherwise a warning).
-     */
-    public var requireStatus: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The nonce the verifier sent (fresh per request).
-         */nonce: String, 
-        /**
-         * The verifier's identifier (`aud`).
-         */audience: String, 
-        /**
-         * Issuer ids the verifier trusts.
-         */trustedIssuers: [String] = [], 
-        /**
-         * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-         */requireTrusted: Bool = false, 
-        /**
-         * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
-         */didDocuments: [String] = [], 
-        /**
-         * Keys of issuers named by URL.
-         */issuerKeys: [IssuerKeys] = [], 
-        /**
-         * How old a presentation may be (seconds).
-         */maxAgeSecs: UInt64 = UInt64(300), 
-        /**
-         * Status list credentials the app fetched, by URL.
-         */statusLists: [String: String] = [:], 
-        /**
-         * Refuse a credential whose status list was not supplied (otherwise a warning).
-         */requireStatus: Bool = false) {
-        self.nonce = nonce
-        self.audience = audience
-        self.trustedIssuers = trustedIssuers
-        self.requireTrusted = requireTrusted
-        self.didDocuments = didDocuments
-        self.issuerKeys = issuerKeys
-        self.maxAgeSecs = maxAgeSecs
-        self.statusLists = statusLists
-        self.requireStatus = requireStatus
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CredentialVerifierOptions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialVerifierOptions {
-        return
-            try CredentialVerifierOptions(
-                nonce: FfiConverterString.read(from: &buf), 
-                audience: FfiConverterString.read(from: &buf), 
-                trustedIssuers: FfiConverterSequenceString.read(from: &buf), 
-                requireTrusted: FfiConverterBool.read(from: &buf), 
-                didDocuments: FfiConverterSequenceString.read(from: &buf), 
-                issuerKeys: FfiConverterSequenceTypeIssuerKeys.read(from: &buf), 
-                maxAgeSecs: FfiConverterUInt64.read(from: &buf), 
-                statusLists: FfiConverterDictionaryStringString.read(from: &buf), 
-                requireStatus: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CredentialVerifierOptions, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.nonce, into: &buf)
-        FfiConverterString.write(value.audience, into: &buf)
-        FfiConverterSequenceString.write(value.trustedIssuers, into: &buf)
-        FfiConverterBool.write(value.requireTrusted, into: &buf)
-        FfiConverterSequenceString.write(value.didDocuments, into: &buf)
-        FfiConverterSequenceTypeIssuerKeys.write(value.issuerKeys, into: &buf)
-        FfiConverterUInt64.write(value.maxAgeSecs, into: &buf)
-        FfiConverterDictionaryStringString.write(value.statusLists, into: &buf)
-        FfiConverterBool.write(value.requireStatus, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialVerifierOptions_lift(_ buf: RustBuffer) throws -> CredentialVerifierOptions {
-    return try FfiConverterTypeCredentialVerifierOptions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialVerifierOptions_lower(_ value: CredentialVerifierOptions) -> RustBuffer {
-    return FfiConverterTypeCredentialVerifierOptions.lower(value)
-}
-
-
-/**
- * A double spend found by the issuer.
- */
-public struct DoubleSpendInfo: Equatable, Hashable {
-    /**
-     * over_allocated, sequence_reused, single_use_reused, bad_signature.
-     */
-    public var kind: String
-    /**
-     * In words.
-     */
-    public var detail: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * over_allocated, sequence_reused, single_use_reused, bad_signature.
-         */kind: String, 
-        /**
-         * In words.
-         */detail: String) {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension DoubleSpendInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDoubleSpendInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DoubleSpendInfo {
-        return
-            try DoubleSpendInfo(
-                kind: FfiConverterString.read(from: &buf), 
-                detail: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: DoubleSpendInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.detail, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDoubleSpendInfo_lift(_ buf: RustBuffer) throws -> DoubleSpendInfo {
-    return try FfiConverterTypeDoubleSpendInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDoubleSpendInfo_lower(_ value: DoubleSpendInfo) -> RustBuffer {
-    return FfiConverterTypeDoubleSpendInfo.lower(value)
-}
-
-
-/**
- * A gate's decision to let a ticket in.
- */
-public struct GateAdmit: Equatable, Hashable {
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * Event id.
-     */
-    public var eventId: String
-    /**
-     * Event name.
-     */
-    public var eventName: String
-    /**
-     * Seat.
-     */
-    public var seat: TicketSeat
-    /**
-     * The seat in words.
-     */
-    public var seatLabel: String
-    /**
-     * Tier.
-     */
-    public var tier: String
-    /**
-     * Holder account.
-     */
-    public var holder: String
-    /**
-     * Transfers the ticket went through.
-     */
-    public var transfers: UInt8
-    /**
-     * The pass's window.
-     */
-    public var window: UInt64
-    /**
-     * Entry time (the gate's clock).
-     */
-    public var enteredAt: UInt64
-    /**
-     * Digest of the grant that entered, `0x` hex.
-     */
-    public var grantDigest: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * Event id.
-         */eventId: String, 
-        /**
-         * Event name.
-         */eventName: String, 
-        /**
-         * Seat.
-         */seat: TicketSeat, 
-        /**
-         * The seat in words.
-         */seatLabel: String, 
-        /**
-         * Tier.
-         */tier: String, 
-        /**
-         * Holder account.
-         */holder: String, 
-        /**
-         * Transfers the ticket went through.
-         */transfers: UInt8, 
-        /**
-         * The pass's window.
-         */window: UInt64, 
-        /**
-         * Entry time (the gate's clock).
-         */enteredAt: UInt64, 
-        /**
-         * Digest of the grant that entered, `0x` hex.
-         */grantDigest: String) {
-        self.ticketId = ticketId
-        self.eventId = eventId
-        self.eventName = eventName
-        self.seat = seat
-        self.seatLabel = seatLabel
-        self.tier = tier
-        self.holder = holder
-        self.transfers = transfers
-        self.window = window
-        self.enteredAt = enteredAt
-        self.grantDigest = grantDigest
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateAdmit: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateAdmit: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateAdmit {
-        return
-            try GateAdmit(
-                ticketId: FfiConverterString.read(from: &buf), 
-                eventId: FfiConverterString.read(from: &buf), 
-                eventName: FfiConverterString.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                seatLabel: FfiConverterString.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                transfers: FfiConverterUInt8.read(from: &buf), 
-                window: FfiConverterUInt64.read(from: &buf), 
-                enteredAt: FfiConverterUInt64.read(from: &buf), 
-                grantDigest: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateAdmit, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterString.write(value.eventId, into: &buf)
-        FfiConverterString.write(value.eventName, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.seatLabel, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterUInt8.write(value.transfers, into: &buf)
-        FfiConverterUInt64.write(value.window, into: &buf)
-        FfiConverterUInt64.write(value.enteredAt, into: &buf)
-        FfiConverterString.write(value.grantDigest, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateAdmit_lift(_ buf: RustBuffer) throws -> GateAdmit {
-    return try FfiConverterTypeGateAdmit.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateAdmit_lower(_ value: GateAdmit) -> RustBuffer {
-    return FfiConverterTypeGateAdmit.lower(value)
-}
-
-
-/**
- * One ticket that entered.
- */
-public struct GateEntry: Equatable, Hashable {
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * When.
-     */
-    public var at: UInt64
-    /**
-     * Through which gate.
-     */
-    public var gate: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * When.
-         */at: UInt64, 
-        /**
-         * Through which gate.
-         */gate: String) {
-        self.ticketId = ticketId
-        self.at = at
-        self.gate = gate
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateEntry: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateEntry: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateEntry {
-        return
-            try GateEntry(
-                ticketId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterUInt64.read(from: &buf), 
-                gate: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateEntry, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterUInt64.write(value.at, into: &buf)
-        FfiConverterString.write(value.gate, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateEntry_lift(_ buf: RustBuffer) throws -> GateEntry {
-    return try FfiConverterTypeGateEntry.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateEntry_lower(_ value: GateEntry) -> RustBuffer {
-    return FfiConverterTypeGateEntry.lower(value)
-}
-
-
-/**
- * What a merge changed.
- */
-public struct GateMergeReport: Equatable, Hashable {
-    /**
-     * Entries this gate did not know.
-     */
-    public var added: UInt64
-    /**
-     * Known entries replaced by an earlier entry of the same ticket.
-     */
-    public var updated: UInt64
-    /**
-     * Entries for events the sending gate is not authorised for here.
-     */
-    public var ignored: UInt64
-    /**
-     * Entries known after the merge.
-     */
-    public var total: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Entries this gate did not know.
-         */added: UInt64, 
-        /**
-         * Known entries replaced by an earlier entry of the same ticket.
-         */updated: UInt64, 
-        /**
-         * Entries for events the sending gate is not authorised for here.
-         */ignored: UInt64, 
-        /**
-         * Entries known after the merge.
-         */total: UInt64) {
-        self.added = added
-        self.updated = updated
-        self.ignored = ignored
-        self.total = total
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GateMergeReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGateMergeReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GateMergeReport {
-        return
-            try GateMergeReport(
-                added: FfiConverterUInt64.read(from: &buf), 
-                updated: FfiConverterUInt64.read(from: &buf), 
-                ignored: FfiConverterUInt64.read(from: &buf), 
-                total: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GateMergeReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.added, into: &buf)
-        FfiConverterUInt64.write(value.updated, into: &buf)
-        FfiConverterUInt64.write(value.ignored, into: &buf)
-        FfiConverterUInt64.write(value.total, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateMergeReport_lift(_ buf: RustBuffer) throws -> GateMergeReport {
-    return try FfiConverterTypeGateMergeReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGateMergeReport_lower(_ value: GateMergeReport) -> RustBuffer {
-    return FfiConverterTypeGateMergeReport.lower(value)
-}
-
-
-/**
- * What to grant.
- */
-public struct GrantSpec: Equatable, Hashable {
-    /**
-     * Holder address.
-     */
-    public var holder: String
-    /**
-     * Amount (minor units).
-     */
-    public var amount: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Valid from (Unix seconds).
-     */
-    public var validFrom: UInt64
-    /**
-     * Valid until (Unix seconds).
-     */
-    public var validUntil: UInt64
-    /**
-     * Voucher id (0x + 64 hex); random when null.
-     */
-    public var id: String?
-    /**
-     * Allowed merchant categories.
-     */
-    public var categories: [UInt16]
-    /**
-     * Allowed merchants.
-     */
-    public var merchants: [String]
-    /**
-     * Allowed regions.
-     */
-    public var regions: [String]
-    /**
-     * Hours of use, minutes after local midnight.
-     */
-    public var hoursStart: UInt16
-    /**
-     * End of the hours (exclusive).
-     */
-    public var hoursEnd: UInt16
-    /**
-     * Local time zone, minutes east of UTC.
-     */
-    public var utcOffsetMinutes: Int16
-    /**
-     * Minimum per payment.
-     */
-    public var minPayment: UInt64
-    /**
-     * Maximum per payment (0: none).
-     */
-    public var maxPayment: UInt64
-    /**
-     * Daily limit (0: none).
-     */
-    public var dailyLimit: UInt64
-    /**
-     * One payment only.
-     */
-    public var singleUse: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Holder address.
-         */holder: String, 
-        /**
-         * Amount (minor units).
-         */amount: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Valid from (Unix seconds).
-         */validFrom: UInt64, 
-        /**
-         * Valid until (Unix seconds).
-         */validUntil: UInt64, 
-        /**
-         * Voucher id (0x + 64 hex); random when null.
-         */id: String? = nil, 
-        /**
-         * Allowed merchant categories.
-         */categories: [UInt16] = [], 
-        /**
-         * Allowed merchants.
-         */merchants: [String] = [], 
-        /**
-         * Allowed regions.
-         */regions: [String] = [], 
-        /**
-         * Hours of use, minutes after local midnight.
-         */hoursStart: UInt16 = UInt16(0), 
-        /**
-         * End of the hours (exclusive).
-         */hoursEnd: UInt16 = UInt16(1440), 
-        /**
-         * Local time zone, minutes east of UTC.
-         */utcOffsetMinutes: Int16 = Int16(540), 
-        /**
-         * Minimum per payment.
-         */minPayment: UInt64 = UInt64(0), 
-        /**
-         * Maximum per payment (0: none).
-         */maxPayment: UInt64 = UInt64(0), 
-        /**
-         * Daily limit (0: none).
-         */dailyLimit: UInt64 = UInt64(0), 
-        /**
-         * One payment only.
-         */singleUse: Bool = false) {
-        self.holder = holder
-        self.amount = amount
-        self.currency = currency
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-        self.id = id
-        self.categories = categories
-        self.merchants = merchants
-        self.regions = regions
-        self.hoursStart = hoursStart
-        self.hoursEnd = hoursEnd
-        self.utcOffsetMinutes = utcOffsetMinutes
-        self.minPayment = minPayment
-        self.maxPayment = maxPayment
-        self.dailyLimit = dailyLimit
-        self.singleUse = singleUse
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension GrantSpec: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGrantSpec: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GrantSpec {
-        return
-            try GrantSpec(
-                holder: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                validFrom: FfiConverterUInt64.read(from: &buf), 
-                validUntil: FfiConverterUInt64.read(from: &buf), 
-                id: FfiConverterOptionString.read(from: &buf), 
-                categories: FfiConverterSequenceUInt16.read(from: &buf), 
-                merchants: FfiConverterSequenceString.read(from: &buf), 
-                regions: FfiConverterSequenceString.read(from: &buf), 
-                hoursStart: FfiConverterUInt16.read(from: &buf), 
-                hoursEnd: FfiConverterUInt16.read(from: &buf), 
-                utcOffsetMinutes: FfiConverterInt16.read(from: &buf), 
-                minPayment: FfiConverterUInt64.read(from: &buf), 
-                maxPayment: FfiConverterUInt64.read(from: &buf), 
-                dailyLimit: FfiConverterUInt64.read(from: &buf), 
-                singleUse: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: GrantSpec, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.validFrom, into: &buf)
-        FfiConverterUInt64.write(value.validUntil, into: &buf)
-        FfiConverterOptionString.write(value.id, into: &buf)
-        FfiConverterSequenceUInt16.write(value.categories, into: &buf)
-        FfiConverterSequenceString.write(value.merchants, into: &buf)
-        FfiConverterSequenceString.write(value.regions, into: &buf)
-        FfiConverterUInt16.write(value.hoursStart, into: &buf)
-        FfiConverterUInt16.write(value.hoursEnd, into: &buf)
-        FfiConverterInt16.write(value.utcOffsetMinutes, into: &buf)
-        FfiConverterUInt64.write(value.minPayment, into: &buf)
-        FfiConverterUInt64.write(value.maxPayment, into: &buf)
-        FfiConverterUInt64.write(value.dailyLimit, into: &buf)
-        FfiConverterBool.write(value.singleUse, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGrantSpec_lift(_ buf: RustBuffer) throws -> GrantSpec {
-    return try FfiConverterTypeGrantSpec.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGrantSpec_lower(_ value: GrantSpec) -> RustBuffer {
-    return FfiConverterTypeGrantSpec.lower(value)
-}
-
-
-/**
- * An identity key and its DID.
- */
-public struct Identity: Equatable, Hashable {
-    /**
-     * `did:key:zQ3s…`.
-     */
-    public var did: String
-    /**
-     * Compressed public key, `0x` hex.
-     */
-    public var publicKey: String
-    /**
-     * BIP32 path.
-     */
-    public var path: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `did:key:zQ3s…`.
-         */did: String, 
-        /**
-         * Compressed public key, `0x` hex.
-         */publicKey: String, 
-        /**
-         * BIP32 path.
-         */path: String) {
-        self.did = did
-        self.publicKey = publicKey
-        self.path = path
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Identity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeIdentity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Identity {
-        return
-            try Identity(
-                did: FfiConverterString.read(from: &buf), 
-                publicKey: FfiConverterString.read(from: &buf), 
-                path: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Identity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.did, into: &buf)
-        FfiConverterString.write(value.publicKey, into: &buf)
-        FfiConverterString.write(value.path, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIdentity_lift(_ buf: RustBuffer) throws -> Identity {
-    return try FfiConverterTypeIdentity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
-    return FfiConverterTypeIdentity.lower(value)
-}
-
-
-/**
- * The result of an import.
- */
-public struct ImportedTicket: Equatable, Hashable {
-    /**
-     * The ticket as stored now.
-     */
-    public var ticket: TicketInfo
-    /**
-     * What happened.
-     */
-    public var outcome: TicketImportOutcome
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The ticket as stored now.
-         */ticket: TicketInfo, 
-        /**
-         * What happened.
-         */outcome: TicketImportOutcome) {
-        self.ticket = ticket
-        self.outcome = outcome
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ImportedTicket: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeImportedTicket: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportedTicket {
-        return
-            try ImportedTicket(
-                ticket: FfiConverterTypeTicketInfo.read(from: &buf), 
-                outcome: FfiConverterTypeTicketImportOutcome.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ImportedTicket, into buf: inout [UInt8]) {
-        FfiConverterTypeTicketInfo.write(value.ticket, into: &buf)
-        FfiConverterTypeTicketImportOutcome.write(value.outcome, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeImportedTicket_lift(_ buf: RustBuffer) throws -> ImportedTicket {
-    return try FfiConverterTypeImportedTicket.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeImportedTicket_lower(_ value: ImportedTicket) -> RustBuffer {
-    return FfiConverterTypeImportedTicket.lower(value)
-}
-
-
-/**
- * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
- * `jwks`).
- */
-public struct IssuerKeys: Equatable, Hashable {
-    /**
-     * The issuer id (`iss`).
-     */
-    public var issuer: String
-    /**
-     * The JWK set as JSON.
-     */
-    public var jwksJson: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The issuer id (`iss`).
-         */issuer: String, 
-        /**
-         * The JWK set as JSON.
-         */jwksJson: String) {
-        self.issuer = issuer
-        self.jwksJson = jwksJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension IssuerKeys: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeIssuerKeys: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuerKeys {
-        return
-            try IssuerKeys(
-                issuer: FfiConverterString.read(from: &buf), 
-                jwksJson: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: IssuerKeys, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterString.write(value.jwksJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIssuerKeys_lift(_ buf: RustBuffer) throws -> IssuerKeys {
-    return try FfiConverterTypeIssuerKeys.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIssuerKeys_lower(_ value: IssuerKeys) -> RustBuffer {
-    return FfiConverterTypeIssuerKeys.lower(value)
-}
-
-
-/**
- * Argon2id parameters of the PIN key.
- */
-public struct KdfParams: Equatable, Hashable {
-    /**
-     * Memory in KiB.
-     */
-    public var mKib: UInt32
-    /**
-     * Passes.
-     */
-    public var t: UInt32
-    /**
-     * Lanes.
-     */
-    public var p: UInt32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Memory in KiB.
-         */mKib: UInt32, 
-        /**
-         * Passes.
-         */t: UInt32, 
-        /**
-         * Lanes.
-         */p: UInt32) {
-        self.mKib = mKib
-        self.t = t
-        self.p = p
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KdfParams: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKdfParams: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KdfParams {
-        return
-            try KdfParams(
-                mKib: FfiConverterUInt32.read(from: &buf), 
-                t: FfiConverterUInt32.read(from: &buf), 
-                p: FfiConverterUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KdfParams, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.mKib, into: &buf)
-        FfiConverterUInt32.write(value.t, into: &buf)
-        FfiConverterUInt32.write(value.p, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKdfParams_lift(_ buf: RustBuffer) throws -> KdfParams {
-    return try FfiConverterTypeKdfParams.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKdfParams_lower(_ value: KdfParams) -> RustBuffer {
-    return FfiConverterTypeKdfParams.lower(value)
-}
-
-
-/**
- * What a valid mnemonic is.
- */
-public struct MnemonicInfo: Equatable, Hashable {
-    /**
-     * Wordlist code (en, ko, …).
-     */
-    public var language: String
-    /**
-     * Number of words.
-     */
-    public var words: UInt8
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Wordlist code (en, ko, …).
-         */language: String, 
-        /**
-         * Number of words.
-         */words: UInt8) {
-        self.language = language
-        self.words = words
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension MnemonicInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeMnemonicInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MnemonicInfo {
-        return
-            try MnemonicInfo(
-                language: FfiConverterString.read(from: &buf), 
-                words: FfiConverterUInt8.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: MnemonicInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterUInt8.write(value.words, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMnemonicInfo_lift(_ buf: RustBuffer) throws -> MnemonicInfo {
-    return try FfiConverterTypeMnemonicInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMnemonicInfo_lower(_ value: MnemonicInfo) -> RustBuffer {
-    return FfiConverterTypeMnemonicInfo.lower(value)
-}
-
-
-/**
- * What a wallet shows of an Open Badge.
- */
-public struct OpenBadge: Equatable, Hashable {
-    /**
-     * The credential's display name.
-     */
-    public var name: String
-    /**
-     * The achievement's id.
-     */
-    public var achievementId: String
-    /**
-     * The achievement's name.
-     */
-    public var achievementName: String
-    /**
-     * The achievement's description.
-     */
-    public var description: String
-    /**
-     * Criteria as text.
-     */
-    public var criteriaNarrative: String?
-    /**
-     * Criteria page URL.
-     */
-    public var criteriaUrl: String?
-    /**
-     * Image URL or `data:` URI.
-     */
-    public var image: String?
-    /**
-     * Issuer id.
-     */
-    public var issuerId: String
-    /**
-     * Issuer name.
-     */
-    public var issuerName: String?
-    /**
-     * `validFrom`, as written.
-     */
-    public var issued: String
-    /**
-     * `validUntil`, as written.
-     */
-    public var expires: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The credential's display name.
-         */name: String, 
-        /**
-         * The achievement's id.
-         */achievementId: String, 
-        /**
-         * The achievement's name.
-         */achievementName: String, 
-        /**
-         * The achievement's description.
-         */description: String, 
-        /**
-         * Criteria as text.
-         */criteriaNarrative: String?, 
-        /**
-         * Criteria page URL.
-         */criteriaUrl: String?, 
-        /**
-         * Image URL or `data:` URI.
-         */image: String?, 
-        /**
-         * Issuer id.
-         */issuerId: String, 
-        /**
-         * Issuer name.
-         */issuerName: String?, 
-        /**
-         * `validFrom`, as written.
-         */issued: String, 
-        /**
-         * `validUntil`, as written.
-         */expires: String?) {
-        self.name = name
-        self.achievementId = achievementId
-        self.achievementName = achievementName
-        self.description = description
-        self.criteriaNarrative = criteriaNarrative
-        self.criteriaUrl = criteriaUrl
-        self.image = image
-        self.issuerId = issuerId
-        self.issuerName = issuerName
-        self.issued = issued
-        self.expires = expires
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension OpenBadge: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOpenBadge: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenBadge {
-        return
-            try OpenBadge(
-                name: FfiConverterString.read(from: &buf), 
-                achievementId: FfiConverterString.read(from: &buf), 
-                achievementName: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                criteriaNarrative: FfiConverterOptionString.read(from: &buf), 
-                criteriaUrl: FfiConverterOptionString.read(from: &buf), 
-                image: FfiConverterOptionString.read(from: &buf), 
-                issuerId: FfiConverterString.read(from: &buf), 
-                issuerName: FfiConverterOptionString.read(from: &buf), 
-                issued: FfiConverterString.read(from: &buf), 
-                expires: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: OpenBadge, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.achievementId, into: &buf)
-        FfiConverterString.write(value.achievementName, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterOptionString.write(value.criteriaNarrative, into: &buf)
-        FfiConverterOptionString.write(value.criteriaUrl, into: &buf)
-        FfiConverterOptionString.write(value.image, into: &buf)
-        FfiConverterString.write(value.issuerId, into: &buf)
-        FfiConverterOptionString.write(value.issuerName, into: &buf)
-        FfiConverterString.write(value.issued, into: &buf)
-        FfiConverterOptionString.write(value.expires, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOpenBadge_lift(_ buf: RustBuffer) throws -> OpenBadge {
-    return try FfiConverterTypeOpenBadge.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOpenBadge_lower(_ value: OpenBadge) -> RustBuffer {
-    return FfiConverterTypeOpenBadge.lower(value)
-}
-
-
-/**
- * A signed payment request.
- */
-public struct PaymentRequestInfo: Equatable, Hashable {
-    /**
-     * `JGPR:…` for the QR code.
-     */
-    public var qr: String
-    /**
-     * Request id.
-     */
-    public var id: String
-    /**
-     * Shop address.
-     */
-    public var merchant: String
-    /**
-     * Amount.
-     */
-    public var amount: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Expiry (Unix seconds).
-     */
-    public var expiresAt: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGPR:…` for the QR code.
-         */qr: String, 
-        /**
-         * Request id.
-         */id: String, 
-        /**
-         * Shop address.
-         */merchant: String, 
-        /**
-         * Amount.
-         */amount: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Expiry (Unix seconds).
-         */expiresAt: UInt64) {
-        self.qr = qr
-        self.id = id
-        self.merchant = merchant
-        self.amount = amount
-        self.currency = currency
-        self.expiresAt = expiresAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PaymentRequestInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePaymentRequestInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentRequestInfo {
-        return
-            try PaymentRequestInfo(
-                qr: FfiConverterString.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                merchant: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                expiresAt: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PaymentRequestInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.qr, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.merchant, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.expiresAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePaymentRequestInfo_lift(_ buf: RustBuffer) throws -> PaymentRequestInfo {
-    return try FfiConverterTypePaymentRequestInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePaymentRequestInfo_lower(_ value: PaymentRequestInfo) -> RustBuffer {
-    return FfiConverterTypePaymentRequestInfo.lower(value)
-}
-
-
-/**
- * One credential of a verified presentation.
- */
-public struct PresentedCredential: Equatable, Hashable {
-    /**
-     * Its format.
-     */
-    public var format: CredentialFormat
-    /**
-     * Issuer id.
-     */
-    public var issuer: String
-    /**
-     * Types (or `vct`).
-     */
-    public var types: [String]
-    /**
-     * Only what the holder disclosed, as a JSON object.
-     */
-    public var claimsJson: String
-    /**
-     * Status from the supplied list (`null`: no status entry, or no list supplied).
-     */
-    public var status: CredentialStatus?
-    /**
-     * The Open Badge view.
-     */
-    public var badge: OpenBadge?
-    /**
-     * Expires (Unix seconds).
-     */
-    public var validUntil: UInt64?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Its format.
-         */format: CredentialFormat, 
-        /**
-         * Issuer id.
-         */issuer: String, 
-        /**
-         * Types (or `vct`).
-         */types: [String], 
-        /**
-         * Only what the holder disclosed, as a JSON object.
-         */claimsJson: String, 
-        /**
-         * Status from the supplied list (`null`: no status entry, or no list supplied).
-         */status: CredentialStatus?, 
-        /**
-         * The Open Badge view.
-         */badge: OpenBadge?, 
-        /**
-         * Expires (Unix seconds).
-         */validUntil: UInt64?) {
-        self.format = format
-        self.issuer = issuer
-        self.types = types
-        self.claimsJson = claimsJson
-        self.status = status
-        self.badge = badge
-        self.validUntil = validUntil
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PresentedCredential: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePresentedCredential: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentedCredential {
-        return
-            try PresentedCredential(
-                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
-                issuer: FfiConverterString.read(from: &buf), 
-                types: FfiConverterSequenceString.read(from: &buf), 
-                claimsJson: FfiConverterString.read(from: &buf), 
-                status: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
-                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
-                validUntil: FfiConverterOptionUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PresentedCredential, into buf: inout [UInt8]) {
-        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
-        FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterSequenceString.write(value.types, into: &buf)
-        FfiConverterString.write(value.claimsJson, into: &buf)
-        FfiConverterOptionTypeCredentialStatus.write(value.status, into: &buf)
-        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
-        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePresentedCredential_lift(_ buf: RustBuffer) throws -> PresentedCredential {
-    return try FfiConverterTypePresentedCredential.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePresentedCredential_lower(_ value: PresentedCredential) -> RustBuffer {
-    return FfiConverterTypePresentedCredential.lower(value)
-}
-
-
-/**
- * A QR code for a payload string.
- */
-public struct QrCode: Equatable, Hashable {
-    /**
-     * Modules per side.
-     */
-    public var size: UInt32
-    /**
-     * QR version (1–40).
-     */
-    public var version: UInt8
-    /**
-     * Row-major `size × size`; `true` is dark. Draw with the platform's graphics.
-     */
-    public var modules: [Bool]
-    /**
-     * An SVG rendering with a quiet zone.
-     */
-    public var svg: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Modules per side.
-         */size: UInt32, 
-        /**
-         * QR version (1–40).
-         */version: UInt8, 
-        /**
-         * Row-major `size × size`; `true` is dark. Draw with the platform's graphics.
-         */modules: [Bool], 
-        /**
-         * An SVG rendering with a quiet zone.
-         */svg: String) {
-        self.size = size
-        self.version = version
-        self.modules = modules
-        self.svg = svg
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension QrCode: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeQrCode: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QrCode {
-        return
-            try QrCode(
-                size: FfiConverterUInt32.read(from: &buf), 
-                version: FfiConverterUInt8.read(from: &buf), 
-                modules: FfiConverterSequenceBool.read(from: &buf), 
-                svg: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: QrCode, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.size, into: &buf)
-        FfiConverterUInt8.write(value.version, into: &buf)
-        FfiConverterSequenceBool.write(value.modules, into: &buf)
-        FfiConverterString.write(value.svg, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeQrCode_lift(_ buf: RustBuffer) throws -> QrCode {
-    return try FfiConverterTypeQrCode.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeQrCode_lower(_ value: QrCode) -> RustBuffer {
-    return FfiConverterTypeQrCode.lower(value)
-}
-
-
-/**
- * An SD-JWT VC to issue.
- */
-public struct SdJwtInput: Equatable, Hashable {
-    /**
-     * Credential type (`vct`).
-     */
-    public var vct: String
-    /**
-     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
-     */
-    public var claimsJson: String
-    /**
-     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
-     */
-    public var holderJwk: String?
-    /**
-     * Paths of the selectively disclosable claims; null: every top-level claim.
-     */
-    public var disclosable: [String]?
-    /**
-     * Issued at (Unix seconds); now when null.
-     */
-    public var issuedAt: UInt64?
-    /**
-     * Expiry (Unix seconds).
-     */
-    public var expiresAt: UInt64?
-    /**
-     * Status list entry.
-     */
-    public var status: CredentialStatusEntry?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Credential type (`vct`).
-         */vct: String, 
-        /**
-         * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
-         */claimsJson: String, 
-        /**
-         * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
-         */holderJwk: String?, 
-        /**
-         * Paths of the selectively disclosable claims; null: every top-level claim.
-         */disclosable: [String]? = nil, 
-        /**
-         * Issued at (Unix seconds); now when null.
-         */issuedAt: UInt64? = nil, 
-        /**
-         * Expiry (Unix seconds).
-         */expiresAt: UInt64? = nil, 
-        /**
-         * Status list entry.
-         */status: CredentialStatusEntry? = nil) {
-        self.vct = vct
-        self.claimsJson = claimsJson
-        self.holderJwk = holderJwk
-        self.disclosable = disclosable
-        self.issuedAt = issuedAt
-        self.expiresAt = expiresAt
-        self.status = status
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SdJwtInput: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSdJwtInput: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdJwtInput {
-        return
-            try SdJwtInput(
-                vct: FfiConverterString.read(from: &buf), 
-                claimsJson: FfiConverterString.read(from: &buf), 
-                holderJwk: FfiConverterOptionString.read(from: &buf), 
-                disclosable: FfiConverterOptionSequenceString.read(from: &buf), 
-                issuedAt: FfiConverterOptionUInt64.read(from: &buf), 
-                expiresAt: FfiConverterOptionUInt64.read(from: &buf), 
-                status: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SdJwtInput, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.vct, into: &buf)
-        FfiConverterString.write(value.claimsJson, into: &buf)
-        FfiConverterOptionString.write(value.holderJwk, into: &buf)
-        FfiConverterOptionSequenceString.write(value.disclosable, into: &buf)
-        FfiConverterOptionUInt64.write(value.issuedAt, into: &buf)
-        FfiConverterOptionUInt64.write(value.expiresAt, into: &buf)
-        FfiConverterOptionTypeCredentialStatusEntry.write(value.status, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSdJwtInput_lift(_ buf: RustBuffer) throws -> SdJwtInput {
-    return try FfiConverterTypeSdJwtInput.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSdJwtInput_lower(_ value: SdJwtInput) -> RustBuffer {
-    return FfiConverterTypeSdJwtInput.lower(value)
-}
-
-
-/**
- * A Bitstring Status List credential to issue.
- */
-public struct StatusListInput: Equatable, Hashable {
-    /**
-     * The URL it is published at (credentials point to it).
-     */
-    public var url: String
-    /**
-     * `revocation` or `suspension`.
-     */
-    public var purpose: String
-    /**
-     * Indices that are revoked (or suspended).
-     */
-    public var set: [UInt64]
-    /**
-     * Number of entries (at least 131,072).
-     */
-    public var entries: UInt64
-    /**
-     * Valid from (Unix seconds); now when null.
-     */
-    public var validFrom: UInt64?
-    /**
-     * Valid until.
-     */
-    public var validUntil: UInt64?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The URL it is published at (credentials point to it).
-         */url: String, 
-        /**
-         * `revocation` or `suspension`.
-         */purpose: String = "revocation", 
-        /**
-         * Indices that are revoked (or suspended).
-         */set: [UInt64] = [], 
-        /**
-         * Number of entries (at least 131,072).
-         */entries: UInt64 = UInt64(131072), 
-        /**
-         * Valid from (Unix seconds); now when null.
-         */validFrom: UInt64? = nil, 
-        /**
-         * Valid until.
-         */validUntil: UInt64? = nil) {
-        self.url = url
-        self.purpose = purpose
-        self.set = set
-        self.entries = entries
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StatusListInput: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStatusListInput: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusListInput {
-        return
-            try StatusListInput(
-                url: FfiConverterString.read(from: &buf), 
-                purpose: FfiConverterString.read(from: &buf), 
-                set: FfiConverterSequenceUInt64.read(from: &buf), 
-                entries: FfiConverterUInt64.read(from: &buf), 
-                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
-                validUntil: FfiConverterOptionUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StatusListInput, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterString.write(value.purpose, into: &buf)
-        FfiConverterSequenceUInt64.write(value.set, into: &buf)
-        FfiConverterUInt64.write(value.entries, into: &buf)
-        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
-        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusListInput_lift(_ buf: RustBuffer) throws -> StatusListInput {
-    return try FfiConverterTypeStatusListInput.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStatusListInput_lower(_ value: StatusListInput) -> RustBuffer {
-    return FfiConverterTypeStatusListInput.lower(value)
-}
 
 
 /**
@@ -7291,2972 +4709,6 @@ public func FfiConverterTypeStoreOp_lower(_ value: StoreOp) -> RustBuffer {
 
 
 /**
- * A credential in the wallet.
- */
-public struct StoredCredential: Equatable, Hashable {
-    /**
-     * Stable id (16 hex digits).
-     */
-    public var id: String
-    /**
-     * Format.
-     */
-    public var format: CredentialFormat
-    /**
-     * Types (or the `vct` of an SD-JWT VC).
-     */
-    public var types: [String]
-    /**
-     * Display name (badge name, credential name or type).
-     */
-    public var name: String
-    /**
-     * Issuer id (DID or URL).
-     */
-    public var issuer: String
-    /**
-     * Issuer name, if the credential carries one.
-     */
-    public var issuerName: String?
-    /**
-     * Subject id.
-     */
-    public var subject: String?
-    /**
-     * Valid from / issued (Unix seconds).
-     */
-    public var validFrom: UInt64?
-    /**
-     * Expires (Unix seconds).
-     */
-    public var validUntil: UInt64?
-    /**
-     * Validity now (by the clock of the `Credentials` object).
-     */
-    public var validity: CredentialValidity
-    /**
-     * When it was imported (Unix seconds).
-     */
-    public var importedAt: UInt64
-    /**
-     * The Open Badge view, for Open Badges.
-     */
-    public var badge: OpenBadge?
-    /**
-     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
-     */
-    public var claimsJson: String
-    /**
-     * SD-JWT: the claim paths the holder may disclose.
-     */
-    public var disclosable: [String]
-    /**
-     * Bound to this wallet's holder key or DID.
-     */
-    public var bound: Bool
-    /**
-     * Status list entry, if the issuer can revoke it.
-     */
-    public var statusEntry: CredentialStatusEntry?
-    /**
-     * The last status found by `checkStatus`.
-     */
-    public var lastStatus: CredentialStatus?
-    /**
-     * Warnings from import (e.g. an issuer not on the trusted list).
-     */
-    public var warnings: [String]
-    /**
-     * The credential as issued.
-     */
-    public var raw: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Stable id (16 hex digits).
-         */id: String, 
-        /**
-         * Format.
-         */format: CredentialFormat, 
-        /**
-         * Types (or the `vct` of an SD-JWT VC).
-         */types: [String], 
-        /**
-         * Display name (badge name, credential name or type).
-         */name: String, 
-        /**
-         * Issuer id (DID or URL).
-         */issuer: String, 
-        /**
-         * Issuer name, if the credential carries one.
-         */issuerName: String?, 
-        /**
-         * Subject id.
-         */subject: String?, 
-        /**
-         * Valid from / issued (Unix seconds).
-         */validFrom: UInt64?, 
-        /**
-         * Expires (Unix seconds).
-         */validUntil: UInt64?, 
-        /**
-         * Validity now (by the clock of the `Credentials` object).
-         */validity: CredentialValidity, 
-        /**
-         * When it was imported (Unix seconds).
-         */importedAt: UInt64, 
-        /**
-         * The Open Badge view, for Open Badges.
-         */badge: OpenBadge?, 
-        /**
-         * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
-         */claimsJson: String, 
-        /**
-         * SD-JWT: the claim paths the holder may disclose.
-         */disclosable: [String], 
-        /**
-         * Bound to this wallet's holder key or DID.
-         */bound: Bool, 
-        /**
-         * Status list entry, if the issuer can revoke it.
-         */statusEntry: CredentialStatusEntry?, 
-        /**
-         * The last status found by `checkStatus`.
-         */lastStatus: CredentialStatus?, 
-        /**
-         * Warnings from import (e.g. an issuer not on the trusted list).
-         */warnings: [String], 
-        /**
-         * The credential as issued.
-         */raw: String) {
-        self.id = id
-        self.format = format
-        self.types = types
-        self.name = name
-        self.issuer = issuer
-        self.issuerName = issuerName
-        self.subject = subject
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-        self.validity = validity
-        self.importedAt = importedAt
-        self.badge = badge
-        self.claimsJson = claimsJson
-        self.disclosable = disclosable
-        self.bound = bound
-        self.statusEntry = statusEntry
-        self.lastStatus = lastStatus
-        self.warnings = warnings
-        self.raw = raw
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StoredCredential: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStoredCredential: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StoredCredential {
-        return
-            try StoredCredential(
-                id: FfiConverterString.read(from: &buf), 
-                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
-                types: FfiConverterSequenceString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                issuer: FfiConverterString.read(from: &buf), 
-                issuerName: FfiConverterOptionString.read(from: &buf), 
-                subject: FfiConverterOptionString.read(from: &buf), 
-                validFrom: FfiConverterOptionUInt64.read(from: &buf), 
-                validUntil: FfiConverterOptionUInt64.read(from: &buf), 
-                validity: FfiConverterTypeCredentialValidity.read(from: &buf), 
-                importedAt: FfiConverterUInt64.read(from: &buf), 
-                badge: FfiConverterOptionTypeOpenBadge.read(from: &buf), 
-                claimsJson: FfiConverterString.read(from: &buf), 
-                disclosable: FfiConverterSequenceString.read(from: &buf), 
-                bound: FfiConverterBool.read(from: &buf), 
-                statusEntry: FfiConverterOptionTypeCredentialStatusEntry.read(from: &buf), 
-                lastStatus: FfiConverterOptionTypeCredentialStatus.read(from: &buf), 
-                warnings: FfiConverterSequenceString.read(from: &buf), 
-                raw: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StoredCredential, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
-        FfiConverterSequenceString.write(value.types, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterOptionString.write(value.issuerName, into: &buf)
-        FfiConverterOptionString.write(value.subject, into: &buf)
-        FfiConverterOptionUInt64.write(value.validFrom, into: &buf)
-        FfiConverterOptionUInt64.write(value.validUntil, into: &buf)
-        FfiConverterTypeCredentialValidity.write(value.validity, into: &buf)
-        FfiConverterUInt64.write(value.importedAt, into: &buf)
-        FfiConverterOptionTypeOpenBadge.write(value.badge, into: &buf)
-        FfiConverterString.write(value.claimsJson, into: &buf)
-        FfiConverterSequenceString.write(value.disclosable, into: &buf)
-        FfiConverterBool.write(value.bound, into: &buf)
-        FfiConverterOptionTypeCredentialStatusEntry.write(value.statusEntry, into: &buf)
-        FfiConverterOptionTypeCredentialStatus.write(value.lastStatus, into: &buf)
-        FfiConverterSequenceString.write(value.warnings, into: &buf)
-        FfiConverterString.write(value.raw, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStoredCredential_lift(_ buf: RustBuffer) throws -> StoredCredential {
-    return try FfiConverterTypeStoredCredential.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStoredCredential_lower(_ value: StoredCredential) -> RustBuffer {
-    return FfiConverterTypeStoredCredential.lower(value)
-}
-
-
-/**
- * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
- */
-public struct TicketEvent: Equatable, Hashable {
-    /**
-     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
-     */
-    public var id: String
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Venue.
-     */
-    public var venue: String
-    /**
-     * Doors open.
-     */
-    public var doorsOpen: UInt64
-    /**
-     * Start.
-     */
-    public var start: UInt64
-    /**
-     * End.
-     */
-    public var end: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
-         */id: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Venue.
-         */venue: String = "", 
-        /**
-         * Doors open.
-         */doorsOpen: UInt64, 
-        /**
-         * Start.
-         */start: UInt64, 
-        /**
-         * End.
-         */end: UInt64) {
-        self.id = id
-        self.name = name
-        self.venue = venue
-        self.doorsOpen = doorsOpen
-        self.start = start
-        self.end = end
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketEvent {
-        return
-            try TicketEvent(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                venue: FfiConverterString.read(from: &buf), 
-                doorsOpen: FfiConverterUInt64.read(from: &buf), 
-                start: FfiConverterUInt64.read(from: &buf), 
-                end: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketEvent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.venue, into: &buf)
-        FfiConverterUInt64.write(value.doorsOpen, into: &buf)
-        FfiConverterUInt64.write(value.start, into: &buf)
-        FfiConverterUInt64.write(value.end, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketEvent_lift(_ buf: RustBuffer) throws -> TicketEvent {
-    return try FfiConverterTypeTicketEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketEvent_lower(_ value: TicketEvent) -> RustBuffer {
-    return FfiConverterTypeTicketEvent.lower(value)
-}
-
-
-/**
- * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
- * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
- * the holder gives to an issuer or a seller.
- */
-public struct TicketIdentity: Equatable, Hashable {
-    /**
-     * The account (EIP-55).
-     */
-    public var address: String
-    /**
-     * The Ed25519 public key, `0x` hex.
-     */
-    public var key: String
-    /**
-     * `JGID:…`: what to pass on (fits a QR code).
-     */
-    public var text: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The account (EIP-55).
-         */address: String, 
-        /**
-         * The Ed25519 public key, `0x` hex.
-         */key: String, 
-        /**
-         * `JGID:…`: what to pass on (fits a QR code).
-         */text: String) {
-        self.address = address
-        self.key = key
-        self.text = text
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketIdentity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketIdentity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketIdentity {
-        return
-            try TicketIdentity(
-                address: FfiConverterString.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketIdentity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.address, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIdentity_lift(_ buf: RustBuffer) throws -> TicketIdentity {
-    return try FfiConverterTypeTicketIdentity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketIdentity_lower(_ value: TicketIdentity) -> RustBuffer {
-    return FfiConverterTypeTicketIdentity.lower(value)
-}
-
-
-/**
- * A ticket in the wallet.
- */
-public struct TicketInfo: Equatable, Hashable {
-    /**
-     * `chainId:contract:tokenId`: the id every ticket call takes.
-     */
-    public var id: String
-    /**
-     * EIP-155 chain id.
-     */
-    public var chainId: UInt64
-    /**
-     * ERC-721 contract.
-     */
-    public var contract: String
-    /**
-     * Token id, decimal.
-     */
-    public var tokenId: String
-    /**
-     * Issuer account.
-     */
-    public var issuer: String
-    /**
-     * Holder account.
-     */
-    public var holder: String
-    /**
-     * The event.
-     */
-    public var event: TicketEvent
-    /**
-     * The seat.
-     */
-    public var seat: TicketSeat
-    /**
-     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
-     */
-    public var seatLabel: String
-    /**
-     * Tier.
-     */
-    public var tier: String
-    /**
-     * Transfer policy.
-     */
-    public var policy: TicketTransferPolicy
-    /**
-     * Transfers so far.
-     */
-    public var transfers: UInt8
-    /**
-     * When the grant was issued.
-     */
-    public var issuedAt: UInt64
-    /**
-     * When it was imported.
-     */
-    public var importedAt: UInt64
-    /**
-     * ERC-7439 status.
-     */
-    public var status: TicketStatus
-    /**
-     * ERC-5192 `locked`: not transferable.
-     */
-    public var locked: Bool
-    /**
-     * State in this wallet.
-     */
-    public var state: TicketState
-    /**
-     * The grant (`JGTG:…`), for the issuer with a transfer request.
-     */
-    public var grant: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `chainId:contract:tokenId`: the id every ticket call takes.
-         */id: String, 
-        /**
-         * EIP-155 chain id.
-         */chainId: UInt64, 
-        /**
-         * ERC-721 contract.
-         */contract: String, 
-        /**
-         * Token id, decimal.
-         */tokenId: String, 
-        /**
-         * Issuer account.
-         */issuer: String, 
-        /**
-         * Holder account.
-         */holder: String, 
-        /**
-         * The event.
-         */event: TicketEvent, 
-        /**
-         * The seat.
-         */seat: TicketSeat, 
-        /**
-         * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
-         */seatLabel: String, 
-        /**
-         * Tier.
-         */tier: String, 
-        /**
-         * Transfer policy.
-         */policy: TicketTransferPolicy, 
-        /**
-         * Transfers so far.
-         */transfers: UInt8, 
-        /**
-         * When the grant was issued.
-         */issuedAt: UInt64, 
-        /**
-         * When it was imported.
-         */importedAt: UInt64, 
-        /**
-         * ERC-7439 status.
-         */status: TicketStatus, 
-        /**
-         * ERC-5192 `locked`: not transferable.
-         */locked: Bool, 
-        /**
-         * State in this wallet.
-         */state: TicketState, 
-        /**
-         * The grant (`JGTG:…`), for the issuer with a transfer request.
-         */grant: String) {
-        self.id = id
-        self.chainId = chainId
-        self.contract = contract
-        self.tokenId = tokenId
-        self.issuer = issuer
-        self.holder = holder
-        self.event = event
-        self.seat = seat
-        self.seatLabel = seatLabel
-        self.tier = tier
-        self.policy = policy
-        self.transfers = transfers
-        self.issuedAt = issuedAt
-        self.importedAt = importedAt
-        self.status = status
-        self.locked = locked
-        self.state = state
-        self.grant = grant
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketInfo {
-        return
-            try TicketInfo(
-                id: FfiConverterString.read(from: &buf), 
-                chainId: FfiConverterUInt64.read(from: &buf), 
-                contract: FfiConverterString.read(from: &buf), 
-                tokenId: FfiConverterString.read(from: &buf), 
-                issuer: FfiConverterString.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                event: FfiConverterTypeTicketEvent.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                seatLabel: FfiConverterString.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                policy: FfiConverterTypeTicketTransferPolicy.read(from: &buf), 
-                transfers: FfiConverterUInt8.read(from: &buf), 
-                issuedAt: FfiConverterUInt64.read(from: &buf), 
-                importedAt: FfiConverterUInt64.read(from: &buf), 
-                status: FfiConverterTypeTicketStatus.read(from: &buf), 
-                locked: FfiConverterBool.read(from: &buf), 
-                state: FfiConverterTypeTicketState.read(from: &buf), 
-                grant: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.chainId, into: &buf)
-        FfiConverterString.write(value.contract, into: &buf)
-        FfiConverterString.write(value.tokenId, into: &buf)
-        FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.seatLabel, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterTypeTicketTransferPolicy.write(value.policy, into: &buf)
-        FfiConverterUInt8.write(value.transfers, into: &buf)
-        FfiConverterUInt64.write(value.issuedAt, into: &buf)
-        FfiConverterUInt64.write(value.importedAt, into: &buf)
-        FfiConverterTypeTicketStatus.write(value.status, into: &buf)
-        FfiConverterBool.write(value.locked, into: &buf)
-        FfiConverterTypeTicketState.write(value.state, into: &buf)
-        FfiConverterString.write(value.grant, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketInfo_lift(_ buf: RustBuffer) throws -> TicketInfo {
-    return try FfiConverterTypeTicketInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketInfo_lower(_ value: TicketInfo) -> RustBuffer {
-    return FfiConverterTypeTicketInfo.lower(value)
-}
-
-
-/**
- * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
- * at `nextRotationMs`.
- */
-public struct TicketPass: Equatable, Hashable {
-    /**
-     * `JGTP:…`, the QR code's content.
-     */
-    public var text: String
-    /**
-     * The QR code as SVG.
-     */
-    public var svg: String
-    /**
-     * Modules per side of the QR code.
-     */
-    public var size: UInt32
-    /**
-     * QR version.
-     */
-    public var version: UInt8
-    /**
-     * Row-major `size × size`; `true` is dark.
-     */
-    public var modules: [Bool]
-    /**
-     * Window index: `floor(unixSecs / 15)`.
-     */
-    public var window: UInt64
-    /**
-     * When this pass expires and the next should be shown, Unix milliseconds.
-     */
-    public var nextRotationMs: UInt64
-    /**
-     * Milliseconds from now until then.
-     */
-    public var refreshInMs: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGTP:…`, the QR code's content.
-         */text: String, 
-        /**
-         * The QR code as SVG.
-         */svg: String, 
-        /**
-         * Modules per side of the QR code.
-         */size: UInt32, 
-        /**
-         * QR version.
-         */version: UInt8, 
-        /**
-         * Row-major `size × size`; `true` is dark.
-         */modules: [Bool], 
-        /**
-         * Window index: `floor(unixSecs / 15)`.
-         */window: UInt64, 
-        /**
-         * When this pass expires and the next should be shown, Unix milliseconds.
-         */nextRotationMs: UInt64, 
-        /**
-         * Milliseconds from now until then.
-         */refreshInMs: UInt64) {
-        self.text = text
-        self.svg = svg
-        self.size = size
-        self.version = version
-        self.modules = modules
-        self.window = window
-        self.nextRotationMs = nextRotationMs
-        self.refreshInMs = refreshInMs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketPass: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketPass: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketPass {
-        return
-            try TicketPass(
-                text: FfiConverterString.read(from: &buf), 
-                svg: FfiConverterString.read(from: &buf), 
-                size: FfiConverterUInt32.read(from: &buf), 
-                version: FfiConverterUInt8.read(from: &buf), 
-                modules: FfiConverterSequenceBool.read(from: &buf), 
-                window: FfiConverterUInt64.read(from: &buf), 
-                nextRotationMs: FfiConverterUInt64.read(from: &buf), 
-                refreshInMs: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketPass, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.svg, into: &buf)
-        FfiConverterUInt32.write(value.size, into: &buf)
-        FfiConverterUInt8.write(value.version, into: &buf)
-        FfiConverterSequenceBool.write(value.modules, into: &buf)
-        FfiConverterUInt64.write(value.window, into: &buf)
-        FfiConverterUInt64.write(value.nextRotationMs, into: &buf)
-        FfiConverterUInt64.write(value.refreshInMs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketPass_lift(_ buf: RustBuffer) throws -> TicketPass {
-    return try FfiConverterTypeTicketPass.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketPass_lower(_ value: TicketPass) -> RustBuffer {
-    return FfiConverterTypeTicketPass.lower(value)
-}
-
-
-/**
- * A seat, or general admission (no row or number; `section` may name the area).
- */
-public struct TicketSeat: Equatable, Hashable {
-    /**
-     * General admission.
-     */
-    public var generalAdmission: Bool
-    /**
-     * Section or area.
-     */
-    public var section: String
-    /**
-     * Row.
-     */
-    public var row: String
-    /**
-     * Seat number.
-     */
-    public var number: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * General admission.
-         */generalAdmission: Bool = false, 
-        /**
-         * Section or area.
-         */section: String = "", 
-        /**
-         * Row.
-         */row: String = "", 
-        /**
-         * Seat number.
-         */number: String = "") {
-        self.generalAdmission = generalAdmission
-        self.section = section
-        self.row = row
-        self.number = number
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketSeat: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketSeat: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketSeat {
-        return
-            try TicketSeat(
-                generalAdmission: FfiConverterBool.read(from: &buf), 
-                section: FfiConverterString.read(from: &buf), 
-                row: FfiConverterString.read(from: &buf), 
-                number: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketSeat, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.generalAdmission, into: &buf)
-        FfiConverterString.write(value.section, into: &buf)
-        FfiConverterString.write(value.row, into: &buf)
-        FfiConverterString.write(value.number, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketSeat_lift(_ buf: RustBuffer) throws -> TicketSeat {
-    return try FfiConverterTypeTicketSeat.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketSeat_lower(_ value: TicketSeat) -> RustBuffer {
-    return FfiConverterTypeTicketSeat.lower(value)
-}
-
-
-/**
- * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
- */
-public struct TicketTerms: Equatable, Hashable {
-    /**
-     * EIP-155 chain id.
-     */
-    public var chainId: UInt64
-    /**
-     * ERC-721 contract (EIP-55).
-     */
-    public var contract: String
-    /**
-     * Token id, decimal or `0x` hex (up to 2^256 − 1).
-     */
-    public var tokenId: String
-    /**
-     * The event.
-     */
-    public var event: TicketEvent
-    /**
-     * The seat.
-     */
-    public var seat: TicketSeat
-    /**
-     * Tier.
-     */
-    public var tier: String
-    /**
-     * Transfer policy (`null`: non-transferable).
-     */
-    public var policy: TicketTransferPolicy?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * EIP-155 chain id.
-         */chainId: UInt64, 
-        /**
-         * ERC-721 contract (EIP-55).
-         */contract: String, 
-        /**
-         * Token id, decimal or `0x` hex (up to 2^256 − 1).
-         */tokenId: String, 
-        /**
-         * The event.
-         */event: TicketEvent, 
-        /**
-         * The seat.
-         */seat: TicketSeat, 
-        /**
-         * Tier.
-         */tier: String = "", 
-        /**
-         * Transfer policy (`null`: non-transferable).
-         */policy: TicketTransferPolicy? = nil) {
-        self.chainId = chainId
-        self.contract = contract
-        self.tokenId = tokenId
-        self.event = event
-        self.seat = seat
-        self.tier = tier
-        self.policy = policy
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTerms: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTerms: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTerms {
-        return
-            try TicketTerms(
-                chainId: FfiConverterUInt64.read(from: &buf), 
-                contract: FfiConverterString.read(from: &buf), 
-                tokenId: FfiConverterString.read(from: &buf), 
-                event: FfiConverterTypeTicketEvent.read(from: &buf), 
-                seat: FfiConverterTypeTicketSeat.read(from: &buf), 
-                tier: FfiConverterString.read(from: &buf), 
-                policy: FfiConverterOptionTypeTicketTransferPolicy.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTerms, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.chainId, into: &buf)
-        FfiConverterString.write(value.contract, into: &buf)
-        FfiConverterString.write(value.tokenId, into: &buf)
-        FfiConverterTypeTicketEvent.write(value.event, into: &buf)
-        FfiConverterTypeTicketSeat.write(value.seat, into: &buf)
-        FfiConverterString.write(value.tier, into: &buf)
-        FfiConverterOptionTypeTicketTransferPolicy.write(value.policy, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTerms_lift(_ buf: RustBuffer) throws -> TicketTerms {
-    return try FfiConverterTypeTicketTerms.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTerms_lower(_ value: TicketTerms) -> RustBuffer {
-    return FfiConverterTypeTicketTerms.lower(value)
-}
-
-
-/**
- * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
- * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
- * number of transfers in all.
- */
-public struct TicketTransferPolicy: Equatable, Hashable {
-    /**
-     * Transfers allowed at all.
-     */
-    public var transferable: Bool
-    /**
-     * Currency of the cap (`KRW`); empty when not transferable.
-     */
-    public var currency: String
-    /**
-     * Highest resale price, minor units.
-     */
-    public var priceCap: UInt64
-    /**
-     * Transfers allowed in all.
-     */
-    public var maxTransfers: UInt8
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Transfers allowed at all.
-         */transferable: Bool = false, 
-        /**
-         * Currency of the cap (`KRW`); empty when not transferable.
-         */currency: String = "", 
-        /**
-         * Highest resale price, minor units.
-         */priceCap: UInt64 = UInt64(0), 
-        /**
-         * Transfers allowed in all.
-         */maxTransfers: UInt8 = UInt8(0)) {
-        self.transferable = transferable
-        self.currency = currency
-        self.priceCap = priceCap
-        self.maxTransfers = maxTransfers
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTransferPolicy: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferPolicy {
-        return
-            try TicketTransferPolicy(
-                transferable: FfiConverterBool.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                priceCap: FfiConverterUInt64.read(from: &buf), 
-                maxTransfers: FfiConverterUInt8.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTransferPolicy, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.transferable, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.priceCap, into: &buf)
-        FfiConverterUInt8.write(value.maxTransfers, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferPolicy_lift(_ buf: RustBuffer) throws -> TicketTransferPolicy {
-    return try FfiConverterTypeTicketTransferPolicy.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferPolicy_lower(_ value: TicketTransferPolicy) -> RustBuffer {
-    return FfiConverterTypeTicketTransferPolicy.lower(value)
-}
-
-
-/**
- * A signed transfer request, for the issuer.
- */
-public struct TicketTransferRequest: Equatable, Hashable {
-    /**
-     * `JGTR:…`: send it (with `grant`) to the issuer.
-     */
-    public var text: String
-    /**
-     * The current grant (`JGTG:…`).
-     */
-    public var grant: String
-    /**
-     * Ticket id.
-     */
-    public var ticketId: String
-    /**
-     * Current holder.
-     */
-    public var from: String
-    /**
-     * New holder.
-     */
-    public var to: String
-    /**
-     * Price, minor units.
-     */
-    public var price: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * When signed.
-     */
-    public var requestedAt: UInt64
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    public var signature: String
-    /**
-     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-     */
-    public var typedDataJson: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGTR:…`: send it (with `grant`) to the issuer.
-         */text: String, 
-        /**
-         * The current grant (`JGTG:…`).
-         */grant: String, 
-        /**
-         * Ticket id.
-         */ticketId: String, 
-        /**
-         * Current holder.
-         */from: String, 
-        /**
-         * New holder.
-         */to: String, 
-        /**
-         * Price, minor units.
-         */price: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * When signed.
-         */requestedAt: UInt64, 
-        /**
-         * The holder's EIP-712 signature (65 bytes, `0x` hex).
-         */signature: String, 
-        /**
-         * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-         */typedDataJson: String) {
-        self.text = text
-        self.grant = grant
-        self.ticketId = ticketId
-        self.from = from
-        self.to = to
-        self.price = price
-        self.currency = currency
-        self.requestedAt = requestedAt
-        self.signature = signature
-        self.typedDataJson = typedDataJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TicketTransferRequest: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketTransferRequest {
-        return
-            try TicketTransferRequest(
-                text: FfiConverterString.read(from: &buf), 
-                grant: FfiConverterString.read(from: &buf), 
-                ticketId: FfiConverterString.read(from: &buf), 
-                from: FfiConverterString.read(from: &buf), 
-                to: FfiConverterString.read(from: &buf), 
-                price: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                requestedAt: FfiConverterUInt64.read(from: &buf), 
-                signature: FfiConverterString.read(from: &buf), 
-                typedDataJson: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TicketTransferRequest, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.grant, into: &buf)
-        FfiConverterString.write(value.ticketId, into: &buf)
-        FfiConverterString.write(value.from, into: &buf)
-        FfiConverterString.write(value.to, into: &buf)
-        FfiConverterUInt64.write(value.price, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.requestedAt, into: &buf)
-        FfiConverterString.write(value.signature, into: &buf)
-        FfiConverterString.write(value.typedDataJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferRequest_lift(_ buf: RustBuffer) throws -> TicketTransferRequest {
-    return try FfiConverterTypeTicketTransferRequest.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketTransferRequest_lower(_ value: TicketTransferRequest) -> RustBuffer {
-    return FfiConverterTypeTicketTransferRequest.lower(value)
-}
-
-
-/**
- * An issuer the app trusts, with its per-person limits.
- */
-public struct TrustedIssuer: Equatable, Hashable {
-    /**
-     * Issuer address.
-     */
-    public var address: String
-    /**
-     * Name shown to the citizen.
-     */
-    public var name: String
-    /**
-     * Currency of its vouchers.
-     */
-    public var currency: String
-    /**
-     * Most a person may hold at once (0: no cap).
-     */
-    public var holdingCap: UInt64
-    /**
-     * Most that may be spent unsettled (0: no limit).
-     */
-    public var offlineAllowance: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Issuer address.
-         */address: String, 
-        /**
-         * Name shown to the citizen.
-         */name: String, 
-        /**
-         * Currency of its vouchers.
-         */currency: String, 
-        /**
-         * Most a person may hold at once (0: no cap).
-         */holdingCap: UInt64 = UInt64(0), 
-        /**
-         * Most that may be spent unsettled (0: no limit).
-         */offlineAllowance: UInt64 = UInt64(0)) {
-        self.address = address
-        self.name = name
-        self.currency = currency
-        self.holdingCap = holdingCap
-        self.offlineAllowance = offlineAllowance
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TrustedIssuer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTrustedIssuer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustedIssuer {
-        return
-            try TrustedIssuer(
-                address: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                holdingCap: FfiConverterUInt64.read(from: &buf), 
-                offlineAllowance: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TrustedIssuer, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.address, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.holdingCap, into: &buf)
-        FfiConverterUInt64.write(value.offlineAllowance, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTrustedIssuer_lift(_ buf: RustBuffer) throws -> TrustedIssuer {
-    return try FfiConverterTypeTrustedIssuer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTrustedIssuer_lower(_ value: TrustedIssuer) -> RustBuffer {
-    return FfiConverterTypeTrustedIssuer.lower(value)
-}
-
-
-/**
- * An EIP-712 signature with the digest it covers.
- */
-public struct TypedSignature: Equatable, Hashable {
-    /**
-     * `0x` hex of the 32-byte digest.
-     */
-    public var digest: String
-    /**
-     * `0x` hex of the 65-byte `r‖s‖v`.
-     */
-    public var signature: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `0x` hex of the 32-byte digest.
-         */digest: String, 
-        /**
-         * `0x` hex of the 65-byte `r‖s‖v`.
-         */signature: String) {
-        self.digest = digest
-        self.signature = signature
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TypedSignature: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTypedSignature: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TypedSignature {
-        return
-            try TypedSignature(
-                digest: FfiConverterString.read(from: &buf), 
-                signature: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TypedSignature, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.digest, into: &buf)
-        FfiConverterString.write(value.signature, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTypedSignature_lift(_ buf: RustBuffer) throws -> TypedSignature {
-    return try FfiConverterTypeTypedSignature.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTypedSignature_lower(_ value: TypedSignature) -> RustBuffer {
-    return FfiConverterTypeTypedSignature.lower(value)
-}
-
-
-/**
- * A voucher that cannot pay, and why.
- */
-public struct UnusableVoucher: Equatable, Hashable {
-    /**
-     * Voucher id.
-     */
-    public var voucherId: String
-    /**
-     * Reason code (expired, category, region, hours, single_use_spent, daily_limit, …).
-     */
-    public var reason: String
-    /**
-     * The reason in words.
-     */
-    public var message: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Voucher id.
-         */voucherId: String, 
-        /**
-         * Reason code (expired, category, region, hours, single_use_spent, daily_limit, …).
-         */reason: String, 
-        /**
-         * The reason in words.
-         */message: String) {
-        self.voucherId = voucherId
-        self.reason = reason
-        self.message = message
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension UnusableVoucher: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeUnusableVoucher: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnusableVoucher {
-        return
-            try UnusableVoucher(
-                voucherId: FfiConverterString.read(from: &buf), 
-                reason: FfiConverterString.read(from: &buf), 
-                message: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: UnusableVoucher, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.voucherId, into: &buf)
-        FfiConverterString.write(value.reason, into: &buf)
-        FfiConverterString.write(value.message, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUnusableVoucher_lift(_ buf: RustBuffer) throws -> UnusableVoucher {
-    return try FfiConverterTypeUnusableVoucher.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUnusableVoucher_lower(_ value: UnusableVoucher) -> RustBuffer {
-    return FfiConverterTypeUnusableVoucher.lower(value)
-}
-
-
-/**
- * A presentation that passed every check.
- */
-public struct VerifiedPresentation: Equatable, Hashable {
-    /**
-     * `SdJwtVc`/`SdJwt` or `JwtVp`.
-     */
-    public var format: CredentialFormat
-    /**
-     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
-     */
-    public var holder: String
-    /**
-     * The credentials presented.
-     */
-    public var credentials: [PresentedCredential]
-    /**
-     * Warnings (issuer not trusted in warn mode, status not checked).
-     */
-    public var warnings: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `SdJwtVc`/`SdJwt` or `JwtVp`.
-         */format: CredentialFormat, 
-        /**
-         * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
-         */holder: String, 
-        /**
-         * The credentials presented.
-         */credentials: [PresentedCredential], 
-        /**
-         * Warnings (issuer not trusted in warn mode, status not checked).
-         */warnings: [String]) {
-        self.format = format
-        self.holder = holder
-        self.credentials = credentials
-        self.warnings = warnings
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VerifiedPresentation: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedPresentation {
-        return
-            try VerifiedPresentation(
-                format: FfiConverterTypeCredentialFormat.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                credentials: FfiConverterSequenceTypePresentedCredential.read(from: &buf), 
-                warnings: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VerifiedPresentation, into buf: inout [UInt8]) {
-        FfiConverterTypeCredentialFormat.write(value.format, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterSequenceTypePresentedCredential.write(value.credentials, into: &buf)
-        FfiConverterSequenceString.write(value.warnings, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedPresentation_lift(_ buf: RustBuffer) throws -> VerifiedPresentation {
-    return try FfiConverterTypeVerifiedPresentation.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerifiedPresentation_lower(_ value: VerifiedPresentation) -> RustBuffer {
-    return FfiConverterTypeVerifiedPresentation.lower(value)
-}
-
-
-/**
- * How much of a voucher pays.
- */
-public struct VoucherAllocation: Equatable, Hashable {
-    /**
-     * Voucher id.
-     */
-    public var voucherId: String
-    /**
-     * Amount.
-     */
-    public var amount: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Voucher id.
-         */voucherId: String, 
-        /**
-         * Amount.
-         */amount: UInt64) {
-        self.voucherId = voucherId
-        self.amount = amount
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherAllocation: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherAllocation: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherAllocation {
-        return
-            try VoucherAllocation(
-                voucherId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherAllocation, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.voucherId, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherAllocation_lift(_ buf: RustBuffer) throws -> VoucherAllocation {
-    return try FfiConverterTypeVoucherAllocation.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherAllocation_lower(_ value: VoucherAllocation) -> RustBuffer {
-    return FfiConverterTypeVoucherAllocation.lower(value)
-}
-
-
-/**
- * Spendable value in one currency.
- */
-public struct VoucherBalance: Equatable, Hashable {
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Spendable now.
-     */
-    public var spendable: UInt64
-    /**
-     * Reserved by unsettled payments.
-     */
-    public var reserved: UInt64
-    /**
-     * Vouchers counted.
-     */
-    public var vouchers: UInt32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Spendable now.
-         */spendable: UInt64, 
-        /**
-         * Reserved by unsettled payments.
-         */reserved: UInt64, 
-        /**
-         * Vouchers counted.
-         */vouchers: UInt32) {
-        self.currency = currency
-        self.spendable = spendable
-        self.reserved = reserved
-        self.vouchers = vouchers
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherBalance: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherBalance: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherBalance {
-        return
-            try VoucherBalance(
-                currency: FfiConverterString.read(from: &buf), 
-                spendable: FfiConverterUInt64.read(from: &buf), 
-                reserved: FfiConverterUInt64.read(from: &buf), 
-                vouchers: FfiConverterUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherBalance, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.spendable, into: &buf)
-        FfiConverterUInt64.write(value.reserved, into: &buf)
-        FfiConverterUInt32.write(value.vouchers, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherBalance_lift(_ buf: RustBuffer) throws -> VoucherBalance {
-    return try FfiConverterTypeVoucherBalance.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherBalance_lower(_ value: VoucherBalance) -> RustBuffer {
-    return FfiConverterTypeVoucherBalance.lower(value)
-}
-
-
-/**
- * The chain and settlement contract voucher signatures are bound to.
- */
-public struct VoucherDomain: Equatable, Hashable {
-    /**
-     * EIP-155 chain id.
-     */
-    public var chainId: UInt64
-    /**
-     * Settlement contract (EIP-55).
-     */
-    public var verifyingContract: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * EIP-155 chain id.
-         */chainId: UInt64, 
-        /**
-         * Settlement contract (EIP-55).
-         */verifyingContract: String) {
-        self.chainId = chainId
-        self.verifyingContract = verifyingContract
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherDomain: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherDomain: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherDomain {
-        return
-            try VoucherDomain(
-                chainId: FfiConverterUInt64.read(from: &buf), 
-                verifyingContract: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherDomain, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.chainId, into: &buf)
-        FfiConverterString.write(value.verifyingContract, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherDomain_lift(_ buf: RustBuffer) throws -> VoucherDomain {
-    return try FfiConverterTypeVoucherDomain.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherDomain_lower(_ value: VoucherDomain) -> RustBuffer {
-    return FfiConverterTypeVoucherDomain.lower(value)
-}
-
-
-/**
- * One line of the history journal.
- */
-public struct VoucherEvent: Equatable, Hashable {
-    /**
-     * Order.
-     */
-    public var seq: UInt64
-    /**
-     * When (Unix seconds).
-     */
-    public var at: UInt64
-    /**
-     * imported, reserved, settled, rejected, released, late_settled, conflict, refunded.
-     */
-    public var kind: String
-    /**
-     * Voucher id.
-     */
-    public var voucherId: String
-    /**
-     * Amount.
-     */
-    public var amount: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Issuer or merchant.
-     */
-    public var counterparty: String
-    /**
-     * Its name.
-     */
-    public var counterpartyName: String
-    /**
-     * Request or refund id.
-     */
-    public var reference: String?
-    /**
-     * Details.
-     */
-    public var note: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Order.
-         */seq: UInt64, 
-        /**
-         * When (Unix seconds).
-         */at: UInt64, 
-        /**
-         * imported, reserved, settled, rejected, released, late_settled, conflict, refunded.
-         */kind: String, 
-        /**
-         * Voucher id.
-         */voucherId: String, 
-        /**
-         * Amount.
-         */amount: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Issuer or merchant.
-         */counterparty: String, 
-        /**
-         * Its name.
-         */counterpartyName: String, 
-        /**
-         * Request or refund id.
-         */reference: String?, 
-        /**
-         * Details.
-         */note: String) {
-        self.seq = seq
-        self.at = at
-        self.kind = kind
-        self.voucherId = voucherId
-        self.amount = amount
-        self.currency = currency
-        self.counterparty = counterparty
-        self.counterpartyName = counterpartyName
-        self.reference = reference
-        self.note = note
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherEvent {
-        return
-            try VoucherEvent(
-                seq: FfiConverterUInt64.read(from: &buf), 
-                at: FfiConverterUInt64.read(from: &buf), 
-                kind: FfiConverterString.read(from: &buf), 
-                voucherId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                counterparty: FfiConverterString.read(from: &buf), 
-                counterpartyName: FfiConverterString.read(from: &buf), 
-                reference: FfiConverterOptionString.read(from: &buf), 
-                note: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherEvent, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.seq, into: &buf)
-        FfiConverterUInt64.write(value.at, into: &buf)
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.voucherId, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterString.write(value.counterparty, into: &buf)
-        FfiConverterString.write(value.counterpartyName, into: &buf)
-        FfiConverterOptionString.write(value.reference, into: &buf)
-        FfiConverterString.write(value.note, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherEvent_lift(_ buf: RustBuffer) throws -> VoucherEvent {
-    return try FfiConverterTypeVoucherEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherEvent_lower(_ value: VoucherEvent) -> RustBuffer {
-    return FfiConverterTypeVoucherEvent.lower(value)
-}
-
-
-/**
- * A voucher with its balance and purpose.
- */
-public struct VoucherInfo: Equatable, Hashable {
-    /**
-     * Voucher id.
-     */
-    public var id: String
-    /**
-     * Issuer address.
-     */
-    public var issuer: String
-    /**
-     * Issuer name.
-     */
-    public var issuerName: String
-    /**
-     * Holder account.
-     */
-    public var holder: String
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Granted amount (minor units).
-     */
-    public var amount: UInt64
-    /**
-     * amount − settled − reserved + refunded.
-     */
-    public var remaining: UInt64
-    /**
-     * Reserved by unsettled payments.
-     */
-    public var reserved: UInt64
-    /**
-     * Paid and final.
-     */
-    public var settled: UInt64
-    /**
-     * Refunded.
-     */
-    public var refunded: UInt64
-    /**
-     * Spendable now.
-     */
-    public var spendable: UInt64
-    /**
-     * Forfeited by single use.
-     */
-    public var forfeited: UInt64
-    /**
-     * active, not_yet_valid, expired, used, empty.
-     */
-    public var status: String
-    /**
-     * Allowed merchant categories (empty: any).
-     */
-    public var categories: [UInt16]
-    /**
-     * Allowed merchants (empty: any).
-     */
-    public var merchants: [String]
-    /**
-     * Allowed regions (empty: anywhere).
-     */
-    public var regions: [String]
-    /**
-     * Valid from (Unix seconds).
-     */
-    public var validFrom: UInt64
-    /**
-     * Valid until (Unix seconds).
-     */
-    public var validUntil: UInt64
-    /**
-     * Hours of use, minutes after local midnight.
-     */
-    public var hoursStart: UInt16
-    /**
-     * End of the hours of use (exclusive).
-     */
-    public var hoursEnd: UInt16
-    /**
-     * Local time zone, minutes east of UTC.
-     */
-    public var utcOffsetMinutes: Int16
-    /**
-     * Minimum per payment.
-     */
-    public var minPayment: UInt64
-    /**
-     * Maximum per payment (0: none).
-     */
-    public var maxPayment: UInt64
-    /**
-     * Daily limit (0: none).
-     */
-    public var dailyLimit: UInt64
-    /**
-     * One payment only.
-     */
-    public var singleUse: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Voucher id.
-         */id: String, 
-        /**
-         * Issuer address.
-         */issuer: String, 
-        /**
-         * Issuer name.
-         */issuerName: String, 
-        /**
-         * Holder account.
-         */holder: String, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Granted amount (minor units).
-         */amount: UInt64, 
-        /**
-         * amount − settled − reserved + refunded.
-         */remaining: UInt64, 
-        /**
-         * Reserved by unsettled payments.
-         */reserved: UInt64, 
-        /**
-         * Paid and final.
-         */settled: UInt64, 
-        /**
-         * Refunded.
-         */refunded: UInt64, 
-        /**
-         * Spendable now.
-         */spendable: UInt64, 
-        /**
-         * Forfeited by single use.
-         */forfeited: UInt64, 
-        /**
-         * active, not_yet_valid, expired, used, empty.
-         */status: String, 
-        /**
-         * Allowed merchant categories (empty: any).
-         */categories: [UInt16], 
-        /**
-         * Allowed merchants (empty: any).
-         */merchants: [String], 
-        /**
-         * Allowed regions (empty: anywhere).
-         */regions: [String], 
-        /**
-         * Valid from (Unix seconds).
-         */validFrom: UInt64, 
-        /**
-         * Valid until (Unix seconds).
-         */validUntil: UInt64, 
-        /**
-         * Hours of use, minutes after local midnight.
-         */hoursStart: UInt16, 
-        /**
-         * End of the hours of use (exclusive).
-         */hoursEnd: UInt16, 
-        /**
-         * Local time zone, minutes east of UTC.
-         */utcOffsetMinutes: Int16, 
-        /**
-         * Minimum per payment.
-         */minPayment: UInt64, 
-        /**
-         * Maximum per payment (0: none).
-         */maxPayment: UInt64, 
-        /**
-         * Daily limit (0: none).
-         */dailyLimit: UInt64, 
-        /**
-         * One payment only.
-         */singleUse: Bool) {
-        self.id = id
-        self.issuer = issuer
-        self.issuerName = issuerName
-        self.holder = holder
-        self.currency = currency
-        self.amount = amount
-        self.remaining = remaining
-        self.reserved = reserved
-        self.settled = settled
-        self.refunded = refunded
-        self.spendable = spendable
-        self.forfeited = forfeited
-        self.status = status
-        self.categories = categories
-        self.merchants = merchants
-        self.regions = regions
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-        self.hoursStart = hoursStart
-        self.hoursEnd = hoursEnd
-        self.utcOffsetMinutes = utcOffsetMinutes
-        self.minPayment = minPayment
-        self.maxPayment = maxPayment
-        self.dailyLimit = dailyLimit
-        self.singleUse = singleUse
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherInfo {
-        return
-            try VoucherInfo(
-                id: FfiConverterString.read(from: &buf), 
-                issuer: FfiConverterString.read(from: &buf), 
-                issuerName: FfiConverterString.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                remaining: FfiConverterUInt64.read(from: &buf), 
-                reserved: FfiConverterUInt64.read(from: &buf), 
-                settled: FfiConverterUInt64.read(from: &buf), 
-                refunded: FfiConverterUInt64.read(from: &buf), 
-                spendable: FfiConverterUInt64.read(from: &buf), 
-                forfeited: FfiConverterUInt64.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf), 
-                categories: FfiConverterSequenceUInt16.read(from: &buf), 
-                merchants: FfiConverterSequenceString.read(from: &buf), 
-                regions: FfiConverterSequenceString.read(from: &buf), 
-                validFrom: FfiConverterUInt64.read(from: &buf), 
-                validUntil: FfiConverterUInt64.read(from: &buf), 
-                hoursStart: FfiConverterUInt16.read(from: &buf), 
-                hoursEnd: FfiConverterUInt16.read(from: &buf), 
-                utcOffsetMinutes: FfiConverterInt16.read(from: &buf), 
-                minPayment: FfiConverterUInt64.read(from: &buf), 
-                maxPayment: FfiConverterUInt64.read(from: &buf), 
-                dailyLimit: FfiConverterUInt64.read(from: &buf), 
-                singleUse: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.issuer, into: &buf)
-        FfiConverterString.write(value.issuerName, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterUInt64.write(value.remaining, into: &buf)
-        FfiConverterUInt64.write(value.reserved, into: &buf)
-        FfiConverterUInt64.write(value.settled, into: &buf)
-        FfiConverterUInt64.write(value.refunded, into: &buf)
-        FfiConverterUInt64.write(value.spendable, into: &buf)
-        FfiConverterUInt64.write(value.forfeited, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
-        FfiConverterSequenceUInt16.write(value.categories, into: &buf)
-        FfiConverterSequenceString.write(value.merchants, into: &buf)
-        FfiConverterSequenceString.write(value.regions, into: &buf)
-        FfiConverterUInt64.write(value.validFrom, into: &buf)
-        FfiConverterUInt64.write(value.validUntil, into: &buf)
-        FfiConverterUInt16.write(value.hoursStart, into: &buf)
-        FfiConverterUInt16.write(value.hoursEnd, into: &buf)
-        FfiConverterInt16.write(value.utcOffsetMinutes, into: &buf)
-        FfiConverterUInt64.write(value.minPayment, into: &buf)
-        FfiConverterUInt64.write(value.maxPayment, into: &buf)
-        FfiConverterUInt64.write(value.dailyLimit, into: &buf)
-        FfiConverterBool.write(value.singleUse, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherInfo_lift(_ buf: RustBuffer) throws -> VoucherInfo {
-    return try FfiConverterTypeVoucherInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherInfo_lower(_ value: VoucherInfo) -> RustBuffer {
-    return FfiConverterTypeVoucherInfo.lower(value)
-}
-
-
-/**
- * A signed payment to show the merchant.
- */
-public struct VoucherPayment: Equatable, Hashable {
-    /**
-     * `JGRD:…` for the QR code.
-     */
-    public var qr: String
-    /**
-     * Redemption hash (settlements refer to it).
-     */
-    public var redemptionHash: String
-    /**
-     * The request was paid before: the same payment, nothing more reserved.
-     */
-    public var repeated: Bool
-    /**
-     * Paying account.
-     */
-    public var holder: String
-    /**
-     * Per-holder sequence number.
-     */
-    public var sequence: UInt64
-    /**
-     * Vouchers and amounts.
-     */
-    public var allocations: [VoucherAllocation]
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    public var signature: String
-    /**
-     * The signed redemption as `eth_signTypedData_v4` JSON (for a server or a contract).
-     */
-    public var typedDataJson: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `JGRD:…` for the QR code.
-         */qr: String, 
-        /**
-         * Redemption hash (settlements refer to it).
-         */redemptionHash: String, 
-        /**
-         * The request was paid before: the same payment, nothing more reserved.
-         */repeated: Bool, 
-        /**
-         * Paying account.
-         */holder: String, 
-        /**
-         * Per-holder sequence number.
-         */sequence: UInt64, 
-        /**
-         * Vouchers and amounts.
-         */allocations: [VoucherAllocation], 
-        /**
-         * The holder's EIP-712 signature (65 bytes, `0x` hex).
-         */signature: String, 
-        /**
-         * The signed redemption as `eth_signTypedData_v4` JSON (for a server or a contract).
-         */typedDataJson: String) {
-        self.qr = qr
-        self.redemptionHash = redemptionHash
-        self.repeated = repeated
-        self.holder = holder
-        self.sequence = sequence
-        self.allocations = allocations
-        self.signature = signature
-        self.typedDataJson = typedDataJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherPayment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherPayment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherPayment {
-        return
-            try VoucherPayment(
-                qr: FfiConverterString.read(from: &buf), 
-                redemptionHash: FfiConverterString.read(from: &buf), 
-                repeated: FfiConverterBool.read(from: &buf), 
-                holder: FfiConverterString.read(from: &buf), 
-                sequence: FfiConverterUInt64.read(from: &buf), 
-                allocations: FfiConverterSequenceTypeVoucherAllocation.read(from: &buf), 
-                signature: FfiConverterString.read(from: &buf), 
-                typedDataJson: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherPayment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.qr, into: &buf)
-        FfiConverterString.write(value.redemptionHash, into: &buf)
-        FfiConverterBool.write(value.repeated, into: &buf)
-        FfiConverterString.write(value.holder, into: &buf)
-        FfiConverterUInt64.write(value.sequence, into: &buf)
-        FfiConverterSequenceTypeVoucherAllocation.write(value.allocations, into: &buf)
-        FfiConverterString.write(value.signature, into: &buf)
-        FfiConverterString.write(value.typedDataJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherPayment_lift(_ buf: RustBuffer) throws -> VoucherPayment {
-    return try FfiConverterTypeVoucherPayment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherPayment_lower(_ value: VoucherPayment) -> RustBuffer {
-    return FfiConverterTypeVoucherPayment.lower(value)
-}
-
-
-/**
- * How a request would be paid.
- */
-public struct VoucherQuote: Equatable, Hashable {
-    /**
-     * Whether the vouchers cover it.
-     */
-    public var payable: Bool
-    /**
-     * Shop name.
-     */
-    public var merchantName: String
-    /**
-     * Amount requested.
-     */
-    public var amount: UInt64
-    /**
-     * Currency.
-     */
-    public var currency: String
-    /**
-     * Amount not covered.
-     */
-    public var missing: UInt64
-    /**
-     * Paying account.
-     */
-    public var holder: String?
-    /**
-     * Vouchers and amounts.
-     */
-    public var allocations: [VoucherAllocation]
-    /**
-     * Vouchers that cannot pay, and why.
-     */
-    public var unusable: [UnusableVoucher]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Whether the vouchers cover it.
-         */payable: Bool, 
-        /**
-         * Shop name.
-         */merchantName: String, 
-        /**
-         * Amount requested.
-         */amount: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * Amount not covered.
-         */missing: UInt64, 
-        /**
-         * Paying account.
-         */holder: String?, 
-        /**
-         * Vouchers and amounts.
-         */allocations: [VoucherAllocation], 
-        /**
-         * Vouchers that cannot pay, and why.
-         */unusable: [UnusableVoucher]) {
-        self.payable = payable
-        self.merchantName = merchantName
-        self.amount = amount
-        self.currency = currency
-        self.missing = missing
-        self.holder = holder
-        self.allocations = allocations
-        self.unusable = unusable
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VoucherQuote: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoucherQuote: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherQuote {
-        return
-            try VoucherQuote(
-                payable: FfiConverterBool.read(from: &buf), 
-                merchantName: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterUInt64.read(from: &buf), 
-                currency: FfiConverterString.read(from: &buf), 
-                missing: FfiConverterUInt64.read(from: &buf), 
-                holder: FfiConverterOptionString.read(from: &buf), 
-                allocations: FfiConverterSequenceTypeVoucherAllocation.read(from: &buf), 
-                unusable: FfiConverterSequenceTypeUnusableVoucher.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VoucherQuote, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.payable, into: &buf)
-        FfiConverterString.write(value.merchantName, into: &buf)
-        FfiConverterUInt64.write(value.amount, into: &buf)
-        FfiConverterString.write(value.currency, into: &buf)
-        FfiConverterUInt64.write(value.missing, into: &buf)
-        FfiConverterOptionString.write(value.holder, into: &buf)
-        FfiConverterSequenceTypeVoucherAllocation.write(value.allocations, into: &buf)
-        FfiConverterSequenceTypeUnusableVoucher.write(value.unusable, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherQuote_lift(_ buf: RustBuffer) throws -> VoucherQuote {
-    return try FfiConverterTypeVoucherQuote.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoucherQuote_lower(_ value: VoucherQuote) -> RustBuffer {
-    return FfiConverterTypeVoucherQuote.lower(value)
-}
-
-
-/**
- * A backup file and the code that opens it.
- */
-public struct WalletBackup: Equatable, Hashable {
-    /**
-     * The encrypted file.
-     */
-    public var bytes: Data
-    /**
-     * The backup code (8 groups of 4 digits): show it once, never store it with the file.
-     * `null` when a passphrase protects the backup.
-     */
-    public var code: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The encrypted file.
-         */bytes: Data, 
-        /**
-         * The backup code (8 groups of 4 digits): show it once, never store it with the file.
-         * `null` when a passphrase protects the backup.
-         */code: String?) {
-        self.bytes = bytes
-        self.code = code
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WalletBackup: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWalletBackup: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletBackup {
-        return
-            try WalletBackup(
-                bytes: FfiConverterData.read(from: &buf), 
-                code: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WalletBackup, into buf: inout [UInt8]) {
-        FfiConverterData.write(value.bytes, into: &buf)
-        FfiConverterOptionString.write(value.code, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletBackup_lift(_ buf: RustBuffer) throws -> WalletBackup {
-    return try FfiConverterTypeWalletBackup.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWalletBackup_lower(_ value: WalletBackup) -> RustBuffer {
-    return FfiConverterTypeWalletBackup.lower(value)
-}
-
-
-/**
- * The format of a credential or presentation.
- */
-
-public enum CredentialFormat: Equatable, Hashable {
-    
-    /**
-     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
-     */
-    case jwtVc
-    /**
-     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
-     */
-    case vcJwt
-    /**
-     * SD-JWT VC (`typ: dc+sd-jwt`).
-     */
-    case sdJwtVc
-    /**
-     * A plain SD-JWT (RFC 9901).
-     */
-    case sdJwt
-    /**
-     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
-     */
-    case dataIntegrity
-    /**
-     * A JWT Verifiable Presentation.
-     */
-    case jwtVp
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CredentialFormat: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialFormat: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialFormat
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialFormat {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .jwtVc
-        
-        case 2: return .vcJwt
-        
-        case 3: return .sdJwtVc
-        
-        case 4: return .sdJwt
-        
-        case 5: return .dataIntegrity
-        
-        case 6: return .jwtVp
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CredentialFormat, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .jwtVc:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .vcJwt:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .sdJwtVc:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .sdJwt:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .dataIntegrity:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .jwtVp:
-            writeInt(&buf, Int32(6))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialFormat_lift(_ buf: RustBuffer) throws -> CredentialFormat {
-    return try FfiConverterTypeCredentialFormat.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialFormat_lower(_ value: CredentialFormat) -> RustBuffer {
-    return FfiConverterTypeCredentialFormat.lower(value)
-}
-
-
-
-/**
- * Key types the test issuer signs with.
- */
-
-public enum CredentialKeyType: Equatable, Hashable {
-    
-    /**
-     * secp256k1, `ES256K`.
-     */
-    case es256k
-    /**
-     * NIST P-256, `ES256`.
-     */
-    case es256
-    /**
-     * Ed25519, `EdDSA` (also for Data Integrity badges).
-     */
-    case eddsa
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CredentialKeyType: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialKeyType
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKeyType {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .es256k
-        
-        case 2: return .es256
-        
-        case 3: return .eddsa
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CredentialKeyType, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .es256k:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .es256:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .eddsa:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialKeyType_lift(_ buf: RustBuffer) throws -> CredentialKeyType {
-    return try FfiConverterTypeCredentialKeyType.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialKeyType_lower(_ value: CredentialKeyType) -> RustBuffer {
-    return FfiConverterTypeCredentialKeyType.lower(value)
-}
-
-
-
-/**
- * What a status list says about a credential.
- */
-
-public enum CredentialStatus: Equatable, Hashable {
-    
-    /**
-     * Not revoked or suspended.
-     */
-    case valid
-    /**
-     * Revoked by its issuer.
-     */
-    case revoked
-    /**
-     * Suspended by its issuer (may be reinstated).
-     */
-    case suspended
-    /**
-     * Another purpose (such as `message`) with a non-zero value.
-     */
-    case flagged(
-        /**
-         * The purpose.
-         */purpose: String, 
-        /**
-         * The value of the entry.
-         */value: UInt8
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CredentialStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialStatus: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .valid
-        
-        case 2: return .revoked
-        
-        case 3: return .suspended
-        
-        case 4: return .flagged(purpose: try FfiConverterString.read(from: &buf), value: try FfiConverterUInt8.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CredentialStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .valid:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .revoked:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .suspended:
-            writeInt(&buf, Int32(3))
-        
-        
-        case let .flagged(purpose,value):
-            writeInt(&buf, Int32(4))
-            FfiConverterString.write(purpose, into: &buf)
-            FfiConverterUInt8.write(value, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialStatus_lift(_ buf: RustBuffer) throws -> CredentialStatus {
-    return try FfiConverterTypeCredentialStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialStatus_lower(_ value: CredentialStatus) -> RustBuffer {
-    return FfiConverterTypeCredentialStatus.lower(value)
-}
-
-
-
-/**
- * Whether a credential is within its validity period now.
- */
-
-public enum CredentialValidity: Equatable, Hashable {
-    
-    /**
-     * Valid now.
-     */
-    case valid
-    /**
-     * Past its expiry.
-     */
-    case expired
-    /**
-     * Before its start.
-     */
-    case notYetValid
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CredentialValidity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialValidity: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialValidity
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialValidity {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .valid
-        
-        case 2: return .expired
-        
-        case 3: return .notYetValid
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CredentialValidity, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .valid:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .expired:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .notYetValid:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialValidity_lift(_ buf: RustBuffer) throws -> CredentialValidity {
-    return try FfiConverterTypeCredentialValidity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialValidity_lower(_ value: CredentialValidity) -> RustBuffer {
-    return FfiConverterTypeCredentialValidity.lower(value)
-}
-
-
-
-/**
  * What an app's [`crate::Store`] or [`crate::KeyProtector`] throws. Any other exception thrown
  * there is turned into `Failed` with the exception's text.
  */
@@ -10339,609 +4791,6 @@ public func FfiConverterTypeForeignError_lift(_ buf: RustBuffer) throws -> Forei
 public func FfiConverterTypeForeignError_lower(_ value: ForeignError) -> RustBuffer {
     return FfiConverterTypeForeignError.lower(value)
 }
-
-
-/**
- * The one error apps see. Each variant's message is the core's own text, which says what was
- * wrong and what to do (`JigapException.WrongPin: wrong PIN: 9 attempts left`).
- */
-public 
-enum JigapError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
-
-    
-    
-    /**
-     * Malformed or unacceptable input (mnemonic, address, signature, typed data, keystore…).
-     */
-    case InvalidInput(message: String)
-    
-    /**
-     * Wrong PIN; the message says how many attempts are left.
-     */
-    case WrongPin(message: String)
-    
-    /**
-     * Too many wrong PINs recently; the message says how long to wait.
-     */
-    case TooSoon(message: String)
-    
-    /**
-     * Locked out for good after too many wrong PINs.
-     */
-    case LockedOut(message: String)
-    
-    /**
-     * The wallet is locked: unlock it first.
-     */
-    case Locked(message: String)
-    
-    /**
-     * Stored data or a backup failed authentication (altered or damaged), or a keystore MAC.
-     */
-    case Authentication(message: String)
-    
-    /**
-     * No wallet in this store.
-     */
-    case NotFound(message: String)
-    
-    /**
-     * A wallet already exists in this store.
-     */
-    case AlreadyExists(message: String)
-    
-    /**
-     * The store failed (including an exception thrown by an app's own store).
-     */
-    case Storage(message: String)
-    
-    /**
-     * The platform key protector failed or is missing.
-     */
-    case Protector(message: String)
-    
-    /**
-     * The address is not an account of this wallet.
-     */
-    case UnknownAccount(message: String)
-    
-    /**
-     * A signature does not verify: the object was altered or forged.
-     */
-    case BadSignature(message: String)
-    
-    /**
-     * The issuer (or gate, or verifier) is not trusted by the app.
-     */
-    case Untrusted(message: String)
-    
-    /**
-     * Already there (a voucher, ticket or credential imported twice).
-     */
-    case Duplicate(message: String)
-    
-    /**
-     * Past its validity (a voucher, request, ticket window or credential).
-     */
-    case Expired(message: String)
-    
-    /**
-     * The vouchers cannot pay this request; the message says why for each.
-     */
-    case CannotPay(message: String)
-    
-    /**
-     * A limit of the issuer would be passed (holding cap, offline allowance, transfer rules).
-     */
-    case LimitExceeded(message: String)
-    
-    /**
-     * A merchant, gate or verifier refused what was shown; the message says why.
-     */
-    case Refused(message: String)
-    
-    /**
-     * Anything else (damaged data, random source failure).
-     */
-    case Internal(message: String)
-    
-
-    
-
-    
-
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
-    
-}
-
-#if compiler(>=6)
-extension JigapError: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeJigapError: FfiConverterRustBuffer {
-    typealias SwiftType = JigapError
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JigapError {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-
-        
-
-        
-        case 1: return .InvalidInput(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 2: return .WrongPin(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 3: return .TooSoon(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 4: return .LockedOut(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 5: return .Locked(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 6: return .Authentication(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 7: return .NotFound(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 8: return .AlreadyExists(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 9: return .Storage(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 10: return .Protector(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 11: return .UnknownAccount(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 12: return .BadSignature(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 13: return .Untrusted(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 14: return .Duplicate(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 15: return .Expired(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 16: return .CannotPay(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 17: return .LimitExceeded(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 18: return .Refused(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-        case 19: return .Internal(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
-
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: JigapError, into buf: inout [UInt8]) {
-        switch value {
-
-        
-
-        
-        case .InvalidInput(_ /* message is ignored*/):
-            writeInt(&buf, Int32(1))
-        case .WrongPin(_ /* message is ignored*/):
-            writeInt(&buf, Int32(2))
-        case .TooSoon(_ /* message is ignored*/):
-            writeInt(&buf, Int32(3))
-        case .LockedOut(_ /* message is ignored*/):
-            writeInt(&buf, Int32(4))
-        case .Locked(_ /* message is ignored*/):
-            writeInt(&buf, Int32(5))
-        case .Authentication(_ /* message is ignored*/):
-            writeInt(&buf, Int32(6))
-        case .NotFound(_ /* message is ignored*/):
-            writeInt(&buf, Int32(7))
-        case .AlreadyExists(_ /* message is ignored*/):
-            writeInt(&buf, Int32(8))
-        case .Storage(_ /* message is ignored*/):
-            writeInt(&buf, Int32(9))
-        case .Protector(_ /* message is ignored*/):
-            writeInt(&buf, Int32(10))
-        case .UnknownAccount(_ /* message is ignored*/):
-            writeInt(&buf, Int32(11))
-        case .BadSignature(_ /* message is ignored*/):
-            writeInt(&buf, Int32(12))
-        case .Untrusted(_ /* message is ignored*/):
-            writeInt(&buf, Int32(13))
-        case .Duplicate(_ /* message is ignored*/):
-            writeInt(&buf, Int32(14))
-        case .Expired(_ /* message is ignored*/):
-            writeInt(&buf, Int32(15))
-        case .CannotPay(_ /* message is ignored*/):
-            writeInt(&buf, Int32(16))
-        case .LimitExceeded(_ /* message is ignored*/):
-            writeInt(&buf, Int32(17))
-        case .Refused(_ /* message is ignored*/):
-            writeInt(&buf, Int32(18))
-        case .Internal(_ /* message is ignored*/):
-            writeInt(&buf, Int32(19))
-
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJigapError_lift(_ buf: RustBuffer) throws -> JigapError {
-    return try FfiConverterTypeJigapError.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJigapError_lower(_ value: JigapError) -> RustBuffer {
-    return FfiConverterTypeJigapError.lower(value)
-}
-
-
-/**
- * What an import did.
- */
-
-public enum TicketImportOutcome: Equatable, Hashable {
-    
-    /**
-     * A new ticket.
-     */
-    case added
-    /**
-     * The same grant was already held.
-     */
-    case unchanged
-    /**
-     * A newer grant replaced the held one.
-     */
-    case updated
-    /**
-     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
-     */
-    case transferConfirmed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketImportOutcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = TicketImportOutcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketImportOutcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .added
-        
-        case 2: return .unchanged
-        
-        case 3: return .updated
-        
-        case 4: return .transferConfirmed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketImportOutcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .added:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .unchanged:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .updated:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .transferConfirmed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketImportOutcome_lift(_ buf: RustBuffer) throws -> TicketImportOutcome {
-    return try FfiConverterTypeTicketImportOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketImportOutcome_lower(_ value: TicketImportOutcome) -> RustBuffer {
-    return FfiConverterTypeTicketImportOutcome.lower(value)
-}
-
-
-
-/**
- * Where a ticket stands in this wallet.
- */
-
-public enum TicketState: Equatable, Hashable {
-    
-    /**
-     * Held: it can be shown.
-     */
-    case usable
-    /**
-     * A transfer was requested; not showable until the transfer is cancelled.
-     */
-    case transferPending(
-        /**
-         * The new holder.
-         */to: String, 
-        /**
-         * Price, minor units.
-         */price: UInt64, 
-        /**
-         * Currency.
-         */currency: String, 
-        /**
-         * When requested.
-         */requestedAt: UInt64
-    )
-    /**
-     * The issuer reissued it to someone else.
-     */
-    case transferred(
-        /**
-         * The new holder.
-         */to: String, 
-        /**
-         * When the new grant was issued.
-         */at: UInt64
-    )
-    /**
-     * Entered through a gate.
-     */
-    case used(
-        /**
-         * When.
-         */at: UInt64, 
-        /**
-         * The gate's name.
-         */gate: String
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketState: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketState: FfiConverterRustBuffer {
-    typealias SwiftType = TicketState
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketState {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .usable
-        
-        case 2: return .transferPending(to: try FfiConverterString.read(from: &buf), price: try FfiConverterUInt64.read(from: &buf), currency: try FfiConverterString.read(from: &buf), requestedAt: try FfiConverterUInt64.read(from: &buf)
-        )
-        
-        case 3: return .transferred(to: try FfiConverterString.read(from: &buf), at: try FfiConverterUInt64.read(from: &buf)
-        )
-        
-        case 4: return .used(at: try FfiConverterUInt64.read(from: &buf), gate: try FfiConverterString.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketState, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .usable:
-            writeInt(&buf, Int32(1))
-        
-        
-        case let .transferPending(to,price,currency,requestedAt):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(to, into: &buf)
-            FfiConverterUInt64.write(price, into: &buf)
-            FfiConverterString.write(currency, into: &buf)
-            FfiConverterUInt64.write(requestedAt, into: &buf)
-            
-        
-        case let .transferred(to,at):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(to, into: &buf)
-            FfiConverterUInt64.write(at, into: &buf)
-            
-        
-        case let .used(at,gate):
-            writeInt(&buf, Int32(4))
-            FfiConverterUInt64.write(at, into: &buf)
-            FfiConverterString.write(gate, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketState_lift(_ buf: RustBuffer) throws -> TicketState {
-    return try FfiConverterTypeTicketState.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketState_lower(_ value: TicketState) -> RustBuffer {
-    return FfiConverterTypeTicketState.lower(value)
-}
-
-
-
-/**
- * ERC-7439 status of a ticket in this wallet.
- */
-
-public enum TicketStatus: Equatable, Hashable {
-    
-    /**
-     * Held and valid.
-     */
-    case sold
-    /**
-     * A transfer request is waiting for the issuer.
-     */
-    case resell
-    /**
-     * Transferred away: no longer valid here.
-     */
-    case void
-    /**
-     * Used at a gate.
-     */
-    case redeemed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension TicketStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTicketStatus: FfiConverterRustBuffer {
-    typealias SwiftType = TicketStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .sold
-        
-        case 2: return .resell
-        
-        case 3: return .void
-        
-        case 4: return .redeemed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: TicketStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .sold:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .resell:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .void:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .redeemed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketStatus_lift(_ buf: RustBuffer) throws -> TicketStatus {
-    return try FfiConverterTypeTicketStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTicketStatus_lower(_ value: TicketStatus) -> RustBuffer {
-    return FfiConverterTypeTicketStatus.lower(value)
-}
-
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -11066,30 +4915,6 @@ fileprivate struct FfiConverterOptionTypeKeyProtector: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCredentialStatusEntry: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialStatusEntry?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeCredentialStatusEntry.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeCredentialStatusEntry.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
     typealias SwiftType = KdfParams?
 
@@ -11106,54 +4931,6 @@ fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeKdfParams.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeOpenBadge: FfiConverterRustBuffer {
-    typealias SwiftType = OpenBadge?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeOpenBadge.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeOpenBadge.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeTicketTransferPolicy: FfiConverterRustBuffer {
-    typealias SwiftType = TicketTransferPolicy?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeTicketTransferPolicy.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeTicketTransferPolicy.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11186,8 +4963,8 @@ fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCredentialFormat: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialFormat?
+fileprivate struct FfiConverterOptionTypeBytes32: FfiConverterRustBuffer {
+    typealias SwiftType = Bytes32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -11195,13 +4972,13 @@ fileprivate struct FfiConverterOptionTypeCredentialFormat: FfiConverterRustBuffe
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCredentialFormat.write(value, into: &buf)
+        FfiConverterTypeBytes32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCredentialFormat.read(from: &buf)
+        case 1: return try FfiConverterTypeBytes32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11210,8 +4987,8 @@ fileprivate struct FfiConverterOptionTypeCredentialFormat: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCredentialStatus: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialStatus?
+fileprivate struct FfiConverterOptionTypeLanguage: FfiConverterRustBuffer {
+    typealias SwiftType = Language?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -11219,13 +4996,13 @@ fileprivate struct FfiConverterOptionTypeCredentialStatus: FfiConverterRustBuffe
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCredentialStatus.write(value, into: &buf)
+        FfiConverterTypeLanguage.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCredentialStatus.read(from: &buf)
+        case 1: return try FfiConverterTypeLanguage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11234,8 +5011,8 @@ fileprivate struct FfiConverterOptionTypeCredentialStatus: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCredentialValidity: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialValidity?
+fileprivate struct FfiConverterOptionTypeSignedGrant: FfiConverterRustBuffer {
+    typealias SwiftType = SignedGrant?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -11243,114 +5020,15 @@ fileprivate struct FfiConverterOptionTypeCredentialValidity: FfiConverterRustBuf
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCredentialValidity.write(value, into: &buf)
+        FfiConverterTypeSignedGrant.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCredentialValidity.read(from: &buf)
+        case 1: return try FfiConverterTypeSignedGrant.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterSequenceString.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterSequenceString.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt16]
-
-    public static func write(_ value: [UInt16], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt16.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt16] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt16]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt16.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt64]
-
-    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt64.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt64]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt64.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceBool: FfiConverterRustBuffer {
-    typealias SwiftType = [Bool]
-
-    public static func write(_ value: [Bool], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterBool.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bool] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Bool]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterBool.read(from: &buf))
-        }
-        return seq
     }
 }
 
@@ -11407,31 +5085,6 @@ fileprivate struct FfiConverterSequenceTypeAccount: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [DoubleSpendInfo]
-
-    public static func write(_ value: [DoubleSpendInfo], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeDoubleSpendInfo.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DoubleSpendInfo] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [DoubleSpendInfo]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeDoubleSpendInfo.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
     typealias SwiftType = [GateEntry]
 
@@ -11457,98 +5110,23 @@ fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
-    typealias SwiftType = [IssuerKeys]
+fileprivate struct FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer {
+    typealias SwiftType = [PaymentPart]
 
-    public static func write(_ value: [IssuerKeys], into buf: inout [UInt8]) {
+    public static func write(_ value: [PaymentPart], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeIssuerKeys.write(item, into: &buf)
+            FfiConverterTypePaymentPart.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuerKeys] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PaymentPart] {
         let len: Int32 = try readInt(&buf)
-        var seq = [IssuerKeys]()
+        var seq = [PaymentPart]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeIssuerKeys.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer {
-    typealias SwiftType = [PresentedCredential]
-
-    public static func write(_ value: [PresentedCredential], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypePresentedCredential.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PresentedCredential] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [PresentedCredential]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypePresentedCredential.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer {
-    typealias SwiftType = [StoreEntry]
-
-    public static func write(_ value: [StoreEntry], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeStoreEntry.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoreEntry] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [StoreEntry]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeStoreEntry.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer {
-    typealias SwiftType = [StoreOp]
-
-    public static func write(_ value: [StoreOp], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeStoreOp.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoreOp] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [StoreOp]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeStoreOp.read(from: &buf))
+            seq.append(try FfiConverterTypePaymentPart.read(from: &buf))
         }
         return seq
     }
@@ -11607,31 +5185,6 @@ fileprivate struct FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer {
-    typealias SwiftType = [TicketIdentity]
-
-    public static func write(_ value: [TicketIdentity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeTicketIdentity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketIdentity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [TicketIdentity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeTicketIdentity.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
     typealias SwiftType = [TicketInfo]
 
@@ -11674,56 +5227,6 @@ fileprivate struct FfiConverterSequenceTypeTrustedIssuer: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTrustedIssuer.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeUnusableVoucher: FfiConverterRustBuffer {
-    typealias SwiftType = [UnusableVoucher]
-
-    public static func write(_ value: [UnusableVoucher], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeUnusableVoucher.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UnusableVoucher] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UnusableVoucher]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeUnusableVoucher.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeVoucherAllocation: FfiConverterRustBuffer {
-    typealias SwiftType = [VoucherAllocation]
-
-    public static func write(_ value: [VoucherAllocation], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeVoucherAllocation.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VoucherAllocation] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [VoucherAllocation]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVoucherAllocation.read(from: &buf))
         }
         return seq
     }
@@ -11782,23 +5285,23 @@ fileprivate struct FfiConverterSequenceTypeVoucherEvent: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [VoucherInfo]
+fileprivate struct FfiConverterSequenceTypeVoucherView: FfiConverterRustBuffer {
+    typealias SwiftType = [VoucherView]
 
-    public static func write(_ value: [VoucherInfo], into buf: inout [UInt8]) {
+    public static func write(_ value: [VoucherView], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterTypeVoucherInfo.write(item, into: &buf)
+            FfiConverterTypeVoucherView.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VoucherInfo] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VoucherView] {
         let len: Int32 = try readInt(&buf)
-        var seq = [VoucherInfo]()
+        var seq = [VoucherView]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVoucherInfo.read(from: &buf))
+            seq.append(try FfiConverterTypeVoucherView.read(from: &buf))
         }
         return seq
     }
@@ -11807,26 +5310,175 @@ fileprivate struct FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
-    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+fileprivate struct FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [StoreEntry]
+
+    public static func write(_ value: [StoreEntry], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
-        for (key, value) in value {
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterString.write(value, into: &buf)
+        for item in value {
+            FfiConverterTypeStoreEntry.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoreEntry] {
         let len: Int32 = try readInt(&buf)
-        var dict = [String: String]()
-        dict.reserveCapacity(Int(len))
-        for _ in 0..<len {
-            let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterString.read(from: &buf)
-            dict[key] = value
+        var seq = [StoreEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStoreEntry.read(from: &buf))
         }
-        return dict
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer {
+    typealias SwiftType = [StoreOp]
+
+    public static func write(_ value: [StoreOp], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStoreOp.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StoreOp] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StoreOp]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStoreOp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDoubleSpend: FfiConverterRustBuffer {
+    typealias SwiftType = [DoubleSpend]
+
+    public static func write(_ value: [DoubleSpend], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDoubleSpend.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DoubleSpend] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DoubleSpend]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDoubleSpend.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
+    typealias SwiftType = [Address]
+
+    public static func write(_ value: [Address], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddress.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Address] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Address]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddress.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGateAuthorization: FfiConverterRustBuffer {
+    typealias SwiftType = [GateAuthorization]
+
+    public static func write(_ value: [GateAuthorization], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGateAuthorization.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GateAuthorization] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [GateAuthorization]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGateAuthorization.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJsonObject: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonObject]
+
+    public static func write(_ value: [JsonObject], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonObject.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonObject] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonObject]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonObject.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketIdentity]
+
+    public static func write(_ value: [TicketIdentity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketIdentity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketIdentity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketIdentity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketIdentity.read(from: &buf))
+        }
+        return seq
     }
 }
 /**
@@ -11845,8 +5497,8 @@ public func calibrateKdf(targetMs: UInt64, maxMemoryKib: UInt32)throws  -> KdfPa
 /**
  * The EIP-55 form of an address; throws on a wrong mixed-case checksum.
  */
-public func checksumAddress(address: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+public func checksumAddress(address: String)throws  -> Address  {
+    return try  FfiConverterTypeAddress_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_checksum_address(
         FfiConverterString.lower(address),uniffiCallStatus
@@ -11886,8 +5538,8 @@ public func kdfFastInsecure() -> KdfParams  {
 /**
  * Decrypt a keystore and return its address (nothing is stored).
  */
-public func keystoreAddress(keystoreJson: String, password: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+public func keystoreAddress(keystoreJson: String, password: String)throws  -> Address  {
+    return try  FfiConverterTypeAddress_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_keystore_address(
         FfiConverterString.lower(keystoreJson),
@@ -11910,32 +5562,32 @@ public func qrCode(text: String, modulePx: UInt32 = UInt32(4))throws  -> QrCode 
 /**
  * The address that signed `message` with `personal_sign`.
  */
-public func recoverMessageSigner(message: Data, signature: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+public func recoverMessageSigner(message: Data, signature: Signature)throws  -> Address  {
+    return try  FfiConverterTypeAddress_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_recover_message_signer(
         FfiConverterData.lower(message),
-        FfiConverterString.lower(signature),uniffiCallStatus
+        FfiConverterTypeSignature_lower(signature),uniffiCallStatus
     )
 })
 }
 /**
  * The address that signed typed data.
  */
-public func recoverTypedDataSigner(typedDataJson: String, signature: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+public func recoverTypedDataSigner(typedDataJson: String, signature: Signature)throws  -> Address  {
+    return try  FfiConverterTypeAddress_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_recover_typed_data_signer(
         FfiConverterString.lower(typedDataJson),
-        FfiConverterString.lower(signature),uniffiCallStatus
+        FfiConverterTypeSignature_lower(signature),uniffiCallStatus
     )
 })
 }
 /**
- * The EIP-712 digest of typed data, `0x` hex.
+ * The EIP-712 digest of typed data.
  */
-public func typedDataDigest(typedDataJson: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+public func typedDataDigest(typedDataJson: String)throws  -> Bytes32  {
+    return try  FfiConverterTypeBytes32_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_typed_data_digest(
         FfiConverterString.lower(typedDataJson),uniffiCallStatus
@@ -11944,14 +5596,24 @@ public func typedDataDigest(typedDataJson: String)throws  -> String  {
 }
 /**
  * Check a mnemonic (typed by a user) without creating anything. The error names the problem:
- * "word 5 'appl' is not in the Korean wordlist", "checksum does not match".
+ * "word 5 is not in the Korean wordlist", "checksum does not match".
  */
-public func validateMnemonic(mnemonic: String, language: String? = nil)throws  -> MnemonicInfo  {
+public func validateMnemonic(mnemonic: String, language: Language? = nil)throws  -> MnemonicInfo  {
     return try  FfiConverterTypeMnemonicInfo_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_validate_mnemonic(
         FfiConverterString.lower(mnemonic),
-        FfiConverterOptionString.lower(language),uniffiCallStatus
+        FfiConverterOptionTypeLanguage.lower(language),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the store conformance cases, for a test framework that runs one test per case.
+ */
+public func storeConformanceCases() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_store_conformance_cases(uniffiCallStatus
     )
 })
 }
@@ -11993,43 +5655,46 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_calibrate_kdf() != 54571) {
+    if (uniffi_jigap_ffi_checksum_func_calibrate_kdf() != 64637) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_checksum_address() != 15374) {
+    if (uniffi_jigap_ffi_checksum_func_checksum_address() != 48469) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_jigap_version() != 17291) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_kdf_default() != 52848) {
+    if (uniffi_jigap_ffi_checksum_func_kdf_default() != 58831) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_kdf_fast_insecure() != 29086) {
+    if (uniffi_jigap_ffi_checksum_func_kdf_fast_insecure() != 60784) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_keystore_address() != 13026) {
+    if (uniffi_jigap_ffi_checksum_func_keystore_address() != 32882) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_qr_code() != 38346) {
+    if (uniffi_jigap_ffi_checksum_func_qr_code() != 24347) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_recover_message_signer() != 52664) {
+    if (uniffi_jigap_ffi_checksum_func_recover_message_signer() != 3157) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_recover_typed_data_signer() != 38421) {
+    if (uniffi_jigap_ffi_checksum_func_recover_typed_data_signer() != 45790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_typed_data_digest() != 17158) {
+    if (uniffi_jigap_ffi_checksum_func_typed_data_digest() != 46968) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_validate_mnemonic() != 17217) {
+    if (uniffi_jigap_ffi_checksum_func_validate_mnemonic() != 22250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 24370) {
+    if (uniffi_jigap_ffi_checksum_func_store_conformance_cases() != 6836) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_func_inspect_backup() != 48604) {
+    if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 55913) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_inspect_backup() != 8386) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_clock_now_ms() != 25545) {
@@ -12038,55 +5703,58 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_credentialissuer_id() != 34102) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() != 25676) {
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() != 30453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() != 449) {
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() != 63408) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() != 47849) {
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() != 6809) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() != 47569) {
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() != 33971) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_credentialissuer_kid() != 39617) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() != 44895) {
+    if (uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() != 22020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() != 27143) {
+    if (uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() != 46103) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_check_status() != 47122) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_check_status() != 29946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_delete() != 35571) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_delete() != 6765) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_get() != 19243) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_get() != 33618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_holder_did() != 59957) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_did() != 31548) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() != 4113) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() != 39478) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_import() != 7050) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_import() != 58609) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_list() != 4627) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_list() != 25655) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_present() != 33383) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_present() != 5226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() != 13426) {
+    if (uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() != 35528) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() != 40783) {
+    if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() != 28586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance_case() != 5137) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_keyprotector_id() != 46269) {
@@ -12107,193 +5775,199 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_store_write() != 28436) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_entries() != 12317) {
+    if (uniffi_jigap_ffi_checksum_method_gate_entries() != 63737) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_events() != 41493) {
+    if (uniffi_jigap_ffi_checksum_method_gate_events() != 3415) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_export() != 22119) {
+    if (uniffi_jigap_ffi_checksum_method_gate_export() != 44908) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_merge() != 20372) {
+    if (uniffi_jigap_ffi_checksum_method_gate_merge() != 7711) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_name() != 32667) {
+    if (uniffi_jigap_ffi_checksum_method_gate_name() != 21930) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_receipt() != 63426) {
+    if (uniffi_jigap_ffi_checksum_method_gate_receipt() != 63580) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() != 29789) {
+    if (uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() != 47455) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gate_verify() != 43471) {
+    if (uniffi_jigap_ffi_checksum_method_gate_verify() != 64127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_gatekey_public_key() != 61597) {
+    if (uniffi_jigap_ffi_checksum_method_gatekey_public_key() != 22614) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() != 40772) {
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_address() != 32987) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_grant() != 33617) {
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() != 64143) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_identity() != 25147) {
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_grant() != 53599) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() != 51847) {
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_identity() != 17799) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() != 33944) {
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() != 26002) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() != 39608) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() != 19457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() != 42273) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() != 54474) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_get() != 21881) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() != 32110) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_holder_id() != 29397) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_get() != 16056) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_import_grant() != 24251) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_holder_id() != 55085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_list() != 17909) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_import_grant() != 34140) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() != 25449) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_list() != 34773) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_request_transfer() != 62239) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() != 1572) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_show() != 14272) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_request_transfer() != 935) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() != 28279) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_show() != 20353) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() != 21370) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() != 22431) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_merchantdesk_accept() != 25517) {
+    if (uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() != 8793) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() != 44523) {
+    if (uniffi_jigap_ffi_checksum_method_merchantdesk_accept() != 52000) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() != 29103) {
+    if (uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() != 28496) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_voucherissuer_grant() != 43583) {
+    if (uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() != 46690) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_voucherissuer_refund() != 4750) {
+    if (uniffi_jigap_ffi_checksum_method_voucherissuer_grant() != 50978) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_voucherissuer_settle() != 56008) {
+    if (uniffi_jigap_ffi_checksum_method_voucherissuer_refund() != 44749) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() != 39287) {
+    if (uniffi_jigap_ffi_checksum_method_voucherissuer_settle() != 43502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_apply_settlement() != 18119) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() != 42162) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_balances() != 48699) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_apply_settlement() != 65292) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_history() != 63038) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_balances() != 28084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_import_grant() != 35284) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_history() != 56724) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_pay() != 40965) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_import_grant() != 6993) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_quote() != 1700) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_pay() != 17488) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_release_expired() != 3368) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_payment_status() != 58894) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() != 61729) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_quote() != 55190) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() != 26817) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_release_expired() != 40296) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_voucher() != 62714) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() != 673) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_vouchers_vouchers() != 13119) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() != 62641) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_account() != 15646) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_voucher() != 25413) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_accounts() != 13670) {
+    if (uniffi_jigap_ffi_checksum_method_vouchers_vouchers() != 39073) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_add_account() != 64919) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_account() != 58337) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_attempts_left() != 38118) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_accounts() != 3577) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_backup() != 22960) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_add_account() != 44728) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_change_pin() != 63128) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_attempts_left() != 61475) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_export_keystore() != 20921) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_backup() != 24348) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_export_mnemonic() != 34789) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_change_pin() != 48596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_identity() != 51077) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_export_keystore() != 42493) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_import_keystore() != 20145) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_export_mnemonic() != 11533) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_wallet_identity() != 2517) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_wallet_import_keystore() != 17312) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_wallet_is_unlocked() != 16946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_kdf_params() != 21158) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_kdf_params() != 34407) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_wallet_lock() != 63930) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_rekey() != 61263) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_rekey() != 4929) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_sign_digest() != 13395) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_sign_digest() != 7857) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_sign_message() != 52782) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_sign_message() != 28820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_sign_typed_data() != 38338) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_sign_typed_data() != 52719) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_method_wallet_unlock() != 42050) {
+    if (uniffi_jigap_ffi_checksum_method_wallet_unlock() != 19711) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() != 42645) {
+    if (uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() != 23335) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() != 48476) {
+    if (uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() != 32082) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_credentials_new() != 24353) {
@@ -12305,49 +5979,50 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_memory() != 36248) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() != 59992) {
+    if (uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() != 62580) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_gate_new() != 32156) {
+    if (uniffi_jigap_ffi_checksum_constructor_gate_new() != 43542) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() != 21774) {
+    if (uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() != 44819) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_gatekey_generate() != 39396) {
+    if (uniffi_jigap_ffi_checksum_constructor_gatekey_generate() != 19126) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() != 14730) {
+    if (uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() != 41408) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_constructor_tickets_new() != 12788) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() != 17402) {
+    if (uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() != 32467) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_voucherissuer_new() != 8823) {
+    if (uniffi_jigap_ffi_checksum_constructor_voucherissuer_new() != 21165) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_vouchers_new() != 45432) {
+    if (uniffi_jigap_ffi_checksum_constructor_vouchers_new() != 4236) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_wallet_create() != 37501) {
+    if (uniffi_jigap_ffi_checksum_constructor_wallet_create() != 56516) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_wallet_open() != 34609) {
+    if (uniffi_jigap_ffi_checksum_constructor_wallet_open() != 11287) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore() != 8674) {
+    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore() != 15355) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() != 39005) {
+    if (uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() != 28319) {
         return InitializationResult.apiChecksumMismatch
     }
 
     uniffiCallbackInitClock()
     uniffiCallbackInitKeyProtector()
     uniffiCallbackInitStore()
+    uniffiEnsureJigapCoreInitialized()
     return InitializationResult.ok
 }()
 

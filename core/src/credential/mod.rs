@@ -37,10 +37,10 @@
 //! let claims = serde_json::json!({"given_name": "Jiwoo", "category": "A2", "licence_expiry": "2030-01-01"});
 //! let sd = issuer.issue_sd_jwt(&env, &SdJwtInput {
 //!     vct: "https://licence.example/drone".into(),
-//!     claims: claims.as_object().unwrap().clone(),
+//!     claims: claims.try_into().unwrap(),
 //!     disclosable: Some(vec!["given_name".into(), "category".into(), "licence_expiry".into()]),
-//!     holder_jwk: Some(creds.holder_jwk().unwrap()),
-//!     iat: Some(1_767_225_600), exp: Some(1_924_992_000), status: None,
+//!     holder_jwk: Some(creds.holder_jwk().unwrap().try_into().unwrap()),
+//!     issued_at: Some(1_767_225_600), expires_at: Some(1_924_992_000), status: None,
 //! }).unwrap();
 //!
 //! // The holder imports it (verified) and presents only the category.

@@ -33,6 +33,165 @@ import java.util.concurrent.ConcurrentHashMap
 import android.os.Build
 import androidx.annotation.RequiresApi
 import java.util.concurrent.atomic.AtomicBoolean
+import org.jigap.core.AcceptedPayment
+import org.jigap.core.Account
+import org.jigap.core.Address
+import org.jigap.core.BackupInfo
+import org.jigap.core.BadgeInput
+import org.jigap.core.Bytes32
+import org.jigap.core.CheckInReceipt
+import org.jigap.core.CreateOptions
+import org.jigap.core.CredentialFilter
+import org.jigap.core.CredentialImportOptions
+import org.jigap.core.CredentialKeyType
+import org.jigap.core.CredentialStatus
+import org.jigap.core.CredentialVerifierOptions
+import org.jigap.core.DoubleSpend
+import org.jigap.core.FfiConverterTypeAcceptedPayment
+import org.jigap.core.FfiConverterTypeAccount
+import org.jigap.core.FfiConverterTypeAddress
+import org.jigap.core.FfiConverterTypeBackupInfo
+import org.jigap.core.FfiConverterTypeBadgeInput
+import org.jigap.core.FfiConverterTypeBytes32
+import org.jigap.core.FfiConverterTypeCheckInReceipt
+import org.jigap.core.FfiConverterTypeCreateOptions
+import org.jigap.core.FfiConverterTypeCredentialFilter
+import org.jigap.core.FfiConverterTypeCredentialImportOptions
+import org.jigap.core.FfiConverterTypeCredentialKeyType
+import org.jigap.core.FfiConverterTypeCredentialStatus
+import org.jigap.core.FfiConverterTypeCredentialVerifierOptions
+import org.jigap.core.FfiConverterTypeDoubleSpend
+import org.jigap.core.FfiConverterTypeGateAdmit
+import org.jigap.core.FfiConverterTypeGateAuthorization
+import org.jigap.core.FfiConverterTypeGateEntry
+import org.jigap.core.FfiConverterTypeGateMergeReport
+import org.jigap.core.FfiConverterTypeGrantSpec
+import org.jigap.core.FfiConverterTypeIdentity
+import org.jigap.core.FfiConverterTypeImportedTicket
+import org.jigap.core.FfiConverterTypeJigapError
+import org.jigap.core.FfiConverterTypeJsonObject
+import org.jigap.core.FfiConverterTypeKdfParams
+import org.jigap.core.FfiConverterTypeLanguage
+import org.jigap.core.FfiConverterTypeMnemonicInfo
+import org.jigap.core.FfiConverterTypePaymentPart
+import org.jigap.core.FfiConverterTypePaymentRequestInfo
+import org.jigap.core.FfiConverterTypeQrCode
+import org.jigap.core.FfiConverterTypeSdJwtInput
+import org.jigap.core.FfiConverterTypeSettlementOutcome
+import org.jigap.core.FfiConverterTypeSignature
+import org.jigap.core.FfiConverterTypeSignedGrant
+import org.jigap.core.FfiConverterTypeStatusListInput
+import org.jigap.core.FfiConverterTypeStoredCredential
+import org.jigap.core.FfiConverterTypeTicketEvent
+import org.jigap.core.FfiConverterTypeTicketIdentity
+import org.jigap.core.FfiConverterTypeTicketInfo
+import org.jigap.core.FfiConverterTypeTicketPass
+import org.jigap.core.FfiConverterTypeTicketRef
+import org.jigap.core.FfiConverterTypeTicketTerms
+import org.jigap.core.FfiConverterTypeTicketTransferRequest
+import org.jigap.core.FfiConverterTypeTransferRequest
+import org.jigap.core.FfiConverterTypeTrustedIssuer
+import org.jigap.core.FfiConverterTypeTypedSignature
+import org.jigap.core.FfiConverterTypeVerifiedPresentation
+import org.jigap.core.FfiConverterTypeVoucherBalance
+import org.jigap.core.FfiConverterTypeVoucherDomain
+import org.jigap.core.FfiConverterTypeVoucherEvent
+import org.jigap.core.FfiConverterTypeVoucherPayment
+import org.jigap.core.FfiConverterTypeVoucherQuote
+import org.jigap.core.FfiConverterTypeVoucherView
+import org.jigap.core.FfiConverterTypeWalletBackup
+import org.jigap.core.GateAdmit
+import org.jigap.core.GateAuthorization
+import org.jigap.core.GateEntry
+import org.jigap.core.GateMergeReport
+import org.jigap.core.GrantSpec
+import org.jigap.core.Identity
+import org.jigap.core.ImportedTicket
+import org.jigap.core.JigapException
+import org.jigap.core.JsonObject
+import org.jigap.core.KdfParams
+import org.jigap.core.Language
+import org.jigap.core.MnemonicInfo
+import org.jigap.core.PaymentPart
+import org.jigap.core.PaymentRequestInfo
+import org.jigap.core.QrCode
+import org.jigap.core.SdJwtInput
+import org.jigap.core.SettlementOutcome
+import org.jigap.core.Signature
+import org.jigap.core.SignedGrant
+import org.jigap.core.StatusListInput
+import org.jigap.core.StoredCredential
+import org.jigap.core.TicketEvent
+import org.jigap.core.TicketIdentity
+import org.jigap.core.TicketInfo
+import org.jigap.core.TicketPass
+import org.jigap.core.TicketRef
+import org.jigap.core.TicketTerms
+import org.jigap.core.TicketTransferRequest
+import org.jigap.core.TransferRequest
+import org.jigap.core.TrustedIssuer
+import org.jigap.core.TypedSignature
+import org.jigap.core.VerifiedPresentation
+import org.jigap.core.VoucherBalance
+import org.jigap.core.VoucherDomain
+import org.jigap.core.VoucherEvent
+import org.jigap.core.VoucherPayment
+import org.jigap.core.VoucherQuote
+import org.jigap.core.VoucherView
+import org.jigap.core.WalletBackup
+import org.jigap.core.RustBuffer as RustBufferAcceptedPayment
+import org.jigap.core.RustBuffer as RustBufferAccount
+import org.jigap.core.RustBuffer as RustBufferAddress
+import org.jigap.core.RustBuffer as RustBufferBackupInfo
+import org.jigap.core.RustBuffer as RustBufferBadgeInput
+import org.jigap.core.RustBuffer as RustBufferBytes32
+import org.jigap.core.RustBuffer as RustBufferCheckInReceipt
+import org.jigap.core.RustBuffer as RustBufferCreateOptions
+import org.jigap.core.RustBuffer as RustBufferCredentialFilter
+import org.jigap.core.RustBuffer as RustBufferCredentialImportOptions
+import org.jigap.core.RustBuffer as RustBufferCredentialKeyType
+import org.jigap.core.RustBuffer as RustBufferCredentialStatus
+import org.jigap.core.RustBuffer as RustBufferCredentialVerifierOptions
+import org.jigap.core.RustBuffer as RustBufferDoubleSpend
+import org.jigap.core.RustBuffer as RustBufferGateAdmit
+import org.jigap.core.RustBuffer as RustBufferGateAuthorization
+import org.jigap.core.RustBuffer as RustBufferGateEntry
+import org.jigap.core.RustBuffer as RustBufferGateMergeReport
+import org.jigap.core.RustBuffer as RustBufferGrantSpec
+import org.jigap.core.RustBuffer as RustBufferIdentity
+import org.jigap.core.RustBuffer as RustBufferImportedTicket
+import org.jigap.core.RustBuffer as RustBufferJigapError
+import org.jigap.core.RustBuffer as RustBufferJsonObject
+import org.jigap.core.RustBuffer as RustBufferKdfParams
+import org.jigap.core.RustBuffer as RustBufferLanguage
+import org.jigap.core.RustBuffer as RustBufferMnemonicInfo
+import org.jigap.core.RustBuffer as RustBufferPaymentPart
+import org.jigap.core.RustBuffer as RustBufferPaymentRequestInfo
+import org.jigap.core.RustBuffer as RustBufferQrCode
+import org.jigap.core.RustBuffer as RustBufferSdJwtInput
+import org.jigap.core.RustBuffer as RustBufferSettlementOutcome
+import org.jigap.core.RustBuffer as RustBufferSignature
+import org.jigap.core.RustBuffer as RustBufferSignedGrant
+import org.jigap.core.RustBuffer as RustBufferStatusListInput
+import org.jigap.core.RustBuffer as RustBufferStoredCredential
+import org.jigap.core.RustBuffer as RustBufferTicketEvent
+import org.jigap.core.RustBuffer as RustBufferTicketIdentity
+import org.jigap.core.RustBuffer as RustBufferTicketInfo
+import org.jigap.core.RustBuffer as RustBufferTicketPass
+import org.jigap.core.RustBuffer as RustBufferTicketRef
+import org.jigap.core.RustBuffer as RustBufferTicketTerms
+import org.jigap.core.RustBuffer as RustBufferTicketTransferRequest
+import org.jigap.core.RustBuffer as RustBufferTransferRequest
+import org.jigap.core.RustBuffer as RustBufferTrustedIssuer
+import org.jigap.core.RustBuffer as RustBufferTypedSignature
+import org.jigap.core.RustBuffer as RustBufferVerifiedPresentation
+import org.jigap.core.RustBuffer as RustBufferVoucherBalance
+import org.jigap.core.RustBuffer as RustBufferVoucherDomain
+import org.jigap.core.RustBuffer as RustBufferVoucherEvent
+import org.jigap.core.RustBuffer as RustBufferVoucherPayment
+import org.jigap.core.RustBuffer as RustBufferVoucherQuote
+import org.jigap.core.RustBuffer as RustBufferVoucherView
+import org.jigap.core.RustBuffer as RustBufferWalletBackup
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -789,6 +948,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_validate_mnemonic(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_func_store_conformance_cases(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_func_voucher_demo_domain(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_inspect_backup(
@@ -831,6 +992,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance_case(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_keyprotector_id(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_keyprotector_wrap(
@@ -860,6 +1023,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_gate_verify(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_gatekey_public_key(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_address(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate(
     ): Int
@@ -916,6 +1081,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_vouchers_import_grant(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_pay(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_vouchers_payment_status(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_quote(
     ): Int
@@ -1020,6 +1187,7 @@ internal object UniffiLib {
         uniffiCallbackInterfaceClock.register(this)
         uniffiCallbackInterfaceKeyProtector.register(this)
         uniffiCallbackInterfaceStore.register(this)
+        org.jigap.core.uniffiEnsureInitialized()
         
     }
 
@@ -1036,17 +1204,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_jigap_ffi_fn_free_credentialissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_credentialissuer_new(`keyType`: RustBuffer.ByValue,`seed`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`kid`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_credentialissuer_new(`keyType`: RustBufferCredentialKeyType.ByValue,`seed`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,`kid`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_credentialissuer_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(`ptr`: Long,`input`: RustBufferBadgeInput.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(`ptr`: Long,`credential`: RustBufferJsonObject.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(`ptr`: Long,`input`: RustBufferSdJwtInput.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(`ptr`: Long,`input`: RustBufferStatusListInput.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentialissuer_kid(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1056,10 +1224,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_jigap_ffi_fn_free_credentialverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_credentialverifier_new(`options`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_credentialverifier_new(`options`: RustBufferCredentialVerifierOptions.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(`ptr`: Long,`presentation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferVerifiedPresentation.ByValue
     external fun uniffi_jigap_ffi_fn_clone_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_credentials(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1067,18 +1235,18 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_constructor_credentials_new(`wallet`: Long,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_credentials_check_status(`ptr`: Long,`id`: RustBuffer.ByValue,`statusListCredential`: RustBuffer.ByValue,`didDocuments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferCredentialStatus.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentials_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_credentials_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferStoredCredential.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentials_holder_did(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentials_holder_jwk(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentials_import(`ptr`: Long,`credential`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_credentials_list(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_credentials_import(`ptr`: Long,`credential`: RustBuffer.ByValue,`options`: RustBufferCredentialImportOptions.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferStoredCredential.ByValue
+    external fun uniffi_jigap_ffi_fn_method_credentials_list(`ptr`: Long,`filter`: RustBufferCredentialFilter.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentials_present(`ptr`: Long,`id`: RustBuffer.ByValue,`disclose`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1095,6 +1263,8 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_constructor_jigapstore_sqlite(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_jigapstore_check_conformance(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_jigapstore_check_conformance_case(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_clone_keyprotector(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1133,39 +1303,41 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_method_gate_export(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_gate_merge(`ptr`: Long,`export`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferGateMergeReport.ByValue
     external fun uniffi_jigap_ffi_fn_method_gate_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_receipt(`ptr`: Long,`admit`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_gate_set_current_transfers(`ptr`: Long,`ticketId`: RustBuffer.ByValue,`transfers`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_gate_receipt(`ptr`: Long,`admit`: RustBufferGateAdmit.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferCheckInReceipt.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_set_current_transfers(`ptr`: Long,`ticketId`: RustBufferTicketRef.ByValue,`transfers`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_gate_verify(`ptr`: Long,`pass`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferGateAdmit.ByValue
     external fun uniffi_jigap_ffi_fn_clone_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_gatekey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_gatekey_from_account(`wallet`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_gatekey_from_account(`wallet`: Long,`account`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_constructor_gatekey_generate(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_gatekey_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferBytes32.ByValue
     external fun uniffi_jigap_ffi_fn_clone_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_ticketissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_ticketissuer_new(`wallet`: Long,`account`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_ticketissuer_new(`wallet`: Long,`account`: RustBufferAddress.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(`ptr`: Long,`chainId`: Long,`contract`: RustBuffer.ByValue,`event`: RustBuffer.ByValue,`gateKey`: RustBuffer.ByValue,`gateName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_grant(`ptr`: Long,`holderId`: RustBuffer.ByValue,`terms`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_address(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAddress.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(`ptr`: Long,`chainId`: Long,`contract`: RustBufferAddress.ByValue,`event`: RustBufferTicketEvent.ByValue,`gateKey`: RustBufferBytes32.ByValue,`gateName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferGateAuthorization.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_grant(`ptr`: Long,`holderId`: RustBufferTicketIdentity.ByValue,`terms`: RustBufferTicketTerms.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedGrant.ByValue
     external fun uniffi_jigap_ffi_fn_method_ticketissuer_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue(`ptr`: Long,`request`: RustBuffer.ByValue,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferTicketIdentity.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue(`ptr`: Long,`request`: RustBufferTransferRequest.ByValue,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedGrant.ByValue
     external fun uniffi_jigap_ffi_fn_clone_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1173,50 +1345,50 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_constructor_tickets_new(`wallet`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_tickets_apply_receipt(`ptr`: Long,`receipt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(`ptr`: Long,`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(`ptr`: Long,`address`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_jigap_ffi_fn_method_tickets_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_holder_id(`ptr`: Long,`account`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_get(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_holder_id(`ptr`: Long,`account`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketIdentity.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_import_grant(`ptr`: Long,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferImportedTicket.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_pending_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_request_transfer(`ptr`: Long,`id`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`price`: Long,`currency`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_show(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_tickets_trust_issuer(`ptr`: Long,`identity`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_pending_transfer(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketTransferRequest.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_request_transfer(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,`to`: RustBufferTicketIdentity.ByValue,`price`: Long,`currency`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketTransferRequest.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_show(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketPass.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_trust_issuer(`ptr`: Long,`identity`: RustBufferTicketIdentity.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTicketIdentity.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_merchantdesk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_merchantdesk_new(`wallet`: Long,`merchant`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`category`: Short,`region`: RustBuffer.ByValue,`trustedIssuers`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_merchantdesk_new(`wallet`: Long,`merchant`: RustBufferAddress.ByValue,`name`: RustBuffer.ByValue,`category`: Short,`region`: RustBuffer.ByValue,`trustedIssuers`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_merchantdesk_accept(`ptr`: Long,`request`: RustBuffer.ByValue,`payment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAcceptedPayment.ByValue
     external fun uniffi_jigap_ffi_fn_method_merchantdesk_create_request(`ptr`: Long,`amount`: Long,`currency`: RustBuffer.ByValue,`ttlSecs`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferPaymentRequestInfo.ByValue
     external fun uniffi_jigap_ffi_fn_clone_voucherissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_voucherissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_voucherissuer_new(`wallet`: Long,`issuer`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_voucherissuer_new(`wallet`: Long,`issuer`: RustBufferAddress.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_voucherissuer_detect_double_spends(`ptr`: Long,`payments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_voucherissuer_grant(`ptr`: Long,`spec`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_voucherissuer_grant(`ptr`: Long,`spec`: RustBufferGrantSpec.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_voucherissuer_refund(`ptr`: Long,`voucherId`: RustBuffer.ByValue,`amount`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_voucherissuer_refund(`ptr`: Long,`voucherId`: RustBufferBytes32.ByValue,`amount`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_voucherissuer_settle(`ptr`: Long,`payment`: RustBuffer.ByValue,`rejectReason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1229,32 +1401,34 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_method_vouchers_apply_refund(`ptr`: Long,`refund`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_jigap_ffi_fn_method_vouchers_apply_settlement(`ptr`: Long,`settlement`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferSettlementOutcome.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_balances(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_history(`ptr`: Long,`voucherId`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`until`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_import_grant(`ptr`: Long,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferVoucherView.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_pay(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferVoucherPayment.ByValue
+    external fun uniffi_jigap_ffi_fn_method_vouchers_payment_status(`ptr`: Long,`redemptionHash`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_quote(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferVoucherQuote.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_release_expired(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
     external fun uniffi_jigap_ffi_fn_method_vouchers_set_trusted_issuers(`ptr`: Long,`issuers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_vouchers_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_vouchers_voucher(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_vouchers_voucher(`ptr`: Long,`id`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferVoucherView.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_vouchers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_constructor_wallet_create(`store`: Long,`pin`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_constructor_wallet_create(`store`: Long,`pin`: RustBuffer.ByValue,`options`: RustBufferCreateOptions.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_constructor_wallet_open(`store`: Long,`kdf`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1263,67 +1437,69 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(`store`: Long,`backup`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,`protector`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_method_wallet_account(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccount.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_accounts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_add_account(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccount.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_attempts_left(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
     external fun uniffi_jigap_ffi_fn_method_wallet_backup(`ptr`: Long,`pin`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferWalletBackup.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_change_pin(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_method_wallet_export_keystore(`ptr`: Long,`address`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_jigap_ffi_fn_method_wallet_export_keystore(`ptr`: Long,`address`: RustBufferAddress.ByValue,`password`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_export_mnemonic(`ptr`: Long,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_identity(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferIdentity.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_import_keystore(`ptr`: Long,`keystoreJson`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccount.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_is_unlocked(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_jigap_ffi_fn_method_wallet_kdf_params(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_lock(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_wallet_rekey(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_jigap_ffi_fn_method_wallet_sign_digest(`ptr`: Long,`address`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_wallet_sign_message(`ptr`: Long,`address`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_method_wallet_sign_typed_data(`ptr`: Long,`address`: RustBuffer.ByValue,`typedDataJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_wallet_sign_digest(`ptr`: Long,`address`: RustBufferAddress.ByValue,`digest`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignature.ByValue
+    external fun uniffi_jigap_ffi_fn_method_wallet_sign_message(`ptr`: Long,`address`: RustBufferAddress.ByValue,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignature.ByValue
+    external fun uniffi_jigap_ffi_fn_method_wallet_sign_typed_data(`ptr`: Long,`address`: RustBufferAddress.ByValue,`typedDataJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTypedSignature.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_unlock(`ptr`: Long,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_func_calibrate_kdf(`targetMs`: Long,`maxMemoryKib`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_func_checksum_address(`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAddress.ByValue
     external fun uniffi_jigap_ffi_fn_func_jigap_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_kdf_default(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_func_kdf_fast_insecure(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_func_keystore_address(`keystoreJson`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAddress.ByValue
     external fun uniffi_jigap_ffi_fn_func_qr_code(`text`: RustBuffer.ByValue,`modulePx`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_func_recover_message_signer(`message`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_jigap_ffi_fn_func_recover_typed_data_signer(`typedDataJson`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferQrCode.ByValue
+    external fun uniffi_jigap_ffi_fn_func_recover_message_signer(`message`: RustBuffer.ByValue,`signature`: RustBufferSignature.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAddress.ByValue
+    external fun uniffi_jigap_ffi_fn_func_recover_typed_data_signer(`typedDataJson`: RustBuffer.ByValue,`signature`: RustBufferSignature.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAddress.ByValue
     external fun uniffi_jigap_ffi_fn_func_typed_data_digest(`typedDataJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferBytes32.ByValue
     external fun uniffi_jigap_ffi_fn_func_validate_mnemonic(`mnemonic`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferMnemonicInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_func_store_conformance_cases(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_voucher_demo_domain(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferVoucherDomain.ByValue
     external fun uniffi_jigap_ffi_fn_func_inspect_backup(`backup`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferBackupInfo.ByValue
     external fun ffi_jigap_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_jigap_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1443,43 +1619,46 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_jigap_ffi_checksum_func_calibrate_kdf() and 0xFFFF) != 54571) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_calibrate_kdf() and 0xFFFF) != 64637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_checksum_address() and 0xFFFF) != 15374) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_checksum_address() and 0xFFFF) != 48469) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_jigap_version() and 0xFFFF) != 17291) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_kdf_default() and 0xFFFF) != 52848) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_kdf_default() and 0xFFFF) != 58831) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_kdf_fast_insecure() and 0xFFFF) != 29086) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_kdf_fast_insecure() and 0xFFFF) != 60784) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_keystore_address() and 0xFFFF) != 13026) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_keystore_address() and 0xFFFF) != 32882) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_qr_code() and 0xFFFF) != 38346) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_qr_code() and 0xFFFF) != 24347) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_recover_message_signer() and 0xFFFF) != 52664) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_recover_message_signer() and 0xFFFF) != 3157) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_recover_typed_data_signer() and 0xFFFF) != 38421) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_recover_typed_data_signer() and 0xFFFF) != 45790) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_typed_data_digest() and 0xFFFF) != 17158) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_typed_data_digest() and 0xFFFF) != 46968) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_validate_mnemonic() and 0xFFFF) != 17217) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_validate_mnemonic() and 0xFFFF) != 22250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 24370) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_store_conformance_cases() and 0xFFFF) != 6836) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_func_inspect_backup() and 0xFFFF) != 48604) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 55913) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_inspect_backup() and 0xFFFF) != 8386) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_clock_now_ms() and 0xFFFF) != 25545) {
@@ -1488,55 +1667,58 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_id() and 0xFFFF) != 34102) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() and 0xFFFF) != 25676) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_badge() and 0xFFFF) != 30453) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() and 0xFFFF) != 449) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_jwt_vc() and 0xFFFF) != 63408) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() and 0xFFFF) != 47849) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_sd_jwt() and 0xFFFF) != 6809) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() and 0xFFFF) != 47569) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_issue_status_list() and 0xFFFF) != 33971) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_kid() and 0xFFFF) != 39617) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() and 0xFFFF) != 44895) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialissuer_public_jwk() and 0xFFFF) != 22020) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() and 0xFFFF) != 27143) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentialverifier_verify_presentation() and 0xFFFF) != 46103) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_check_status() and 0xFFFF) != 47122) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_check_status() and 0xFFFF) != 29946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_delete() and 0xFFFF) != 35571) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_delete() and 0xFFFF) != 6765) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_get() and 0xFFFF) != 19243) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_get() and 0xFFFF) != 33618) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_did() and 0xFFFF) != 59957) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_did() and 0xFFFF) != 31548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() and 0xFFFF) != 4113) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_holder_jwk() and 0xFFFF) != 39478) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_import() and 0xFFFF) != 7050) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_import() and 0xFFFF) != 58609) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_list() and 0xFFFF) != 4627) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_list() and 0xFFFF) != 25655) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present() and 0xFFFF) != 33383) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present() and 0xFFFF) != 5226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() and 0xFFFF) != 13426) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() and 0xFFFF) != 35528) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() and 0xFFFF) != 40783) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() and 0xFFFF) != 28586) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance_case() and 0xFFFF) != 5137) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_keyprotector_id() and 0xFFFF) != 46269) {
@@ -1557,193 +1739,199 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_store_write() and 0xFFFF) != 28436) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_entries() and 0xFFFF) != 12317) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_entries() and 0xFFFF) != 63737) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_events() and 0xFFFF) != 41493) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_events() and 0xFFFF) != 3415) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_export() and 0xFFFF) != 22119) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_export() and 0xFFFF) != 44908) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_merge() and 0xFFFF) != 20372) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_merge() and 0xFFFF) != 7711) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_name() and 0xFFFF) != 32667) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_name() and 0xFFFF) != 21930) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_receipt() and 0xFFFF) != 63426) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_receipt() and 0xFFFF) != 63580) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() and 0xFFFF) != 29789) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() and 0xFFFF) != 47455) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gate_verify() and 0xFFFF) != 43471) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_verify() and 0xFFFF) != 64127) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_gatekey_public_key() and 0xFFFF) != 61597) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_gatekey_public_key() and 0xFFFF) != 22614) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() and 0xFFFF) != 40772) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_address() and 0xFFFF) != 32987) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_grant() and 0xFFFF) != 33617) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_authorize_gate() and 0xFFFF) != 64143) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_identity() and 0xFFFF) != 25147) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_grant() and 0xFFFF) != 53599) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() and 0xFFFF) != 51847) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_identity() and 0xFFFF) != 17799) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() and 0xFFFF) != 33944) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() and 0xFFFF) != 26002) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() and 0xFFFF) != 39608) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() and 0xFFFF) != 19457) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() and 0xFFFF) != 42273) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() and 0xFFFF) != 54474) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_get() and 0xFFFF) != 21881) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_distrust_issuer() and 0xFFFF) != 32110) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_holder_id() and 0xFFFF) != 29397) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_get() and 0xFFFF) != 16056) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_import_grant() and 0xFFFF) != 24251) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_holder_id() and 0xFFFF) != 55085) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_list() and 0xFFFF) != 17909) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_import_grant() and 0xFFFF) != 34140) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() and 0xFFFF) != 25449) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_list() and 0xFFFF) != 34773) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_request_transfer() and 0xFFFF) != 62239) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_pending_transfer() and 0xFFFF) != 1572) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_show() and 0xFFFF) != 14272) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_request_transfer() and 0xFFFF) != 935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() and 0xFFFF) != 28279) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_show() and 0xFFFF) != 20353) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() and 0xFFFF) != 21370) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() and 0xFFFF) != 22431) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_accept() and 0xFFFF) != 25517) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trusted_issuers() and 0xFFFF) != 8793) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() and 0xFFFF) != 44523) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_accept() and 0xFFFF) != 52000) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() and 0xFFFF) != 29103) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() and 0xFFFF) != 28496) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_grant() and 0xFFFF) != 43583) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() and 0xFFFF) != 46690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_refund() and 0xFFFF) != 4750) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_grant() and 0xFFFF) != 50978) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_settle() and 0xFFFF) != 56008) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_refund() and 0xFFFF) != 44749) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() and 0xFFFF) != 39287) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_settle() and 0xFFFF) != 43502) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_settlement() and 0xFFFF) != 18119) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() and 0xFFFF) != 42162) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_balances() and 0xFFFF) != 48699) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_settlement() and 0xFFFF) != 65292) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_history() and 0xFFFF) != 63038) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_balances() and 0xFFFF) != 28084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_import_grant() and 0xFFFF) != 35284) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_history() and 0xFFFF) != 56724) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_pay() and 0xFFFF) != 40965) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_import_grant() and 0xFFFF) != 6993) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_quote() and 0xFFFF) != 1700) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_pay() and 0xFFFF) != 17488) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_release_expired() and 0xFFFF) != 3368) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_payment_status() and 0xFFFF) != 58894) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() and 0xFFFF) != 61729) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_quote() and 0xFFFF) != 55190) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() and 0xFFFF) != 26817) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_release_expired() and 0xFFFF) != 40296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_voucher() and 0xFFFF) != 62714) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() and 0xFFFF) != 673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_vouchers() and 0xFFFF) != 13119) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() and 0xFFFF) != 62641) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_account() and 0xFFFF) != 15646) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_voucher() and 0xFFFF) != 25413) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_accounts() and 0xFFFF) != 13670) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_vouchers() and 0xFFFF) != 39073) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_add_account() and 0xFFFF) != 64919) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_account() and 0xFFFF) != 58337) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_attempts_left() and 0xFFFF) != 38118) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_accounts() and 0xFFFF) != 3577) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_backup() and 0xFFFF) != 22960) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_add_account() and 0xFFFF) != 44728) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_change_pin() and 0xFFFF) != 63128) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_attempts_left() and 0xFFFF) != 61475) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_export_keystore() and 0xFFFF) != 20921) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_backup() and 0xFFFF) != 24348) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_export_mnemonic() and 0xFFFF) != 34789) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_change_pin() and 0xFFFF) != 48596) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_identity() and 0xFFFF) != 51077) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_export_keystore() and 0xFFFF) != 42493) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_import_keystore() and 0xFFFF) != 20145) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_export_mnemonic() and 0xFFFF) != 11533) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_identity() and 0xFFFF) != 2517) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_import_keystore() and 0xFFFF) != 17312) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_is_unlocked() and 0xFFFF) != 16946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_kdf_params() and 0xFFFF) != 21158) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_kdf_params() and 0xFFFF) != 34407) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_wallet_lock() and 0xFFFF) != 63930) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_rekey() and 0xFFFF) != 61263) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_rekey() and 0xFFFF) != 4929) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_digest() and 0xFFFF) != 13395) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_digest() and 0xFFFF) != 7857) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_message() and 0xFFFF) != 52782) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_message() and 0xFFFF) != 28820) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_typed_data() and 0xFFFF) != 38338) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_sign_typed_data() and 0xFFFF) != 52719) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_unlock() and 0xFFFF) != 42050) {
+    if ((lib.uniffi_jigap_ffi_checksum_method_wallet_unlock() and 0xFFFF) != 19711) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() and 0xFFFF) != 42645) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialissuer_new() and 0xFFFF) != 23335) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() and 0xFFFF) != 48476) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_credentialverifier_new() and 0xFFFF) != 32082) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_credentials_new() and 0xFFFF) != 24353) {
@@ -1755,43 +1943,43 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_memory() and 0xFFFF) != 36248) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() and 0xFFFF) != 59992) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_sqlite() and 0xFFFF) != 62580) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gate_new() and 0xFFFF) != 32156) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gate_new() and 0xFFFF) != 43542) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() and 0xFFFF) != 21774) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_from_account() and 0xFFFF) != 44819) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_generate() and 0xFFFF) != 39396) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_gatekey_generate() and 0xFFFF) != 19126) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() and 0xFFFF) != 14730) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_ticketissuer_new() and 0xFFFF) != 41408) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_tickets_new() and 0xFFFF) != 12788) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() and 0xFFFF) != 17402) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_merchantdesk_new() and 0xFFFF) != 32467) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_voucherissuer_new() and 0xFFFF) != 8823) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_voucherissuer_new() and 0xFFFF) != 21165) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_vouchers_new() and 0xFFFF) != 45432) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_vouchers_new() and 0xFFFF) != 4236) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_create() and 0xFFFF) != 37501) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_create() and 0xFFFF) != 56516) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_open() and 0xFFFF) != 34609) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_open() and 0xFFFF) != 11287) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore() and 0xFFFF) != 8674) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore() and 0xFFFF) != 15355) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() and 0xFFFF) != 39005) {
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_wallet_restore_backup() and 0xFFFF) != 28319) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2033,29 +2221,6 @@ public object FfiConverterUShort: FfiConverter<UShort, Short> {
 
     override fun write(value: UShort, buf: ByteBuffer) {
         buf.putShort(value.toShort())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterShort: FfiConverter<Short, Short> {
-    override fun lift(value: Short): Short {
-        return value
-    }
-
-    override fun read(buf: ByteBuffer): Short {
-        return buf.getShort()
-    }
-
-    override fun lower(value: Short): Short {
-        return value
-    }
-
-    override fun allocationSize(value: Short) = 2UL
-
-    override fun write(value: Short, buf: ByteBuffer) {
-        buf.putShort(value)
     }
 }
 
@@ -2647,9 +2812,9 @@ public interface CredentialIssuerInterface {
     fun `issueBadge`(`input`: BadgeInput): kotlin.String
     
     /**
-     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     * A VC Data Model 1.1 JWT VC from a credential (`issuer` is set here).
      */
-    fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String
+    fun `issueJwtVc`(`credential`: JsonObject): kotlin.String
     
     /**
      * An SD-JWT VC (`dc+sd-jwt`) bound to the holder's key.
@@ -2668,7 +2833,7 @@ public interface CredentialIssuerInterface {
     fun `kid`(): kotlin.String
     
     /**
-     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     * The public key as a JWK, for a DID document or issuer metadata.
      */
     fun `publicJwk`(): kotlin.String
     
@@ -2710,7 +2875,7 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
      */
     constructor(`keyType`: CredentialKeyType, `seed`: kotlin.ByteArray? = null, `id`: kotlin.String? = null, `kid`: kotlin.String? = null, `name`: kotlin.String? = null, `clock`: Clock? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialissuer_new(
     
         
@@ -2822,7 +2987,7 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
     @Throws(JigapException::class)override fun `issueBadge`(`input`: BadgeInput): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_badge(
         it,
         
@@ -2835,16 +3000,16 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
 
     
     /**
-     * A VC Data Model 1.1 JWT VC from a credential (JSON object; `issuer` is set here).
+     * A VC Data Model 1.1 JWT VC from a credential (`issuer` is set here).
      */
-    @Throws(JigapException::class)override fun `issueJwtVc`(`credentialJson`: kotlin.String): kotlin.String {
+    @Throws(JigapException::class)override fun `issueJwtVc`(`credential`: JsonObject): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_jwt_vc(
         it,
         
-        FfiConverterString.lower(`credentialJson`),_status)
+        FfiConverterTypeJsonObject.lower(`credential`),_status)
 }
     }
     )
@@ -2858,7 +3023,7 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
     @Throws(JigapException::class)override fun `issueSdJwt`(`input`: SdJwtInput): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_sd_jwt(
         it,
         
@@ -2877,7 +3042,7 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
     @Throws(JigapException::class)override fun `issueStatusList`(`input`: StatusListInput): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentialissuer_issue_status_list(
         it,
         
@@ -2906,7 +3071,7 @@ open class CredentialIssuer: Disposable, AutoCloseable, CredentialIssuerInterfac
 
     
     /**
-     * The public key as a JWK (JSON), for a DID document or issuer metadata.
+     * The public key as a JWK, for a DID document or issuer metadata.
      */override fun `publicJwk`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -3103,7 +3268,7 @@ open class CredentialVerifier: Disposable, AutoCloseable, CredentialVerifierInte
      */
     constructor(`options`: CredentialVerifierOptions, `clock`: Clock? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_credentialverifier_new(
     
         
@@ -3197,7 +3362,7 @@ open class CredentialVerifier: Disposable, AutoCloseable, CredentialVerifierInte
     @Throws(JigapException::class)override fun `verifyPresentation`(`presentation`: kotlin.String): VerifiedPresentation {
             return FfiConverterTypeVerifiedPresentation.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentialverifier_verify_presentation(
         it,
         
@@ -3349,9 +3514,9 @@ public interface CredentialsInterface {
     
     /**
      * Check a stored credential against the status list credential the app fetched (from its
-     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     * `status.listUrl`), and remember the result (`lastStatus`).
      */
-    fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String> = listOf()): CredentialStatus
+    fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<JsonObject> = listOf()): CredentialStatus
     
     /**
      * Delete a stored credential.
@@ -3369,7 +3534,7 @@ public interface CredentialsInterface {
     fun `holderDid`(): kotlin.String
     
     /**
-     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     * The holder's public key as a JWK, for an issuer's `cnf` (SD-JWT key binding).
      */
     fun `holderJwk`(): kotlin.String
     
@@ -3522,18 +3687,18 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     
     /**
      * Check a stored credential against the status list credential the app fetched (from its
-     * `statusEntry.listUrl`), and remember the result (`lastStatus`).
+     * `status.listUrl`), and remember the result (`lastStatus`).
      */
-    @Throws(JigapException::class)override fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<kotlin.String>): CredentialStatus {
+    @Throws(JigapException::class)override fun `checkStatus`(`id`: kotlin.String, `statusListCredential`: kotlin.String, `didDocuments`: List<JsonObject>): CredentialStatus {
             return FfiConverterTypeCredentialStatus.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_check_status(
         it,
         
         FfiConverterString.lower(`id`),
         FfiConverterString.lower(`statusListCredential`),
-        FfiConverterSequenceString.lower(`didDocuments`),_status)
+        FfiConverterSequenceTypeJsonObject.lower(`didDocuments`),_status)
 }
     }
     )
@@ -3547,7 +3712,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `delete`(`id`: kotlin.String)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_delete(
         it,
         
@@ -3564,7 +3729,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): StoredCredential {
             return FfiConverterTypeStoredCredential.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_get(
         it,
         
@@ -3582,7 +3747,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `holderDid`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_did(
         it,
         _status)
@@ -3594,12 +3759,12 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
 
     
     /**
-     * The holder's public key as a JWK (JSON), for an issuer's `cnf` (SD-JWT key binding).
+     * The holder's public key as a JWK, for an issuer's `cnf` (SD-JWT key binding).
      */
     @Throws(JigapException::class)override fun `holderJwk`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_holder_jwk(
         it,
         _status)
@@ -3617,7 +3782,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `import`(`credential`: kotlin.String, `options`: CredentialImportOptions): StoredCredential {
             return FfiConverterTypeStoredCredential.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_import(
         it,
         
@@ -3636,7 +3801,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `list`(`filter`: CredentialFilter): List<StoredCredential> {
             return FfiConverterSequenceTypeStoredCredential.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_list(
         it,
         
@@ -3657,7 +3822,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `present`(`id`: kotlin.String, `disclose`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present(
         it,
         
@@ -3679,7 +3844,7 @@ open class Credentials: Disposable, AutoCloseable, CredentialsInterface
     @Throws(JigapException::class)override fun `presentJwtVp`(`ids`: List<kotlin.String>, `nonce`: kotlin.String, `audience`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(
         it,
         
@@ -3857,16 +4022,16 @@ public interface GateInterface {
     fun `name`(): kotlin.String
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * Sign the check-in receipt of an admission by this gate, for the holder's wallet
+     * (`Tickets.applyReceipt`).
      */
-    fun `receipt`(`admit`: GateAdmit): kotlin.String
+    fun `receipt`(`admit`: GateAdmit): CheckInReceipt
     
     /**
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
      * passes of older grants are refused.
      */
-    fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
+    fun `setCurrentTransfers`(`ticketId`: TicketRef, `transfers`: kotlin.UByte)
     
     /**
      * Verify a scanned pass (`JGTP:…`). Admits (and records the entry) or throws:
@@ -3907,19 +4072,18 @@ open class Gate: Disposable, AutoCloseable, GateInterface
         this.cleanable = null
     }
     /**
-     * A gate with its key, the issuers it trusts (`JGID:…`) and its authorizations (`JGGA:…`,
-     * one per event, from the issuer for this key). `clock`: the app's clock (default: the
-     * system clock).
+     * A gate with its key, the issuers it trusts and its authorizations (one per event, from
+     * the issuer for this key). `clock`: the app's clock (default: the system clock).
      */
-    constructor(`key`: GateKey, `issuers`: List<kotlin.String>, `authorizations`: List<kotlin.String>, `clock`: Clock? = null) :
+    constructor(`key`: GateKey, `issuers`: List<TicketIdentity>, `authorizations`: List<GateAuthorization>, `clock`: Clock? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_gate_new(
     
         
         FfiConverterTypeGateKey.lower(`key`),
-        FfiConverterSequenceString.lower(`issuers`),
-        FfiConverterSequenceString.lower(`authorizations`),
+        FfiConverterSequenceTypeTicketIdentity.lower(`issuers`),
+        FfiConverterSequenceTypeGateAuthorization.lower(`authorizations`),
         FfiConverterOptionalTypeClock.lower(`clock`),_status)
 }
     )
@@ -4003,11 +4167,10 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     
     /**
      * Every entry, in ticket order.
-     */
-    @Throws(JigapException::class)override fun `entries`(): List<GateEntry> {
+     */override fun `entries`(): List<GateEntry> {
             return FfiConverterSequenceTypeGateEntry.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_entries(
         it,
         _status)
@@ -4020,11 +4183,10 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     
     /**
      * The events this gate admits.
-     */
-    @Throws(JigapException::class)override fun `events`(): List<TicketEvent> {
+     */override fun `events`(): List<TicketEvent> {
             return FfiConverterSequenceTypeTicketEvent.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_events(
         it,
         _status)
@@ -4041,7 +4203,7 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     @Throws(JigapException::class)override fun `export`(): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_export(
         it,
         _status)
@@ -4058,7 +4220,7 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     @Throws(JigapException::class)override fun `merge`(`export`: kotlin.ByteArray): GateMergeReport {
             return FfiConverterTypeGateMergeReport.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_merge(
         it,
         
@@ -4072,11 +4234,10 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     
     /**
      * The gate's name (from its authorizations).
-     */
-    @Throws(JigapException::class)override fun `name`(): kotlin.String {
+     */override fun `name`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_name(
         it,
         _status)
@@ -4088,13 +4249,13 @@ open class Gate: Disposable, AutoCloseable, GateInterface
 
     
     /**
-     * Sign the check-in receipt (`JGCR:…`) of an admission by this gate, for the holder's
-     * wallet (`Tickets.applyReceipt`).
+     * Sign the check-in receipt of an admission by this gate, for the holder's wallet
+     * (`Tickets.applyReceipt`).
      */
-    @Throws(JigapException::class)override fun `receipt`(`admit`: GateAdmit): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `receipt`(`admit`: GateAdmit): CheckInReceipt {
+            return FfiConverterTypeCheckInReceipt.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_receipt(
         it,
         
@@ -4109,15 +4270,14 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     /**
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
      * passes of older grants are refused.
-     */
-    @Throws(JigapException::class)override fun `setCurrentTransfers`(`ticketId`: kotlin.String, `transfers`: kotlin.UByte)
+     */override fun `setCurrentTransfers`(`ticketId`: TicketRef, `transfers`: kotlin.UByte)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_set_current_transfers(
         it,
         
-        FfiConverterString.lower(`ticketId`),
+        FfiConverterTypeTicketRef.lower(`ticketId`),
         FfiConverterUByte.lower(`transfers`),_status)
 }
     }
@@ -4134,7 +4294,7 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     @Throws(JigapException::class)override fun `verify`(`pass`: kotlin.String): GateAdmit {
             return FfiConverterTypeGateAdmit.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gate_verify(
         it,
         
@@ -4286,9 +4446,9 @@ public object FfiConverterTypeGate: FfiConverter<Gate, Long> {
 public interface GateKeyInterface {
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
+     * The public key: give it to the issuer to authorise.
      */
-    fun `publicKey`(): kotlin.String
+    fun `publicKey`(): Bytes32
     
     companion object
 }
@@ -4400,9 +4560,9 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
 
     
     /**
-     * The public key, `0x` hex: give it to the issuer to authorise.
-     */override fun `publicKey`(): kotlin.String {
-            return FfiConverterString.lift(
+     * The public key: give it to the issuer to authorise.
+     */override fun `publicKey`(): Bytes32 {
+            return FfiConverterTypeBytes32.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_gatekey_public_key(
@@ -4425,14 +4585,14 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
     /**
      * Derive from `account`, an account of `wallet` (it comes back with the mnemonic).
      */
-    @Throws(JigapException::class) fun `fromAccount`(`wallet`: Wallet, `account`: kotlin.String): GateKey {
+    @Throws(JigapException::class) fun `fromAccount`(`wallet`: Wallet, `account`: Address): GateKey {
             return FfiConverterTypeGateKey.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_from_account(
     
         
         FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`account`),_status)
+        FfiConverterTypeAddress.lower(`account`),_status)
 }
     )
     }
@@ -4444,7 +4604,7 @@ open class GateKey: Disposable, AutoCloseable, GateKeyInterface
      */
     @Throws(JigapException::class) fun `generate`(): GateKey {
             return FfiConverterTypeGateKey.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_gatekey_generate(
     
         _status)
@@ -4584,10 +4744,15 @@ public object FfiConverterTypeGateKey: FfiConverter<GateKey, Long> {
 public interface JigapStoreInterface {
     
     /**
-     * Run the store conformance suite (the same one memory and SQLite pass) on this store,
-     * which must be empty. Throws `Storage` naming the first broken rule.
+     * Run every store conformance case (the ones memory and SQLite pass) on this store,
+     * which must be empty. Throws `Storage` listing each broken rule by case.
      */
     fun `checkConformance`()
+    
+    /**
+     * Run one conformance case (see `storeConformanceCases()`) on this empty store.
+     */
+    fun `checkConformanceCase`(`name`: kotlin.String)
     
     companion object
 }
@@ -4698,16 +4863,33 @@ open class JigapStore: Disposable, AutoCloseable, JigapStoreInterface
 
     
     /**
-     * Run the store conformance suite (the same one memory and SQLite pass) on this store,
-     * which must be empty. Throws `Storage` naming the first broken rule.
+     * Run every store conformance case (the ones memory and SQLite pass) on this store,
+     * which must be empty. Throws `Storage` listing each broken rule by case.
      */
     @Throws(JigapException::class)override fun `checkConformance`()
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_jigapstore_check_conformance(
         it,
         _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Run one conformance case (see `storeConformanceCases()`) on this empty store.
+     */
+    @Throws(JigapException::class)override fun `checkConformanceCase`(`name`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_jigapstore_check_conformance_case(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
 }
     }
     
@@ -4755,7 +4937,7 @@ open class JigapStore: Disposable, AutoCloseable, JigapStoreInterface
      */
     @Throws(JigapException::class) fun `sqlite`(`path`: kotlin.String): JigapStore {
             return FfiConverterTypeJigapStore.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_jigapstore_sqlite(
     
         
@@ -5343,18 +5525,18 @@ open class MerchantDesk: Disposable, AutoCloseable, MerchantDeskInterface
     /**
      * A shop signing with `merchant` (an account of `wallet`).
      */
-    constructor(`wallet`: Wallet, `merchant`: kotlin.String, `name`: kotlin.String, `category`: kotlin.UShort, `region`: kotlin.String, `trustedIssuers`: List<kotlin.String>, `domain`: VoucherDomain? = null) :
+    constructor(`wallet`: Wallet, `merchant`: Address, `name`: kotlin.String, `category`: kotlin.UShort, `region`: kotlin.String, `trustedIssuers`: List<Address>, `domain`: VoucherDomain? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_merchantdesk_new(
     
         
         FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`merchant`),
+        FfiConverterTypeAddress.lower(`merchant`),
         FfiConverterString.lower(`name`),
         FfiConverterUShort.lower(`category`),
         FfiConverterString.lower(`region`),
-        FfiConverterSequenceString.lower(`trustedIssuers`),
+        FfiConverterSequenceTypeAddress.lower(`trustedIssuers`),
         FfiConverterOptionalTypeVoucherDomain.lower(`domain`),_status)
 }
     )
@@ -5443,7 +5625,7 @@ open class MerchantDesk: Disposable, AutoCloseable, MerchantDeskInterface
     @Throws(JigapException::class)override fun `accept`(`request`: kotlin.String, `payment`: kotlin.String): AcceptedPayment {
             return FfiConverterTypeAcceptedPayment.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_merchantdesk_accept(
         it,
         
@@ -5462,7 +5644,7 @@ open class MerchantDesk: Disposable, AutoCloseable, MerchantDeskInterface
     @Throws(JigapException::class)override fun `createRequest`(`amount`: kotlin.ULong, `currency`: kotlin.String, `ttlSecs`: kotlin.ULong): PaymentRequestInfo {
             return FfiConverterTypePaymentRequestInfo.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_merchantdesk_create_request(
         it,
         
@@ -6035,15 +6217,20 @@ public object FfiConverterTypeStore: FfiConverter<Store, Long> {
 public interface TicketIssuerInterface {
     
     /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
+     * The issuer's account.
      */
-    fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String
+    fun `address`(): Address
     
     /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     * Authorise a gate (`gateKey`: its public key) under `gateName` to admit `event` (tickets
+     * of `contract` on `chainId`); returns the authorization for the gate.
      */
-    fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String
+    fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: Address, `event`: TicketEvent, `gateKey`: Bytes32, `gateName`: kotlin.String): GateAuthorization
+    
+    /**
+     * Grant a ticket to `holderId` (the holder's `JGID:…`).
+     */
+    fun `grant`(`holderId`: TicketIdentity, `terms`: TicketTerms): SignedGrant
     
     /**
      * The issuer's identity (address + seal key), for apps and gates to trust.
@@ -6051,11 +6238,11 @@ public interface TicketIssuerInterface {
     fun `identity`(): TicketIdentity
     
     /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
+     * Reissue a ticket to the new holder named in a transfer request, after checking it
+     * against the policy; returns the new holder's grant. `grant`: the current grant, needed
+     * only if this issuer object did not sign it.
      */
-    fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String? = null): kotlin.String
+    fun `reissue`(`request`: TransferRequest, `grant`: SignedGrant? = null): SignedGrant
     
     companion object
 }
@@ -6091,14 +6278,14 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
     /**
      * An issuer signing with `account` of `wallet`; `clock` dates its grants (default: system).
      */
-    constructor(`wallet`: Wallet, `account`: kotlin.String, `clock`: Clock? = null) :
+    constructor(`wallet`: Wallet, `account`: Address, `clock`: Clock? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_ticketissuer_new(
     
         
         FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`account`),
+        FfiConverterTypeAddress.lower(`account`),
         FfiConverterOptionalTypeClock.lower(`clock`),_status)
 }
     )
@@ -6181,20 +6368,36 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
 
     
     /**
-     * Authorise a gate (`gateKey`: its public key, `0x` hex) under `gateName` to admit
-     * `event` (tickets of `contract` on `chainId`); returns `JGGA:…` for the gate.
-     */
-    @Throws(JigapException::class)override fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: kotlin.String, `event`: TicketEvent, `gateKey`: kotlin.String, `gateName`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
+     * The issuer's account.
+     */override fun `address`(): Address {
+            return FfiConverterTypeAddress.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_address(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Authorise a gate (`gateKey`: its public key) under `gateName` to admit `event` (tickets
+     * of `contract` on `chainId`); returns the authorization for the gate.
+     */
+    @Throws(JigapException::class)override fun `authorizeGate`(`chainId`: kotlin.ULong, `contract`: Address, `event`: TicketEvent, `gateKey`: Bytes32, `gateName`: kotlin.String): GateAuthorization {
+            return FfiConverterTypeGateAuthorization.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_authorize_gate(
         it,
         
         FfiConverterULong.lower(`chainId`),
-        FfiConverterString.lower(`contract`),
+        FfiConverterTypeAddress.lower(`contract`),
         FfiConverterTypeTicketEvent.lower(`event`),
-        FfiConverterString.lower(`gateKey`),
+        FfiConverterTypeBytes32.lower(`gateKey`),
         FfiConverterString.lower(`gateName`),_status)
 }
     }
@@ -6204,16 +6407,16 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
 
     
     /**
-     * Grant a ticket to `holderId` (the holder's `JGID:…`); returns the grant `JGTG:…`.
+     * Grant a ticket to `holderId` (the holder's `JGID:…`).
      */
-    @Throws(JigapException::class)override fun `grant`(`holderId`: kotlin.String, `terms`: TicketTerms): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `grant`(`holderId`: TicketIdentity, `terms`: TicketTerms): SignedGrant {
+            return FfiConverterTypeSignedGrant.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_grant(
         it,
         
-        FfiConverterString.lower(`holderId`),
+        FfiConverterTypeTicketIdentity.lower(`holderId`),
         FfiConverterTypeTicketTerms.lower(`terms`),_status)
 }
     }
@@ -6224,11 +6427,10 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
     
     /**
      * The issuer's identity (address + seal key), for apps and gates to trust.
-     */
-    @Throws(JigapException::class)override fun `identity`(): TicketIdentity {
+     */override fun `identity`(): TicketIdentity {
             return FfiConverterTypeTicketIdentity.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_identity(
         it,
         _status)
@@ -6240,19 +6442,19 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
 
     
     /**
-     * Reissue a ticket to the new holder named in a transfer request (`JGTR:…`), after
-     * checking it against the policy; returns the new holder's grant `JGTG:…`. `grant`: the
-     * current grant, needed only if this issuer object did not sign it.
+     * Reissue a ticket to the new holder named in a transfer request, after checking it
+     * against the policy; returns the new holder's grant. `grant`: the current grant, needed
+     * only if this issuer object did not sign it.
      */
-    @Throws(JigapException::class)override fun `reissue`(`request`: kotlin.String, `grant`: kotlin.String?): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `reissue`(`request`: TransferRequest, `grant`: SignedGrant?): SignedGrant {
+            return FfiConverterTypeSignedGrant.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_reissue(
         it,
         
-        FfiConverterString.lower(`request`),
-        FfiConverterOptionalString.lower(`grant`),_status)
+        FfiConverterTypeTransferRequest.lower(`request`),
+        FfiConverterOptionalTypeSignedGrant.lower(`grant`),_status)
 }
     }
     )
@@ -6407,22 +6609,22 @@ public interface TicketsInterface {
     /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
-    fun `cancelTransfer`(`id`: kotlin.String): TicketInfo
+    fun `cancelTransfer`(`id`: TicketRef): TicketInfo
     
     /**
      * Stop trusting an issuer (by address); `false` if it was not trusted.
      */
-    fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean
+    fun `distrustIssuer`(`address`: Address): kotlin.Boolean
     
     /**
      * One ticket.
      */
-    fun `get`(`id`: kotlin.String): TicketInfo
+    fun `get`(`id`: TicketRef): TicketInfo
     
     /**
      * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
      */
-    fun `holderId`(`account`: kotlin.String): TicketIdentity
+    fun `holderId`(`account`: Address): TicketIdentity
     
     /**
      * Import a grant (`JGTG:…`) from a trusted issuer. Importing it twice is harmless.
@@ -6437,25 +6639,25 @@ public interface TicketsInterface {
     /**
      * The pending transfer request of ticket `id` (to send again).
      */
-    fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest
+    fun `pendingTransfer`(`id`: TicketRef): TicketTransferRequest
     
     /**
      * Sign a request to transfer ticket `id` to `to` (their ticket holder id, `JGID:…`) at
      * `price` minor units of `currency`, if the ticket's policy allows it (else
      * `LimitExceeded` saying why). The ticket is then transfer-pending.
      */
-    fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest
+    fun `requestTransfer`(`id`: TicketRef, `to`: TicketIdentity, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest
     
     /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
-    fun `show`(`id`: kotlin.String): TicketPass
+    fun `show`(`id`: TicketRef): TicketPass
     
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
      */
-    fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity
+    fun `trustIssuer`(`identity`: TicketIdentity): TicketIdentity
     
     /**
      * The trusted issuers.
@@ -6589,7 +6791,7 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     @Throws(JigapException::class)override fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo {
             return FfiConverterTypeTicketInfo.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
         it,
         
@@ -6604,14 +6806,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
-    @Throws(JigapException::class)override fun `cancelTransfer`(`id`: kotlin.String): TicketInfo {
+    @Throws(JigapException::class)override fun `cancelTransfer`(`id`: TicketRef): TicketInfo {
             return FfiConverterTypeTicketInfo.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeTicketRef.lower(`id`),_status)
 }
     }
     )
@@ -6622,14 +6824,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * Stop trusting an issuer (by address); `false` if it was not trusted.
      */
-    @Throws(JigapException::class)override fun `distrustIssuer`(`address`: kotlin.String): kotlin.Boolean {
+    @Throws(JigapException::class)override fun `distrustIssuer`(`address`: Address): kotlin.Boolean {
             return FfiConverterBoolean.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(
         it,
         
-        FfiConverterString.lower(`address`),_status)
+        FfiConverterTypeAddress.lower(`address`),_status)
 }
     }
     )
@@ -6640,14 +6842,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * One ticket.
      */
-    @Throws(JigapException::class)override fun `get`(`id`: kotlin.String): TicketInfo {
+    @Throws(JigapException::class)override fun `get`(`id`: TicketRef): TicketInfo {
             return FfiConverterTypeTicketInfo.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_get(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeTicketRef.lower(`id`),_status)
 }
     }
     )
@@ -6658,14 +6860,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * The ticket holder id of `account` (an account of this wallet), for an issuer or seller.
      */
-    @Throws(JigapException::class)override fun `holderId`(`account`: kotlin.String): TicketIdentity {
+    @Throws(JigapException::class)override fun `holderId`(`account`: Address): TicketIdentity {
             return FfiConverterTypeTicketIdentity.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_holder_id(
         it,
         
-        FfiConverterString.lower(`account`),_status)
+        FfiConverterTypeAddress.lower(`account`),_status)
 }
     }
     )
@@ -6679,7 +6881,7 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     @Throws(JigapException::class)override fun `importGrant`(`grant`: kotlin.String): ImportedTicket {
             return FfiConverterTypeImportedTicket.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_import_grant(
         it,
         
@@ -6697,7 +6899,7 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     @Throws(JigapException::class)override fun `list`(): List<TicketInfo> {
             return FfiConverterSequenceTypeTicketInfo.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_list(
         it,
         _status)
@@ -6711,14 +6913,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * The pending transfer request of ticket `id` (to send again).
      */
-    @Throws(JigapException::class)override fun `pendingTransfer`(`id`: kotlin.String): TicketTransferRequest {
+    @Throws(JigapException::class)override fun `pendingTransfer`(`id`: TicketRef): TicketTransferRequest {
             return FfiConverterTypeTicketTransferRequest.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_pending_transfer(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeTicketRef.lower(`id`),_status)
 }
     }
     )
@@ -6731,15 +6933,15 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
      * `price` minor units of `currency`, if the ticket's policy allows it (else
      * `LimitExceeded` saying why). The ticket is then transfer-pending.
      */
-    @Throws(JigapException::class)override fun `requestTransfer`(`id`: kotlin.String, `to`: kotlin.String, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest {
+    @Throws(JigapException::class)override fun `requestTransfer`(`id`: TicketRef, `to`: TicketIdentity, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest {
             return FfiConverterTypeTicketTransferRequest.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_request_transfer(
         it,
         
-        FfiConverterString.lower(`id`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeTicketRef.lower(`id`),
+        FfiConverterTypeTicketIdentity.lower(`to`),
         FfiConverterULong.lower(`price`),
         FfiConverterString.lower(`currency`),_status)
 }
@@ -6753,14 +6955,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
-    @Throws(JigapException::class)override fun `show`(`id`: kotlin.String): TicketPass {
+    @Throws(JigapException::class)override fun `show`(`id`: TicketRef): TicketPass {
             return FfiConverterTypeTicketPass.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_show(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeTicketRef.lower(`id`),_status)
 }
     }
     )
@@ -6771,14 +6973,14 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
      */
-    @Throws(JigapException::class)override fun `trustIssuer`(`identity`: kotlin.String): TicketIdentity {
+    @Throws(JigapException::class)override fun `trustIssuer`(`identity`: TicketIdentity): TicketIdentity {
             return FfiConverterTypeTicketIdentity.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trust_issuer(
         it,
         
-        FfiConverterString.lower(`identity`),_status)
+        FfiConverterTypeTicketIdentity.lower(`identity`),_status)
 }
     }
     )
@@ -6792,7 +6994,7 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
     @Throws(JigapException::class)override fun `trustedIssuers`(): List<TicketIdentity> {
             return FfiConverterSequenceTypeTicketIdentity.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(
         it,
         _status)
@@ -6945,20 +7147,20 @@ public interface VoucherIssuerInterface {
     /**
      * Double spends in a batch of payments (`JGRD:…`).
      */
-    fun `detectDoubleSpends`(`payments`: List<kotlin.String>): List<DoubleSpendInfo>
+    fun `detectDoubleSpends`(`payments`: List<kotlin.String>): List<DoubleSpend>
     
     /**
-     * Sign a grant; returns `JGVG:…`.
+     * Sign a grant (purpose validated first); returns `JGVG:…`.
      */
     fun `grant`(`spec`: GrantSpec): kotlin.String
     
     /**
-     * Refund `amount` to a voucher; returns `JGRF:…`.
+     * Refund `amount` to a voucher (never more than was settled from it); returns `JGRF:…`.
      */
-    fun `refund`(`voucherId`: kotlin.String, `amount`: kotlin.ULong): kotlin.String
+    fun `refund`(`voucherId`: Bytes32, `amount`: kotlin.ULong): kotlin.String
     
     /**
-     * Settle (or, with a reason, reject) a payment; returns `JGST:…`.
+     * Settle (or, with a reason, reject) a payment (`JGRD:…`); returns `JGST:…`.
      */
     fun `settle`(`payment`: kotlin.String, `rejectReason`: kotlin.String? = null): kotlin.String
     
@@ -6996,14 +7198,14 @@ open class VoucherIssuer: Disposable, AutoCloseable, VoucherIssuerInterface
     /**
      * An issuer signing with `issuer` (an account of `wallet`).
      */
-    constructor(`wallet`: Wallet, `issuer`: kotlin.String, `domain`: VoucherDomain? = null) :
+    constructor(`wallet`: Wallet, `issuer`: Address, `domain`: VoucherDomain? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_voucherissuer_new(
     
         
         FfiConverterTypeWallet.lower(`wallet`),
-        FfiConverterString.lower(`issuer`),
+        FfiConverterTypeAddress.lower(`issuer`),
         FfiConverterOptionalTypeVoucherDomain.lower(`domain`),_status)
 }
     )
@@ -7088,10 +7290,10 @@ open class VoucherIssuer: Disposable, AutoCloseable, VoucherIssuerInterface
     /**
      * Double spends in a batch of payments (`JGRD:…`).
      */
-    @Throws(JigapException::class)override fun `detectDoubleSpends`(`payments`: List<kotlin.String>): List<DoubleSpendInfo> {
-            return FfiConverterSequenceTypeDoubleSpendInfo.lift(
+    @Throws(JigapException::class)override fun `detectDoubleSpends`(`payments`: List<kotlin.String>): List<DoubleSpend> {
+            return FfiConverterSequenceTypeDoubleSpend.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_voucherissuer_detect_double_spends(
         it,
         
@@ -7104,12 +7306,12 @@ open class VoucherIssuer: Disposable, AutoCloseable, VoucherIssuerInterface
 
     
     /**
-     * Sign a grant; returns `JGVG:…`.
+     * Sign a grant (purpose validated first); returns `JGVG:…`.
      */
     @Throws(JigapException::class)override fun `grant`(`spec`: GrantSpec): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_voucherissuer_grant(
         it,
         
@@ -7122,16 +7324,16 @@ open class VoucherIssuer: Disposable, AutoCloseable, VoucherIssuerInterface
 
     
     /**
-     * Refund `amount` to a voucher; returns `JGRF:…`.
+     * Refund `amount` to a voucher (never more than was settled from it); returns `JGRF:…`.
      */
-    @Throws(JigapException::class)override fun `refund`(`voucherId`: kotlin.String, `amount`: kotlin.ULong): kotlin.String {
+    @Throws(JigapException::class)override fun `refund`(`voucherId`: Bytes32, `amount`: kotlin.ULong): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_voucherissuer_refund(
         it,
         
-        FfiConverterString.lower(`voucherId`),
+        FfiConverterTypeBytes32.lower(`voucherId`),
         FfiConverterULong.lower(`amount`),_status)
 }
     }
@@ -7141,12 +7343,12 @@ open class VoucherIssuer: Disposable, AutoCloseable, VoucherIssuerInterface
 
     
     /**
-     * Settle (or, with a reason, reject) a payment; returns `JGST:…`.
+     * Settle (or, with a reason, reject) a payment (`JGRD:…`); returns `JGST:…`.
      */
     @Throws(JigapException::class)override fun `settle`(`payment`: kotlin.String, `rejectReason`: kotlin.String?): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_voucherissuer_settle(
         it,
         
@@ -7303,9 +7505,9 @@ public interface VouchersInterface {
     fun `applyRefund`(`refund`: kotlin.String): kotlin.Boolean
     
     /**
-     * Apply a settlement (`JGST:…`): settled, rejected, late_settled, conflict or already_applied.
+     * Apply a settlement (`JGST:…`).
      */
-    fun `applySettlement`(`settlement`: kotlin.String): kotlin.String
+    fun `applySettlement`(`settlement`: kotlin.String): SettlementOutcome
     
     /**
      * Spendable now, per currency.
@@ -7315,17 +7517,22 @@ public interface VouchersInterface {
     /**
      * The history journal, oldest first.
      */
-    fun `history`(`voucherId`: kotlin.String? = null, `from`: kotlin.ULong? = null, `until`: kotlin.ULong? = null): List<VoucherEvent>
+    fun `history`(`voucherId`: Bytes32? = null, `from`: kotlin.ULong? = null, `until`: kotlin.ULong? = null): List<VoucherEvent>
     
     /**
      * Import a grant (`JGVG:…`).
      */
-    fun `importGrant`(`grant`: kotlin.String): VoucherInfo
+    fun `importGrant`(`grant`: kotlin.String): VoucherView
     
     /**
      * Pay a request: choose, reserve, sign, persist — all or nothing.
      */
     fun `pay`(`request`: kotlin.String): VoucherPayment
+    
+    /**
+     * Where a payment stands, per issuer.
+     */
+    fun `paymentStatus`(`redemptionHash`: Bytes32): List<PaymentPart>
     
     /**
      * Which vouchers would pay a request (`JGPR:…`), and why the others cannot.
@@ -7350,12 +7557,12 @@ public interface VouchersInterface {
     /**
      * One voucher.
      */
-    fun `voucher`(`id`: kotlin.String): VoucherInfo
+    fun `voucher`(`id`: Bytes32): VoucherView
     
     /**
      * Every voucher, soonest expiry first; expired ones last, marked expired.
      */
-    fun `vouchers`(): List<VoucherInfo>
+    fun `vouchers`(): List<VoucherView>
     
     companion object
 }
@@ -7392,7 +7599,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
      */
     constructor(`wallet`: Wallet, `domain`: VoucherDomain? = null) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCall() { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_vouchers_new(
     
         
@@ -7484,7 +7691,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `applyRefund`(`refund`: kotlin.String): kotlin.Boolean {
             return FfiConverterBoolean.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_apply_refund(
         it,
         
@@ -7497,12 +7704,12 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
 
     
     /**
-     * Apply a settlement (`JGST:…`): settled, rejected, late_settled, conflict or already_applied.
+     * Apply a settlement (`JGST:…`).
      */
-    @Throws(JigapException::class)override fun `applySettlement`(`settlement`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `applySettlement`(`settlement`: kotlin.String): SettlementOutcome {
+            return FfiConverterTypeSettlementOutcome.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_apply_settlement(
         it,
         
@@ -7520,7 +7727,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `balances`(): List<VoucherBalance> {
             return FfiConverterSequenceTypeVoucherBalance.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_balances(
         it,
         _status)
@@ -7534,14 +7741,14 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     /**
      * The history journal, oldest first.
      */
-    @Throws(JigapException::class)override fun `history`(`voucherId`: kotlin.String?, `from`: kotlin.ULong?, `until`: kotlin.ULong?): List<VoucherEvent> {
+    @Throws(JigapException::class)override fun `history`(`voucherId`: Bytes32?, `from`: kotlin.ULong?, `until`: kotlin.ULong?): List<VoucherEvent> {
             return FfiConverterSequenceTypeVoucherEvent.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_history(
         it,
         
-        FfiConverterOptionalString.lower(`voucherId`),
+        FfiConverterOptionalTypeBytes32.lower(`voucherId`),
         FfiConverterOptionalULong.lower(`from`),
         FfiConverterOptionalULong.lower(`until`),_status)
 }
@@ -7554,10 +7761,10 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     /**
      * Import a grant (`JGVG:…`).
      */
-    @Throws(JigapException::class)override fun `importGrant`(`grant`: kotlin.String): VoucherInfo {
-            return FfiConverterTypeVoucherInfo.lift(
+    @Throws(JigapException::class)override fun `importGrant`(`grant`: kotlin.String): VoucherView {
+            return FfiConverterTypeVoucherView.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_import_grant(
         it,
         
@@ -7575,11 +7782,29 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `pay`(`request`: kotlin.String): VoucherPayment {
             return FfiConverterTypeVoucherPayment.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_pay(
         it,
         
         FfiConverterString.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Where a payment stands, per issuer.
+     */
+    @Throws(JigapException::class)override fun `paymentStatus`(`redemptionHash`: Bytes32): List<PaymentPart> {
+            return FfiConverterSequenceTypePaymentPart.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_payment_status(
+        it,
+        
+        FfiConverterTypeBytes32.lower(`redemptionHash`),_status)
 }
     }
     )
@@ -7593,7 +7818,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `quote`(`request`: kotlin.String): VoucherQuote {
             return FfiConverterTypeVoucherQuote.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_quote(
         it,
         
@@ -7611,7 +7836,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `releaseExpired`(): kotlin.UInt {
             return FfiConverterUInt.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_release_expired(
         it,
         _status)
@@ -7628,7 +7853,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `setTrustedIssuers`(`issuers`: List<TrustedIssuer>)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_set_trusted_issuers(
         it,
         
@@ -7645,7 +7870,7 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     @Throws(JigapException::class)override fun `trustedIssuers`(): List<TrustedIssuer> {
             return FfiConverterSequenceTypeTrustedIssuer.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_trusted_issuers(
         it,
         _status)
@@ -7659,14 +7884,14 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     /**
      * One voucher.
      */
-    @Throws(JigapException::class)override fun `voucher`(`id`: kotlin.String): VoucherInfo {
-            return FfiConverterTypeVoucherInfo.lift(
+    @Throws(JigapException::class)override fun `voucher`(`id`: Bytes32): VoucherView {
+            return FfiConverterTypeVoucherView.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_voucher(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterTypeBytes32.lower(`id`),_status)
 }
     }
     )
@@ -7677,10 +7902,10 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     /**
      * Every voucher, soonest expiry first; expired ones last, marked expired.
      */
-    @Throws(JigapException::class)override fun `vouchers`(): List<VoucherInfo> {
-            return FfiConverterSequenceTypeVoucherInfo.lift(
+    @Throws(JigapException::class)override fun `vouchers`(): List<VoucherView> {
+            return FfiConverterSequenceTypeVoucherView.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_vouchers(
         it,
         _status)
@@ -7863,7 +8088,7 @@ public interface WalletInterface {
     /**
      * Export an account as a Web3 keystore (`kdf`: "scrypt" (default), "pbkdf2" or "scrypt-light").
      */
-    fun `exportKeystore`(`address`: kotlin.String, `password`: kotlin.String, `kdf`: kotlin.String? = null): kotlin.String
+    fun `exportKeystore`(`address`: Address, `password`: kotlin.String, `kdf`: kotlin.String? = null): kotlin.String
     
     /**
      * The recovery phrase, PIN required (a wrong PIN counts as an attempt).
@@ -7902,19 +8127,19 @@ public interface WalletInterface {
     fun `rekey`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
     
     /**
-     * Sign a raw 32-byte digest (`0x` hex).
+     * Sign a raw 32-byte digest.
      */
-    fun `signDigest`(`address`: kotlin.String, `digest`: kotlin.String): kotlin.String
+    fun `signDigest`(`address`: Address, `digest`: Bytes32): Signature
     
     /**
-     * EIP-191 `personal_sign` of `message`; returns the 65-byte signature as `0x` hex.
+     * EIP-191 `personal_sign` of `message`.
      */
-    fun `signMessage`(`address`: kotlin.String, `message`: kotlin.ByteArray): kotlin.String
+    fun `signMessage`(`address`: Address, `message`: kotlin.ByteArray): Signature
     
     /**
      * Sign EIP-712 typed data (`eth_signTypedData_v4` JSON).
      */
-    fun `signTypedData`(`address`: kotlin.String, `typedDataJson`: kotlin.String): TypedSignature
+    fun `signTypedData`(`address`: Address, `typedDataJson`: kotlin.String): TypedSignature
     
     /**
      * Unlock with the PIN.
@@ -8035,7 +8260,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `account`(`index`: kotlin.UInt): Account {
             return FfiConverterTypeAccount.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_account(
         it,
         
@@ -8053,7 +8278,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `accounts`(): List<Account> {
             return FfiConverterSequenceTypeAccount.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_accounts(
         it,
         _status)
@@ -8070,7 +8295,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `addAccount`(): Account {
             return FfiConverterTypeAccount.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_add_account(
         it,
         _status)
@@ -8087,7 +8312,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `attemptsLeft`(): kotlin.UInt {
             return FfiConverterUInt.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_attempts_left(
         it,
         _status)
@@ -8105,7 +8330,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `backup`(`pin`: kotlin.String, `passphrase`: kotlin.String?): WalletBackup {
             return FfiConverterTypeWalletBackup.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_backup(
         it,
         
@@ -8124,7 +8349,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `changePin`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_change_pin(
         it,
         
@@ -8139,14 +8364,14 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     /**
      * Export an account as a Web3 keystore (`kdf`: "scrypt" (default), "pbkdf2" or "scrypt-light").
      */
-    @Throws(JigapException::class)override fun `exportKeystore`(`address`: kotlin.String, `password`: kotlin.String, `kdf`: kotlin.String?): kotlin.String {
+    @Throws(JigapException::class)override fun `exportKeystore`(`address`: Address, `password`: kotlin.String, `kdf`: kotlin.String?): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_export_keystore(
         it,
         
-        FfiConverterString.lower(`address`),
+        FfiConverterTypeAddress.lower(`address`),
         FfiConverterString.lower(`password`),
         FfiConverterOptionalString.lower(`kdf`),_status)
 }
@@ -8162,7 +8387,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `exportMnemonic`(`pin`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_export_mnemonic(
         it,
         
@@ -8180,7 +8405,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `identity`(`index`: kotlin.UInt): Identity {
             return FfiConverterTypeIdentity.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_identity(
         it,
         
@@ -8198,7 +8423,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `importKeystore`(`keystoreJson`: kotlin.String, `password`: kotlin.String): Account {
             return FfiConverterTypeAccount.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_import_keystore(
         it,
         
@@ -8265,7 +8490,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `rekey`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_rekey(
         it,
         
@@ -8278,17 +8503,17 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * Sign a raw 32-byte digest (`0x` hex).
+     * Sign a raw 32-byte digest.
      */
-    @Throws(JigapException::class)override fun `signDigest`(`address`: kotlin.String, `digest`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `signDigest`(`address`: Address, `digest`: Bytes32): Signature {
+            return FfiConverterTypeSignature.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_sign_digest(
         it,
         
-        FfiConverterString.lower(`address`),
-        FfiConverterString.lower(`digest`),_status)
+        FfiConverterTypeAddress.lower(`address`),
+        FfiConverterTypeBytes32.lower(`digest`),_status)
 }
     }
     )
@@ -8297,16 +8522,16 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * EIP-191 `personal_sign` of `message`; returns the 65-byte signature as `0x` hex.
+     * EIP-191 `personal_sign` of `message`.
      */
-    @Throws(JigapException::class)override fun `signMessage`(`address`: kotlin.String, `message`: kotlin.ByteArray): kotlin.String {
-            return FfiConverterString.lift(
+    @Throws(JigapException::class)override fun `signMessage`(`address`: Address, `message`: kotlin.ByteArray): Signature {
+            return FfiConverterTypeSignature.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_sign_message(
         it,
         
-        FfiConverterString.lower(`address`),
+        FfiConverterTypeAddress.lower(`address`),
         FfiConverterByteArray.lower(`message`),_status)
 }
     }
@@ -8318,14 +8543,14 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     /**
      * Sign EIP-712 typed data (`eth_signTypedData_v4` JSON).
      */
-    @Throws(JigapException::class)override fun `signTypedData`(`address`: kotlin.String, `typedDataJson`: kotlin.String): TypedSignature {
+    @Throws(JigapException::class)override fun `signTypedData`(`address`: Address, `typedDataJson`: kotlin.String): TypedSignature {
             return FfiConverterTypeTypedSignature.lift(
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_sign_typed_data(
         it,
         
-        FfiConverterString.lower(`address`),
+        FfiConverterTypeAddress.lower(`address`),
         FfiConverterString.lower(`typedDataJson`),_status)
 }
     }
@@ -8340,7 +8565,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     @Throws(JigapException::class)override fun `unlock`(`pin`: kotlin.String)
         = 
     callWithHandle {
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_method_wallet_unlock(
         it,
         
@@ -8364,7 +8589,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
      */
     @Throws(JigapException::class) fun `create`(`store`: JigapStore, `pin`: kotlin.String, `options`: CreateOptions, `protector`: KeyProtector? = null): Wallet {
             return FfiConverterTypeWallet.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_wallet_create(
     
         
@@ -8384,7 +8609,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
      */
     @Throws(JigapException::class) fun `open`(`store`: JigapStore, `kdf`: KdfParams? = null, `protector`: KeyProtector? = null): Wallet {
             return FfiConverterTypeWallet.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_wallet_open(
     
         
@@ -8402,7 +8627,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
      */
     @Throws(JigapException::class) fun `restore`(`store`: JigapStore, `pin`: kotlin.String, `mnemonic`: kotlin.String, `passphrase`: kotlin.String? = null, `kdf`: KdfParams? = null, `protector`: KeyProtector? = null): Wallet {
             return FfiConverterTypeWallet.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_wallet_restore(
     
         
@@ -8425,7 +8650,7 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
      */
     @Throws(JigapException::class) fun `restoreBackup`(`store`: JigapStore, `backup`: kotlin.ByteArray, `secret`: kotlin.String, `pin`: kotlin.String, `kdf`: KdfParams? = null, `protector`: KeyProtector? = null): Wallet {
             return FfiConverterTypeWallet.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_constructor_wallet_restore_backup(
     
         
@@ -8466,1895 +8691,6 @@ public object FfiConverterTypeWallet: FfiConverter<Wallet, Long> {
 
     override fun write(value: Wallet, buf: ByteBuffer) {
         buf.putLong(lower(value))
-    }
-}
-
-
-
-/**
- * A payment the shop accepted.
- */
-data class AcceptedPayment (
-    /**
-     * Customer account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Total.
-     */
-    var `total`: kotlin.ULong
-    , 
-    /**
-     * Redemption hash to forward for settlement.
-     */
-    var `redemptionHash`: kotlin.String
-    , 
-    /**
-     * Vouchers and amounts.
-     */
-    var `allocations`: List<VoucherAllocation>
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAcceptedPayment: FfiConverterRustBuffer<AcceptedPayment> {
-    override fun read(buf: ByteBuffer): AcceptedPayment {
-        return AcceptedPayment(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceTypeVoucherAllocation.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AcceptedPayment) = (
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterULong.allocationSize(value.`total`) +
-            FfiConverterString.allocationSize(value.`redemptionHash`) +
-            FfiConverterSequenceTypeVoucherAllocation.allocationSize(value.`allocations`)
-    )
-
-    override fun write(value: AcceptedPayment, buf: ByteBuffer) {
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterULong.write(value.`total`, buf)
-            FfiConverterString.write(value.`redemptionHash`, buf)
-            FfiConverterSequenceTypeVoucherAllocation.write(value.`allocations`, buf)
-    }
-}
-
-
-
-/**
- * An account.
- */
-data class Account (
-    /**
-     * EIP-55 address.
-     */
-    var `address`: kotlin.String
-    , 
-    /**
-     * Compressed public key, `0x` hex.
-     */
-    var `publicKey`: kotlin.String
-    , 
-    /**
-     * BIP32 path, or `null` for an imported key.
-     */
-    var `path`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
-    override fun read(buf: ByteBuffer): Account {
-        return Account(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Account) = (
-            FfiConverterString.allocationSize(value.`address`) +
-            FfiConverterString.allocationSize(value.`publicKey`) +
-            FfiConverterOptionalString.allocationSize(value.`path`)
-    )
-
-    override fun write(value: Account, buf: ByteBuffer) {
-            FfiConverterString.write(value.`address`, buf)
-            FfiConverterString.write(value.`publicKey`, buf)
-            FfiConverterOptionalString.write(value.`path`, buf)
-    }
-}
-
-
-
-/**
- * What a backup file needs to be restored, read without any secret.
- */
-data class BackupInfo (
-    /**
-     * 2, or 1 for an old PIN-only backup.
-     */
-    var `format`: kotlin.UInt
-    , 
-    /**
-     * `code`, `passphrase` or `pin`.
-     */
-    var `protection`: kotlin.String
-    , 
-    /**
-     * Records in it.
-     */
-    var `records`: kotlin.ULong
-    , 
-    /**
-     * When it was made (Unix ms).
-     */
-    var `createdAtMs`: kotlin.ULong
-    , 
-    /**
-     * An old backup anyone with the file can open by trying PINs: make a new one.
-     */
-    var `weak`: kotlin.Boolean
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBackupInfo: FfiConverterRustBuffer<BackupInfo> {
-    override fun read(buf: ByteBuffer): BackupInfo {
-        return BackupInfo(
-            FfiConverterUInt.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BackupInfo) = (
-            FfiConverterUInt.allocationSize(value.`format`) +
-            FfiConverterString.allocationSize(value.`protection`) +
-            FfiConverterULong.allocationSize(value.`records`) +
-            FfiConverterULong.allocationSize(value.`createdAtMs`) +
-            FfiConverterBoolean.allocationSize(value.`weak`)
-    )
-
-    override fun write(value: BackupInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`format`, buf)
-            FfiConverterString.write(value.`protection`, buf)
-            FfiConverterULong.write(value.`records`, buf)
-            FfiConverterULong.write(value.`createdAtMs`, buf)
-            FfiConverterBoolean.write(value.`weak`, buf)
-    }
-}
-
-
-
-/**
- * An Open Badge to issue.
- */
-data class BadgeInput (
-    /**
-     * The credential's display name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Achievement name.
-     */
-    var `achievementName`: kotlin.String
-    , 
-    /**
-     * Achievement description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * The earner: the wallet's `holderDid()`.
-     */
-    var `subject`: kotlin.String
-    , 
-    /**
-     * Criteria as text (a narrative or a URL is required).
-     */
-    var `criteriaNarrative`: kotlin.String? = null 
-    , 
-    /**
-     * Criteria page URL.
-     */
-    var `criteriaUrl`: kotlin.String? = null 
-    , 
-    /**
-     * Image URL.
-     */
-    var `image`: kotlin.String? = null 
-    , 
-    /**
-     * Achievement id (a URL); a `urn:uuid` when null.
-     */
-    var `achievementId`: kotlin.String? = null 
-    , 
-    /**
-     * Valid from (Unix seconds); now when null.
-     */
-    var `validFrom`: kotlin.ULong? = null 
-    , 
-    /**
-     * Valid until (Unix seconds).
-     */
-    var `validUntil`: kotlin.ULong? = null 
-    , 
-    /**
-     * Status list entry.
-     */
-    var `status`: CredentialStatusEntry? = null 
-    , 
-    /**
-     * `JwtVc` (default), `VcJwt` or `DataIntegrity` (Ed25519 issuers).
-     */
-    var `format`: CredentialFormat? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBadgeInput: FfiConverterRustBuffer<BadgeInput> {
-    override fun read(buf: ByteBuffer): BadgeInput {
-        return BadgeInput(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
-            FfiConverterOptionalTypeCredentialFormat.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BadgeInput) = (
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`achievementName`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterString.allocationSize(value.`subject`) +
-            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
-            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
-            FfiConverterOptionalString.allocationSize(value.`image`) +
-            FfiConverterOptionalString.allocationSize(value.`achievementId`) +
-            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
-            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
-            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`) +
-            FfiConverterOptionalTypeCredentialFormat.allocationSize(value.`format`)
-    )
-
-    override fun write(value: BadgeInput, buf: ByteBuffer) {
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`achievementName`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterString.write(value.`subject`, buf)
-            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
-            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
-            FfiConverterOptionalString.write(value.`image`, buf)
-            FfiConverterOptionalString.write(value.`achievementId`, buf)
-            FfiConverterOptionalULong.write(value.`validFrom`, buf)
-            FfiConverterOptionalULong.write(value.`validUntil`, buf)
-            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
-            FfiConverterOptionalTypeCredentialFormat.write(value.`format`, buf)
-    }
-}
-
-
-
-/**
- * How to create a wallet.
- */
-data class CreateOptions (
-    /**
-     * 12, 15, 18, 21 or 24 words.
-     */
-    var `words`: kotlin.UByte = 12u 
-    , 
-    /**
-     * Wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt.
-     */
-    var `language`: kotlin.String = "en" 
-    , 
-    /**
-     * Optional BIP39 passphrase.
-     */
-    var `passphrase`: kotlin.String? = null 
-    , 
-    /**
-     * Argon2id parameters; `null` = the production default (see `calibrateKdf`).
-     */
-    var `kdf`: KdfParams? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCreateOptions: FfiConverterRustBuffer<CreateOptions> {
-    override fun read(buf: ByteBuffer): CreateOptions {
-        return CreateOptions(
-            FfiConverterUByte.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeKdfParams.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CreateOptions) = (
-            FfiConverterUByte.allocationSize(value.`words`) +
-            FfiConverterString.allocationSize(value.`language`) +
-            FfiConverterOptionalString.allocationSize(value.`passphrase`) +
-            FfiConverterOptionalTypeKdfParams.allocationSize(value.`kdf`)
-    )
-
-    override fun write(value: CreateOptions, buf: ByteBuffer) {
-            FfiConverterUByte.write(value.`words`, buf)
-            FfiConverterString.write(value.`language`, buf)
-            FfiConverterOptionalString.write(value.`passphrase`, buf)
-            FfiConverterOptionalTypeKdfParams.write(value.`kdf`, buf)
-    }
-}
-
-
-
-/**
- * Which stored credentials to list; every set field must match (text: case-insensitive
- * substring).
- */
-data class CredentialFilter (
-    /**
-     * A type, exactly (`OpenBadgeCredential`, or a `vct`).
-     */
-    var `credentialType`: kotlin.String? = null 
-    , 
-    /**
-     * Issuer id or name.
-     */
-    var `issuer`: kotlin.String? = null 
-    , 
-    /**
-     * Achievement or credential name.
-     */
-    var `achievement`: kotlin.String? = null 
-    , 
-    /**
-     * Validity now.
-     */
-    var `validity`: CredentialValidity? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialFilter: FfiConverterRustBuffer<CredentialFilter> {
-    override fun read(buf: ByteBuffer): CredentialFilter {
-        return CredentialFilter(
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeCredentialValidity.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CredentialFilter) = (
-            FfiConverterOptionalString.allocationSize(value.`credentialType`) +
-            FfiConverterOptionalString.allocationSize(value.`issuer`) +
-            FfiConverterOptionalString.allocationSize(value.`achievement`) +
-            FfiConverterOptionalTypeCredentialValidity.allocationSize(value.`validity`)
-    )
-
-    override fun write(value: CredentialFilter, buf: ByteBuffer) {
-            FfiConverterOptionalString.write(value.`credentialType`, buf)
-            FfiConverterOptionalString.write(value.`issuer`, buf)
-            FfiConverterOptionalString.write(value.`achievement`, buf)
-            FfiConverterOptionalTypeCredentialValidity.write(value.`validity`, buf)
-    }
-}
-
-
-
-/**
- * How to import a credential.
- */
-data class CredentialImportOptions (
-    /**
-     * Issuer ids (DIDs or URLs) the app trusts.
-     */
-    var `trustedIssuers`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-     */
-    var `requireTrusted`: kotlin.Boolean = false 
-    , 
-    /**
-     * DID documents (JSON) the app fetched for DID methods other than `did:key`/`did:jwk`.
-     */
-    var `didDocuments`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Keys of issuers named by URL.
-     */
-    var `issuerKeys`: List<IssuerKeys> = listOf() 
-    , 
-    /**
-     * Keep credentials bound to no one (bearer credentials) with a warning.
-     */
-    var `allowUnbound`: kotlin.Boolean = false 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialImportOptions: FfiConverterRustBuffer<CredentialImportOptions> {
-    override fun read(buf: ByteBuffer): CredentialImportOptions {
-        return CredentialImportOptions(
-            FfiConverterSequenceString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeIssuerKeys.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CredentialImportOptions) = (
-            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
-            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
-            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
-            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
-            FfiConverterBoolean.allocationSize(value.`allowUnbound`)
-    )
-
-    override fun write(value: CredentialImportOptions, buf: ByteBuffer) {
-            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
-            FfiConverterBoolean.write(value.`requireTrusted`, buf)
-            FfiConverterSequenceString.write(value.`didDocuments`, buf)
-            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
-            FfiConverterBoolean.write(value.`allowUnbound`, buf)
-    }
-}
-
-
-
-/**
- * A credential's pointer into a status list.
- */
-data class CredentialStatusEntry (
-    /**
-     * `revocation` or `suspension` (or `token-status-list` for an IETF token status list).
-     */
-    var `purpose`: kotlin.String
-    , 
-    /**
-     * Index in the list.
-     */
-    var `index`: kotlin.ULong
-    , 
-    /**
-     * URL of the status list credential the app fetches.
-     */
-    var `listUrl`: kotlin.String
-    , 
-    /**
-     * Bits per entry.
-     */
-    var `size`: kotlin.UByte = 1u 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry> {
-    override fun read(buf: ByteBuffer): CredentialStatusEntry {
-        return CredentialStatusEntry(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUByte.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CredentialStatusEntry) = (
-            FfiConverterString.allocationSize(value.`purpose`) +
-            FfiConverterULong.allocationSize(value.`index`) +
-            FfiConverterString.allocationSize(value.`listUrl`) +
-            FfiConverterUByte.allocationSize(value.`size`)
-    )
-
-    override fun write(value: CredentialStatusEntry, buf: ByteBuffer) {
-            FfiConverterString.write(value.`purpose`, buf)
-            FfiConverterULong.write(value.`index`, buf)
-            FfiConverterString.write(value.`listUrl`, buf)
-            FfiConverterUByte.write(value.`size`, buf)
-    }
-}
-
-
-
-/**
- * What a verifier asks of a presentation.
- */
-data class CredentialVerifierOptions (
-    /**
-     * The nonce the verifier sent (fresh per request).
-     */
-    var `nonce`: kotlin.String
-    , 
-    /**
-     * The verifier's identifier (`aud`).
-     */
-    var `audience`: kotlin.String
-    , 
-    /**
-     * Issuer ids the verifier trusts.
-     */
-    var `trustedIssuers`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Refuse issuers not on `trustedIssuers` (otherwise accepted with a warning).
-     */
-    var `requireTrusted`: kotlin.Boolean = false 
-    , 
-    /**
-     * DID documents (JSON) for DID methods other than `did:key`/`did:jwk`.
-     */
-    var `didDocuments`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Keys of issuers named by URL.
-     */
-    var `issuerKeys`: List<IssuerKeys> = listOf() 
-    , 
-    /**
-     * How old a presentation may be (seconds).
-     */
-    var `maxAgeSecs`: kotlin.ULong = 300uL 
-    , 
-    /**
-     * Status list credentials the app fetched, by URL.
-     */
-    var `statusLists`: Map<kotlin.String, kotlin.String> = mapOf() 
-    , 
-    /**
-     * Refuse a credential whose status list was not supplied (otherwise a warning).
-     */
-    var `requireStatus`: kotlin.Boolean = false 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialVerifierOptions: FfiConverterRustBuffer<CredentialVerifierOptions> {
-    override fun read(buf: ByteBuffer): CredentialVerifierOptions {
-        return CredentialVerifierOptions(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceTypeIssuerKeys.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterMapStringString.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CredentialVerifierOptions) = (
-            FfiConverterString.allocationSize(value.`nonce`) +
-            FfiConverterString.allocationSize(value.`audience`) +
-            FfiConverterSequenceString.allocationSize(value.`trustedIssuers`) +
-            FfiConverterBoolean.allocationSize(value.`requireTrusted`) +
-            FfiConverterSequenceString.allocationSize(value.`didDocuments`) +
-            FfiConverterSequenceTypeIssuerKeys.allocationSize(value.`issuerKeys`) +
-            FfiConverterULong.allocationSize(value.`maxAgeSecs`) +
-            FfiConverterMapStringString.allocationSize(value.`statusLists`) +
-            FfiConverterBoolean.allocationSize(value.`requireStatus`)
-    )
-
-    override fun write(value: CredentialVerifierOptions, buf: ByteBuffer) {
-            FfiConverterString.write(value.`nonce`, buf)
-            FfiConverterString.write(value.`audience`, buf)
-            FfiConverterSequenceString.write(value.`trustedIssuers`, buf)
-            FfiConverterBoolean.write(value.`requireTrusted`, buf)
-            FfiConverterSequenceString.write(value.`didDocuments`, buf)
-            FfiConverterSequenceTypeIssuerKeys.write(value.`issuerKeys`, buf)
-            FfiConverterULong.write(value.`maxAgeSecs`, buf)
-            FfiConverterMapStringString.write(value.`statusLists`, buf)
-            FfiConverterBoolean.write(value.`requireStatus`, buf)
-    }
-}
-
-
-
-/**
- * A double spend found by the issuer.
- */
-data class DoubleSpendInfo (
-    /**
-     * over_allocated, sequence_reused, single_use_reused, bad_signature.
-     */
-    var `kind`: kotlin.String
-    , 
-    /**
-     * In words.
-     */
-    var `detail`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeDoubleSpendInfo: FfiConverterRustBuffer<DoubleSpendInfo> {
-    override fun read(buf: ByteBuffer): DoubleSpendInfo {
-        return DoubleSpendInfo(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: DoubleSpendInfo) = (
-            FfiConverterString.allocationSize(value.`kind`) +
-            FfiConverterString.allocationSize(value.`detail`)
-    )
-
-    override fun write(value: DoubleSpendInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`kind`, buf)
-            FfiConverterString.write(value.`detail`, buf)
-    }
-}
-
-
-
-/**
- * A gate's decision to let a ticket in.
- */
-data class GateAdmit (
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * Event id.
-     */
-    var `eventId`: kotlin.String
-    , 
-    /**
-     * Event name.
-     */
-    var `eventName`: kotlin.String
-    , 
-    /**
-     * Seat.
-     */
-    var `seat`: TicketSeat
-    , 
-    /**
-     * The seat in words.
-     */
-    var `seatLabel`: kotlin.String
-    , 
-    /**
-     * Tier.
-     */
-    var `tier`: kotlin.String
-    , 
-    /**
-     * Holder account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Transfers the ticket went through.
-     */
-    var `transfers`: kotlin.UByte
-    , 
-    /**
-     * The pass's window.
-     */
-    var `window`: kotlin.ULong
-    , 
-    /**
-     * Entry time (the gate's clock).
-     */
-    var `enteredAt`: kotlin.ULong
-    , 
-    /**
-     * Digest of the grant that entered, `0x` hex.
-     */
-    var `grantDigest`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateAdmit: FfiConverterRustBuffer<GateAdmit> {
-    override fun read(buf: ByteBuffer): GateAdmit {
-        return GateAdmit(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateAdmit) = (
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterString.allocationSize(value.`eventId`) +
-            FfiConverterString.allocationSize(value.`eventName`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`seatLabel`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterUByte.allocationSize(value.`transfers`) +
-            FfiConverterULong.allocationSize(value.`window`) +
-            FfiConverterULong.allocationSize(value.`enteredAt`) +
-            FfiConverterString.allocationSize(value.`grantDigest`)
-    )
-
-    override fun write(value: GateAdmit, buf: ByteBuffer) {
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterString.write(value.`eventId`, buf)
-            FfiConverterString.write(value.`eventName`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`seatLabel`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterUByte.write(value.`transfers`, buf)
-            FfiConverterULong.write(value.`window`, buf)
-            FfiConverterULong.write(value.`enteredAt`, buf)
-            FfiConverterString.write(value.`grantDigest`, buf)
-    }
-}
-
-
-
-/**
- * One ticket that entered.
- */
-data class GateEntry (
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * When.
-     */
-    var `at`: kotlin.ULong
-    , 
-    /**
-     * Through which gate.
-     */
-    var `gate`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateEntry: FfiConverterRustBuffer<GateEntry> {
-    override fun read(buf: ByteBuffer): GateEntry {
-        return GateEntry(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateEntry) = (
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterULong.allocationSize(value.`at`) +
-            FfiConverterString.allocationSize(value.`gate`)
-    )
-
-    override fun write(value: GateEntry, buf: ByteBuffer) {
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterULong.write(value.`at`, buf)
-            FfiConverterString.write(value.`gate`, buf)
-    }
-}
-
-
-
-/**
- * What a merge changed.
- */
-data class GateMergeReport (
-    /**
-     * Entries this gate did not know.
-     */
-    var `added`: kotlin.ULong
-    , 
-    /**
-     * Known entries replaced by an earlier entry of the same ticket.
-     */
-    var `updated`: kotlin.ULong
-    , 
-    /**
-     * Entries for events the sending gate is not authorised for here.
-     */
-    var `ignored`: kotlin.ULong
-    , 
-    /**
-     * Entries known after the merge.
-     */
-    var `total`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGateMergeReport: FfiConverterRustBuffer<GateMergeReport> {
-    override fun read(buf: ByteBuffer): GateMergeReport {
-        return GateMergeReport(
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GateMergeReport) = (
-            FfiConverterULong.allocationSize(value.`added`) +
-            FfiConverterULong.allocationSize(value.`updated`) +
-            FfiConverterULong.allocationSize(value.`ignored`) +
-            FfiConverterULong.allocationSize(value.`total`)
-    )
-
-    override fun write(value: GateMergeReport, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`added`, buf)
-            FfiConverterULong.write(value.`updated`, buf)
-            FfiConverterULong.write(value.`ignored`, buf)
-            FfiConverterULong.write(value.`total`, buf)
-    }
-}
-
-
-
-/**
- * What to grant.
- */
-data class GrantSpec (
-    /**
-     * Holder address.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Amount (minor units).
-     */
-    var `amount`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Valid from (Unix seconds).
-     */
-    var `validFrom`: kotlin.ULong
-    , 
-    /**
-     * Valid until (Unix seconds).
-     */
-    var `validUntil`: kotlin.ULong
-    , 
-    /**
-     * Voucher id (0x + 64 hex); random when null.
-     */
-    var `id`: kotlin.String? = null 
-    , 
-    /**
-     * Allowed merchant categories.
-     */
-    var `categories`: List<kotlin.UShort> = listOf() 
-    , 
-    /**
-     * Allowed merchants.
-     */
-    var `merchants`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Allowed regions.
-     */
-    var `regions`: List<kotlin.String> = listOf() 
-    , 
-    /**
-     * Hours of use, minutes after local midnight.
-     */
-    var `hoursStart`: kotlin.UShort = 0u 
-    , 
-    /**
-     * End of the hours (exclusive).
-     */
-    var `hoursEnd`: kotlin.UShort = 1440u 
-    , 
-    /**
-     * Local time zone, minutes east of UTC.
-     */
-    var `utcOffsetMinutes`: kotlin.Short = 540 
-    , 
-    /**
-     * Minimum per payment.
-     */
-    var `minPayment`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * Maximum per payment (0: none).
-     */
-    var `maxPayment`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * Daily limit (0: none).
-     */
-    var `dailyLimit`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * One payment only.
-     */
-    var `singleUse`: kotlin.Boolean = false 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeGrantSpec: FfiConverterRustBuffer<GrantSpec> {
-    override fun read(buf: ByteBuffer): GrantSpec {
-        return GrantSpec(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterSequenceUShort.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterShort.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: GrantSpec) = (
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterULong.allocationSize(value.`amount`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`validFrom`) +
-            FfiConverterULong.allocationSize(value.`validUntil`) +
-            FfiConverterOptionalString.allocationSize(value.`id`) +
-            FfiConverterSequenceUShort.allocationSize(value.`categories`) +
-            FfiConverterSequenceString.allocationSize(value.`merchants`) +
-            FfiConverterSequenceString.allocationSize(value.`regions`) +
-            FfiConverterUShort.allocationSize(value.`hoursStart`) +
-            FfiConverterUShort.allocationSize(value.`hoursEnd`) +
-            FfiConverterShort.allocationSize(value.`utcOffsetMinutes`) +
-            FfiConverterULong.allocationSize(value.`minPayment`) +
-            FfiConverterULong.allocationSize(value.`maxPayment`) +
-            FfiConverterULong.allocationSize(value.`dailyLimit`) +
-            FfiConverterBoolean.allocationSize(value.`singleUse`)
-    )
-
-    override fun write(value: GrantSpec, buf: ByteBuffer) {
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`validFrom`, buf)
-            FfiConverterULong.write(value.`validUntil`, buf)
-            FfiConverterOptionalString.write(value.`id`, buf)
-            FfiConverterSequenceUShort.write(value.`categories`, buf)
-            FfiConverterSequenceString.write(value.`merchants`, buf)
-            FfiConverterSequenceString.write(value.`regions`, buf)
-            FfiConverterUShort.write(value.`hoursStart`, buf)
-            FfiConverterUShort.write(value.`hoursEnd`, buf)
-            FfiConverterShort.write(value.`utcOffsetMinutes`, buf)
-            FfiConverterULong.write(value.`minPayment`, buf)
-            FfiConverterULong.write(value.`maxPayment`, buf)
-            FfiConverterULong.write(value.`dailyLimit`, buf)
-            FfiConverterBoolean.write(value.`singleUse`, buf)
-    }
-}
-
-
-
-/**
- * An identity key and its DID.
- */
-data class Identity (
-    /**
-     * `did:key:zQ3s…`.
-     */
-    var `did`: kotlin.String
-    , 
-    /**
-     * Compressed public key, `0x` hex.
-     */
-    var `publicKey`: kotlin.String
-    , 
-    /**
-     * BIP32 path.
-     */
-    var `path`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
-    override fun read(buf: ByteBuffer): Identity {
-        return Identity(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Identity) = (
-            FfiConverterString.allocationSize(value.`did`) +
-            FfiConverterString.allocationSize(value.`publicKey`) +
-            FfiConverterString.allocationSize(value.`path`)
-    )
-
-    override fun write(value: Identity, buf: ByteBuffer) {
-            FfiConverterString.write(value.`did`, buf)
-            FfiConverterString.write(value.`publicKey`, buf)
-            FfiConverterString.write(value.`path`, buf)
-    }
-}
-
-
-
-/**
- * The result of an import.
- */
-data class ImportedTicket (
-    /**
-     * The ticket as stored now.
-     */
-    var `ticket`: TicketInfo
-    , 
-    /**
-     * What happened.
-     */
-    var `outcome`: TicketImportOutcome
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeImportedTicket: FfiConverterRustBuffer<ImportedTicket> {
-    override fun read(buf: ByteBuffer): ImportedTicket {
-        return ImportedTicket(
-            FfiConverterTypeTicketInfo.read(buf),
-            FfiConverterTypeTicketImportOutcome.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: ImportedTicket) = (
-            FfiConverterTypeTicketInfo.allocationSize(value.`ticket`) +
-            FfiConverterTypeTicketImportOutcome.allocationSize(value.`outcome`)
-    )
-
-    override fun write(value: ImportedTicket, buf: ByteBuffer) {
-            FfiConverterTypeTicketInfo.write(value.`ticket`, buf)
-            FfiConverterTypeTicketImportOutcome.write(value.`outcome`, buf)
-    }
-}
-
-
-
-/**
- * Keys an app fetched for an issuer named by URL (a JWK, a JWK set, or issuer metadata with
- * `jwks`).
- */
-data class IssuerKeys (
-    /**
-     * The issuer id (`iss`).
-     */
-    var `issuer`: kotlin.String
-    , 
-    /**
-     * The JWK set as JSON.
-     */
-    var `jwksJson`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeIssuerKeys: FfiConverterRustBuffer<IssuerKeys> {
-    override fun read(buf: ByteBuffer): IssuerKeys {
-        return IssuerKeys(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: IssuerKeys) = (
-            FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterString.allocationSize(value.`jwksJson`)
-    )
-
-    override fun write(value: IssuerKeys, buf: ByteBuffer) {
-            FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterString.write(value.`jwksJson`, buf)
-    }
-}
-
-
-
-/**
- * Argon2id parameters of the PIN key.
- */
-data class KdfParams (
-    /**
-     * Memory in KiB.
-     */
-    var `mKib`: kotlin.UInt
-    , 
-    /**
-     * Passes.
-     */
-    var `t`: kotlin.UInt
-    , 
-    /**
-     * Lanes.
-     */
-    var `p`: kotlin.UInt
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKdfParams: FfiConverterRustBuffer<KdfParams> {
-    override fun read(buf: ByteBuffer): KdfParams {
-        return KdfParams(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KdfParams) = (
-            FfiConverterUInt.allocationSize(value.`mKib`) +
-            FfiConverterUInt.allocationSize(value.`t`) +
-            FfiConverterUInt.allocationSize(value.`p`)
-    )
-
-    override fun write(value: KdfParams, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`mKib`, buf)
-            FfiConverterUInt.write(value.`t`, buf)
-            FfiConverterUInt.write(value.`p`, buf)
-    }
-}
-
-
-
-/**
- * What a valid mnemonic is.
- */
-data class MnemonicInfo (
-    /**
-     * Wordlist code (en, ko, …).
-     */
-    var `language`: kotlin.String
-    , 
-    /**
-     * Number of words.
-     */
-    var `words`: kotlin.UByte
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeMnemonicInfo: FfiConverterRustBuffer<MnemonicInfo> {
-    override fun read(buf: ByteBuffer): MnemonicInfo {
-        return MnemonicInfo(
-            FfiConverterString.read(buf),
-            FfiConverterUByte.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: MnemonicInfo) = (
-            FfiConverterString.allocationSize(value.`language`) +
-            FfiConverterUByte.allocationSize(value.`words`)
-    )
-
-    override fun write(value: MnemonicInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`language`, buf)
-            FfiConverterUByte.write(value.`words`, buf)
-    }
-}
-
-
-
-/**
- * What a wallet shows of an Open Badge.
- */
-data class OpenBadge (
-    /**
-     * The credential's display name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * The achievement's id.
-     */
-    var `achievementId`: kotlin.String
-    , 
-    /**
-     * The achievement's name.
-     */
-    var `achievementName`: kotlin.String
-    , 
-    /**
-     * The achievement's description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * Criteria as text.
-     */
-    var `criteriaNarrative`: kotlin.String?
-    , 
-    /**
-     * Criteria page URL.
-     */
-    var `criteriaUrl`: kotlin.String?
-    , 
-    /**
-     * Image URL or `data:` URI.
-     */
-    var `image`: kotlin.String?
-    , 
-    /**
-     * Issuer id.
-     */
-    var `issuerId`: kotlin.String
-    , 
-    /**
-     * Issuer name.
-     */
-    var `issuerName`: kotlin.String?
-    , 
-    /**
-     * `validFrom`, as written.
-     */
-    var `issued`: kotlin.String
-    , 
-    /**
-     * `validUntil`, as written.
-     */
-    var `expires`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeOpenBadge: FfiConverterRustBuffer<OpenBadge> {
-    override fun read(buf: ByteBuffer): OpenBadge {
-        return OpenBadge(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: OpenBadge) = (
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`achievementId`) +
-            FfiConverterString.allocationSize(value.`achievementName`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterOptionalString.allocationSize(value.`criteriaNarrative`) +
-            FfiConverterOptionalString.allocationSize(value.`criteriaUrl`) +
-            FfiConverterOptionalString.allocationSize(value.`image`) +
-            FfiConverterString.allocationSize(value.`issuerId`) +
-            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
-            FfiConverterString.allocationSize(value.`issued`) +
-            FfiConverterOptionalString.allocationSize(value.`expires`)
-    )
-
-    override fun write(value: OpenBadge, buf: ByteBuffer) {
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`achievementId`, buf)
-            FfiConverterString.write(value.`achievementName`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterOptionalString.write(value.`criteriaNarrative`, buf)
-            FfiConverterOptionalString.write(value.`criteriaUrl`, buf)
-            FfiConverterOptionalString.write(value.`image`, buf)
-            FfiConverterString.write(value.`issuerId`, buf)
-            FfiConverterOptionalString.write(value.`issuerName`, buf)
-            FfiConverterString.write(value.`issued`, buf)
-            FfiConverterOptionalString.write(value.`expires`, buf)
-    }
-}
-
-
-
-/**
- * A signed payment request.
- */
-data class PaymentRequestInfo (
-    /**
-     * `JGPR:…` for the QR code.
-     */
-    var `qr`: kotlin.String
-    , 
-    /**
-     * Request id.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Shop address.
-     */
-    var `merchant`: kotlin.String
-    , 
-    /**
-     * Amount.
-     */
-    var `amount`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Expiry (Unix seconds).
-     */
-    var `expiresAt`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypePaymentRequestInfo: FfiConverterRustBuffer<PaymentRequestInfo> {
-    override fun read(buf: ByteBuffer): PaymentRequestInfo {
-        return PaymentRequestInfo(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: PaymentRequestInfo) = (
-            FfiConverterString.allocationSize(value.`qr`) +
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`merchant`) +
-            FfiConverterULong.allocationSize(value.`amount`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`expiresAt`)
-    )
-
-    override fun write(value: PaymentRequestInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`qr`, buf)
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`merchant`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`expiresAt`, buf)
-    }
-}
-
-
-
-/**
- * One credential of a verified presentation.
- */
-data class PresentedCredential (
-    /**
-     * Its format.
-     */
-    var `format`: CredentialFormat
-    , 
-    /**
-     * Issuer id.
-     */
-    var `issuer`: kotlin.String
-    , 
-    /**
-     * Types (or `vct`).
-     */
-    var `types`: List<kotlin.String>
-    , 
-    /**
-     * Only what the holder disclosed, as a JSON object.
-     */
-    var `claimsJson`: kotlin.String
-    , 
-    /**
-     * Status from the supplied list (`null`: no status entry, or no list supplied).
-     */
-    var `status`: CredentialStatus?
-    , 
-    /**
-     * The Open Badge view.
-     */
-    var `badge`: OpenBadge?
-    , 
-    /**
-     * Expires (Unix seconds).
-     */
-    var `validUntil`: kotlin.ULong?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypePresentedCredential: FfiConverterRustBuffer<PresentedCredential> {
-    override fun read(buf: ByteBuffer): PresentedCredential {
-        return PresentedCredential(
-            FfiConverterTypeCredentialFormat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalTypeCredentialStatus.read(buf),
-            FfiConverterOptionalTypeOpenBadge.read(buf),
-            FfiConverterOptionalULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: PresentedCredential) = (
-            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
-            FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterSequenceString.allocationSize(value.`types`) +
-            FfiConverterString.allocationSize(value.`claimsJson`) +
-            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`status`) +
-            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
-            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
-    )
-
-    override fun write(value: PresentedCredential, buf: ByteBuffer) {
-            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
-            FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterSequenceString.write(value.`types`, buf)
-            FfiConverterString.write(value.`claimsJson`, buf)
-            FfiConverterOptionalTypeCredentialStatus.write(value.`status`, buf)
-            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
-            FfiConverterOptionalULong.write(value.`validUntil`, buf)
-    }
-}
-
-
-
-/**
- * A QR code for a payload string.
- */
-data class QrCode (
-    /**
-     * Modules per side.
-     */
-    var `size`: kotlin.UInt
-    , 
-    /**
-     * QR version (1–40).
-     */
-    var `version`: kotlin.UByte
-    , 
-    /**
-     * Row-major `size × size`; `true` is dark. Draw with the platform's graphics.
-     */
-    var `modules`: List<kotlin.Boolean>
-    , 
-    /**
-     * An SVG rendering with a quiet zone.
-     */
-    var `svg`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeQrCode: FfiConverterRustBuffer<QrCode> {
-    override fun read(buf: ByteBuffer): QrCode {
-        return QrCode(
-            FfiConverterUInt.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterSequenceBoolean.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: QrCode) = (
-            FfiConverterUInt.allocationSize(value.`size`) +
-            FfiConverterUByte.allocationSize(value.`version`) +
-            FfiConverterSequenceBoolean.allocationSize(value.`modules`) +
-            FfiConverterString.allocationSize(value.`svg`)
-    )
-
-    override fun write(value: QrCode, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`size`, buf)
-            FfiConverterUByte.write(value.`version`, buf)
-            FfiConverterSequenceBoolean.write(value.`modules`, buf)
-            FfiConverterString.write(value.`svg`, buf)
-    }
-}
-
-
-
-/**
- * An SD-JWT VC to issue.
- */
-data class SdJwtInput (
-    /**
-     * Credential type (`vct`).
-     */
-    var `vct`: kotlin.String
-    , 
-    /**
-     * The claims as a JSON object (not `iss`, `iat`, `exp`, `cnf`, `vct`: set here).
-     */
-    var `claimsJson`: kotlin.String
-    , 
-    /**
-     * The holder's public JWK (JSON, from `holderJwk()`) for key binding.
-     */
-    var `holderJwk`: kotlin.String?
-    , 
-    /**
-     * Paths of the selectively disclosable claims; null: every top-level claim.
-     */
-    var `disclosable`: List<kotlin.String>? = null 
-    , 
-    /**
-     * Issued at (Unix seconds); now when null.
-     */
-    var `issuedAt`: kotlin.ULong? = null 
-    , 
-    /**
-     * Expiry (Unix seconds).
-     */
-    var `expiresAt`: kotlin.ULong? = null 
-    , 
-    /**
-     * Status list entry.
-     */
-    var `status`: CredentialStatusEntry? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeSdJwtInput: FfiConverterRustBuffer<SdJwtInput> {
-    override fun read(buf: ByteBuffer): SdJwtInput {
-        return SdJwtInput(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalSequenceString.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: SdJwtInput) = (
-            FfiConverterString.allocationSize(value.`vct`) +
-            FfiConverterString.allocationSize(value.`claimsJson`) +
-            FfiConverterOptionalString.allocationSize(value.`holderJwk`) +
-            FfiConverterOptionalSequenceString.allocationSize(value.`disclosable`) +
-            FfiConverterOptionalULong.allocationSize(value.`issuedAt`) +
-            FfiConverterOptionalULong.allocationSize(value.`expiresAt`) +
-            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`status`)
-    )
-
-    override fun write(value: SdJwtInput, buf: ByteBuffer) {
-            FfiConverterString.write(value.`vct`, buf)
-            FfiConverterString.write(value.`claimsJson`, buf)
-            FfiConverterOptionalString.write(value.`holderJwk`, buf)
-            FfiConverterOptionalSequenceString.write(value.`disclosable`, buf)
-            FfiConverterOptionalULong.write(value.`issuedAt`, buf)
-            FfiConverterOptionalULong.write(value.`expiresAt`, buf)
-            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
-    }
-}
-
-
-
-/**
- * A Bitstring Status List credential to issue.
- */
-data class StatusListInput (
-    /**
-     * The URL it is published at (credentials point to it).
-     */
-    var `url`: kotlin.String
-    , 
-    /**
-     * `revocation` or `suspension`.
-     */
-    var `purpose`: kotlin.String = "revocation" 
-    , 
-    /**
-     * Indices that are revoked (or suspended).
-     */
-    var `set`: List<kotlin.ULong> = listOf() 
-    , 
-    /**
-     * Number of entries (at least 131,072).
-     */
-    var `entries`: kotlin.ULong = 131072uL 
-    , 
-    /**
-     * Valid from (Unix seconds); now when null.
-     */
-    var `validFrom`: kotlin.ULong? = null 
-    , 
-    /**
-     * Valid until.
-     */
-    var `validUntil`: kotlin.ULong? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeStatusListInput: FfiConverterRustBuffer<StatusListInput> {
-    override fun read(buf: ByteBuffer): StatusListInput {
-        return StatusListInput(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: StatusListInput) = (
-            FfiConverterString.allocationSize(value.`url`) +
-            FfiConverterString.allocationSize(value.`purpose`) +
-            FfiConverterSequenceULong.allocationSize(value.`set`) +
-            FfiConverterULong.allocationSize(value.`entries`) +
-            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
-            FfiConverterOptionalULong.allocationSize(value.`validUntil`)
-    )
-
-    override fun write(value: StatusListInput, buf: ByteBuffer) {
-            FfiConverterString.write(value.`url`, buf)
-            FfiConverterString.write(value.`purpose`, buf)
-            FfiConverterSequenceULong.write(value.`set`, buf)
-            FfiConverterULong.write(value.`entries`, buf)
-            FfiConverterOptionalULong.write(value.`validFrom`, buf)
-            FfiConverterOptionalULong.write(value.`validUntil`, buf)
     }
 }
 
@@ -10454,2174 +8790,6 @@ public object FfiConverterTypeStoreOp: FfiConverterRustBuffer<StoreOp> {
 
 
 
-/**
- * A credential in the wallet.
- */
-data class StoredCredential (
-    /**
-     * Stable id (16 hex digits).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Format.
-     */
-    var `format`: CredentialFormat
-    , 
-    /**
-     * Types (or the `vct` of an SD-JWT VC).
-     */
-    var `types`: List<kotlin.String>
-    , 
-    /**
-     * Display name (badge name, credential name or type).
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Issuer id (DID or URL).
-     */
-    var `issuer`: kotlin.String
-    , 
-    /**
-     * Issuer name, if the credential carries one.
-     */
-    var `issuerName`: kotlin.String?
-    , 
-    /**
-     * Subject id.
-     */
-    var `subject`: kotlin.String?
-    , 
-    /**
-     * Valid from / issued (Unix seconds).
-     */
-    var `validFrom`: kotlin.ULong?
-    , 
-    /**
-     * Expires (Unix seconds).
-     */
-    var `validUntil`: kotlin.ULong?
-    , 
-    /**
-     * Validity now (by the clock of the `Credentials` object).
-     */
-    var `validity`: CredentialValidity
-    , 
-    /**
-     * When it was imported (Unix seconds).
-     */
-    var `importedAt`: kotlin.ULong
-    , 
-    /**
-     * The Open Badge view, for Open Badges.
-     */
-    var `badge`: OpenBadge?
-    , 
-    /**
-     * All claims as a JSON object (for SD-JWT: everything the holder can disclose).
-     */
-    var `claimsJson`: kotlin.String
-    , 
-    /**
-     * SD-JWT: the claim paths the holder may disclose.
-     */
-    var `disclosable`: List<kotlin.String>
-    , 
-    /**
-     * Bound to this wallet's holder key or DID.
-     */
-    var `bound`: kotlin.Boolean
-    , 
-    /**
-     * Status list entry, if the issuer can revoke it.
-     */
-    var `statusEntry`: CredentialStatusEntry?
-    , 
-    /**
-     * The last status found by `checkStatus`.
-     */
-    var `lastStatus`: CredentialStatus?
-    , 
-    /**
-     * Warnings from import (e.g. an issuer not on the trusted list).
-     */
-    var `warnings`: List<kotlin.String>
-    , 
-    /**
-     * The credential as issued.
-     */
-    var `raw`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeStoredCredential: FfiConverterRustBuffer<StoredCredential> {
-    override fun read(buf: ByteBuffer): StoredCredential {
-        return StoredCredential(
-            FfiConverterString.read(buf),
-            FfiConverterTypeCredentialFormat.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterTypeCredentialValidity.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalTypeOpenBadge.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalTypeCredentialStatusEntry.read(buf),
-            FfiConverterOptionalTypeCredentialStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: StoredCredential) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
-            FfiConverterSequenceString.allocationSize(value.`types`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
-            FfiConverterOptionalString.allocationSize(value.`subject`) +
-            FfiConverterOptionalULong.allocationSize(value.`validFrom`) +
-            FfiConverterOptionalULong.allocationSize(value.`validUntil`) +
-            FfiConverterTypeCredentialValidity.allocationSize(value.`validity`) +
-            FfiConverterULong.allocationSize(value.`importedAt`) +
-            FfiConverterOptionalTypeOpenBadge.allocationSize(value.`badge`) +
-            FfiConverterString.allocationSize(value.`claimsJson`) +
-            FfiConverterSequenceString.allocationSize(value.`disclosable`) +
-            FfiConverterBoolean.allocationSize(value.`bound`) +
-            FfiConverterOptionalTypeCredentialStatusEntry.allocationSize(value.`statusEntry`) +
-            FfiConverterOptionalTypeCredentialStatus.allocationSize(value.`lastStatus`) +
-            FfiConverterSequenceString.allocationSize(value.`warnings`) +
-            FfiConverterString.allocationSize(value.`raw`)
-    )
-
-    override fun write(value: StoredCredential, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
-            FfiConverterSequenceString.write(value.`types`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterOptionalString.write(value.`issuerName`, buf)
-            FfiConverterOptionalString.write(value.`subject`, buf)
-            FfiConverterOptionalULong.write(value.`validFrom`, buf)
-            FfiConverterOptionalULong.write(value.`validUntil`, buf)
-            FfiConverterTypeCredentialValidity.write(value.`validity`, buf)
-            FfiConverterULong.write(value.`importedAt`, buf)
-            FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
-            FfiConverterString.write(value.`claimsJson`, buf)
-            FfiConverterSequenceString.write(value.`disclosable`, buf)
-            FfiConverterBoolean.write(value.`bound`, buf)
-            FfiConverterOptionalTypeCredentialStatusEntry.write(value.`statusEntry`, buf)
-            FfiConverterOptionalTypeCredentialStatus.write(value.`lastStatus`, buf)
-            FfiConverterSequenceString.write(value.`warnings`, buf)
-            FfiConverterString.write(value.`raw`, buf)
-    }
-}
-
-
-
-/**
- * An event. Times are Unix seconds; the gate admits from `doorsOpen` until `end`.
- */
-data class TicketEvent (
-    /**
-     * Short id, unique per issuer (at most 16 bytes; it travels in the pass).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Venue.
-     */
-    var `venue`: kotlin.String = "" 
-    , 
-    /**
-     * Doors open.
-     */
-    var `doorsOpen`: kotlin.ULong
-    , 
-    /**
-     * Start.
-     */
-    var `start`: kotlin.ULong
-    , 
-    /**
-     * End.
-     */
-    var `end`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketEvent: FfiConverterRustBuffer<TicketEvent> {
-    override fun read(buf: ByteBuffer): TicketEvent {
-        return TicketEvent(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketEvent) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`venue`) +
-            FfiConverterULong.allocationSize(value.`doorsOpen`) +
-            FfiConverterULong.allocationSize(value.`start`) +
-            FfiConverterULong.allocationSize(value.`end`)
-    )
-
-    override fun write(value: TicketEvent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`venue`, buf)
-            FfiConverterULong.write(value.`doorsOpen`, buf)
-            FfiConverterULong.write(value.`start`, buf)
-            FfiConverterULong.write(value.`end`, buf)
-    }
-}
-
-
-
-/**
- * An account and the Ed25519 key it vouches for: an issuer's identity (address + seal key),
- * which apps and gates trust, or a holder's **ticket holder id** (address + pass key), which
- * the holder gives to an issuer or a seller.
- */
-data class TicketIdentity (
-    /**
-     * The account (EIP-55).
-     */
-    var `address`: kotlin.String
-    , 
-    /**
-     * The Ed25519 public key, `0x` hex.
-     */
-    var `key`: kotlin.String
-    , 
-    /**
-     * `JGID:…`: what to pass on (fits a QR code).
-     */
-    var `text`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketIdentity: FfiConverterRustBuffer<TicketIdentity> {
-    override fun read(buf: ByteBuffer): TicketIdentity {
-        return TicketIdentity(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketIdentity) = (
-            FfiConverterString.allocationSize(value.`address`) +
-            FfiConverterString.allocationSize(value.`key`) +
-            FfiConverterString.allocationSize(value.`text`)
-    )
-
-    override fun write(value: TicketIdentity, buf: ByteBuffer) {
-            FfiConverterString.write(value.`address`, buf)
-            FfiConverterString.write(value.`key`, buf)
-            FfiConverterString.write(value.`text`, buf)
-    }
-}
-
-
-
-/**
- * A ticket in the wallet.
- */
-data class TicketInfo (
-    /**
-     * `chainId:contract:tokenId`: the id every ticket call takes.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * EIP-155 chain id.
-     */
-    var `chainId`: kotlin.ULong
-    , 
-    /**
-     * ERC-721 contract.
-     */
-    var `contract`: kotlin.String
-    , 
-    /**
-     * Token id, decimal.
-     */
-    var `tokenId`: kotlin.String
-    , 
-    /**
-     * Issuer account.
-     */
-    var `issuer`: kotlin.String
-    , 
-    /**
-     * Holder account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * The event.
-     */
-    var `event`: TicketEvent
-    , 
-    /**
-     * The seat.
-     */
-    var `seat`: TicketSeat
-    , 
-    /**
-     * The seat in words ("section B, row 12, seat 7", "general admission, Floor").
-     */
-    var `seatLabel`: kotlin.String
-    , 
-    /**
-     * Tier.
-     */
-    var `tier`: kotlin.String
-    , 
-    /**
-     * Transfer policy.
-     */
-    var `policy`: TicketTransferPolicy
-    , 
-    /**
-     * Transfers so far.
-     */
-    var `transfers`: kotlin.UByte
-    , 
-    /**
-     * When the grant was issued.
-     */
-    var `issuedAt`: kotlin.ULong
-    , 
-    /**
-     * When it was imported.
-     */
-    var `importedAt`: kotlin.ULong
-    , 
-    /**
-     * ERC-7439 status.
-     */
-    var `status`: TicketStatus
-    , 
-    /**
-     * ERC-5192 `locked`: not transferable.
-     */
-    var `locked`: kotlin.Boolean
-    , 
-    /**
-     * State in this wallet.
-     */
-    var `state`: TicketState
-    , 
-    /**
-     * The grant (`JGTG:…`), for the issuer with a transfer request.
-     */
-    var `grant`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketInfo: FfiConverterRustBuffer<TicketInfo> {
-    override fun read(buf: ByteBuffer): TicketInfo {
-        return TicketInfo(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketEvent.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketTransferPolicy.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterTypeTicketStatus.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterTypeTicketState.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketInfo) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterULong.allocationSize(value.`chainId`) +
-            FfiConverterString.allocationSize(value.`contract`) +
-            FfiConverterString.allocationSize(value.`tokenId`) +
-            FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`seatLabel`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterTypeTicketTransferPolicy.allocationSize(value.`policy`) +
-            FfiConverterUByte.allocationSize(value.`transfers`) +
-            FfiConverterULong.allocationSize(value.`issuedAt`) +
-            FfiConverterULong.allocationSize(value.`importedAt`) +
-            FfiConverterTypeTicketStatus.allocationSize(value.`status`) +
-            FfiConverterBoolean.allocationSize(value.`locked`) +
-            FfiConverterTypeTicketState.allocationSize(value.`state`) +
-            FfiConverterString.allocationSize(value.`grant`)
-    )
-
-    override fun write(value: TicketInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterULong.write(value.`chainId`, buf)
-            FfiConverterString.write(value.`contract`, buf)
-            FfiConverterString.write(value.`tokenId`, buf)
-            FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterTypeTicketEvent.write(value.`event`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`seatLabel`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterTypeTicketTransferPolicy.write(value.`policy`, buf)
-            FfiConverterUByte.write(value.`transfers`, buf)
-            FfiConverterULong.write(value.`issuedAt`, buf)
-            FfiConverterULong.write(value.`importedAt`, buf)
-            FfiConverterTypeTicketStatus.write(value.`status`, buf)
-            FfiConverterBoolean.write(value.`locked`, buf)
-            FfiConverterTypeTicketState.write(value.`state`, buf)
-            FfiConverterString.write(value.`grant`, buf)
-    }
-}
-
-
-
-/**
- * A pass for the current 15-second window: show `svg` (or draw `modules`) and show it anew
- * at `nextRotationMs`.
- */
-data class TicketPass (
-    /**
-     * `JGTP:…`, the QR code's content.
-     */
-    var `text`: kotlin.String
-    , 
-    /**
-     * The QR code as SVG.
-     */
-    var `svg`: kotlin.String
-    , 
-    /**
-     * Modules per side of the QR code.
-     */
-    var `size`: kotlin.UInt
-    , 
-    /**
-     * QR version.
-     */
-    var `version`: kotlin.UByte
-    , 
-    /**
-     * Row-major `size × size`; `true` is dark.
-     */
-    var `modules`: List<kotlin.Boolean>
-    , 
-    /**
-     * Window index: `floor(unixSecs / 15)`.
-     */
-    var `window`: kotlin.ULong
-    , 
-    /**
-     * When this pass expires and the next should be shown, Unix milliseconds.
-     */
-    var `nextRotationMs`: kotlin.ULong
-    , 
-    /**
-     * Milliseconds from now until then.
-     */
-    var `refreshInMs`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketPass: FfiConverterRustBuffer<TicketPass> {
-    override fun read(buf: ByteBuffer): TicketPass {
-        return TicketPass(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterSequenceBoolean.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketPass) = (
-            FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterString.allocationSize(value.`svg`) +
-            FfiConverterUInt.allocationSize(value.`size`) +
-            FfiConverterUByte.allocationSize(value.`version`) +
-            FfiConverterSequenceBoolean.allocationSize(value.`modules`) +
-            FfiConverterULong.allocationSize(value.`window`) +
-            FfiConverterULong.allocationSize(value.`nextRotationMs`) +
-            FfiConverterULong.allocationSize(value.`refreshInMs`)
-    )
-
-    override fun write(value: TicketPass, buf: ByteBuffer) {
-            FfiConverterString.write(value.`text`, buf)
-            FfiConverterString.write(value.`svg`, buf)
-            FfiConverterUInt.write(value.`size`, buf)
-            FfiConverterUByte.write(value.`version`, buf)
-            FfiConverterSequenceBoolean.write(value.`modules`, buf)
-            FfiConverterULong.write(value.`window`, buf)
-            FfiConverterULong.write(value.`nextRotationMs`, buf)
-            FfiConverterULong.write(value.`refreshInMs`, buf)
-    }
-}
-
-
-
-/**
- * A seat, or general admission (no row or number; `section` may name the area).
- */
-data class TicketSeat (
-    /**
-     * General admission.
-     */
-    var `generalAdmission`: kotlin.Boolean = false 
-    , 
-    /**
-     * Section or area.
-     */
-    var `section`: kotlin.String = "" 
-    , 
-    /**
-     * Row.
-     */
-    var `row`: kotlin.String = "" 
-    , 
-    /**
-     * Seat number.
-     */
-    var `number`: kotlin.String = "" 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketSeat: FfiConverterRustBuffer<TicketSeat> {
-    override fun read(buf: ByteBuffer): TicketSeat {
-        return TicketSeat(
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketSeat) = (
-            FfiConverterBoolean.allocationSize(value.`generalAdmission`) +
-            FfiConverterString.allocationSize(value.`section`) +
-            FfiConverterString.allocationSize(value.`row`) +
-            FfiConverterString.allocationSize(value.`number`)
-    )
-
-    override fun write(value: TicketSeat, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`generalAdmission`, buf)
-            FfiConverterString.write(value.`section`, buf)
-            FfiConverterString.write(value.`row`, buf)
-            FfiConverterString.write(value.`number`, buf)
-    }
-}
-
-
-
-/**
- * What an issuer sells: the holder, transfer count and issue time are added by `grant`.
- */
-data class TicketTerms (
-    /**
-     * EIP-155 chain id.
-     */
-    var `chainId`: kotlin.ULong
-    , 
-    /**
-     * ERC-721 contract (EIP-55).
-     */
-    var `contract`: kotlin.String
-    , 
-    /**
-     * Token id, decimal or `0x` hex (up to 2^256 − 1).
-     */
-    var `tokenId`: kotlin.String
-    , 
-    /**
-     * The event.
-     */
-    var `event`: TicketEvent
-    , 
-    /**
-     * The seat.
-     */
-    var `seat`: TicketSeat
-    , 
-    /**
-     * Tier.
-     */
-    var `tier`: kotlin.String = "" 
-    , 
-    /**
-     * Transfer policy (`null`: non-transferable).
-     */
-    var `policy`: TicketTransferPolicy? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTerms: FfiConverterRustBuffer<TicketTerms> {
-    override fun read(buf: ByteBuffer): TicketTerms {
-        return TicketTerms(
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTicketEvent.read(buf),
-            FfiConverterTypeTicketSeat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalTypeTicketTransferPolicy.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTerms) = (
-            FfiConverterULong.allocationSize(value.`chainId`) +
-            FfiConverterString.allocationSize(value.`contract`) +
-            FfiConverterString.allocationSize(value.`tokenId`) +
-            FfiConverterTypeTicketEvent.allocationSize(value.`event`) +
-            FfiConverterTypeTicketSeat.allocationSize(value.`seat`) +
-            FfiConverterString.allocationSize(value.`tier`) +
-            FfiConverterOptionalTypeTicketTransferPolicy.allocationSize(value.`policy`)
-    )
-
-    override fun write(value: TicketTerms, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`chainId`, buf)
-            FfiConverterString.write(value.`contract`, buf)
-            FfiConverterString.write(value.`tokenId`, buf)
-            FfiConverterTypeTicketEvent.write(value.`event`, buf)
-            FfiConverterTypeTicketSeat.write(value.`seat`, buf)
-            FfiConverterString.write(value.`tier`, buf)
-            FfiConverterOptionalTypeTicketTransferPolicy.write(value.`policy`, buf)
-    }
-}
-
-
-
-/**
- * Whether and how a ticket may change hands. The default is non-transferable (ERC-5192
- * locked); a transferable ticket has a currency, a resale price cap (minor units) and a
- * number of transfers in all.
- */
-data class TicketTransferPolicy (
-    /**
-     * Transfers allowed at all.
-     */
-    var `transferable`: kotlin.Boolean = false 
-    , 
-    /**
-     * Currency of the cap (`KRW`); empty when not transferable.
-     */
-    var `currency`: kotlin.String = "" 
-    , 
-    /**
-     * Highest resale price, minor units.
-     */
-    var `priceCap`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * Transfers allowed in all.
-     */
-    var `maxTransfers`: kotlin.UByte = 0u 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy> {
-    override fun read(buf: ByteBuffer): TicketTransferPolicy {
-        return TicketTransferPolicy(
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterUByte.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTransferPolicy) = (
-            FfiConverterBoolean.allocationSize(value.`transferable`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`priceCap`) +
-            FfiConverterUByte.allocationSize(value.`maxTransfers`)
-    )
-
-    override fun write(value: TicketTransferPolicy, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`transferable`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`priceCap`, buf)
-            FfiConverterUByte.write(value.`maxTransfers`, buf)
-    }
-}
-
-
-
-/**
- * A signed transfer request, for the issuer.
- */
-data class TicketTransferRequest (
-    /**
-     * `JGTR:…`: send it (with `grant`) to the issuer.
-     */
-    var `text`: kotlin.String
-    , 
-    /**
-     * The current grant (`JGTG:…`).
-     */
-    var `grant`: kotlin.String
-    , 
-    /**
-     * Ticket id.
-     */
-    var `ticketId`: kotlin.String
-    , 
-    /**
-     * Current holder.
-     */
-    var `from`: kotlin.String
-    , 
-    /**
-     * New holder.
-     */
-    var `to`: kotlin.String
-    , 
-    /**
-     * Price, minor units.
-     */
-    var `price`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * When signed.
-     */
-    var `requestedAt`: kotlin.ULong
-    , 
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    var `signature`: kotlin.String
-    , 
-    /**
-     * The signed `TicketTransfer` as `eth_signTypedData_v4` JSON.
-     */
-    var `typedDataJson`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer<TicketTransferRequest> {
-    override fun read(buf: ByteBuffer): TicketTransferRequest {
-        return TicketTransferRequest(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TicketTransferRequest) = (
-            FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterString.allocationSize(value.`grant`) +
-            FfiConverterString.allocationSize(value.`ticketId`) +
-            FfiConverterString.allocationSize(value.`from`) +
-            FfiConverterString.allocationSize(value.`to`) +
-            FfiConverterULong.allocationSize(value.`price`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`requestedAt`) +
-            FfiConverterString.allocationSize(value.`signature`) +
-            FfiConverterString.allocationSize(value.`typedDataJson`)
-    )
-
-    override fun write(value: TicketTransferRequest, buf: ByteBuffer) {
-            FfiConverterString.write(value.`text`, buf)
-            FfiConverterString.write(value.`grant`, buf)
-            FfiConverterString.write(value.`ticketId`, buf)
-            FfiConverterString.write(value.`from`, buf)
-            FfiConverterString.write(value.`to`, buf)
-            FfiConverterULong.write(value.`price`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`requestedAt`, buf)
-            FfiConverterString.write(value.`signature`, buf)
-            FfiConverterString.write(value.`typedDataJson`, buf)
-    }
-}
-
-
-
-/**
- * An issuer the app trusts, with its per-person limits.
- */
-data class TrustedIssuer (
-    /**
-     * Issuer address.
-     */
-    var `address`: kotlin.String
-    , 
-    /**
-     * Name shown to the citizen.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Currency of its vouchers.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Most a person may hold at once (0: no cap).
-     */
-    var `holdingCap`: kotlin.ULong = 0uL 
-    , 
-    /**
-     * Most that may be spent unsettled (0: no limit).
-     */
-    var `offlineAllowance`: kotlin.ULong = 0uL 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTrustedIssuer: FfiConverterRustBuffer<TrustedIssuer> {
-    override fun read(buf: ByteBuffer): TrustedIssuer {
-        return TrustedIssuer(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TrustedIssuer) = (
-            FfiConverterString.allocationSize(value.`address`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`holdingCap`) +
-            FfiConverterULong.allocationSize(value.`offlineAllowance`)
-    )
-
-    override fun write(value: TrustedIssuer, buf: ByteBuffer) {
-            FfiConverterString.write(value.`address`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`holdingCap`, buf)
-            FfiConverterULong.write(value.`offlineAllowance`, buf)
-    }
-}
-
-
-
-/**
- * An EIP-712 signature with the digest it covers.
- */
-data class TypedSignature (
-    /**
-     * `0x` hex of the 32-byte digest.
-     */
-    var `digest`: kotlin.String
-    , 
-    /**
-     * `0x` hex of the 65-byte `r‖s‖v`.
-     */
-    var `signature`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTypedSignature: FfiConverterRustBuffer<TypedSignature> {
-    override fun read(buf: ByteBuffer): TypedSignature {
-        return TypedSignature(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: TypedSignature) = (
-            FfiConverterString.allocationSize(value.`digest`) +
-            FfiConverterString.allocationSize(value.`signature`)
-    )
-
-    override fun write(value: TypedSignature, buf: ByteBuffer) {
-            FfiConverterString.write(value.`digest`, buf)
-            FfiConverterString.write(value.`signature`, buf)
-    }
-}
-
-
-
-/**
- * A voucher that cannot pay, and why.
- */
-data class UnusableVoucher (
-    /**
-     * Voucher id.
-     */
-    var `voucherId`: kotlin.String
-    , 
-    /**
-     * Reason code (expired, category, region, hours, single_use_spent, daily_limit, …).
-     */
-    var `reason`: kotlin.String
-    , 
-    /**
-     * The reason in words.
-     */
-    var `message`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeUnusableVoucher: FfiConverterRustBuffer<UnusableVoucher> {
-    override fun read(buf: ByteBuffer): UnusableVoucher {
-        return UnusableVoucher(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: UnusableVoucher) = (
-            FfiConverterString.allocationSize(value.`voucherId`) +
-            FfiConverterString.allocationSize(value.`reason`) +
-            FfiConverterString.allocationSize(value.`message`)
-    )
-
-    override fun write(value: UnusableVoucher, buf: ByteBuffer) {
-            FfiConverterString.write(value.`voucherId`, buf)
-            FfiConverterString.write(value.`reason`, buf)
-            FfiConverterString.write(value.`message`, buf)
-    }
-}
-
-
-
-/**
- * A presentation that passed every check.
- */
-data class VerifiedPresentation (
-    /**
-     * `SdJwtVc`/`SdJwt` or `JwtVp`.
-     */
-    var `format`: CredentialFormat
-    , 
-    /**
-     * The holder: a DID, or the JWK (JSON) of the SD-JWT's `cnf` key.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * The credentials presented.
-     */
-    var `credentials`: List<PresentedCredential>
-    , 
-    /**
-     * Warnings (issuer not trusted in warn mode, status not checked).
-     */
-    var `warnings`: List<kotlin.String>
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVerifiedPresentation: FfiConverterRustBuffer<VerifiedPresentation> {
-    override fun read(buf: ByteBuffer): VerifiedPresentation {
-        return VerifiedPresentation(
-            FfiConverterTypeCredentialFormat.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceTypePresentedCredential.read(buf),
-            FfiConverterSequenceString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VerifiedPresentation) = (
-            FfiConverterTypeCredentialFormat.allocationSize(value.`format`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterSequenceTypePresentedCredential.allocationSize(value.`credentials`) +
-            FfiConverterSequenceString.allocationSize(value.`warnings`)
-    )
-
-    override fun write(value: VerifiedPresentation, buf: ByteBuffer) {
-            FfiConverterTypeCredentialFormat.write(value.`format`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterSequenceTypePresentedCredential.write(value.`credentials`, buf)
-            FfiConverterSequenceString.write(value.`warnings`, buf)
-    }
-}
-
-
-
-/**
- * How much of a voucher pays.
- */
-data class VoucherAllocation (
-    /**
-     * Voucher id.
-     */
-    var `voucherId`: kotlin.String
-    , 
-    /**
-     * Amount.
-     */
-    var `amount`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherAllocation: FfiConverterRustBuffer<VoucherAllocation> {
-    override fun read(buf: ByteBuffer): VoucherAllocation {
-        return VoucherAllocation(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherAllocation) = (
-            FfiConverterString.allocationSize(value.`voucherId`) +
-            FfiConverterULong.allocationSize(value.`amount`)
-    )
-
-    override fun write(value: VoucherAllocation, buf: ByteBuffer) {
-            FfiConverterString.write(value.`voucherId`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-    }
-}
-
-
-
-/**
- * Spendable value in one currency.
- */
-data class VoucherBalance (
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Spendable now.
-     */
-    var `spendable`: kotlin.ULong
-    , 
-    /**
-     * Reserved by unsettled payments.
-     */
-    var `reserved`: kotlin.ULong
-    , 
-    /**
-     * Vouchers counted.
-     */
-    var `vouchers`: kotlin.UInt
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherBalance: FfiConverterRustBuffer<VoucherBalance> {
-    override fun read(buf: ByteBuffer): VoucherBalance {
-        return VoucherBalance(
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterUInt.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherBalance) = (
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`spendable`) +
-            FfiConverterULong.allocationSize(value.`reserved`) +
-            FfiConverterUInt.allocationSize(value.`vouchers`)
-    )
-
-    override fun write(value: VoucherBalance, buf: ByteBuffer) {
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`spendable`, buf)
-            FfiConverterULong.write(value.`reserved`, buf)
-            FfiConverterUInt.write(value.`vouchers`, buf)
-    }
-}
-
-
-
-/**
- * The chain and settlement contract voucher signatures are bound to.
- */
-data class VoucherDomain (
-    /**
-     * EIP-155 chain id.
-     */
-    var `chainId`: kotlin.ULong
-    , 
-    /**
-     * Settlement contract (EIP-55).
-     */
-    var `verifyingContract`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherDomain: FfiConverterRustBuffer<VoucherDomain> {
-    override fun read(buf: ByteBuffer): VoucherDomain {
-        return VoucherDomain(
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherDomain) = (
-            FfiConverterULong.allocationSize(value.`chainId`) +
-            FfiConverterString.allocationSize(value.`verifyingContract`)
-    )
-
-    override fun write(value: VoucherDomain, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`chainId`, buf)
-            FfiConverterString.write(value.`verifyingContract`, buf)
-    }
-}
-
-
-
-/**
- * One line of the history journal.
- */
-data class VoucherEvent (
-    /**
-     * Order.
-     */
-    var `seq`: kotlin.ULong
-    , 
-    /**
-     * When (Unix seconds).
-     */
-    var `at`: kotlin.ULong
-    , 
-    /**
-     * imported, reserved, settled, rejected, released, late_settled, conflict, refunded.
-     */
-    var `kind`: kotlin.String
-    , 
-    /**
-     * Voucher id.
-     */
-    var `voucherId`: kotlin.String
-    , 
-    /**
-     * Amount.
-     */
-    var `amount`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Issuer or merchant.
-     */
-    var `counterparty`: kotlin.String
-    , 
-    /**
-     * Its name.
-     */
-    var `counterpartyName`: kotlin.String
-    , 
-    /**
-     * Request or refund id.
-     */
-    var `reference`: kotlin.String?
-    , 
-    /**
-     * Details.
-     */
-    var `note`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherEvent: FfiConverterRustBuffer<VoucherEvent> {
-    override fun read(buf: ByteBuffer): VoucherEvent {
-        return VoucherEvent(
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherEvent) = (
-            FfiConverterULong.allocationSize(value.`seq`) +
-            FfiConverterULong.allocationSize(value.`at`) +
-            FfiConverterString.allocationSize(value.`kind`) +
-            FfiConverterString.allocationSize(value.`voucherId`) +
-            FfiConverterULong.allocationSize(value.`amount`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterString.allocationSize(value.`counterparty`) +
-            FfiConverterString.allocationSize(value.`counterpartyName`) +
-            FfiConverterOptionalString.allocationSize(value.`reference`) +
-            FfiConverterString.allocationSize(value.`note`)
-    )
-
-    override fun write(value: VoucherEvent, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`seq`, buf)
-            FfiConverterULong.write(value.`at`, buf)
-            FfiConverterString.write(value.`kind`, buf)
-            FfiConverterString.write(value.`voucherId`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterString.write(value.`counterparty`, buf)
-            FfiConverterString.write(value.`counterpartyName`, buf)
-            FfiConverterOptionalString.write(value.`reference`, buf)
-            FfiConverterString.write(value.`note`, buf)
-    }
-}
-
-
-
-/**
- * A voucher with its balance and purpose.
- */
-data class VoucherInfo (
-    /**
-     * Voucher id.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Issuer address.
-     */
-    var `issuer`: kotlin.String
-    , 
-    /**
-     * Issuer name.
-     */
-    var `issuerName`: kotlin.String
-    , 
-    /**
-     * Holder account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Granted amount (minor units).
-     */
-    var `amount`: kotlin.ULong
-    , 
-    /**
-     * amount − settled − reserved + refunded.
-     */
-    var `remaining`: kotlin.ULong
-    , 
-    /**
-     * Reserved by unsettled payments.
-     */
-    var `reserved`: kotlin.ULong
-    , 
-    /**
-     * Paid and final.
-     */
-    var `settled`: kotlin.ULong
-    , 
-    /**
-     * Refunded.
-     */
-    var `refunded`: kotlin.ULong
-    , 
-    /**
-     * Spendable now.
-     */
-    var `spendable`: kotlin.ULong
-    , 
-    /**
-     * Forfeited by single use.
-     */
-    var `forfeited`: kotlin.ULong
-    , 
-    /**
-     * active, not_yet_valid, expired, used, empty.
-     */
-    var `status`: kotlin.String
-    , 
-    /**
-     * Allowed merchant categories (empty: any).
-     */
-    var `categories`: List<kotlin.UShort>
-    , 
-    /**
-     * Allowed merchants (empty: any).
-     */
-    var `merchants`: List<kotlin.String>
-    , 
-    /**
-     * Allowed regions (empty: anywhere).
-     */
-    var `regions`: List<kotlin.String>
-    , 
-    /**
-     * Valid from (Unix seconds).
-     */
-    var `validFrom`: kotlin.ULong
-    , 
-    /**
-     * Valid until (Unix seconds).
-     */
-    var `validUntil`: kotlin.ULong
-    , 
-    /**
-     * Hours of use, minutes after local midnight.
-     */
-    var `hoursStart`: kotlin.UShort
-    , 
-    /**
-     * End of the hours of use (exclusive).
-     */
-    var `hoursEnd`: kotlin.UShort
-    , 
-    /**
-     * Local time zone, minutes east of UTC.
-     */
-    var `utcOffsetMinutes`: kotlin.Short
-    , 
-    /**
-     * Minimum per payment.
-     */
-    var `minPayment`: kotlin.ULong
-    , 
-    /**
-     * Maximum per payment (0: none).
-     */
-    var `maxPayment`: kotlin.ULong
-    , 
-    /**
-     * Daily limit (0: none).
-     */
-    var `dailyLimit`: kotlin.ULong
-    , 
-    /**
-     * One payment only.
-     */
-    var `singleUse`: kotlin.Boolean
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherInfo: FfiConverterRustBuffer<VoucherInfo> {
-    override fun read(buf: ByteBuffer): VoucherInfo {
-        return VoucherInfo(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceUShort.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterShort.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherInfo) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`issuer`) +
-            FfiConverterString.allocationSize(value.`issuerName`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`amount`) +
-            FfiConverterULong.allocationSize(value.`remaining`) +
-            FfiConverterULong.allocationSize(value.`reserved`) +
-            FfiConverterULong.allocationSize(value.`settled`) +
-            FfiConverterULong.allocationSize(value.`refunded`) +
-            FfiConverterULong.allocationSize(value.`spendable`) +
-            FfiConverterULong.allocationSize(value.`forfeited`) +
-            FfiConverterString.allocationSize(value.`status`) +
-            FfiConverterSequenceUShort.allocationSize(value.`categories`) +
-            FfiConverterSequenceString.allocationSize(value.`merchants`) +
-            FfiConverterSequenceString.allocationSize(value.`regions`) +
-            FfiConverterULong.allocationSize(value.`validFrom`) +
-            FfiConverterULong.allocationSize(value.`validUntil`) +
-            FfiConverterUShort.allocationSize(value.`hoursStart`) +
-            FfiConverterUShort.allocationSize(value.`hoursEnd`) +
-            FfiConverterShort.allocationSize(value.`utcOffsetMinutes`) +
-            FfiConverterULong.allocationSize(value.`minPayment`) +
-            FfiConverterULong.allocationSize(value.`maxPayment`) +
-            FfiConverterULong.allocationSize(value.`dailyLimit`) +
-            FfiConverterBoolean.allocationSize(value.`singleUse`)
-    )
-
-    override fun write(value: VoucherInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`issuer`, buf)
-            FfiConverterString.write(value.`issuerName`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-            FfiConverterULong.write(value.`remaining`, buf)
-            FfiConverterULong.write(value.`reserved`, buf)
-            FfiConverterULong.write(value.`settled`, buf)
-            FfiConverterULong.write(value.`refunded`, buf)
-            FfiConverterULong.write(value.`spendable`, buf)
-            FfiConverterULong.write(value.`forfeited`, buf)
-            FfiConverterString.write(value.`status`, buf)
-            FfiConverterSequenceUShort.write(value.`categories`, buf)
-            FfiConverterSequenceString.write(value.`merchants`, buf)
-            FfiConverterSequenceString.write(value.`regions`, buf)
-            FfiConverterULong.write(value.`validFrom`, buf)
-            FfiConverterULong.write(value.`validUntil`, buf)
-            FfiConverterUShort.write(value.`hoursStart`, buf)
-            FfiConverterUShort.write(value.`hoursEnd`, buf)
-            FfiConverterShort.write(value.`utcOffsetMinutes`, buf)
-            FfiConverterULong.write(value.`minPayment`, buf)
-            FfiConverterULong.write(value.`maxPayment`, buf)
-            FfiConverterULong.write(value.`dailyLimit`, buf)
-            FfiConverterBoolean.write(value.`singleUse`, buf)
-    }
-}
-
-
-
-/**
- * A signed payment to show the merchant.
- */
-data class VoucherPayment (
-    /**
-     * `JGRD:…` for the QR code.
-     */
-    var `qr`: kotlin.String
-    , 
-    /**
-     * Redemption hash (settlements refer to it).
-     */
-    var `redemptionHash`: kotlin.String
-    , 
-    /**
-     * The request was paid before: the same payment, nothing more reserved.
-     */
-    var `repeated`: kotlin.Boolean
-    , 
-    /**
-     * Paying account.
-     */
-    var `holder`: kotlin.String
-    , 
-    /**
-     * Per-holder sequence number.
-     */
-    var `sequence`: kotlin.ULong
-    , 
-    /**
-     * Vouchers and amounts.
-     */
-    var `allocations`: List<VoucherAllocation>
-    , 
-    /**
-     * The holder's EIP-712 signature (65 bytes, `0x` hex).
-     */
-    var `signature`: kotlin.String
-    , 
-    /**
-     * The signed redemption as `eth_signTypedData_v4` JSON (for a server or a contract).
-     */
-    var `typedDataJson`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherPayment: FfiConverterRustBuffer<VoucherPayment> {
-    override fun read(buf: ByteBuffer): VoucherPayment {
-        return VoucherPayment(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterSequenceTypeVoucherAllocation.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherPayment) = (
-            FfiConverterString.allocationSize(value.`qr`) +
-            FfiConverterString.allocationSize(value.`redemptionHash`) +
-            FfiConverterBoolean.allocationSize(value.`repeated`) +
-            FfiConverterString.allocationSize(value.`holder`) +
-            FfiConverterULong.allocationSize(value.`sequence`) +
-            FfiConverterSequenceTypeVoucherAllocation.allocationSize(value.`allocations`) +
-            FfiConverterString.allocationSize(value.`signature`) +
-            FfiConverterString.allocationSize(value.`typedDataJson`)
-    )
-
-    override fun write(value: VoucherPayment, buf: ByteBuffer) {
-            FfiConverterString.write(value.`qr`, buf)
-            FfiConverterString.write(value.`redemptionHash`, buf)
-            FfiConverterBoolean.write(value.`repeated`, buf)
-            FfiConverterString.write(value.`holder`, buf)
-            FfiConverterULong.write(value.`sequence`, buf)
-            FfiConverterSequenceTypeVoucherAllocation.write(value.`allocations`, buf)
-            FfiConverterString.write(value.`signature`, buf)
-            FfiConverterString.write(value.`typedDataJson`, buf)
-    }
-}
-
-
-
-/**
- * How a request would be paid.
- */
-data class VoucherQuote (
-    /**
-     * Whether the vouchers cover it.
-     */
-    var `payable`: kotlin.Boolean
-    , 
-    /**
-     * Shop name.
-     */
-    var `merchantName`: kotlin.String
-    , 
-    /**
-     * Amount requested.
-     */
-    var `amount`: kotlin.ULong
-    , 
-    /**
-     * Currency.
-     */
-    var `currency`: kotlin.String
-    , 
-    /**
-     * Amount not covered.
-     */
-    var `missing`: kotlin.ULong
-    , 
-    /**
-     * Paying account.
-     */
-    var `holder`: kotlin.String?
-    , 
-    /**
-     * Vouchers and amounts.
-     */
-    var `allocations`: List<VoucherAllocation>
-    , 
-    /**
-     * Vouchers that cannot pay, and why.
-     */
-    var `unusable`: List<UnusableVoucher>
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVoucherQuote: FfiConverterRustBuffer<VoucherQuote> {
-    override fun read(buf: ByteBuffer): VoucherQuote {
-        return VoucherQuote(
-            FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterSequenceTypeVoucherAllocation.read(buf),
-            FfiConverterSequenceTypeUnusableVoucher.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VoucherQuote) = (
-            FfiConverterBoolean.allocationSize(value.`payable`) +
-            FfiConverterString.allocationSize(value.`merchantName`) +
-            FfiConverterULong.allocationSize(value.`amount`) +
-            FfiConverterString.allocationSize(value.`currency`) +
-            FfiConverterULong.allocationSize(value.`missing`) +
-            FfiConverterOptionalString.allocationSize(value.`holder`) +
-            FfiConverterSequenceTypeVoucherAllocation.allocationSize(value.`allocations`) +
-            FfiConverterSequenceTypeUnusableVoucher.allocationSize(value.`unusable`)
-    )
-
-    override fun write(value: VoucherQuote, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`payable`, buf)
-            FfiConverterString.write(value.`merchantName`, buf)
-            FfiConverterULong.write(value.`amount`, buf)
-            FfiConverterString.write(value.`currency`, buf)
-            FfiConverterULong.write(value.`missing`, buf)
-            FfiConverterOptionalString.write(value.`holder`, buf)
-            FfiConverterSequenceTypeVoucherAllocation.write(value.`allocations`, buf)
-            FfiConverterSequenceTypeUnusableVoucher.write(value.`unusable`, buf)
-    }
-}
-
-
-
-/**
- * A backup file and the code that opens it.
- */
-data class WalletBackup (
-    /**
-     * The encrypted file.
-     */
-    var `bytes`: kotlin.ByteArray
-    , 
-    /**
-     * The backup code (8 groups of 4 digits): show it once, never store it with the file.
-     * `null` when a passphrase protects the backup.
-     */
-    var `code`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeWalletBackup: FfiConverterRustBuffer<WalletBackup> {
-    override fun read(buf: ByteBuffer): WalletBackup {
-        return WalletBackup(
-            FfiConverterByteArray.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: WalletBackup) = (
-            FfiConverterByteArray.allocationSize(value.`bytes`) +
-            FfiConverterOptionalString.allocationSize(value.`code`)
-    )
-
-    override fun write(value: WalletBackup, buf: ByteBuffer) {
-            FfiConverterByteArray.write(value.`bytes`, buf)
-            FfiConverterOptionalString.write(value.`code`, buf)
-    }
-}
-
-
-
-/**
- * The format of a credential or presentation.
- */
-
-enum class CredentialFormat {
-    
-    /**
-     * JWT VC, VC Data Model 1.1 (`vc` claim; what Open Badges 3.0 specifies).
-     */
-    JWT_VC,
-    /**
-     * JWT VC, VC Data Model 2.0 (`typ: vc+jwt`).
-     */
-    VC_JWT,
-    /**
-     * SD-JWT VC (`typ: dc+sd-jwt`).
-     */
-    SD_JWT_VC,
-    /**
-     * A plain SD-JWT (RFC 9901).
-     */
-    SD_JWT,
-    /**
-     * JSON with a Data Integrity `eddsa-jcs-2022` proof.
-     */
-    DATA_INTEGRITY,
-    /**
-     * A JWT Verifiable Presentation.
-     */
-    JWT_VP;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat> {
-    override fun read(buf: ByteBuffer) = try {
-        CredentialFormat.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: CredentialFormat) = 4UL
-
-    override fun write(value: CredentialFormat, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Key types the test issuer signs with.
- */
-
-enum class CredentialKeyType {
-    
-    /**
-     * secp256k1, `ES256K`.
-     */
-    ES256K,
-    /**
-     * NIST P-256, `ES256`.
-     */
-    ES256,
-    /**
-     * Ed25519, `EdDSA` (also for Data Integrity badges).
-     */
-    EDDSA;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialKeyType: FfiConverterRustBuffer<CredentialKeyType> {
-    override fun read(buf: ByteBuffer) = try {
-        CredentialKeyType.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: CredentialKeyType) = 4UL
-
-    override fun write(value: CredentialKeyType, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * What a status list says about a credential.
- */
-sealed class CredentialStatus {
-    
-    /**
-     * Not revoked or suspended.
-     */
-    object Valid : CredentialStatus()
-    
-    
-    /**
-     * Revoked by its issuer.
-     */
-    object Revoked : CredentialStatus()
-    
-    
-    /**
-     * Suspended by its issuer (may be reinstated).
-     */
-    object Suspended : CredentialStatus()
-    
-    
-    /**
-     * Another purpose (such as `message`) with a non-zero value.
-     */
-    data class Flagged(
-        /**
-         * The purpose.
-         */
-        val `purpose`: kotlin.String, 
-        /**
-         * The value of the entry.
-         */
-        val `value`: kotlin.UByte) : CredentialStatus()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialStatus : FfiConverterRustBuffer<CredentialStatus>{
-    override fun read(buf: ByteBuffer): CredentialStatus {
-        return when(buf.getInt()) {
-            1 -> CredentialStatus.Valid
-            2 -> CredentialStatus.Revoked
-            3 -> CredentialStatus.Suspended
-            4 -> CredentialStatus.Flagged(
-                FfiConverterString.read(buf),
-                FfiConverterUByte.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: CredentialStatus): ULong = when(value) {
-        is CredentialStatus.Valid -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CredentialStatus.Revoked -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CredentialStatus.Suspended -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CredentialStatus.Flagged -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`purpose`)
-                + FfiConverterUByte.allocationSize(value.`value`)
-            )
-        }
-    }
-
-    override fun write(value: CredentialStatus, buf: ByteBuffer) {
-        when(value) {
-            is CredentialStatus.Valid -> {
-                buf.putInt(1)
-                Unit
-            }
-            is CredentialStatus.Revoked -> {
-                buf.putInt(2)
-                Unit
-            }
-            is CredentialStatus.Suspended -> {
-                buf.putInt(3)
-                Unit
-            }
-            is CredentialStatus.Flagged -> {
-                buf.putInt(4)
-                FfiConverterString.write(value.`purpose`, buf)
-                FfiConverterUByte.write(value.`value`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
- * Whether a credential is within its validity period now.
- */
-
-enum class CredentialValidity {
-    
-    /**
-     * Valid now.
-     */
-    VALID,
-    /**
-     * Past its expiry.
-     */
-    EXPIRED,
-    /**
-     * Before its start.
-     */
-    NOT_YET_VALID;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity> {
-    override fun read(buf: ByteBuffer) = try {
-        CredentialValidity.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: CredentialValidity) = 4UL
-
-    override fun write(value: CredentialValidity, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
 
 
 /**
@@ -12691,517 +8859,6 @@ public object FfiConverterTypeForeignError : FfiConverterRustBuffer<ForeignExcep
     }
 
 }
-
-
-
-
-
-/**
- * The one error apps see. Each variant's message is the core's own text, which says what was
- * wrong and what to do (`JigapException.WrongPin: wrong PIN: 9 attempts left`).
- */
-sealed class JigapException(message: String): kotlin.Exception(message) {
-        
-    /**
-     * Malformed or unacceptable input (mnemonic, address, signature, typed data, keystore…).
-     */
-        class InvalidInput(message: String) : JigapException(message)
-        
-    /**
-     * Wrong PIN; the message says how many attempts are left.
-     */
-        class WrongPin(message: String) : JigapException(message)
-        
-    /**
-     * Too many wrong PINs recently; the message says how long to wait.
-     */
-        class TooSoon(message: String) : JigapException(message)
-        
-    /**
-     * Locked out for good after too many wrong PINs.
-     */
-        class LockedOut(message: String) : JigapException(message)
-        
-    /**
-     * The wallet is locked: unlock it first.
-     */
-        class Locked(message: String) : JigapException(message)
-        
-    /**
-     * Stored data or a backup failed authentication (altered or damaged), or a keystore MAC.
-     */
-        class Authentication(message: String) : JigapException(message)
-        
-    /**
-     * No wallet in this store.
-     */
-        class NotFound(message: String) : JigapException(message)
-        
-    /**
-     * A wallet already exists in this store.
-     */
-        class AlreadyExists(message: String) : JigapException(message)
-        
-    /**
-     * The store failed (including an exception thrown by an app's own store).
-     */
-        class Storage(message: String) : JigapException(message)
-        
-    /**
-     * The platform key protector failed or is missing.
-     */
-        class Protector(message: String) : JigapException(message)
-        
-    /**
-     * The address is not an account of this wallet.
-     */
-        class UnknownAccount(message: String) : JigapException(message)
-        
-    /**
-     * A signature does not verify: the object was altered or forged.
-     */
-        class BadSignature(message: String) : JigapException(message)
-        
-    /**
-     * The issuer (or gate, or verifier) is not trusted by the app.
-     */
-        class Untrusted(message: String) : JigapException(message)
-        
-    /**
-     * Already there (a voucher, ticket or credential imported twice).
-     */
-        class Duplicate(message: String) : JigapException(message)
-        
-    /**
-     * Past its validity (a voucher, request, ticket window or credential).
-     */
-        class Expired(message: String) : JigapException(message)
-        
-    /**
-     * The vouchers cannot pay this request; the message says why for each.
-     */
-        class CannotPay(message: String) : JigapException(message)
-        
-    /**
-     * A limit of the issuer would be passed (holding cap, offline allowance, transfer rules).
-     */
-        class LimitExceeded(message: String) : JigapException(message)
-        
-    /**
-     * A merchant, gate or verifier refused what was shown; the message says why.
-     */
-        class Refused(message: String) : JigapException(message)
-        
-    /**
-     * Anything else (damaged data, random source failure).
-     */
-        class Internal(message: String) : JigapException(message)
-        
-
-    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<JigapException> {
-        override fun lift(error_buf: RustBuffer.ByValue): JigapException = FfiConverterTypeJigapError.lift(error_buf)
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException> {
-    override fun read(buf: ByteBuffer): JigapException {
-        
-            return when(buf.getInt()) {
-            1 -> JigapException.InvalidInput(FfiConverterString.read(buf))
-            2 -> JigapException.WrongPin(FfiConverterString.read(buf))
-            3 -> JigapException.TooSoon(FfiConverterString.read(buf))
-            4 -> JigapException.LockedOut(FfiConverterString.read(buf))
-            5 -> JigapException.Locked(FfiConverterString.read(buf))
-            6 -> JigapException.Authentication(FfiConverterString.read(buf))
-            7 -> JigapException.NotFound(FfiConverterString.read(buf))
-            8 -> JigapException.AlreadyExists(FfiConverterString.read(buf))
-            9 -> JigapException.Storage(FfiConverterString.read(buf))
-            10 -> JigapException.Protector(FfiConverterString.read(buf))
-            11 -> JigapException.UnknownAccount(FfiConverterString.read(buf))
-            12 -> JigapException.BadSignature(FfiConverterString.read(buf))
-            13 -> JigapException.Untrusted(FfiConverterString.read(buf))
-            14 -> JigapException.Duplicate(FfiConverterString.read(buf))
-            15 -> JigapException.Expired(FfiConverterString.read(buf))
-            16 -> JigapException.CannotPay(FfiConverterString.read(buf))
-            17 -> JigapException.LimitExceeded(FfiConverterString.read(buf))
-            18 -> JigapException.Refused(FfiConverterString.read(buf))
-            19 -> JigapException.Internal(FfiConverterString.read(buf))
-            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
-        }
-        
-    }
-
-    override fun allocationSize(value: JigapException): ULong {
-        return 4UL
-    }
-
-    override fun write(value: JigapException, buf: ByteBuffer) {
-        when(value) {
-            is JigapException.InvalidInput -> {
-                buf.putInt(1)
-                Unit
-            }
-            is JigapException.WrongPin -> {
-                buf.putInt(2)
-                Unit
-            }
-            is JigapException.TooSoon -> {
-                buf.putInt(3)
-                Unit
-            }
-            is JigapException.LockedOut -> {
-                buf.putInt(4)
-                Unit
-            }
-            is JigapException.Locked -> {
-                buf.putInt(5)
-                Unit
-            }
-            is JigapException.Authentication -> {
-                buf.putInt(6)
-                Unit
-            }
-            is JigapException.NotFound -> {
-                buf.putInt(7)
-                Unit
-            }
-            is JigapException.AlreadyExists -> {
-                buf.putInt(8)
-                Unit
-            }
-            is JigapException.Storage -> {
-                buf.putInt(9)
-                Unit
-            }
-            is JigapException.Protector -> {
-                buf.putInt(10)
-                Unit
-            }
-            is JigapException.UnknownAccount -> {
-                buf.putInt(11)
-                Unit
-            }
-            is JigapException.BadSignature -> {
-                buf.putInt(12)
-                Unit
-            }
-            is JigapException.Untrusted -> {
-                buf.putInt(13)
-                Unit
-            }
-            is JigapException.Duplicate -> {
-                buf.putInt(14)
-                Unit
-            }
-            is JigapException.Expired -> {
-                buf.putInt(15)
-                Unit
-            }
-            is JigapException.CannotPay -> {
-                buf.putInt(16)
-                Unit
-            }
-            is JigapException.LimitExceeded -> {
-                buf.putInt(17)
-                Unit
-            }
-            is JigapException.Refused -> {
-                buf.putInt(18)
-                Unit
-            }
-            is JigapException.Internal -> {
-                buf.putInt(19)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-
-}
-
-
-
-/**
- * What an import did.
- */
-
-enum class TicketImportOutcome {
-    
-    /**
-     * A new ticket.
-     */
-    ADDED,
-    /**
-     * The same grant was already held.
-     */
-    UNCHANGED,
-    /**
-     * A newer grant replaced the held one.
-     */
-    UPDATED,
-    /**
-     * The issuer's reissue of this wallet's own transfer: the ticket is now transferred.
-     */
-    TRANSFER_CONFIRMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketImportOutcome: FfiConverterRustBuffer<TicketImportOutcome> {
-    override fun read(buf: ByteBuffer) = try {
-        TicketImportOutcome.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: TicketImportOutcome) = 4UL
-
-    override fun write(value: TicketImportOutcome, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Where a ticket stands in this wallet.
- */
-sealed class TicketState {
-    
-    /**
-     * Held: it can be shown.
-     */
-    object Usable : TicketState()
-    
-    
-    /**
-     * A transfer was requested; not showable until the transfer is cancelled.
-     */
-    data class TransferPending(
-        /**
-         * The new holder.
-         */
-        val `to`: kotlin.String, 
-        /**
-         * Price, minor units.
-         */
-        val `price`: kotlin.ULong, 
-        /**
-         * Currency.
-         */
-        val `currency`: kotlin.String, 
-        /**
-         * When requested.
-         */
-        val `requestedAt`: kotlin.ULong) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * The issuer reissued it to someone else.
-     */
-    data class Transferred(
-        /**
-         * The new holder.
-         */
-        val `to`: kotlin.String, 
-        /**
-         * When the new grant was issued.
-         */
-        val `at`: kotlin.ULong) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * Entered through a gate.
-     */
-    data class Used(
-        /**
-         * When.
-         */
-        val `at`: kotlin.ULong, 
-        /**
-         * The gate's name.
-         */
-        val `gate`: kotlin.String) : TicketState()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketState : FfiConverterRustBuffer<TicketState>{
-    override fun read(buf: ByteBuffer): TicketState {
-        return when(buf.getInt()) {
-            1 -> TicketState.Usable
-            2 -> TicketState.TransferPending(
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                )
-            3 -> TicketState.Transferred(
-                FfiConverterString.read(buf),
-                FfiConverterULong.read(buf),
-                )
-            4 -> TicketState.Used(
-                FfiConverterULong.read(buf),
-                FfiConverterString.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: TicketState): ULong = when(value) {
-        is TicketState.Usable -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is TicketState.TransferPending -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`to`)
-                + FfiConverterULong.allocationSize(value.`price`)
-                + FfiConverterString.allocationSize(value.`currency`)
-                + FfiConverterULong.allocationSize(value.`requestedAt`)
-            )
-        }
-        is TicketState.Transferred -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`to`)
-                + FfiConverterULong.allocationSize(value.`at`)
-            )
-        }
-        is TicketState.Used -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterULong.allocationSize(value.`at`)
-                + FfiConverterString.allocationSize(value.`gate`)
-            )
-        }
-    }
-
-    override fun write(value: TicketState, buf: ByteBuffer) {
-        when(value) {
-            is TicketState.Usable -> {
-                buf.putInt(1)
-                Unit
-            }
-            is TicketState.TransferPending -> {
-                buf.putInt(2)
-                FfiConverterString.write(value.`to`, buf)
-                FfiConverterULong.write(value.`price`, buf)
-                FfiConverterString.write(value.`currency`, buf)
-                FfiConverterULong.write(value.`requestedAt`, buf)
-                Unit
-            }
-            is TicketState.Transferred -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`to`, buf)
-                FfiConverterULong.write(value.`at`, buf)
-                Unit
-            }
-            is TicketState.Used -> {
-                buf.putInt(4)
-                FfiConverterULong.write(value.`at`, buf)
-                FfiConverterString.write(value.`gate`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
- * ERC-7439 status of a ticket in this wallet.
- */
-
-enum class TicketStatus {
-    
-    /**
-     * Held and valid.
-     */
-    SOLD,
-    /**
-     * A transfer request is waiting for the issuer.
-     */
-    RESELL,
-    /**
-     * Transferred away: no longer valid here.
-     */
-    VOID,
-    /**
-     * Used at a gate.
-     */
-    REDEEMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeTicketStatus: FfiConverterRustBuffer<TicketStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        TicketStatus.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: TicketStatus) = 4UL
-
-    override fun write(value: TicketStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
 
 
 
@@ -13369,38 +9026,6 @@ public object FfiConverterOptionalTypeKeyProtector: FfiConverterRustBuffer<KeyPr
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCredentialStatusEntry: FfiConverterRustBuffer<CredentialStatusEntry?> {
-    override fun read(buf: ByteBuffer): CredentialStatusEntry? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeCredentialStatusEntry.read(buf)
-    }
-
-    override fun allocationSize(value: CredentialStatusEntry?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeCredentialStatusEntry.allocationSize(value)
-        }
-    }
-
-    override fun write(value: CredentialStatusEntry?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeCredentialStatusEntry.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParams?> {
     override fun read(buf: ByteBuffer): KdfParams? {
         if (buf.get().toInt() == 0) {
@@ -13423,70 +9048,6 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
         } else {
             buf.put(1)
             FfiConverterTypeKdfParams.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeOpenBadge: FfiConverterRustBuffer<OpenBadge?> {
-    override fun read(buf: ByteBuffer): OpenBadge? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeOpenBadge.read(buf)
-    }
-
-    override fun allocationSize(value: OpenBadge?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeOpenBadge.allocationSize(value)
-        }
-    }
-
-    override fun write(value: OpenBadge?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeOpenBadge.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeTicketTransferPolicy: FfiConverterRustBuffer<TicketTransferPolicy?> {
-    override fun read(buf: ByteBuffer): TicketTransferPolicy? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeTicketTransferPolicy.read(buf)
-    }
-
-    override fun allocationSize(value: TicketTransferPolicy?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeTicketTransferPolicy.allocationSize(value)
-        }
-    }
-
-    override fun write(value: TicketTransferPolicy?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeTicketTransferPolicy.write(value, buf)
         }
     }
 }
@@ -13529,28 +9090,28 @@ public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<Vouc
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCredentialFormat: FfiConverterRustBuffer<CredentialFormat?> {
-    override fun read(buf: ByteBuffer): CredentialFormat? {
+public object FfiConverterOptionalTypeBytes32: FfiConverterRustBuffer<Bytes32?> {
+    override fun read(buf: ByteBuffer): Bytes32? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeCredentialFormat.read(buf)
+        return FfiConverterTypeBytes32.read(buf)
     }
 
-    override fun allocationSize(value: CredentialFormat?): ULong {
+    override fun allocationSize(value: Bytes32?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeCredentialFormat.allocationSize(value)
+            return 1UL + FfiConverterTypeBytes32.allocationSize(value)
         }
     }
 
-    override fun write(value: CredentialFormat?, buf: ByteBuffer) {
+    override fun write(value: Bytes32?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeCredentialFormat.write(value, buf)
+            FfiConverterTypeBytes32.write(value, buf)
         }
     }
 }
@@ -13561,28 +9122,28 @@ public object FfiConverterOptionalTypeCredentialFormat: FfiConverterRustBuffer<C
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCredentialStatus: FfiConverterRustBuffer<CredentialStatus?> {
-    override fun read(buf: ByteBuffer): CredentialStatus? {
+public object FfiConverterOptionalTypeLanguage: FfiConverterRustBuffer<Language?> {
+    override fun read(buf: ByteBuffer): Language? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeCredentialStatus.read(buf)
+        return FfiConverterTypeLanguage.read(buf)
     }
 
-    override fun allocationSize(value: CredentialStatus?): ULong {
+    override fun allocationSize(value: Language?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeCredentialStatus.allocationSize(value)
+            return 1UL + FfiConverterTypeLanguage.allocationSize(value)
         }
     }
 
-    override fun write(value: CredentialStatus?, buf: ByteBuffer) {
+    override fun write(value: Language?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeCredentialStatus.write(value, buf)
+            FfiConverterTypeLanguage.write(value, buf)
         }
     }
 }
@@ -13593,144 +9154,28 @@ public object FfiConverterOptionalTypeCredentialStatus: FfiConverterRustBuffer<C
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCredentialValidity: FfiConverterRustBuffer<CredentialValidity?> {
-    override fun read(buf: ByteBuffer): CredentialValidity? {
+public object FfiConverterOptionalTypeSignedGrant: FfiConverterRustBuffer<SignedGrant?> {
+    override fun read(buf: ByteBuffer): SignedGrant? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeCredentialValidity.read(buf)
+        return FfiConverterTypeSignedGrant.read(buf)
     }
 
-    override fun allocationSize(value: CredentialValidity?): ULong {
+    override fun allocationSize(value: SignedGrant?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeCredentialValidity.allocationSize(value)
+            return 1UL + FfiConverterTypeSignedGrant.allocationSize(value)
         }
     }
 
-    override fun write(value: CredentialValidity?, buf: ByteBuffer) {
+    override fun write(value: SignedGrant?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeCredentialValidity.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
-    override fun read(buf: ByteBuffer): List<kotlin.String>? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterSequenceString.read(buf)
-    }
-
-    override fun allocationSize(value: List<kotlin.String>?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterSequenceString.allocationSize(value)
-        }
-    }
-
-    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterSequenceString.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.UShort>> {
-    override fun read(buf: ByteBuffer): List<kotlin.UShort> {
-        val len = buf.getInt()
-        return List<kotlin.UShort>(len) {
-            FfiConverterUShort.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<kotlin.UShort>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterUShort.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<kotlin.UShort>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterUShort.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
-    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
-        val len = buf.getInt()
-        return List<kotlin.ULong>(len) {
-            FfiConverterULong.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<kotlin.ULong>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterULong.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceBoolean: FfiConverterRustBuffer<List<kotlin.Boolean>> {
-    override fun read(buf: ByteBuffer): List<kotlin.Boolean> {
-        val len = buf.getInt()
-        return List<kotlin.Boolean>(len) {
-            FfiConverterBoolean.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<kotlin.Boolean>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterBoolean.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<kotlin.Boolean>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterBoolean.write(it, buf)
+            FfiConverterTypeSignedGrant.write(value, buf)
         }
     }
 }
@@ -13797,34 +9242,6 @@ public object FfiConverterSequenceTypeAccount: FfiConverterRustBuffer<List<Accou
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeDoubleSpendInfo: FfiConverterRustBuffer<List<DoubleSpendInfo>> {
-    override fun read(buf: ByteBuffer): List<DoubleSpendInfo> {
-        val len = buf.getInt()
-        return List<DoubleSpendInfo>(len) {
-            FfiConverterTypeDoubleSpendInfo.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<DoubleSpendInfo>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeDoubleSpendInfo.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<DoubleSpendInfo>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeDoubleSpendInfo.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<GateEntry>> {
     override fun read(buf: ByteBuffer): List<GateEntry> {
         val len = buf.getInt()
@@ -13853,108 +9270,24 @@ public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<Gat
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<IssuerKeys>> {
-    override fun read(buf: ByteBuffer): List<IssuerKeys> {
+public object FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer<List<PaymentPart>> {
+    override fun read(buf: ByteBuffer): List<PaymentPart> {
         val len = buf.getInt()
-        return List<IssuerKeys>(len) {
-            FfiConverterTypeIssuerKeys.read(buf)
+        return List<PaymentPart>(len) {
+            FfiConverterTypePaymentPart.read(buf)
         }
     }
 
-    override fun allocationSize(value: List<IssuerKeys>): ULong {
+    override fun allocationSize(value: List<PaymentPart>): ULong {
         val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeIssuerKeys.allocationSize(it) }.sum()
+        val sizeForItems = value.map { FfiConverterTypePaymentPart.allocationSize(it) }.sum()
         return sizeForLength + sizeForItems
     }
 
-    override fun write(value: List<IssuerKeys>, buf: ByteBuffer) {
+    override fun write(value: List<PaymentPart>, buf: ByteBuffer) {
         buf.putInt(value.size)
         value.iterator().forEach {
-            FfiConverterTypeIssuerKeys.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypePresentedCredential: FfiConverterRustBuffer<List<PresentedCredential>> {
-    override fun read(buf: ByteBuffer): List<PresentedCredential> {
-        val len = buf.getInt()
-        return List<PresentedCredential>(len) {
-            FfiConverterTypePresentedCredential.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<PresentedCredential>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypePresentedCredential.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<PresentedCredential>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypePresentedCredential.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer<List<StoreEntry>> {
-    override fun read(buf: ByteBuffer): List<StoreEntry> {
-        val len = buf.getInt()
-        return List<StoreEntry>(len) {
-            FfiConverterTypeStoreEntry.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<StoreEntry>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeStoreEntry.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<StoreEntry>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeStoreEntry.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer<List<StoreOp>> {
-    override fun read(buf: ByteBuffer): List<StoreOp> {
-        val len = buf.getInt()
-        return List<StoreOp>(len) {
-            FfiConverterTypeStoreOp.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<StoreOp>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeStoreOp.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<StoreOp>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeStoreOp.write(it, buf)
+            FfiConverterTypePaymentPart.write(it, buf)
         }
     }
 }
@@ -14021,34 +9354,6 @@ public object FfiConverterSequenceTypeTicketEvent: FfiConverterRustBuffer<List<T
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<List<TicketIdentity>> {
-    override fun read(buf: ByteBuffer): List<TicketIdentity> {
-        val len = buf.getInt()
-        return List<TicketIdentity>(len) {
-            FfiConverterTypeTicketIdentity.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<TicketIdentity>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeTicketIdentity.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<TicketIdentity>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeTicketIdentity.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer<List<TicketInfo>> {
     override fun read(buf: ByteBuffer): List<TicketInfo> {
         val len = buf.getInt()
@@ -14095,62 +9400,6 @@ public object FfiConverterSequenceTypeTrustedIssuer: FfiConverterRustBuffer<List
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeTrustedIssuer.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeUnusableVoucher: FfiConverterRustBuffer<List<UnusableVoucher>> {
-    override fun read(buf: ByteBuffer): List<UnusableVoucher> {
-        val len = buf.getInt()
-        return List<UnusableVoucher>(len) {
-            FfiConverterTypeUnusableVoucher.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<UnusableVoucher>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeUnusableVoucher.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<UnusableVoucher>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeUnusableVoucher.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeVoucherAllocation: FfiConverterRustBuffer<List<VoucherAllocation>> {
-    override fun read(buf: ByteBuffer): List<VoucherAllocation> {
-        val len = buf.getInt()
-        return List<VoucherAllocation>(len) {
-            FfiConverterTypeVoucherAllocation.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<VoucherAllocation>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeVoucherAllocation.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<VoucherAllocation>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeVoucherAllocation.write(it, buf)
         }
     }
 }
@@ -14217,24 +9466,24 @@ public object FfiConverterSequenceTypeVoucherEvent: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer<List<VoucherInfo>> {
-    override fun read(buf: ByteBuffer): List<VoucherInfo> {
+public object FfiConverterSequenceTypeVoucherView: FfiConverterRustBuffer<List<VoucherView>> {
+    override fun read(buf: ByteBuffer): List<VoucherView> {
         val len = buf.getInt()
-        return List<VoucherInfo>(len) {
-            FfiConverterTypeVoucherInfo.read(buf)
+        return List<VoucherView>(len) {
+            FfiConverterTypeVoucherView.read(buf)
         }
     }
 
-    override fun allocationSize(value: List<VoucherInfo>): ULong {
+    override fun allocationSize(value: List<VoucherView>): ULong {
         val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeVoucherInfo.allocationSize(it) }.sum()
+        val sizeForItems = value.map { FfiConverterTypeVoucherView.allocationSize(it) }.sum()
         return sizeForLength + sizeForItems
     }
 
-    override fun write(value: List<VoucherInfo>, buf: ByteBuffer) {
+    override fun write(value: List<VoucherView>, buf: ByteBuffer) {
         buf.putInt(value.size)
         value.iterator().forEach {
-            FfiConverterTypeVoucherInfo.write(it, buf)
+            FfiConverterTypeVoucherView.write(it, buf)
         }
     }
 }
@@ -14245,45 +9494,319 @@ public object FfiConverterSequenceTypeVoucherInfo: FfiConverterRustBuffer<List<V
 /**
  * @suppress
  */
-public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
-    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+public object FfiConverterSequenceTypeStoreEntry: FfiConverterRustBuffer<List<StoreEntry>> {
+    override fun read(buf: ByteBuffer): List<StoreEntry> {
         val len = buf.getInt()
-        return buildMap<kotlin.String, kotlin.String>(len) {
-            repeat(len) {
-                val k = FfiConverterString.read(buf)
-                val v = FfiConverterString.read(buf)
-                this[k] = v
-            }
+        return List<StoreEntry>(len) {
+            FfiConverterTypeStoreEntry.read(buf)
         }
     }
 
-    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
-        val spaceForMapSize = 4UL
-        val spaceForChildren = value.map { (k, v) ->
-            FfiConverterString.allocationSize(k) +
-            FfiConverterString.allocationSize(v)
-        }.sum()
-        return spaceForMapSize + spaceForChildren
+    override fun allocationSize(value: List<StoreEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStoreEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
     }
 
-    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+    override fun write(value: List<StoreEntry>, buf: ByteBuffer) {
         buf.putInt(value.size)
-        // The parens on `(k, v)` here ensure we're calling the right method,
-        // which is important for compatibility with older android devices.
-        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
-        value.forEach { (k, v) ->
-            FfiConverterString.write(k, buf)
-            FfiConverterString.write(v, buf)
+        value.iterator().forEach {
+            FfiConverterTypeStoreEntry.write(it, buf)
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStoreOp: FfiConverterRustBuffer<List<StoreOp>> {
+    override fun read(buf: ByteBuffer): List<StoreOp> {
+        val len = buf.getInt()
+        return List<StoreOp>(len) {
+            FfiConverterTypeStoreOp.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StoreOp>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStoreOp.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StoreOp>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStoreOp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDoubleSpend: FfiConverterRustBuffer<List<DoubleSpend>> {
+    override fun read(buf: ByteBuffer): List<DoubleSpend> {
+        val len = buf.getInt()
+        return List<DoubleSpend>(len) {
+            FfiConverterTypeDoubleSpend.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DoubleSpend>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDoubleSpend.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DoubleSpend>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDoubleSpend.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAddress: FfiConverterRustBuffer<List<Address>> {
+    override fun read(buf: ByteBuffer): List<Address> {
+        val len = buf.getInt()
+        return List<Address>(len) {
+            FfiConverterTypeAddress.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Address>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAddress.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Address>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAddress.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeGateAuthorization: FfiConverterRustBuffer<List<GateAuthorization>> {
+    override fun read(buf: ByteBuffer): List<GateAuthorization> {
+        val len = buf.getInt()
+        return List<GateAuthorization>(len) {
+            FfiConverterTypeGateAuthorization.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<GateAuthorization>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeGateAuthorization.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<GateAuthorization>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeGateAuthorization.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeJsonObject: FfiConverterRustBuffer<List<JsonObject>> {
+    override fun read(buf: ByteBuffer): List<JsonObject> {
+        val len = buf.getInt()
+        return List<JsonObject>(len) {
+            FfiConverterTypeJsonObject.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<JsonObject>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeJsonObject.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<JsonObject>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeJsonObject.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<List<TicketIdentity>> {
+    override fun read(buf: ByteBuffer): List<TicketIdentity> {
+        val len = buf.getInt()
+        return List<TicketIdentity>(len) {
+            FfiConverterTypeTicketIdentity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketIdentity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketIdentity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketIdentity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketIdentity.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<JigapException> {
+    override fun lift(error_buf: RustBuffer.ByValue): JigapException =
+        org.jigap.core.JigapException.ErrorHandler.lift(
+            RustBufferJigapError.ByValue().apply {
+                capacity = error_buf.capacity
+                len = error_buf.len
+                data = error_buf.data
+            }
+        )
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
         /**
          * Measure this device and return Argon2id parameters that take about `target_ms`, using at most
          * `max_memory_kib`. Run it once (for example at onboarding, off the main thread).
          */
     @Throws(JigapException::class) fun `calibrateKdf`(`targetMs`: kotlin.ULong, `maxMemoryKib`: kotlin.UInt): KdfParams {
             return FfiConverterTypeKdfParams.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_calibrate_kdf(
     
         
@@ -14297,9 +9820,9 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * The EIP-55 form of an address; throws on a wrong mixed-case checksum.
          */
-    @Throws(JigapException::class) fun `checksumAddress`(`address`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    @Throws(JigapException::class) fun `checksumAddress`(`address`: kotlin.String): Address {
+            return FfiConverterTypeAddress.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_checksum_address(
     
         
@@ -14351,9 +9874,9 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * Decrypt a keystore and return its address (nothing is stored).
          */
-    @Throws(JigapException::class) fun `keystoreAddress`(`keystoreJson`: kotlin.String, `password`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    @Throws(JigapException::class) fun `keystoreAddress`(`keystoreJson`: kotlin.String, `password`: kotlin.String): Address {
+            return FfiConverterTypeAddress.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_keystore_address(
     
         
@@ -14369,7 +9892,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(JigapException::class) fun `qrCode`(`text`: kotlin.String, `modulePx`: kotlin.UInt = 4u): QrCode {
             return FfiConverterTypeQrCode.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_qr_code(
     
         
@@ -14383,14 +9906,14 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * The address that signed `message` with `personal_sign`.
          */
-    @Throws(JigapException::class) fun `recoverMessageSigner`(`message`: kotlin.ByteArray, `signature`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    @Throws(JigapException::class) fun `recoverMessageSigner`(`message`: kotlin.ByteArray, `signature`: Signature): Address {
+            return FfiConverterTypeAddress.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_recover_message_signer(
     
         
         FfiConverterByteArray.lower(`message`),
-        FfiConverterString.lower(`signature`),_status)
+        FfiConverterTypeSignature.lower(`signature`),_status)
 }
     )
     }
@@ -14399,25 +9922,25 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * The address that signed typed data.
          */
-    @Throws(JigapException::class) fun `recoverTypedDataSigner`(`typedDataJson`: kotlin.String, `signature`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    @Throws(JigapException::class) fun `recoverTypedDataSigner`(`typedDataJson`: kotlin.String, `signature`: Signature): Address {
+            return FfiConverterTypeAddress.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_recover_typed_data_signer(
     
         
         FfiConverterString.lower(`typedDataJson`),
-        FfiConverterString.lower(`signature`),_status)
+        FfiConverterTypeSignature.lower(`signature`),_status)
 }
     )
     }
     
 
         /**
-         * The EIP-712 digest of typed data, `0x` hex.
+         * The EIP-712 digest of typed data.
          */
-    @Throws(JigapException::class) fun `typedDataDigest`(`typedDataJson`: kotlin.String): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    @Throws(JigapException::class) fun `typedDataDigest`(`typedDataJson`: kotlin.String): Bytes32 {
+            return FfiConverterTypeBytes32.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_typed_data_digest(
     
         
@@ -14429,16 +9952,29 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
         /**
          * Check a mnemonic (typed by a user) without creating anything. The error names the problem:
-         * "word 5 'appl' is not in the Korean wordlist", "checksum does not match".
+         * "word 5 is not in the Korean wordlist", "checksum does not match".
          */
-    @Throws(JigapException::class) fun `validateMnemonic`(`mnemonic`: kotlin.String, `language`: kotlin.String? = null): MnemonicInfo {
+    @Throws(JigapException::class) fun `validateMnemonic`(`mnemonic`: kotlin.String, `language`: Language? = null): MnemonicInfo {
             return FfiConverterTypeMnemonicInfo.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_validate_mnemonic(
     
         
         FfiConverterString.lower(`mnemonic`),
-        FfiConverterOptionalString.lower(`language`),_status)
+        FfiConverterOptionalTypeLanguage.lower(`language`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The names of the store conformance cases, for a test framework that runs one test per case.
+         */ fun `storeConformanceCases`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_store_conformance_cases(
+    
+        _status)
 }
     )
     }
@@ -14463,7 +9999,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(JigapException::class) fun `inspectBackup`(`backup`: kotlin.ByteArray): BackupInfo {
             return FfiConverterTypeBackupInfo.lift(
-    uniffiRustCallWithError(JigapException) { _status ->
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_jigap_ffi_fn_func_inspect_backup(
     
         

@@ -1,5 +1,6 @@
 package org.jigap
 
+import org.jigap.core.*
 import java.util.Base64
 import kotlin.test.assertContains
 import kotlin.test.assertEquals
@@ -27,8 +28,8 @@ class CredentialTest {
     private class Setup(clock: Clock? = null) {
         val wallet = Wallet.create(JigapStore.memory(), "123456", FAST_CREATE)
         val credentials = Credentials(wallet, clock)
-        val molit = CredentialIssuer(CredentialKeyType.ES256, name = "MOLIT drone licensing")
-        val academy = CredentialIssuer(CredentialKeyType.EDDSA, name = "Korea Drone Academy")
+        val molit = CredentialIssuer(CredentialKeyType.P256, name = "MOLIT drone licensing")
+        val academy = CredentialIssuer(CredentialKeyType.ED25519, name = "Korea Drone Academy")
     }
 
     private val licenceClaims = """{"given_name":"Jiwoo","family_name":"Kim","category":"A2",""" +
@@ -37,7 +38,7 @@ class CredentialTest {
     private fun Setup.licence(expiresAt: Long = now + 365 * 86_400L, statusIndex: Long? = null) =
         molit.issueSdJwt(SdJwtInput(
             vct = "https://licence.molit.example.kr/drone-pilot",
-            claimsJson = licenceClaims,
+            claims = licenceClaims,
             holderJwk = credentials.holderJwk(),
             expiresAt = expiresAt.toULong(),
             status = statusIndex?.let { CredentialStatusEntry("revocation", it.toULong(), statusUrl) },
@@ -56,7 +57,7 @@ class CredentialTest {
         assertTrue(stored.bound)
         assertEquals(CredentialValidity.VALID, stored.validity)
         assertContains(stored.disclosable, "category")
-        assertContains(stored.claimsJson, "\"licence_number\":\"DR-2026-0042\"")
+        assertContains(stored.claims, "\"licence_number\":\"DR-2026-0042\"")
         assertTrue(stored.warnings.isEmpty())
 
         assertEquals(listOf(stored.id), s.credentials.list().map { it.id })
@@ -71,10 +72,10 @@ class CredentialTest {
         assertEquals(s.credentials.holderJwk(), v.holder)
         val seen = v.credentials.single()
         assertEquals(s.molit.id(), seen.issuer)
-        assertContains(seen.claimsJson, "\"category\":\"A2\"")
-        assertContains(seen.claimsJson, "\"licence_expiry\":\"2031-01-01\"")
+        assertContains(seen.claims, "\"category\":\"A2\"")
+        assertContains(seen.claims, "\"licence_expiry\":\"2031-01-01\"")
         for (hidden in listOf("given_name", "family_name", "licence_number", "Jiwoo", "_sd")) {
-            assertFalse(seen.claimsJson.contains(hidden), "$hidden leaked: ${seen.claimsJson}")
+            assertFalse(seen.claims.contains(hidden), "$hidden leaked: ${seen.claims}")
         }
         assertFailsWith<JigapException.InvalidInput> {
             s.credentials.present(stored.id, listOf("blood_type"), "n-1", inspector)
@@ -138,7 +139,7 @@ class CredentialTest {
         val s = Setup()
         val good = s.credentials.import(s.licence(statusIndex = 7)).id
         val bad = s.credentials.import(s.licence(statusIndex = 94_567))
-        assertEquals(CredentialStatusEntry("revocation", 94_567uL, statusUrl, 1u), bad.statusEntry)
+        assertEquals(CredentialStatusEntry("revocation", 94_567uL, statusUrl, 1u), bad.status)
         val list = s.molit.issueStatusList(StatusListInput(url = statusUrl, set = listOf(94_567uL, 3uL)))
         assertEquals(CredentialStatus.Valid, s.credentials.checkStatus(good, list))
         assertEquals(CredentialStatus.Revoked, s.credentials.checkStatus(bad.id, list))
@@ -175,7 +176,7 @@ class CredentialTest {
         assertEquals("Drone Safety Basics", b.achievementName)
         assertEquals("Korea Drone Academy", b.issuerName)
         assertEquals("https://academy.example.kr/badges/safety.png", b.image)
-        assertContains(b.criteriaNarrative!!, "theory test")
+        assertContains(b.criteria.narrative!!, "theory test")
         assertEquals(listOf(stored.id), s.credentials.list(CredentialFilter(achievement = "safety basics")).map { it.id })
         assertEquals(1, s.credentials.list(CredentialFilter(credentialType = "OpenBadgeCredential", issuer = "drone academy")).size)
 
@@ -222,10 +223,10 @@ class CredentialTest {
     @Test fun didWebIssuerWithTheAppsDidDocument() {
         val s = Setup()
         val did = "did:web:licence.molit.example.kr"
-        val issuer = CredentialIssuer(CredentialKeyType.ES256K, seed = ByteArray(32) { 7 }, id = did)
+        val issuer = CredentialIssuer(CredentialKeyType.SECP256K1, seed = ByteArray(32) { 7 }, id = did)
         val doc = """{"id":"$did","verificationMethod":[{"id":"$did#key-1","type":"JsonWebKey2020","controller":"$did",""" +
             """"publicKeyJwk":${issuer.publicJwk()}}],"assertionMethod":["$did#key-1"]}"""
-        val sd = issuer.issueSdJwt(SdJwtInput(vct = "https://licence.molit.example.kr/drone-pilot", claimsJson = """{"category":"A1"}""", holderJwk = s.credentials.holderJwk()))
+        val sd = issuer.issueSdJwt(SdJwtInput(vct = "https://licence.molit.example.kr/drone-pilot", claims = """{"category":"A1"}""", holderJwk = s.credentials.holderJwk()))
         assertContains(assertFailsWith<JigapException.InvalidInput> { s.credentials.import(sd) }.message!!, "DID document")
         val stored = s.credentials.import(sd, CredentialImportOptions(didDocuments = listOf(doc), trustedIssuers = listOf(did), requireTrusted = true))
         assertEquals(did, stored.issuer)
@@ -235,8 +236,8 @@ class CredentialTest {
             CredentialVerifier(CredentialVerifierOptions(nonce = "n-10", audience = inspector, didDocuments = listOf(doc), requireTrusted = true)).verifyPresentation(p)
         }
         val v = CredentialVerifier(CredentialVerifierOptions(nonce = "n-10", audience = inspector, didDocuments = listOf(doc), trustedIssuers = listOf(did), requireTrusted = true))
-        assertContains(v.verifyPresentation(p).credentials.single().claimsJson, "\"category\":\"A1\"")
+        assertContains(v.verifyPresentation(p).credentials.single().claims, "\"category\":\"A1\"")
         // The same seed gives the same key.
-        assertEquals(issuer.publicJwk(), CredentialIssuer(CredentialKeyType.ES256K, seed = ByteArray(32) { 7 }).publicJwk())
+        assertEquals(issuer.publicJwk(), CredentialIssuer(CredentialKeyType.SECP256K1, seed = ByteArray(32) { 7 }).publicJwk())
     }
 }

@@ -1,5 +1,6 @@
 package org.jigap
 
+import org.jigap.core.*
 import java.io.DataInputStream
 import java.io.DataOutputStream
 import java.io.File
@@ -115,7 +116,7 @@ class JigapTest {
                 val made = w.backup("654321")
                 val code = made.code!!
                 assertEquals(39, code.length)
-                assertEquals("code", inspectBackup(made.bytes).protection)
+                assertEquals(BackupProtection.CODE, inspectBackup(made.bytes).protection)
                 // The PIN is not a backup code: refused before any decryption is tried.
                 assertFailsWith<JigapException.InvalidInput> { Wallet.restoreBackup(JigapStore.memory(), made.bytes, "654321", "654321", FAST) }
                 Wallet.restoreBackup(JigapStore.memory(), made.bytes, code, "222222", FAST).use { r ->

@@ -1,5 +1,6 @@
 package org.jigap
 
+import org.jigap.core.*
 import kotlin.test.assertContains
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -27,20 +28,20 @@ class TicketTest {
         val issuerId = issuer.identity()
         val holderWallet = Wallet.create(JigapStore.memory(), "123456", FAST_CREATE)
         val me = holderWallet.account(0u).address
-        val tickets = Tickets(holderWallet).also { it.trustIssuer(issuerId.text) }
+        val tickets = Tickets(holderWallet).also { it.trustIssuer(issuerId) }
         val myId = tickets.holderId(me)
 
-        fun grant(token: Int, policy: TicketTransferPolicy? = null, ev: TicketEvent = event, to: String = myId.text) =
+        fun grant(token: Int, policy: TicketTransferPolicy? = null, ev: TicketEvent = event, to: String = myId) =
             issuer.grant(to, TicketTerms(
                 chainId = 1uL, contract = contract, tokenId = token.toString(), event = ev,
-                seat = TicketSeat(section = "B", row = "12", number = "7"), tier = "R", policy = policy,
+                seat = TicketSeat(section = "B", row = "12", number = "7"), tier = "R", policy = policy ?: TicketTransferPolicy(),
             ))
 
         fun ticket(token: Int, policy: TicketTransferPolicy? = null) = tickets.importGrant(grant(token, policy)).ticket
 
         /** A gate authorised by the issuer for `event`, on a clock the test controls. */
         fun gate(name: String, clock: Clock, key: GateKey = GateKey.generate()) =
-            Gate(key, listOf(issuerId.text), listOf(issuer.authorizeGate(1uL, contract, event, key.publicKey(), name)), clock)
+            Gate(key, listOf(issuerId), listOf(issuer.authorizeGate(1uL, contract, event, key.publicKey(), name)), clock)
     }
 
     /** A clock inside the pass's window, `offset` windows away. */
@@ -58,8 +59,8 @@ class TicketTest {
         assertTrue(t.locked, "non-transferable is ERC-5192 locked")
         assertEquals(TicketState.Usable, t.state)
         assertEquals("section B, row 12, seat 7", t.seatLabel)
-        assertEquals(s.issuerId.address, t.issuer)
-        assertEquals(s.issuerId.address, s.tickets.trustedIssuers().single().address)
+        assertEquals(s.issuer.address(), t.issuer)
+        assertEquals(s.issuerId, s.tickets.trustedIssuers().single())
 
         val pass = s.tickets.show(t.id)
         assertTrue(pass.text.startsWith("JGTP:"))
@@ -104,22 +105,22 @@ class TicketTest {
         val s = Setup()
         val strangerWallet = Wallet.create(JigapStore.memory(), "123456", FAST_CREATE)
         val stranger = TicketIssuer(strangerWallet, strangerWallet.account(0u).address)
-        val forged = stranger.grant(s.myId.text, TicketTerms(1uL, contract, "7", event, TicketSeat(section = "A", number = "1")))
+        val forged = stranger.grant(s.myId, TicketTerms(1uL, contract, "7", event, TicketSeat(section = "A", number = "1")))
         val e = assertFailsWith<JigapException.Untrusted> { s.tickets.importGrant(forged) }
         assertContains(e.message!!, "not a trusted ticket issuer")
 
         // Trusted by a careless wallet, the stranger's ticket still fails at the gate.
-        s.tickets.trustIssuer(stranger.identity().text)
+        s.tickets.trustIssuer(stranger.identity())
         val pass = s.tickets.show(s.tickets.importGrant(forged).ticket.id)
         val gate = s.gate("North 3", clockAt(pass, 0))
         assertFailsWith<JigapException.BadSignature> { gate.verify(pass.text) }
         assertFailsWith<JigapException.InvalidInput> { gate.verify("JGTP:NOT A PASS") }
-        assertTrue(s.tickets.distrustIssuer(stranger.identity().address))
-        assertEquals(listOf(s.issuerId.address), s.tickets.trustedIssuers().map { it.address })
+        assertTrue(s.tickets.distrustIssuer(stranger.address()))
+        assertEquals(listOf(s.issuerId), s.tickets.trustedIssuers())
         // A gate will not take an authorization from an issuer it does not trust.
         val key = GateKey.generate()
         assertFailsWith<JigapException.InvalidInput> {
-            Gate(key, listOf(s.issuerId.text), listOf(stranger.authorizeGate(1uL, contract, event, key.publicKey(), "X")), TestClock(0u))
+            Gate(key, listOf(s.issuerId), listOf(stranger.authorizeGate(1uL, contract, event, key.publicKey(), "X")), TestClock(0u))
         }
     }
 
@@ -133,42 +134,43 @@ class TicketTest {
         val later = event.copy(id = "LATER", doorsOpen = (now + 7_200).toULong(), start = (now + 9_000).toULong())
         val early = s.tickets.show(s.tickets.importGrant(s.grant(3, ev = later)).ticket.id)
         val key = GateKey.generate()
-        val gate = Gate(key, listOf(s.issuerId.text), listOf(s.issuer.authorizeGate(1uL, contract, later, key.publicKey(), "East")), clockAt(early, 0))
+        val gate = Gate(key, listOf(s.issuerId), listOf(s.issuer.authorizeGate(1uL, contract, later, key.publicKey(), "East")), clockAt(early, 0))
         assertContains(assertFailsWith<JigapException.Refused> { gate.verify(early.text) }.message!!, "too early")
     }
 
     @Test fun transfersFollowThePolicy() {
         val s = Setup()
         val buyerWallet = Wallet.create(JigapStore.memory(), "123456", FAST_CREATE)
-        val buyer = Tickets(buyerWallet).also { it.trustIssuer(s.issuerId.text) }
-        val buyerId = buyer.holderId(buyerWallet.account(0u).address)
+        val buyer = Tickets(buyerWallet).also { it.trustIssuer(s.issuerId) }
+        val buyerAddress = buyerWallet.account(0u).address
+        val buyerId = buyer.holderId(buyerAddress)
 
         val locked = s.ticket(1)
-        val e = assertFailsWith<JigapException.LimitExceeded> { s.tickets.requestTransfer(locked.id, buyerId.text, 0u, "KRW") }
+        val e = assertFailsWith<JigapException.LimitExceeded> { s.tickets.requestTransfer(locked.id, buyerId, 0u, "KRW") }
         assertContains(e.message!!, "not transferable")
 
         val t = s.ticket(2, TicketTransferPolicy(transferable = true, currency = "KRW", priceCap = 100_000u, maxTransfers = 1u))
         assertEquals(false, t.locked)
-        val cap = assertFailsWith<JigapException.LimitExceeded> { s.tickets.requestTransfer(t.id, buyerId.text, 100_001u, "KRW") }
+        val cap = assertFailsWith<JigapException.LimitExceeded> { s.tickets.requestTransfer(t.id, buyerId, 100_001u, "KRW") }
         assertContains(cap.message!!, "resale cap of 100000 KRW")
 
-        val request = s.tickets.requestTransfer(t.id, buyerId.text, 90_000u, "KRW")
+        val request = s.tickets.requestTransfer(t.id, buyerId, 90_000u, "KRW")
         assertEquals(s.me, recoverTypedDataSigner(request.typedDataJson, request.signature))
         assertEquals(TicketStatus.RESELL, s.tickets.get(t.id).status)
         assertContains(assertFailsWith<JigapException.Refused> { s.tickets.show(t.id) }.message!!, "waiting for the issuer")
         assertEquals(TicketState.Usable, s.tickets.cancelTransfer(t.id).state)
-        val again = s.tickets.requestTransfer(t.id, buyerId.text, 90_000u, "KRW")
+        val again = s.tickets.requestTransfer(t.id, buyerId, 90_000u, "KRW")
 
         val newGrant = s.issuer.reissue(again.text)
         val bought = buyer.importGrant(newGrant).ticket
-        assertEquals(buyerId.address, bought.holder)
+        assertEquals(buyerAddress, bought.holder)
         assertEquals(1.toUByte(), bought.transfers)
         assertEquals(TicketImportOutcome.TRANSFER_CONFIRMED, s.tickets.importGrant(newGrant).outcome)
         val old = s.tickets.get(t.id)
         assertEquals(TicketStatus.VOID, old.status)
-        assertEquals(buyerId.address, assertIs<TicketState.Transferred>(old.state).to)
+        assertEquals(buyerAddress, assertIs<TicketState.Transferred>(old.state).to)
         assertContains(assertFailsWith<JigapException.Refused> { s.tickets.show(t.id) }.message!!, "transferred")
-        val tooMany = assertFailsWith<JigapException.LimitExceeded> { buyer.requestTransfer(bought.id, s.myId.text, 1u, "KRW") }
+        val tooMany = assertFailsWith<JigapException.LimitExceeded> { buyer.requestTransfer(bought.id, s.myId, 1u, "KRW") }
         assertContains(tooMany.message!!, "at most 1 times")
 
         val pass = buyer.show(bought.id)

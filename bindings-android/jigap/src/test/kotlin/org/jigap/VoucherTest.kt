@@ -1,5 +1,6 @@
 package org.jigap
 
+import org.jigap.core.*
 import kotlin.test.assertContains
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -63,10 +64,10 @@ class VoucherTest {
         val replay = assertFailsWith<JigapException.Refused> { s.grocery.accept(request.qr, payment.qr) }
         assertContains(replay.message!!, "already used")
 
-        assertEquals("settled", s.vouchers.applySettlement(s.city.settle(payment.qr)))
+        assertEquals(SettlementOutcome.Settled, s.vouchers.applySettlement(s.city.settle(payment.qr)))
         val bankSettlement = s.bank.settle(payment.qr)
-        assertEquals("settled", s.vouchers.applySettlement(bankSettlement))
-        assertEquals("already_applied", s.vouchers.applySettlement(bankSettlement))
+        assertEquals(SettlementOutcome.Settled, s.vouchers.applySettlement(bankSettlement))
+        assertEquals(SettlementOutcome.AlreadyApplied, s.vouchers.applySettlement(bankSettlement))
 
         val refund = s.bank.refund(cbdcId, 4_000u)
         assertTrue(s.vouchers.applyRefund(refund))
@@ -74,7 +75,7 @@ class VoucherTest {
         assertEquals(9_000uL, s.vouchers.voucher(cbdcId).remaining)
 
         val history = s.vouchers.history(voucherId = cbdcId)
-        assertEquals(listOf("imported", "reserved", "settled", "refunded"), history.map { it.kind })
+        assertEquals(listOf(EventKind.IMPORTED, EventKind.RESERVED, EventKind.SETTLED, EventKind.REFUNDED), history.map { it.kind })
         assertEquals("행복마트", history[1].counterpartyName)
     }
 
@@ -84,7 +85,7 @@ class VoucherTest {
         val request = s.cafe.createRequest(4_000u, "KRW", 60u)
         val payment = s.vouchers.pay(request.qr)
         assertEquals(6_000uL, s.vouchers.balances().single().spendable)
-        assertEquals("rejected", s.vouchers.applySettlement(s.bank.settle(payment.qr, rejectReason = "merchant not registered")))
+        assertEquals(SettlementOutcome.Rejected, s.vouchers.applySettlement(s.bank.settle(payment.qr, rejectReason = "merchant not registered")))
         assertEquals(10_000uL, s.vouchers.balances().single().spendable)
         assertEquals("merchant not registered", s.vouchers.history().last().note)
     }
@@ -95,7 +96,7 @@ class VoucherTest {
         val cafe = s.cafe.createRequest(3_000u, "KRW", 60u)
         val quote = s.vouchers.quote(cafe.qr)
         assertFalse(quote.payable)
-        assertEquals("category", quote.unusable.single().reason)
+        assertEquals(Ineligible.CATEGORY, quote.unusable.single().reason)
         val e = assertFailsWith<JigapException.CannotPay> { s.vouchers.pay(cafe.qr) }
         assertContains(e.message!!, "cannot be used at this kind of shop")
         assertFailsWith<JigapException.Duplicate> { s.vouchers.importGrant(s.welfare(1u, 30).also { s.vouchers.importGrant(it) }) }
@@ -117,7 +118,7 @@ class VoucherTest {
         val p1 = s.vouchers.pay(s.grocery.createRequest(8_000u, "KRW", 60u).qr)
         val p2 = cloned.pay(s.cafe.createRequest(7_000u, "KRW", 60u).qr)
         val found = s.bank.detectDoubleSpends(listOf(p1.qr, p2.qr))
-        assertEquals(setOf("over_allocated", "sequence_reused"), found.map { it.kind }.toSet())
-        assertContains(found.first { it.kind == "over_allocated" }.detail, id)
+        assertEquals(setOf(DoubleSpend.OverAllocated::class, DoubleSpend.SequenceReused::class), found.map { it::class }.toSet())
+        assertEquals(id, found.filterIsInstance<DoubleSpend.OverAllocated>().single().voucher)
     }
 }
