@@ -2,7 +2,7 @@
 //! any JSON as a credential's status entry: decoding and checking never panic.
 #![no_main]
 use jigap_core::credential::{
-    Resolver, StatusEntry, TOKEN_STATUS_LIST, VerifyOptions, check_status, decode_status_list,
+    Resolver, CredentialStatusEntry, TOKEN_STATUS_LIST, VerifyOptions, check_status, decode_status_list,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -10,13 +10,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let _ = decode_status_list(text);
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-        let _ = StatusEntry::from_credential_status(&v);
-        let _ = StatusEntry::from_token_status(&v);
+        let _ = CredentialStatusEntry::from_credential_status(&v);
+        let _ = CredentialStatusEntry::from_token_status(&v);
     }
     let r = Resolver::new();
     let opts = VerifyOptions::new(&r, 1_767_225_600);
     for purpose in ["revocation", TOKEN_STATUS_LIST] {
-        let entry = StatusEntry {
+        let entry = CredentialStatusEntry {
             purpose: purpose.into(),
             index: 7,
             list_url: "https://issuer.example/status/1".into(),

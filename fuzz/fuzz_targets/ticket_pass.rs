@@ -6,7 +6,7 @@ use jigap_core::env::{Env, ManualClock};
 use jigap_core::keys::PrivateKey;
 use jigap_core::qr;
 use jigap_core::ticket::{
-    CheckInReceipt, EventInfo, Gate, GateAuthorization, GateKey, Issuer, PASS_TAG, PASS_VERSION,
+    CheckInReceipt, TicketEvent, Gate, GateAuthorization, GateKey, Issuer, PASS_TAG, PASS_VERSION,
     Pass, SignedGrant, TicketIdentity, TicketRef, TransferRequest,
 };
 use libfuzzer_sys::fuzz_target;
@@ -19,7 +19,7 @@ fn gate() -> &'static Mutex<Gate> {
         let env = Env::fixed(ManualClock::new(T0 * 1000), 1);
         let issuer = Issuer::new(env.clone(), PrivateKey::from_slice(&[0x17; 32]).unwrap()).unwrap();
         let key = GateKey::from_account(&PrivateKey::from_slice(&[0x31; 32]).unwrap());
-        let event = EventInfo {
+        let event = TicketEvent {
             id: "MAHLER2-0528".into(),
             name: "Mahler 2".into(),
             venue: "Seoul".into(),

@@ -299,13 +299,13 @@ with tempfile.TemporaryDirectory() as tmp:
     rf = write(os.path.join(tmp, "rs256.jwt"), t.serialize())
     kf = write(os.path.join(tmp, "rsa.jwk"), rkey.export_public())
     stored = jigap(["credential", "import", *V, "--file", rf, "--issuer-key", f"{issuer}={kf}"])
-    check("RS256 badge: imported as a badge", stored["badge"]["achievement_name"] == "Teamwork"
-          and stored["issuer_name"] == "Interop University", stored)
+    check("RS256 badge: imported as a badge", stored["badge"]["achievementName"] == "Teamwork"
+          and stored["issuerName"] == "Interop University", stored)
     vp = jigap(["credential", "present", *V, stored["id"], "--nonce", "rs", "--aud", "https://hr.example"])
     vf = write(os.path.join(tmp, "vp.txt"), vp["presentation"])
     ok = jigap(["credential", "check", "--file", vf, "--nonce", "rs", "--aud", "https://hr.example",
                 "--issuer-key", f"{issuer}={kf}"])
-    check("RS256 badge: jigap verifies the VP", ok["credentials"][0]["badge"]["achievement_name"] == "Teamwork", ok)
+    check("RS256 badge: jigap verifies the VP", ok["credentials"][0]["badge"]["achievementName"] == "Teamwork", ok)
     bad = t.serialize()
     bad = bad[:-6] + ("A" if bad[-6] != "A" else "B") + bad[-5:]
     kind = rejected(["credential", "verify", "--file", write(os.path.join(tmp, "bad.jwt"), bad),
