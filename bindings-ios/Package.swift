@@ -1,5 +1,6 @@
 // swift-tools-version:5.9
-// The jigap Swift package: generated UniFFI sources over the jigapFFI XCFramework.
+// The jigap Swift package: generated UniFFI sources (Jigap.swift: the objects; JigapCore.swift:
+// the core's records, enums and error) over the jigapFFI XCFramework.
 // Build the XCFramework on a Mac with ./build-xcframework.sh (it also regenerates the sources).
 import PackageDescription
 
@@ -10,8 +11,8 @@ let package = Package(
         .library(name: "Jigap", targets: ["Jigap"]),
     ],
     targets: [
-        // Static libraries for iOS devices, the iOS simulator and macOS, with the C header and
-        // module map of `jigapFFI`.
+        // Static libraries for iOS devices, the iOS simulator and macOS, with the C module
+        // `jigapFFI`: the headers of both UniFFI crates (jigapFFI.h, jigapCoreFFI.h).
         .binaryTarget(name: "jigapFFI", path: "jigapFFI.xcframework"),
         .target(
             name: "Jigap",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build jigapFFI.xcframework and regenerate Sources/Jigap/Jigap.swift. Runs on macOS with Xcode
-# and rustup; not run on the Linux CI (which regenerates the sources and syntax-checks them).
+# Build jigapFFI.xcframework and regenerate Sources/Jigap/{Jigap,JigapCore}.swift. Runs on macOS
+# with Xcode and rustup; not run on the Linux CI (which regenerates the sources, syntax-checks
+# them and checks both headers against the library's exported symbols).
 #   ./build-xcframework.sh            release build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,16 +10,14 @@ rustup target add "${TARGETS[@]}"
 for t in "${TARGETS[@]}"; do
   cargo build -p jigap-ffi --release --target "$t"
 done
-# Generate from an unstripped library (the UniFFI metadata lives in it).
-cargo build -p jigap-ffi -p uniffi-bindgen
-target/debug/uniffi-bindgen generate --no-format --library target/debug/libjigap_ffi.dylib \
-  --language swift --out-dir target/swift
-cp target/swift/Jigap.swift bindings-ios/Sources/Jigap/Jigap.swift
+# Generate from an unstripped debug library (the UniFFI metadata lives in it): the Swift sources
+# of both crates, their two headers and the one module map `jigapFFI` over both.
+cargo xtask bindings
 
 HEADERS=target/swift/headers
 rm -rf "$HEADERS" && mkdir -p "$HEADERS"
-cp target/swift/jigapFFI.h "$HEADERS/"
-cp target/swift/jigapFFI.modulemap "$HEADERS/module.modulemap"
+cp target/bindings/mobile/jigapFFI.h target/bindings/mobile/jigapCoreFFI.h "$HEADERS/"
+cp target/bindings/mobile/module.modulemap "$HEADERS/module.modulemap"
 
 mkdir -p target/universal/ios-sim target/universal/macos
 lipo -create target/aarch64-apple-ios-sim/release/libjigap_ffi.a target/x86_64-apple-ios/release/libjigap_ffi.a \

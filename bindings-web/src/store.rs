@@ -1,14 +1,13 @@
 //! What JavaScript implements: a store (memory, IndexedDB cache, or the app's own) and a key
 //! protector.
 
-use jigap_core::error::ErrorClass;
 use jigap_core::store::{Entry, Op, Store, StoreError, conformance, validate_batch};
 use jigap_core::vault::{KeyProtector, ProtectorError};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::error;
+use crate::convert::Js;
 
 #[wasm_bindgen(typescript_custom_section)]
 const JS_INTERFACES: &'static str = r#"
@@ -125,12 +124,12 @@ impl Store for JsStore {
 /// Run every conformance case on a JS store (which must be empty); `Storage` lists each broken
 /// rule by case.
 pub fn check(store: JsValue) -> Result<(), JsValue> {
-    conformance::check_store(&JsStore::new(store)).map_err(|m| error(ErrorClass::Storage, &m))
+    conformance::check_store(&JsStore::new(store)).js()
 }
 
 /// Run the conformance case `name` on a JS store (which must be empty).
 pub fn check_case(store: JsValue, name: &str) -> Result<(), JsValue> {
-    conformance::run_case(&JsStore::new(store), name).map_err(|m| error(ErrorClass::Storage, &m))
+    conformance::run_case(&JsStore::new(store), name).js()
 }
 
 /// A key protector written in JavaScript: `{ id(), wrap(Uint8Array), unwrap(Uint8Array) }`,

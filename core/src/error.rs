@@ -188,6 +188,16 @@ impl Classify for StoreError {
     }
 }
 
+impl Classify for crate::store::conformance::ConformanceError {
+    fn class(&self) -> ErrorClass {
+        use crate::store::conformance::ConformanceError as C;
+        match self {
+            C::UnknownCase(_) => ErrorClass::InvalidInput,
+            C::Broken(_) => ErrorClass::Storage,
+        }
+    }
+}
+
 impl Classify for VaultError {
     fn class(&self) -> ErrorClass {
         use VaultError as V;

@@ -153,12 +153,12 @@ impl JigapStore {
     /// Run every store conformance case (the ones memory and SQLite pass) on this store,
     /// which must be empty. Throws `Storage` listing each broken rule by case.
     pub fn check_conformance(&self) -> Result<(), JigapError> {
-        core_store::conformance::check_store(&*self.inner).map_err(JigapError::Storage)
+        Ok(core_store::conformance::check_store(&*self.inner)?)
     }
 
     /// Run one conformance case (see `storeConformanceCases()`) on this empty store.
     pub fn check_conformance_case(&self, name: String) -> Result<(), JigapError> {
-        core_store::conformance::run_case(&*self.inner, &name).map_err(JigapError::Storage)
+        Ok(core_store::conformance::run_case(&*self.inner, &name)?)
     }
 }
 

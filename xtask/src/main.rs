@@ -296,6 +296,16 @@ fn generate() -> Result {
             "target/bindings/mobile",
         ],
     )?;
+    // One C module over both headers (see core/uniffi.toml), named as XCFrameworks expect.
+    let headers: String = HEADERS
+        .iter()
+        .map(|h| format!("    header \"{h}.h\"\n"))
+        .collect();
+    fs::write(
+        root().join("target/bindings/mobile/module.modulemap"),
+        format!("module jigapFFI {{\n{headers}    export *\n}}\n"),
+    )
+    .map_err(|e| e.to_string())?;
     run(
         &bindgen,
         &[

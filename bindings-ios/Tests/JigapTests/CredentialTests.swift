@@ -57,15 +57,15 @@ final class CredentialTests: XCTestCase {
         init(clock: Jigap.Clock? = nil) throws {
             wallet = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
             credentials = Credentials(wallet: wallet, clock: clock)
-            molit = try CredentialIssuer(keyType: .es256, name: "MOLIT drone licensing")
-            academy = try CredentialIssuer(keyType: .eddsa, name: "Korea Drone Academy")
+            molit = try CredentialIssuer(keyType: .p256, name: "MOLIT drone licensing")
+            academy = try CredentialIssuer(keyType: .ed25519, name: "Korea Drone Academy")
         }
     }
 
     func licence(_ s: Setup, expiresAt: UInt64? = nil, statusIndex: UInt64? = nil) throws -> String {
         try s.molit.issueSdJwt(input: SdJwtInput(
             vct: vct,
-            claimsJson: #"{"given_name":"Jiwoo","family_name":"Kim","category":"A2","licence_expiry":"2031-01-01","licence_number":"DR-2026-0042"}"#,
+            claims: #"{"given_name":"Jiwoo","family_name":"Kim","category":"A2","licence_expiry":"2031-01-01","licence_number":"DR-2026-0042"}"#,
             holderJwk: try s.credentials.holderJwk(),
             expiresAt: expiresAt ?? now + 365 * 86_400,
             status: statusIndex.map { CredentialStatusEntry(purpose: "revocation", index: $0, listUrl: statusUrl) }
@@ -93,7 +93,7 @@ final class CredentialTests: XCTestCase {
         XCTAssertEqual(stored.issuer, s.molit.id())
         XCTAssertTrue(stored.bound)
         XCTAssertEqual(stored.validity, .valid)
-        XCTAssertEqual(claims(stored.claimsJson)["licence_number"] as? String, "DR-2026-0042")
+        XCTAssertEqual(claims(stored.claims)["licence_number"] as? String, "DR-2026-0042")
         XCTAssertTrue(stored.disclosable.contains("category"))
         XCTAssertEqual(stored.warnings, [])
 
@@ -106,7 +106,7 @@ final class CredentialTests: XCTestCase {
         let v = try verifier("n-1").verifyPresentation(presentation: presentation)
         XCTAssertEqual(v.format, .sdJwtVc)
         XCTAssertEqual(v.holder, try s.credentials.holderJwk())
-        let seen = claims(v.credentials[0].claimsJson)
+        let seen = claims(v.credentials[0].claims)
         XCTAssertEqual(Set(seen.keys).subtracting(registered), ["category", "licence_expiry"])
         XCTAssertEqual(seen["category"] as? String, "A2")
         XCTAssertEqual(seen["licence_expiry"] as? String, "2031-01-01")
@@ -166,7 +166,7 @@ final class CredentialTests: XCTestCase {
         let s = try Setup()
         let good = try s.credentials.import(credential: try licence(s, statusIndex: 7)).id
         let bad = try s.credentials.import(credential: try licence(s, statusIndex: 94_567))
-        XCTAssertEqual(bad.statusEntry, CredentialStatusEntry(purpose: "revocation", index: 94_567, listUrl: statusUrl, size: 1))
+        XCTAssertEqual(bad.status, CredentialStatusEntry(purpose: "revocation", index: 94_567, listUrl: statusUrl, size: 1))
         let list = try s.molit.issueStatusList(input: StatusListInput(url: statusUrl, set: [94_567, 3]))
         XCTAssertEqual(try s.credentials.checkStatus(id: good, statusListCredential: list), .valid)
         XCTAssertEqual(try s.credentials.checkStatus(id: bad.id, statusListCredential: list), .revoked)
@@ -187,9 +187,9 @@ final class CredentialTests: XCTestCase {
         let me = try s.credentials.holderDid()
         let badge = try s.academy.issueBadge(input: BadgeInput(
             name: "Drone safety, level 1", achievementName: "Drone Safety Basics",
-            description: "Safe flight near people and airports", subject: me,
+            description: "Safe flight near people and airports",
             criteriaNarrative: "Pass the 20-question theory test and a practical flight.",
-            image: "https://academy.example.kr/badges/safety.png"
+            image: "https://academy.example.kr/badges/safety.png", subject: me
         ))
         let stored = try s.credentials.import(credential: badge)
         XCTAssertEqual(stored.format, .jwtVc)
@@ -197,9 +197,10 @@ final class CredentialTests: XCTestCase {
         XCTAssertEqual(stored.badge?.achievementName, "Drone Safety Basics")
         XCTAssertEqual(stored.badge?.issuerName, "Korea Drone Academy")
         XCTAssertEqual(stored.badge?.image, "https://academy.example.kr/badges/safety.png")
+        XCTAssertTrue(stored.badge?.criteria.narrative?.contains("theory test") ?? false)
         XCTAssertEqual(try s.credentials.list(filter: CredentialFilter(achievement: "safety basics")).map { $0.id }, [stored.id])
 
-        let noCriteria = try s.academy.issueJwtVc(credentialJson: """
+        let noCriteria = try s.academy.issueJwtVc(credential: """
             {"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:1","type":["VerifiableCredential","OpenBadgeCredential"],
              "name":"No criteria","validFrom":"2026-01-01T00:00:00Z","credentialSubject":{"id":"\(me)","type":["AchievementSubject"],
              "achievement":{"id":"https://x.example/a","type":["Achievement"],"name":"A","description":"d"}}}
@@ -215,8 +216,8 @@ final class CredentialTests: XCTestCase {
         let me = try s.credentials.holderDid()
         func badge(_ name: String, _ format: CredentialFormat?) throws -> String {
             try s.credentials.import(credential: try s.academy.issueBadge(input: BadgeInput(
-                name: name, achievementName: name, description: "d", subject: me,
-                criteriaUrl: "https://academy.example.kr/c", format: format
+                name: name, achievementName: name, description: "d",
+                criteriaUrl: "https://academy.example.kr/c", subject: me, format: format
             ))).id
         }
         let first = try badge("Theory", nil)
@@ -237,14 +238,17 @@ final class CredentialTests: XCTestCase {
         let s = try Setup()
         let did = "did:web:licence.molit.example.kr"
         let seed = Data(repeating: 7, count: 32)
-        let issuer = try CredentialIssuer(keyType: .es256k, seed: seed, id: did)
+        let issuer = try CredentialIssuer(keyType: .secp256k1, seed: seed, id: did)
         let doc = #"{"id":"\#(did)","verificationMethod":[{"id":"\#(did)#key-1","type":"JsonWebKey2020","controller":"\#(did)","publicKeyJwk":\#(issuer.publicJwk())}],"assertionMethod":["\#(did)#key-1"]}"#
-        let sd = try issuer.issueSdJwt(input: SdJwtInput(vct: vct, claimsJson: #"{"category":"A1"}"#, holderJwk: try s.credentials.holderJwk()))
+        let sd = try issuer.issueSdJwt(input: SdJwtInput(vct: vct, claims: #"{"category":"A1"}"#, holderJwk: try s.credentials.holderJwk()))
+        assertKind(try s.credentials.import(credential: sd), {
+            if case .InvalidInput = $0 { return true } else { return false }
+        }, "DID document")
         let stored = try s.credentials.import(credential: sd, options: CredentialImportOptions(trustedIssuers: [did], requireTrusted: true, didDocuments: [doc]))
         XCTAssertEqual(stored.issuer, did)
         let p = try s.credentials.present(id: stored.id, disclose: ["category"], nonce: "n-10", audience: inspector)
         let v = try CredentialVerifier(options: CredentialVerifierOptions(nonce: "n-10", audience: inspector, trustedIssuers: [did], requireTrusted: true, didDocuments: [doc]))
-        XCTAssertEqual(claims(try v.verifyPresentation(presentation: p).credentials[0].claimsJson)["category"] as? String, "A1")
-        XCTAssertEqual(try CredentialIssuer(keyType: .es256k, seed: seed).publicJwk(), issuer.publicJwk())
+        XCTAssertEqual(claims(try v.verifyPresentation(presentation: p).credentials[0].claims)["category"] as? String, "A1")
+        XCTAssertEqual(try CredentialIssuer(keyType: .secp256k1, seed: seed).publicJwk(), issuer.publicJwk())
     }
 }

@@ -97,7 +97,7 @@ final class JigapTests: XCTestCase {
         let made = try w.backup(pin: "654321", passphrase: nil)
         let code = try XCTUnwrap(made.code)
         XCTAssertEqual(code.count, 39)
-        XCTAssertEqual(try inspectBackup(backup: made.bytes).protection, "code")
+        XCTAssertEqual(try inspectBackup(backup: made.bytes).protection, .code)
         XCTAssertThrowsError(try Wallet.restoreBackup(store: JigapStore.memory(), backup: made.bytes, secret: "654321", pin: "654321", kdf: FAST))
         XCTAssertEqual(try Wallet.restoreBackup(store: JigapStore.memory(), backup: made.bytes, secret: code, pin: "222222", kdf: FAST).account(index: 0).address, address)
         XCTAssertThrowsError(try w.backup(pin: "654321", passphrase: "password1"))
@@ -137,6 +137,15 @@ final class JigapTests: XCTestCase {
     func testSwiftStorePersistsBetweenWalletInstances() throws {
         let dir = tempDir()
         try JigapStore.custom(store: FileStore(url: dir.appendingPathComponent("conformance.json"))).checkConformance()
+        // The same cases one by one, as an app's own test suite would list them.
+        let cases = storeConformanceCases()
+        XCTAssertGreaterThanOrEqual(cases.count, 9)
+        for name in cases {
+            try JigapStore.custom(store: FileStore(url: dir.appendingPathComponent("\(name).json"))).checkConformanceCase(name: name)
+        }
+        XCTAssertThrowsError(try JigapStore.memory().checkConformanceCase(name: "no such case")) { e in
+            guard case JigapError.InvalidInput = e else { return XCTFail("\(e)") }
+        }
         let file = dir.appendingPathComponent("wallet.json")
         let address = try Wallet.create(store: JigapStore.custom(store: FileStore(url: file)), pin: "123456", options: FAST_CREATE).addAccount().address
         let w = try Wallet.open(store: JigapStore.custom(store: FileStore(url: file)), kdf: FAST)

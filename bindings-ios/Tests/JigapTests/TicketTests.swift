@@ -30,18 +30,18 @@ final class TicketTests: XCTestCase {
             self.contract = contract
             let issuerWallet = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
             issuer = try TicketIssuer(wallet: issuerWallet, account: try issuerWallet.account(index: 0).address)
-            issuerId = try issuer.identity()
+            issuerId = issuer.identity()
             let holderWallet = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
             me = try holderWallet.account(index: 0).address
             tickets = Tickets(wallet: holderWallet)
-            _ = try tickets.trustIssuer(identity: issuerId.text)
+            _ = try tickets.trustIssuer(identity: issuerId)
             myId = try tickets.holderId(account: me)
         }
 
         func grant(_ token: Int, policy: TicketTransferPolicy? = nil, event ev: TicketEvent? = nil) throws -> String {
-            try issuer.grant(holderId: myId.text, terms: TicketTerms(
+            try issuer.grant(holderId: myId, terms: TicketTerms(
                 chainId: 1, contract: contract, tokenId: String(token), event: ev ?? event,
-                seat: TicketSeat(section: "B", row: "12", number: "7"), tier: "R", policy: policy))
+                seat: TicketSeat(section: "B", row: "12", number: "7"), tier: "R", policy: policy ?? TicketTransferPolicy()))
         }
 
         func ticket(_ token: Int, policy: TicketTransferPolicy? = nil) throws -> TicketInfo {
@@ -52,7 +52,7 @@ final class TicketTests: XCTestCase {
         func gate(_ name: String, _ clock: Clock, key: GateKey? = nil) throws -> Gate {
             let k = try key ?? GateKey.generate()
             let auth = try issuer.authorizeGate(chainId: 1, contract: contract, event: event, gateKey: k.publicKey(), gateName: name)
-            return try Gate(key: k, issuers: [issuerId.text], authorizations: [auth], clock: clock)
+            return try Gate(key: k, issuers: [issuerId], authorizations: [auth], clock: clock)
         }
     }
 
@@ -74,6 +74,8 @@ final class TicketTests: XCTestCase {
         XCTAssertTrue(t.locked)
         XCTAssertEqual(t.state, .usable)
         XCTAssertEqual(t.seatLabel, "section B, row 12, seat 7")
+        XCTAssertEqual(t.issuer, s.issuer.address())
+        XCTAssertEqual(try s.tickets.trustedIssuers(), [s.issuerId])
 
         let pass = try s.tickets.show(id: t.id)
         XCTAssertTrue(pass.text.hasPrefix("JGTP:"))
@@ -119,11 +121,11 @@ final class TicketTests: XCTestCase {
         let s = try setup()
         let strangerWallet = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
         let stranger = try TicketIssuer(wallet: strangerWallet, account: try strangerWallet.account(index: 0).address)
-        let forged = try stranger.grant(holderId: s.myId.text, terms: TicketTerms(chainId: 1, contract: contract, tokenId: "7", event: event, seat: TicketSeat(section: "A", number: "1")))
+        let forged = try stranger.grant(holderId: s.myId, terms: TicketTerms(chainId: 1, contract: contract, tokenId: "7", event: event, seat: TicketSeat(section: "A", number: "1")))
         XCTAssertThrowsError(try s.tickets.importGrant(grant: forged)) { e in
             guard case JigapError.Untrusted = e else { return XCTFail("\(e)") }
         }
-        _ = try s.tickets.trustIssuer(identity: try stranger.identity().text)
+        _ = try s.tickets.trustIssuer(identity: stranger.identity())
         let pass = try s.tickets.show(id: try s.tickets.importGrant(grant: forged).ticket.id)
         let gate = try s.gate("North 3", clockAt(pass, 0))
         XCTAssertThrowsError(try gate.verify(pass: pass.text)) { e in
@@ -132,7 +134,8 @@ final class TicketTests: XCTestCase {
         XCTAssertThrowsError(try gate.verify(pass: "JGTP:NOT A PASS")) { e in
             guard case JigapError.InvalidInput = e else { return XCTFail("\(e)") }
         }
-        XCTAssertTrue(try s.tickets.distrustIssuer(address: try stranger.identity().address))
+        XCTAssertTrue(try s.tickets.distrustIssuer(address: stranger.address()))
+        XCTAssertEqual(try s.tickets.trustedIssuers(), [s.issuerId])
     }
 
     func testWrongEventAndTooEarlyAreRefused() throws {
@@ -152,7 +155,7 @@ final class TicketTests: XCTestCase {
         let early = try s.tickets.show(id: try s.tickets.importGrant(grant: try s.grant(3, event: later)).ticket.id)
         let key = try GateKey.generate()
         let auth = try s.issuer.authorizeGate(chainId: 1, contract: contract, event: later, gateKey: key.publicKey(), gateName: "East")
-        let gate = try Gate(key: key, issuers: [s.issuerId.text], authorizations: [auth], clock: clockAt(early, 0))
+        let gate = try Gate(key: key, issuers: [s.issuerId], authorizations: [auth], clock: clockAt(early, 0))
         XCTAssertThrowsError(try gate.verify(pass: early.text)) { e in
             guard case JigapError.Refused(let message) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(message.contains("too early"))
@@ -176,26 +179,27 @@ final class TicketTests: XCTestCase {
         let s = try setup()
         let buyerWallet = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
         let buyer = Tickets(wallet: buyerWallet)
-        _ = try buyer.trustIssuer(identity: s.issuerId.text)
-        let buyerId = try buyer.holderId(account: try buyerWallet.account(index: 0).address)
+        _ = try buyer.trustIssuer(identity: s.issuerId)
+        let buyerAddress = try buyerWallet.account(index: 0).address
+        let buyerId = try buyer.holderId(account: buyerAddress)
 
         let locked = try s.ticket(1)
-        XCTAssertThrowsError(try s.tickets.requestTransfer(id: locked.id, to: buyerId.text, price: 0, currency: "KRW")) { e in
+        XCTAssertThrowsError(try s.tickets.requestTransfer(id: locked.id, to: buyerId, price: 0, currency: "KRW")) { e in
             guard case JigapError.LimitExceeded(let message) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(message.contains("not transferable"))
         }
         let t = try s.ticket(2, policy: TicketTransferPolicy(transferable: true, currency: "KRW", priceCap: 100_000, maxTransfers: 1))
-        XCTAssertThrowsError(try s.tickets.requestTransfer(id: t.id, to: buyerId.text, price: 100_001, currency: "KRW")) { e in
+        XCTAssertThrowsError(try s.tickets.requestTransfer(id: t.id, to: buyerId, price: 100_001, currency: "KRW")) { e in
             guard case JigapError.LimitExceeded(let message) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(message.contains("resale cap"))
         }
-        let request = try s.tickets.requestTransfer(id: t.id, to: buyerId.text, price: 90_000, currency: "KRW")
+        let request = try s.tickets.requestTransfer(id: t.id, to: buyerId, price: 90_000, currency: "KRW")
         XCTAssertEqual(try recoverTypedDataSigner(typedDataJson: request.typedDataJson, signature: request.signature), s.me)
         XCTAssertEqual(try s.tickets.get(id: t.id).status, .resell)
 
-        let newGrant = try s.issuer.reissue(request: request.text)
+        let newGrant = try s.issuer.reissue(request: request.text, grant: nil)
         let bought = try buyer.importGrant(grant: newGrant).ticket
-        XCTAssertEqual(bought.holder, buyerId.address)
+        XCTAssertEqual(bought.holder, buyerAddress)
         XCTAssertEqual(try s.tickets.importGrant(grant: newGrant).outcome, .transferConfirmed)
         XCTAssertEqual(try s.tickets.get(id: t.id).status, .void)
         XCTAssertThrowsError(try s.tickets.show(id: t.id)) { e in

@@ -59,22 +59,24 @@ final class VoucherTests: XCTestCase {
         XCTAssertThrowsError(try s.grocery.accept(request: request.qr, payment: payment.qr)) { e in
             guard case JigapError.Refused = e else { return XCTFail("\(e)") }
         }
-        XCTAssertEqual(try s.vouchers.applySettlement(settlement: try s.city.settle(payment: payment.qr)), "settled")
+        XCTAssertEqual(try s.vouchers.applySettlement(settlement: try s.city.settle(payment: payment.qr)), .settled)
         let bankSettlement = try s.bank.settle(payment: payment.qr)
-        XCTAssertEqual(try s.vouchers.applySettlement(settlement: bankSettlement), "settled")
-        XCTAssertEqual(try s.vouchers.applySettlement(settlement: bankSettlement), "already_applied")
+        XCTAssertEqual(try s.vouchers.applySettlement(settlement: bankSettlement), .settled)
+        XCTAssertEqual(try s.vouchers.applySettlement(settlement: bankSettlement), .alreadyApplied)
         let refund = try s.bank.refund(voucherId: cbdcId, amount: 4_000)
         XCTAssertTrue(try s.vouchers.applyRefund(refund: refund))
         XCTAssertFalse(try s.vouchers.applyRefund(refund: refund))
         XCTAssertEqual(try s.vouchers.voucher(id: cbdcId).remaining, 9_000)
-        XCTAssertEqual(try s.vouchers.history(voucherId: cbdcId).map { $0.kind }, ["imported", "reserved", "settled", "refunded"])
+        XCTAssertEqual(try s.vouchers.history(voucherId: cbdcId).map { $0.kind }, [.imported, .reserved, .settled, .refunded])
+        XCTAssertEqual(try s.vouchers.history(voucherId: cbdcId)[1].counterpartyName, "행복마트")
     }
 
     func testRejectedSettlementReleasesTheReservation() throws {
         let s = try Setup()
         _ = try s.vouchers.importGrant(grant: try cbdc(s, 10_000, days: 30))
         let payment = try s.vouchers.pay(request: try s.cafe.createRequest(amount: 4_000, currency: "KRW", ttlSecs: 60).qr)
-        XCTAssertEqual(try s.vouchers.applySettlement(settlement: try s.bank.settle(payment: payment.qr, rejectReason: "merchant not registered")), "rejected")
+        XCTAssertEqual(try s.vouchers.applySettlement(settlement: try s.bank.settle(payment: payment.qr, rejectReason: "merchant not registered")), .rejected)
+        XCTAssertEqual(try s.vouchers.history().last?.note, "merchant not registered")
         XCTAssertEqual(try s.vouchers.balances().first?.spendable, 10_000)
     }
 
@@ -82,7 +84,7 @@ final class VoucherTests: XCTestCase {
         let s = try Setup()
         _ = try s.vouchers.importGrant(grant: try welfare(s, 30_000, days: 30))
         let cafe = try s.cafe.createRequest(amount: 3_000, currency: "KRW", ttlSecs: 60)
-        XCTAssertEqual(try s.vouchers.quote(request: cafe.qr).unusable.first?.reason, "category")
+        XCTAssertEqual(try s.vouchers.quote(request: cafe.qr).unusable.first?.reason, .category)
         XCTAssertThrowsError(try s.vouchers.pay(request: cafe.qr)) { e in
             guard case JigapError.CannotPay(let message) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(message.contains("cannot be used at this kind of shop"))
@@ -91,12 +93,14 @@ final class VoucherTests: XCTestCase {
 
     func testIssuerFindsADoubleSpendFromAClonedWallet() throws {
         let s = try Setup()
-        _ = try s.vouchers.importGrant(grant: try cbdc(s, 10_000, days: 30))
+        let id = try s.vouchers.importGrant(grant: try cbdc(s, 10_000, days: 30)).id
         let backup = try s.citizen.backup(pin: "123456", passphrase: nil)
         let clone = try Wallet.restoreBackup(store: JigapStore.memory(), backup: backup.bytes, secret: try XCTUnwrap(backup.code), pin: "123456", kdf: FAST)
         let p1 = try s.vouchers.pay(request: try s.grocery.createRequest(amount: 8_000, currency: "KRW", ttlSecs: 60).qr)
         let p2 = try Vouchers(wallet: clone).pay(request: try s.cafe.createRequest(amount: 7_000, currency: "KRW", ttlSecs: 60).qr)
-        let kinds = Set(try s.bank.detectDoubleSpends(payments: [p1.qr, p2.qr]).map { $0.kind })
-        XCTAssertEqual(kinds, ["over_allocated", "sequence_reused"])
+        let found = try s.bank.detectDoubleSpends(payments: [p1.qr, p2.qr])
+        XCTAssertEqual(found.count, 2)
+        XCTAssertTrue(found.contains { if case .overAllocated(let voucher, _, _) = $0 { return voucher == id } else { return false } }, "\(found)")
+        XCTAssertTrue(found.contains { if case .sequenceReused = $0 { return true } else { return false } }, "\(found)")
     }
 }

@@ -236,12 +236,33 @@ pub const CASES: &[(&str, Case)] = &[
     ("large_batch_in_full", large_batch_in_full),
 ];
 
+/// Why a store failed the suite, or why a case could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConformanceError {
+    /// No case has that name (an input error of the caller, not of the store).
+    #[error("no store conformance case is called {0:?}; the names are listed by the conformance cases function")]
+    UnknownCase(String),
+    /// The store broke a rule: one line per broken rule, each led by its case's name.
+    #[error("{0}")]
+    Broken(String),
+}
+
 /// Run the case called `name` on an empty store, then empty it again.
-pub fn run_case(store: &dyn Store, name: &str) -> CaseResult {
+///
+/// ```
+/// use jigap_core::store::{MemoryStore, conformance::{run_case, ConformanceError}};
+/// run_case(&MemoryStore::new(), "get_missing").unwrap();
+/// assert!(matches!(run_case(&MemoryStore::new(), "nope"), Err(ConformanceError::UnknownCase(_))));
+/// ```
+pub fn run_case(store: &dyn Store, name: &str) -> Result<(), ConformanceError> {
     let (_, case) = CASES
         .iter()
         .find(|(n, _)| *n == name)
-        .ok_or_else(|| format!("no conformance case is called {name}"))?;
+        .ok_or_else(|| ConformanceError::UnknownCase(name.to_string()))?;
+    run(store, *case).map_err(ConformanceError::Broken)
+}
+
+fn run(store: &dyn Store, case: Case) -> CaseResult {
     check!(
         store.scan(&[]).map_err(e)?.is_empty(),
         "the store must be empty before the suite runs"
@@ -258,15 +279,15 @@ pub fn run_case(store: &dyn Store, name: &str) -> CaseResult {
 /// use jigap_core::store::{MemoryStore, conformance::check_store};
 /// check_store(&MemoryStore::new()).unwrap();
 /// ```
-pub fn check_store(store: &dyn Store) -> CaseResult {
+pub fn check_store(store: &dyn Store) -> Result<(), ConformanceError> {
     let failures: Vec<String> = CASES
         .iter()
-        .filter_map(|(name, _)| run_case(store, name).err().map(|m| format!("{name}: {m}")))
+        .filter_map(|(name, case)| run(store, *case).err().map(|m| format!("{name}: {m}")))
         .collect();
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(failures.join("\n"))
+        Err(ConformanceError::Broken(failures.join("\n")))
     }
 }
 
@@ -325,11 +346,24 @@ mod tests {
                 self.0.write(b)
             }
         }
-        let err = check_store(&DropsEmpty(super::super::MemoryStore::new())).unwrap_err();
+        let err = check_store(&DropsEmpty(super::super::MemoryStore::new()))
+            .unwrap_err()
+            .to_string();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(
             err.starts_with("binary_keys_and_values: empty values"),
             "{err}"
         );
+    }
+
+    /// An unknown case name is the caller's mistake (InvalidInput), a broken rule the store's.
+    #[test]
+    fn unknown_case_is_not_a_store_failure() {
+        use crate::error::{Classify, ErrorClass};
+        let store = super::super::MemoryStore::new();
+        let err = run_case(&store, "no such case").unwrap_err();
+        assert_eq!(err.class(), ErrorClass::InvalidInput);
+        assert!(err.to_string().contains("\"no such case\""), "{err}");
+        assert_eq!(ConformanceError::Broken("x".into()).class(), ErrorClass::Storage);
     }
 }

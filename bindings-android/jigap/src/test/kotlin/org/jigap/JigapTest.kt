@@ -167,6 +167,11 @@ class JigapTest {
     @Test fun kotlinStorePersistsBetweenWalletInstances() {
         val dir = tempDir()
         JigapStore.custom(FileStore(File(dir, "conformance.bin"))).checkConformance()
+        // The same cases one by one, as an app's own test suite would list them.
+        val cases = storeConformanceCases()
+        assertTrue(cases.size >= 9, "$cases")
+        for (name in cases) JigapStore.custom(FileStore(File(dir, "$name.bin"))).checkConformanceCase(name)
+        assertFailsWith<JigapException.InvalidInput> { JigapStore.memory().checkConformanceCase("no such case") }
         val file = File(dir, "wallet.bin")
         val address = JigapStore.custom(FileStore(file)).use { store ->
             Wallet.create(store, "123456", FAST_CREATE).use { it.addAccount().address }
