@@ -58,10 +58,15 @@ export class MemoryStore {
   }
 }
 
-function request(req) {
+/** Every IndexedDB failure reaches the app as a JigapError of kind Storage, as the types promise. */
+function storageError(what, e) {
+  return new JigapError('Storage', `IndexedDB ${what} failed (${e?.name ?? 'Error'}: ${e?.message ?? e}); check the browser's storage quota and settings, then reopen the store`);
+}
+
+function request(req, what = 'request') {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(storageError(what, req.error));
   });
 }
 
@@ -98,9 +103,14 @@ export class IndexedDbStore {
     if (!indexedDB) {
       throw new JigapError('Storage', 'IndexedDB is not available here (Node, or a private window that blocks it); use MemoryStore or your own store');
     }
-    const open = indexedDB.open(name, 1);
+    let open;
+    try {
+      open = indexedDB.open(name, 1);
+    } catch (e) {
+      throw storageError('open', e);
+    }
     open.onupgradeneeded = () => open.result.createObjectStore('records');
-    const db = await request(open);
+    const db = await request(open, 'open');
     const s = new IndexedDbStore(db, new MemoryStore(), name, null);
     await s.#load();
     return s;
@@ -184,13 +194,13 @@ export class IndexedDbStore {
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
         tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+        tx.onabort = () => reject(tx.error ?? { name: 'AbortError', message: 'transaction aborted' });
       });
       this.#gen = next;
     } catch (e) {
       // Memory is now ahead of the disk: refuse further use until the store is reopened.
       this.#failed = e;
-      throw e;
+      throw storageError('commit', e);
     }
   }
 
@@ -205,6 +215,6 @@ export class IndexedDbStore {
   /** Delete the database `name` (close every store on it first). */
   static async destroy(name = 'jigap', { indexedDB = globalThis.indexedDB } = {}) {
     if (!indexedDB) throw new JigapError('Storage', 'IndexedDB is not available here; nothing to delete');
-    await request(indexedDB.deleteDatabase(name));
+    await request(indexedDB.deleteDatabase(name), 'delete');
   }
 }

@@ -19,7 +19,7 @@ use jigap_core::vault::VaultOptions;
 use jigap_core::voucher::*;
 use jigap_core::wallet::Wallet;
 
-const KILLS: u64 = 100;
+const KILLS: u64 = 200;
 
 #[test]
 fn sigkill_at_random_points_loses_and_doubles_nothing() {

@@ -762,11 +762,21 @@ fn test() -> Result {
         "web: headless Chromium test (IndexedDB across a reload)",
         || run("node", &["--test", "bindings-web/tests/browser/"]),
     )?;
+    step(
+        "README and docs code blocks: Kotlin on the JVM, JavaScript in Node and Chromium, Swift syntax (Rust ran as jigap-tests)",
+        snippets,
+    )?;
     step("fuzz every target for 10 s (no panic on any input)", || {
         fuzz(10)
     })?;
     step("sizes", sizes)?;
     Ok(())
+}
+
+/// Every Kotlin, JavaScript and Swift block of README.md and docs/ (scripts/snippets.py), after
+/// the Kotlin tests and the npm package are built; the Rust blocks are tests of `jigap-tests`.
+fn snippets() -> Result {
+    run(&python(), &["scripts/snippets.py"])
 }
 
 /// The Kotlin and Swift half of `test`, for working on the mobile bindings.
@@ -844,6 +854,7 @@ fn main() -> ExitCode {
         "demo-web" => demo_web(),
         "mobile" => mobile(),
         "js" => js(),
+        "snippets" => snippets(),
         "fuzz" => fuzz(
             std::env::args()
                 .nth(2)
@@ -851,7 +862,7 @@ fn main() -> ExitCode {
                 .unwrap_or(60),
         ),
         _ => Err(
-            "usage: cargo xtask <test|setup|web|bindings|mobile|js|sizes|bench|fuzz [secs]|demo-web>".into(),
+            "usage: cargo xtask <test|setup|web|bindings|mobile|js|snippets|sizes|bench|fuzz [secs]|demo-web>".into(),
         ),
     };
     match r {

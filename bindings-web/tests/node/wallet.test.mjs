@@ -140,6 +140,12 @@ test('a JavaScript store persists the wallet between instances and passes the co
   const dir = tmp();
   jigap.checkStoreConformance(new FileStore(join(dir, 'conformance.json')));
   jigap.checkStoreConformance(new MemoryStore());
+  // The same cases one at a time, as an app's own test runner would list them.
+  const cases = jigap.storeConformanceCases();
+  assert.ok(cases.length >= 9 && cases.includes('refused_batch_changes_nothing'), String(cases));
+  for (const name of cases) jigap.checkStoreConformanceCase(new FileStore(join(dir, `${name}.json`)), name);
+  assert.throws(() => jigap.checkStoreConformanceCase(new MemoryStore(), 'no such case'),
+    (e) => e instanceof jigap.JigapError && e.kind === 'InvalidInput' && e.message.includes('no such case'));
   const file = join(dir, 'wallet.json');
   const w = await Wallet.create(new FileStore(file), '123456', { kdf: FAST });
   const second = (await w.addAccount()).address;
@@ -148,6 +154,18 @@ test('a JavaScript store persists the wallet between instances and passes the co
   await w2.unlock('123456');
   assert.equal((await w2.accounts())[1].address, second);
   assert.equal(ethers.verifyMessage('x', await w2.signMessage(second, 'x')), second);
+});
+
+test('IndexedDbStore outside a browser fails with a JigapError, as the types promise', async () => {
+  await assert.rejects(jigap.IndexedDbStore.open('w'),
+    (e) => e instanceof jigap.JigapError && e.kind === 'Storage' && e.message.includes('MemoryStore'));
+  // An IndexedDB that fails to open (a blocked or broken one) is a Storage error too.
+  const broken = { open() { throw new DOMException('The operation is insecure.', 'SecurityError'); } };
+  await assert.rejects(jigap.IndexedDbStore.open('w', { indexedDB: broken }),
+    (e) => e instanceof jigap.JigapError && e.kind === 'Storage' && e.message.includes('SecurityError'));
+  const failing = { open() { const r = {}; queueMicrotask(() => { r.error = new DOMException('quota', 'QuotaExceededError'); r.onerror(); }); return r; } };
+  await assert.rejects(jigap.IndexedDbStore.open('w', { indexedDB: failing }),
+    (e) => e instanceof jigap.JigapError && e.kind === 'Storage' && e.message.includes('QuotaExceededError'));
 });
 
 test('exceptions inside a JavaScript store become Storage errors', async () => {
