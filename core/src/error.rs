@@ -251,9 +251,10 @@ impl Classify for VoucherError {
         match self {
             V::Wallet(e) => e.class(),
             V::Qr(e) => e.class(),
-            V::InvalidGrant(_) | V::CurrencyMismatch { .. } | V::NotYourVoucher(_) => {
-                ErrorClass::InvalidInput
-            }
+            V::InvalidGrant(_)
+            | V::CurrencyMismatch { .. }
+            | V::NotYourVoucher(_)
+            | V::OtherDomain { .. } => ErrorClass::InvalidInput,
             V::BadSignature(_) => ErrorClass::BadSignature,
             V::UntrustedIssuer(_) => ErrorClass::Untrusted,
             V::Duplicate(_) => ErrorClass::Duplicate,

@@ -206,26 +206,83 @@ impl QrImage {
         )
     }
 
-    /// Text for a terminal: two modules per character cell (half blocks), with a quiet zone.
+    /// Text for a terminal in the default [`TerminalStyle`]: black on white in explicit
+    /// colours, dark modules as blocks, a 4-module quiet zone, so it scans on light and dark
+    /// terminals alike.
     pub fn to_terminal(&self) -> String {
-        let n = self.size as i64 + 4;
-        let dark = |x: i64, y: i64| x >= 0 && y >= 0 && self.dark(x as u32, y as u32);
+        self.to_terminal_with(TerminalStyle::default())
+    }
+
+    /// Text for a terminal: two modules per character cell (half blocks `▀ ▄ █`), with the
+    /// 4-module quiet zone scanners need.
+    ///
+    /// ```
+    /// use jigap_core::qr::{QrImage, TerminalStyle};
+    /// let q = QrImage::encode("JGTP:1234").unwrap();
+    /// let plain = q.to_terminal_with(TerminalStyle { colours: false, invert: false });
+    /// // (21 + 8) rows of modules, two per line.
+    /// assert_eq!(plain.lines().count(), 15);
+    /// // Two lines of quiet zone, then the top-left finder pattern, 4 modules in.
+    /// assert!(plain.lines().nth(2).unwrap().starts_with("    █▀▀▀▀▀█"));
+    /// assert!(q.to_terminal().starts_with("\x1b[38;5;16;48;5;231m"));
+    /// ```
+    pub fn to_terminal_with(&self, style: TerminalStyle) -> String {
+        const QUIET: i64 = 4;
+        let n = self.size as i64;
+        // Outside the matrix (the quiet zone, and the half row below an odd height) is light.
+        let dark = |x: i64, y: i64| {
+            (0..n).contains(&x) && (0..n).contains(&y) && self.dark(x as u32, y as u32)
+        };
+        let inked = |x: i64, y: i64| dark(x, y) != style.invert;
+        let (start, end) = match (style.colours, style.invert) {
+            // 256-colour indices 16 (#000000) and 231 (#ffffff) come from the fixed colour
+            // cube, which themes do not remap (unlike the 16 named colours).
+            (true, false) => ("\x1b[38;5;16;48;5;231m", "\x1b[0m"),
+            (true, true) => ("\x1b[38;5;231;48;5;16m", "\x1b[0m"),
+            (false, _) => ("", ""),
+        };
         let mut out = String::new();
-        let mut y = -2;
-        while y < n - 2 {
-            for x in -2..n - 2 {
-                // Light-on-dark terminals are common: draw light modules as blocks.
-                out.push(match (!dark(x, y), !dark(x, y + 1)) {
+        let mut y = -QUIET;
+        while y < n + QUIET {
+            out.push_str(start);
+            for x in -QUIET..n + QUIET {
+                let bottom = y + 1 < n + QUIET && inked(x, y + 1);
+                out.push(match (inked(x, y), bottom) {
                     (true, true) => '█',
                     (true, false) => '▀',
                     (false, true) => '▄',
                     (false, false) => ' ',
                 });
             }
+            // Reset before the newline, so the background does not run to the window's edge.
+            out.push_str(end);
             out.push('\n');
             y += 2;
         }
         out
+    }
+}
+
+/// How [`QrImage::to_terminal_with`] draws a code. The default (colours on, not inverted)
+/// scans on any terminal that shows colours, light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TerminalStyle {
+    /// Paint the code black on white with ANSI 256-colour codes, whatever the terminal's own
+    /// colours. Without colours the blocks take the terminal's text colour: right for dark
+    /// text on a light background, inverted (which many scanners refuse) on a dark one.
+    pub colours: bool,
+    /// Draw the light modules (and the quiet zone) as blocks instead of the dark ones: for a
+    /// light-on-dark terminal without colours. With colours, the code is painted white on
+    /// black blocks and looks the same as without `invert`.
+    pub invert: bool,
+}
+
+impl Default for TerminalStyle {
+    fn default() -> Self {
+        TerminalStyle {
+            colours: true,
+            invert: false,
+        }
     }
 }
 
@@ -281,6 +338,65 @@ mod tests {
         let svg = q.to_svg(4);
         assert!(svg.starts_with("<svg") && svg.contains("M4,4h1v1h-1z"));
         let term = q.to_terminal();
-        assert_eq!(term.lines().count(), (q.size as usize + 4).div_ceil(2));
+        assert_eq!(term.lines().count(), (q.size as usize + 8).div_ceil(2));
+        // Every style draws the matrix back exactly, with a light 4-module quiet zone.
+        for colours in [false, true] {
+            for invert in [false, true] {
+                let style = TerminalStyle { colours, invert };
+                let mut rows = terminal_modules(&q.to_terminal_with(style), invert);
+                // An odd height leaves half a line below the quiet zone: not part of the code.
+                rows.truncate(q.size as usize + 8);
+                assert_eq!(rows, grid(&q));
+            }
+        }
+    }
+
+    /// The matrix with its quiet zone, read back from terminal text: a block half is inked.
+    fn terminal_modules(text: &str, invert: bool) -> Vec<Vec<bool>> {
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            // Drop the colour codes: ESC [ … m.
+            let mut plain = String::new();
+            let mut chars = line.chars();
+            while let Some(c) = chars.next() {
+                if c == '' {
+                    for d in chars.by_ref() {
+                        if d == 'm' {
+                            break;
+                        }
+                    }
+                } else {
+                    plain.push(c);
+                }
+            }
+            let (top, bottom): (Vec<bool>, Vec<bool>) = plain
+                .chars()
+                .map(|c| match c {
+                    '█' => (true, true),
+                    '▀' => (true, false),
+                    '▄' => (false, true),
+                    _ => (false, false),
+                })
+                .map(|(t, b)| (t != invert, b != invert))
+                .unzip();
+            rows.push(top);
+            rows.push(bottom);
+        }
+        rows
+    }
+
+    fn grid(q: &QrImage) -> Vec<Vec<bool>> {
+        let n = q.size as i64;
+        let side = n + 8;
+        (0..side)
+            .map(|y| {
+                (0..side)
+                    .map(|x| {
+                        let (x, y) = (x - 4, y - 4);
+                        (0..n).contains(&x) && (0..n).contains(&y) && q.dark(x as u32, y as u32)
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }

@@ -373,6 +373,27 @@ pub fn grant_typed_data(g: &TicketGrant) -> serde_json::Value {
     })
 }
 
+/// A gate authorization's `TicketGate(eventInfo, gateKey, gateName)` as
+/// `eth_signTypedData_v4` JSON (what the issuer seals, with Ed25519 over its digest).
+pub(crate) fn gate_typed_data(
+    chain_id: u64,
+    contract: &Address,
+    event: &TicketEvent,
+    gate_key: &[u8; 32],
+    gate_name: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "types": types_json(&[GATE_TYPE, EVENT_TYPE]),
+        "primaryType": "TicketGate",
+        "domain": domain_json(chain_id, contract),
+        "message": {
+            "eventInfo": event_json(event),
+            "gateKey": crate::util::hex0x(gate_key),
+            "gateName": gate_name,
+        }
+    })
+}
+
 /// A transfer request as `eth_signTypedData_v4` JSON.
 pub(crate) fn transfer_typed_data(
     chain_id: u64,
@@ -471,10 +492,7 @@ mod tests {
             digest_of(&checkin)
         );
 
-        let gate = serde_json::json!({
-            "types": types_json(&[GATE_TYPE, EVENT_TYPE]), "primaryType": "TicketGate", "domain": dom,
-            "message": {"eventInfo": event_json(&g.event), "gateKey": hex0x(&[9u8; 32]), "gateName": "North 3"},
-        });
+        let gate = gate_typed_data(g.chain_id, &g.contract, &g.event, &[9u8; 32], "North 3");
         assert_eq!(
             gate_digest(&d, &event_hash(&g.event), &[9u8; 32], "North 3"),
             digest_of(&gate)

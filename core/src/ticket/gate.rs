@@ -11,7 +11,9 @@ use crate::keys::Address;
 use crate::qr;
 use crate::util::keccak256;
 
-use super::eip712::{GrantParts, checkin_digest, domain, event_hash, gate_digest, pass_digest};
+use super::eip712::{
+    GrantParts, checkin_digest, domain, event_hash, gate_digest, gate_typed_data, pass_digest,
+};
 use super::grant::{read_event, read_token_id, write_event};
 use super::keys::{GateKey, TicketIdentity, ed_public, ed_sign, ed_verify};
 use super::pass::Pass;
@@ -57,6 +59,19 @@ impl GateAuthorization {
             &self.gate_key,
             &self.gate_name,
         )
+    }
+
+    /// The sealed `TicketGate` as `eth_signTypedData_v4` JSON: any EIP-712 tool hashes it to
+    /// [`GateAuthorization::digest`].
+    pub fn typed_data_json(&self) -> String {
+        gate_typed_data(
+            self.chain_id,
+            &self.contract,
+            &self.event,
+            &self.gate_key,
+            &self.gate_name,
+        )
+        .to_string()
     }
 
     /// Check the seal against `issuer`.

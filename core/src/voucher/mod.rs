@@ -36,7 +36,7 @@ pub use rules::{Ineligible, check_purpose};
 pub use views::*;
 pub use wallet::Vouchers;
 
-use crate::keys::{Address, KeysError};
+use crate::keys::{Address, KeysError, Signature};
 use crate::qr::QrError;
 use crate::vault::VaultError;
 use crate::wallet::WalletError;
@@ -54,6 +54,30 @@ pub enum VoucherError {
     /// A signature does not verify.
     #[error("the {0} is not validly signed; it was altered or forged — do not accept it")]
     BadSignature(&'static str),
+    /// A genuine signature, but under another EIP-712 domain (another settlement network or
+    /// contract) than the one configured: the demo domain, or one the app named as known
+    /// ([`Vouchers::with_known_domains`]). Reported instead of [`VoucherError::BadSignature`]
+    /// so nobody is told a genuine object was forged when only the configuration differs.
+    ///
+    /// Classed [`crate::error::ErrorClass::InvalidInput`]: the object is not forged (so not
+    /// `BadSignature`, which tells apps to treat it as an attack), and the issuer may well be
+    /// trusted (so not `Untrusted`); it is input this vault cannot use as configured, and the
+    /// fix is on the input or the configuration side.
+    #[error(
+        "the {what} was signed for another domain (chain {}, contract {}); this {scope} is set to chain {}, contract {}: ask for one signed for this {scope}'s domain, or, if you trust that network, set this {scope}'s voucher domain to chain {} and contract {}",
+        signed.chain_id, signed.verifying_contract, configured.chain_id,
+        configured.verifying_contract, signed.chain_id, signed.verifying_contract
+    )]
+    OtherDomain {
+        /// What was signed ("voucher grant", "settlement", …).
+        what: &'static str,
+        /// Whose domain it is checked under: "vault" or "issuer".
+        scope: &'static str,
+        /// The domain it verifies under.
+        signed: VoucherDomain,
+        /// The domain configured here.
+        configured: VoucherDomain,
+    },
     /// The issuer is not trusted by the app.
     #[error("{0} is not a trusted voucher issuer in this app; add it to the trusted issuers first")]
     UntrustedIssuer(Address),
@@ -129,6 +153,31 @@ pub enum VoucherError {
     /// Damaged stored data.
     #[error("voucher data is damaged: {0}")]
     Corrupt(String),
+}
+
+/// The [`VoucherError::OtherDomain`] for a signature that does not recover `expected` under
+/// `configured`, when it does under the demo domain or one of `known`; `None` when it does
+/// under none of them (then it is a bad signature). Only called on failure, so the extra
+/// recoveries cost nothing on the normal path.
+pub(crate) fn other_domain(
+    what: &'static str,
+    scope: &'static str,
+    configured: &VoucherDomain,
+    known: &[VoucherDomain],
+    signature: &Signature,
+    expected: &Address,
+    digest: impl Fn(&VoucherDomain) -> [u8; 32],
+) -> Option<VoucherError> {
+    std::iter::once(&VoucherDomain::DEMO)
+        .chain(known)
+        .filter(|d| *d != configured)
+        .find(|d| signature.recover_address(&digest(d)).ok().as_ref() == Some(expected))
+        .map(|d| VoucherError::OtherDomain {
+            what,
+            scope,
+            signed: *d,
+            configured: *configured,
+        })
 }
 
 fn reasons_text(reasons: &[(String, Ineligible)]) -> String {

@@ -38,6 +38,8 @@ use crate::wallet::Wallet;
 pub struct Vouchers {
     pub(super) wallet: Arc<Wallet>,
     pub(super) domain: VoucherDomain,
+    /// Other domains a signature may be under, named in the error when one is.
+    known: Vec<VoucherDomain>,
     /// One ledger per vault and store, shared by every `Vouchers` of this process on it.
     pub(super) book: Arc<SharedBook>,
 }
@@ -47,14 +49,63 @@ impl Vouchers {
     pub fn new(wallet: Arc<Wallet>, domain: VoucherDomain) -> Vouchers {
         Vouchers {
             domain,
+            known: Vec::new(),
             book: wallet.vault().shared_state::<SharedBook>("voucher"),
             wallet,
         }
     }
 
+    /// The same, naming `domains` as known: a grant, request, settlement or refund that does
+    /// not verify under this wallet's domain but does under one of these (or the demo domain,
+    /// always known) fails with [`VoucherError::OtherDomain`], which says which domain it was
+    /// signed for, instead of [`VoucherError::BadSignature`]. Nothing signed under them is
+    /// accepted.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use jigap_core::{env::Env, store::MemoryStore, wallet::{Wallet, WalletOptions}, keys::PrivateKey};
+    /// use jigap_core::voucher::*;
+    /// # let wallet = Arc::new(Wallet::create(Arc::new(MemoryStore::new()), Env::system(), b"123456", WalletOptions::fast_for_tests()).unwrap().0);
+    /// let pilot = VoucherDomain { chain_id: 11155111, ..VoucherDomain::DEMO };
+    /// let vouchers = Vouchers::new(wallet.clone(), VoucherDomain::DEMO).with_known_domains(vec![pilot]);
+    /// # let issuer = PrivateKey::from_slice(&[1; 32]).unwrap();
+    /// # let now = wallet.env().clock.now_secs();
+    /// let grant = VoucherGrant { id: [9; 32], issuer: issuer.address(), holder: wallet.account(0).unwrap().address,
+    ///     currency: "KRW".into(), amount: 50_000, issued_at: now, purpose: Purpose::anywhere(now - 10, now + 86_400) }
+    ///     .sign(&pilot, &issuer).unwrap();
+    /// let e = vouchers.import(&grant).unwrap_err();
+    /// assert!(matches!(e, VoucherError::OtherDomain { signed, .. } if signed == pilot));
+    /// assert!(e.to_string().contains("signed for another domain (chain 11155111"));
+    /// ```
+    pub fn with_known_domains(mut self, domains: Vec<VoucherDomain>) -> Vouchers {
+        self.known = domains;
+        self
+    }
+
     /// The EIP-712 domain in use.
     pub fn domain(&self) -> VoucherDomain {
         self.domain
+    }
+
+    /// `OtherDomain` if the signature is genuine under another known domain, else
+    /// `BadSignature(what)`.
+    fn signature_error(
+        &self,
+        what: &'static str,
+        signature: &crate::keys::Signature,
+        expected: &Address,
+        digest: impl Fn(&VoucherDomain) -> [u8; 32],
+    ) -> VoucherError {
+        super::other_domain(
+            what,
+            "vault",
+            &self.domain,
+            &self.known,
+            signature,
+            expected,
+            digest,
+        )
+        .unwrap_or(VoucherError::BadSignature(what))
     }
 
     fn now(&self) -> u64 {
@@ -92,7 +143,11 @@ impl Vouchers {
         let g = &signed.grant;
         g.validate()?;
         if signed.signer(&self.domain).ok() != Some(g.issuer) {
-            return Err(VoucherError::BadSignature("voucher grant"));
+            return Err(
+                self.signature_error("voucher grant", &signed.signature, &g.issuer, |d| {
+                    g.digest(d)
+                }),
+            );
         }
         self.with_book(|book, ch| {
             let issuer =
@@ -257,7 +312,12 @@ impl Vouchers {
     fn verify_request(&self, req: &SignedRequest, now: u64) -> Result<(), VoucherError> {
         let r = &req.request;
         if req.signature.recover_address(&r.digest(&self.domain)).ok() != Some(r.merchant) {
-            return Err(VoucherError::BadSignature("payment request"));
+            return Err(self.signature_error(
+                "payment request",
+                &req.signature,
+                &r.merchant,
+                |d| r.digest(d),
+            ));
         }
         if now >= r.expires_at {
             return Err(VoucherError::RequestExpired(r.expires_at));
@@ -532,7 +592,9 @@ impl Vouchers {
         let now = self.now();
         let st = &s.settlement;
         if s.signature.recover_address(&st.digest(&self.domain)).ok() != Some(st.issuer) {
-            return Err(VoucherError::BadSignature("settlement"));
+            return Err(
+                self.signature_error("settlement", &s.signature, &st.issuer, |d| st.digest(d))
+            );
         }
         self.with_book(|book, ch| Self::settle_in(book, ch, st, now))
     }
@@ -677,20 +739,27 @@ impl Vouchers {
     pub fn apply_refund(&self, r: &SignedRefund) -> Result<bool, VoucherError> {
         let now = self.now();
         let rf = &r.refund;
-        let signer = r
-            .signature
-            .recover_address(&rf.digest(&self.domain))
-            .map_err(|_| VoucherError::BadSignature("refund"))?;
+        let signer = r.signature.recover_address(&rf.digest(&self.domain)).ok();
         self.with_book(|book, ch| {
             let mut v = book
                 .vouchers
                 .get(&rf.voucher_id)
                 .cloned()
                 .ok_or_else(|| VoucherError::UnknownVoucher(hex0x(&rf.voucher_id)))?;
-            if signer != v.grant.grant.issuer {
-                return Err(VoucherError::BadSignature(
+            let issuer = v.grant.grant.issuer;
+            if signer != Some(issuer) {
+                return Err(super::other_domain(
+                    "refund",
+                    "vault",
+                    &self.domain,
+                    &self.known,
+                    &r.signature,
+                    &issuer,
+                    |d| rf.digest(d),
+                )
+                .unwrap_or(VoucherError::BadSignature(
                     "refund (not signed by the voucher's issuer)",
-                ));
+                )));
             }
             if v.refund_ids.iter().any(|id| id.as_slice() == rf.id) {
                 return Ok(false);
@@ -909,5 +978,154 @@ impl Selection {
                 .map(|(id, r)| UnusableVoucher::new(id, *r))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::{Env, ManualClock};
+    use crate::keys::PrivateKey;
+    use crate::store::MemoryStore;
+    use crate::voucher::{MerchantDesk, VoucherIssuer};
+    use crate::wallet::WalletOptions;
+
+    fn wallet() -> Arc<Wallet> {
+        let env = Env::fixed(ManualClock::new(1_767_225_600_000), 5);
+        Arc::new(
+            Wallet::create(
+                Arc::new(MemoryStore::new()),
+                env,
+                b"123456",
+                WalletOptions::fast_for_tests(),
+            )
+            .unwrap()
+            .0,
+        )
+    }
+
+    fn other(e: Result<impl std::fmt::Debug, VoucherError>, what: &str, signed: VoucherDomain) {
+        match e {
+            Err(VoucherError::OtherDomain {
+                what: w, signed: s, ..
+            }) => assert!(w == what && s == signed, "{w} {s:?}"),
+            other => panic!("expected OtherDomain for the {what}, got {other:?}"),
+        }
+    }
+
+    /// Regression (issue 11): a grant, request, settlement or refund signed under the demo
+    /// domain (or a known one) while the vault is set to another was reported as "altered or
+    /// forged"; it now names the domain it was signed for and the vault's.
+    #[test]
+    fn objects_for_another_domain_name_both_domains() {
+        let pilot = VoucherDomain {
+            chain_id: 11_155_111,
+            verifying_contract: Address([0x5f; 20]),
+        };
+        let w = wallet();
+        let me = w.account(0).unwrap().address;
+        let key = PrivateKey::from_slice(&[0x21; 32]).unwrap();
+        let trusted = TrustedIssuer {
+            address: key.address(),
+            name: "city".into(),
+            currency: "KRW".into(),
+            holding_cap: 0,
+            offline_allowance: 0,
+        };
+        let now = w.env().clock.now_secs();
+        let spec = GrantSpec {
+            holder: me,
+            amount: 10_000,
+            currency: "KRW".into(),
+            valid_from: now - 60,
+            valid_until: now + 86_400,
+            id: None,
+            categories: vec![],
+            merchants: vec![],
+            regions: vec![],
+            hours_start: 0,
+            hours_end: 1440,
+            utc_offset_minutes: 540,
+            min_payment: 0,
+            max_payment: 0,
+            daily_limit: 0,
+            single_use: false,
+        };
+
+        // The vault is set to the pilot network; the issuer signs with the demo domain.
+        let demo_issuer =
+            VoucherIssuer::from_key(w.env().clone(), key.clone(), VoucherDomain::DEMO);
+        let at_pilot = Vouchers::new(w.clone(), pilot);
+        at_pilot.set_trusted_issuers(vec![trusted.clone()]).unwrap();
+        let g = demo_issuer.grant(&spec).unwrap();
+        let e = at_pilot.import(&g);
+        let m = e.as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            m.starts_with("the voucher grant was signed for another domain (chain 1, contract 0x00000000000000000000000000000000004a6967); this vault is set to chain 11155111"),
+            "{m}"
+        );
+        assert!(!m.contains("forged"), "{m}");
+        other(e, "voucher grant", VoucherDomain::DEMO);
+
+        // The other way round: the vault is at the demo domain and knows the pilot network.
+        let at_demo = Vouchers::new(w.clone(), VoucherDomain::DEMO).with_known_domains(vec![pilot]);
+        let pilot_issuer = VoucherIssuer::from_key(w.env().clone(), key.clone(), pilot);
+        other(
+            at_demo.import(&pilot_issuer.grant(&spec).unwrap()),
+            "voucher grant",
+            pilot,
+        );
+        // Without naming it, the vault cannot tell: a bad signature, as before.
+        let unaware = Vouchers::new(w.clone(), VoucherDomain::DEMO);
+        assert!(matches!(
+            unaware.import(&pilot_issuer.grant(&spec).unwrap()),
+            Err(VoucherError::BadSignature("voucher grant"))
+        ));
+
+        // A request from a shop on the demo domain, quoted by the pilot vault.
+        let shop = wallet();
+        let addr = shop.account(0).unwrap().address;
+        let desk = MerchantDesk::new(
+            shop,
+            addr,
+            "shop",
+            5411,
+            "KR-11",
+            VoucherDomain::DEMO,
+            vec![],
+        )
+        .unwrap();
+        let (req, _) = desk.create_request(4_000, "KRW", 120).unwrap();
+        other(at_pilot.quote(&req), "payment request", VoucherDomain::DEMO);
+
+        // Settlements and refunds: the voucher is at the demo domain in `at_demo`.
+        at_demo.set_trusted_issuers(vec![trusted]).unwrap();
+        at_demo.import(&demo_issuer.grant(&spec).unwrap()).unwrap();
+        let payment = at_demo.pay(&req).unwrap().payload;
+        let voucher = payment.redemption.redemption.allocations[0].voucher_id;
+        let pilot_settler = VoucherIssuer::from_key(w.env().clone(), key.clone(), pilot);
+        // The issuer at the pilot network names the payment's domain (the demo one).
+        other(
+            pilot_settler.settle(&payment, None),
+            "payment",
+            VoucherDomain::DEMO,
+        );
+        let settled = demo_issuer.settle(&payment, None).unwrap();
+        let mut s_pilot = settled.clone();
+        s_pilot.signature = key.sign_digest(&s_pilot.settlement.digest(&pilot)).unwrap();
+        other(at_demo.apply_settlement(&s_pilot), "settlement", pilot);
+        assert_eq!(
+            at_demo.apply_settlement(&settled).unwrap(),
+            SettlementOutcome::Settled
+        );
+        let mut f = demo_issuer.refund(&voucher, 1_000).unwrap();
+        f.signature = key.sign_digest(&f.refund.digest(&pilot)).unwrap();
+        other(at_demo.apply_refund(&f), "refund", pilot);
+        // Really altered: still a bad signature.
+        f.refund.amount = 999;
+        assert!(matches!(
+            at_demo.apply_refund(&f),
+            Err(VoucherError::BadSignature(_))
+        ));
     }
 }
