@@ -9,26 +9,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use jigap_core::credential::{
-    BadgeInput, CredentialError, CredentialFilter, CredentialFormat, CredentialKeyType,
-    CredentialStatusEntry, CredentialValidity, Credentials, ImportOptions, Issuer,
-    PresentationOptions, Resolver, SdJwtInput, SigningKey, StatusListInput, StoredCredential,
-    TrustMode, TrustPolicy, VerifyOptions, format_rfc3339, parse_rfc3339, verify_credential,
-    verify_presentation,
+    BadgeInput, CredentialFilter, CredentialFormat, CredentialKeyType, CredentialStatusEntry,
+    CredentialValidity, Credentials, ImportOptions, Issuer, PresentationOptions, Resolver,
+    SdJwtInput, SigningKey, StatusListInput, StoredCredential, TrustMode, TrustPolicy,
+    VerifyOptions, format_rfc3339, verify_credential, verify_presentation,
 };
 use serde_json::{Value, json};
 
-use crate::io::{CliError, CliResult, Out, read_stdin, read_text};
+use crate::io::{
+    CliResult, Out, input, iso, parse_json, read_stdin, read_text, storage, with_times,
+};
 use crate::vault_cmd::{VaultArgs, open_wallet};
-
-impl From<CredentialError> for CliError {
-    fn from(e: CredentialError) -> Self {
-        match e {
-            CredentialError::Wallet(w) => w.into(),
-            CredentialError::Vault(v) => v.into(),
-            other => CliError::new(other.kind(), other.to_string()),
-        }
-    }
-}
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum AlgChoice {
@@ -118,12 +109,9 @@ impl TrustArgs {
     fn resolver(&self) -> CliResult<Resolver> {
         let mut r = Resolver::new();
         for spec in &self.issuer_keys {
-            let (issuer, file) = spec.rsplit_once('=').ok_or_else(|| {
-                CliError::new(
-                    "input",
-                    format!("--issuer-key wants ISSUER=FILE, not '{spec}'"),
-                )
-            })?;
+            let (issuer, file) = spec
+                .rsplit_once('=')
+                .ok_or_else(|| input(format!("--issuer-key wants ISSUER=FILE, not '{spec}'")))?;
             r.add_issuer_jwks(issuer, &read_text(Path::new(file), "issuer key")?)?;
         }
         for f in &self.did_docs {
@@ -365,12 +353,9 @@ pub enum CredentialCmd {
         /// Refuse credentials whose status list is not given.
         #[arg(long)]
         require_status: bool,
-        /// Freshness window in seconds.
+        /// Freshness window in seconds (judged at the global --now time when given).
         #[arg(long, default_value_t = 300)]
         max_age: u64,
-        /// Check as of this time (Unix seconds or RFC 3339) instead of now.
-        #[arg(long)]
-        now: Option<String>,
     },
     /// Verifier: check an issued credential (no presentation).
     Verify {
@@ -379,23 +364,10 @@ pub enum CredentialCmd {
         file: Option<PathBuf>,
         #[command(flatten)]
         trust: TrustArgs,
-        /// Check as of this time (Unix seconds or RFC 3339) instead of now.
-        #[arg(long)]
-        now: Option<String>,
     },
 }
 
-fn now_secs(at: &Option<String>) -> CliResult<u64> {
-    match at {
-        None => Ok(jigap_core::env::Env::system().clock.now_secs()),
-        Some(s) => match s.parse::<u64>() {
-            Ok(n) => Ok(n),
-            Err(_) => Ok(parse_rfc3339(s)?),
-        },
-    }
-}
-
-fn input(file: &Option<PathBuf>, what: &str) -> CliResult<String> {
+fn file_or_stdin(file: &Option<PathBuf>, what: &str) -> CliResult<String> {
     match file {
         Some(f) => Ok(read_text(f, what)?.trim().to_string()),
         None => Ok(read_stdin(what)?.to_string()),
@@ -412,28 +384,43 @@ fn write_new_secret_file(path: &Path, text: &str) -> CliResult<()> {
         o.mode(0o600);
     }
     let mut f = o.open(path).map_err(|e| {
-        CliError::new(
-            "io",
-            format!(
-                "cannot create {} (it must not exist yet): {e}",
-                path.display()
-            ),
-        )
+        let message = format!(
+            "cannot create {} (it must not exist yet: choose a new file name): {e}",
+            path.display()
+        );
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            input(message)
+        } else {
+            storage(message)
+        }
     })?;
     f.write_all(text.as_bytes())
-        .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| storage(format!("cannot write {}: {e}", path.display())))
 }
 
+/// A stored credential (the core's camelCase record), each time with its ISO 8601 twin
+/// (`validUntil` and `validUntilIso`).
 fn stored_json(c: &StoredCredential, now: u64) -> Value {
     let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.remove("raw");
         m.insert("validity".into(), json!(c.validity_at(now)));
-        if let Some(t) = c.valid_until {
-            m.insert("valid_until_text".into(), format_rfc3339(t).into());
+        for k in ["validFrom", "validUntil", "importedAt"] {
+            if let Some(t) = m.get(k).and_then(Value::as_u64) {
+                m.insert(format!("{k}Iso"), iso(t).into());
+            }
         }
     }
     v
+}
+
+/// `times` (those present) added to `v` as Unix seconds and ISO 8601.
+fn with_some_times(v: Value, times: &[(&str, Option<u64>)]) -> Value {
+    let present: Vec<(&str, u64)> = times
+        .iter()
+        .filter_map(|(k, t)| t.map(|t| (*k, t)))
+        .collect();
+    with_times(v, &present)
 }
 
 fn validity_text(v: CredentialValidity) -> &'static str {
@@ -487,8 +474,8 @@ fn human_stored(c: &StoredCredential, now: u64) -> String {
 }
 
 pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
-    let env = jigap_core::env::Env::system();
-    let now = env.clock.now_secs();
+    let env = out.env.clone();
+    let now = out.now();
     match cmd {
         CredentialCmd::Key { alg, out: file } => {
             let kind = match alg {
@@ -561,20 +548,21 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             status,
         } => {
             let iss = issuer.issuer()?;
-            let claims: Value = serde_json::from_str(&read_text(&claims, "claims file")?)?;
+            let claims = parse_json(&read_text(&claims, "claims file")?, "claims file")?;
             let claims = claims
                 .as_object()
                 .cloned()
-                .ok_or_else(|| CliError::new("input", "the claims file must hold a JSON object"))?;
+                .ok_or_else(|| input("the claims file must hold a JSON object"))?;
             let holder_jwk = match holder_jwk {
                 Some(f) => {
-                    let v: Value = serde_json::from_str(&read_text(&f, "holder JWK")?)?;
+                    let v = parse_json(&read_text(&f, "holder JWK")?, "holder JWK")?;
                     // Accept the output of `credential holder --json` as well as a bare JWK.
                     let member = if holder_p256 { "jwk_p256" } else { "jwk" };
                     let jwk = v.get(member).cloned().unwrap_or(v);
-                    Some(jwk.try_into().map_err(|_| {
-                        CliError::new("input", "the holder JWK file must hold a JSON object")
-                    })?)
+                    Some(
+                        jwk.try_into()
+                            .map_err(|_| input("the holder JWK file must hold a JSON object"))?,
+                    )
                 }
                 None => None,
             };
@@ -614,7 +602,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 )?
             } else {
                 iss.issue_status_list(
-                    &jigap_core::env::Env::system(),
+                    &env,
                     &StatusListInput {
                         url,
                         purpose,
@@ -628,7 +616,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             emit_issued(out, &iss, CredentialFormat::JwtVc, &cred);
         }
         CredentialCmd::Holder { v } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let c = Credentials::new(&w);
             let did = c.holder_did()?;
             let jwk = c.holder_jwk()?;
@@ -649,7 +637,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             allow_unbound,
         } => {
             let raw = read_text(&file, "credential")?;
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let resolver = trust.resolver()?;
             let mut opts = ImportOptions::new(&resolver);
             opts.trust = trust.policy();
@@ -667,7 +655,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             achievement,
             validity,
         } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let filter = CredentialFilter {
                 credential_type,
                 issuer,
@@ -701,7 +689,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             });
         }
         CredentialCmd::Show { v, id } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let c = Credentials::new(&w).get(&id)?;
             let n = w.env().clock.now_secs();
             let mut j = stored_json(&c, n);
@@ -715,7 +703,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             });
         }
         CredentialCmd::Delete { v, id } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             Credentials::new(&w).delete(&id)?;
             out.emit(json!({"deleted": id}), || format!("deleted {id}"));
         }
@@ -727,15 +715,14 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             aud,
             disclose,
         } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let creds = Credentials::new(&w);
             let presentation = if also.is_empty() {
                 let d: Vec<&str> = disclose.iter().map(String::as_str).collect();
                 creds.present(&id, &d, &nonce, &aud)?
             } else {
                 if !disclose.is_empty() {
-                    return Err(CliError::new(
-                        "input",
+                    return Err(input(
                         "--disclose works with one SD-JWT credential, not with --also",
                     ));
                 }
@@ -754,7 +741,7 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             );
         }
         CredentialCmd::Status { v, id, list, trust } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let list = read_text(&list, "status list credential")?;
             let resolver = trust.resolver()?;
             let s = Credentials::new(&w).check_status(&id, &list, &resolver)?;
@@ -770,21 +757,17 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
             status_lists,
             require_status,
             max_age,
-            now: at,
         } => {
-            let p = input(&file, "presentation")?;
+            let p = file_or_stdin(&file, "presentation")?;
             let resolver = trust.resolver()?;
-            let mut opts = PresentationOptions::new(&resolver, &nonce, &aud, now_secs(&at)?);
+            let mut opts = PresentationOptions::new(&resolver, &nonce, &aud, now);
             opts.verify.trust = trust.policy();
             opts.max_age_secs = max_age;
             opts.require_status = require_status;
             for spec in &status_lists {
-                let (url, f) = spec.rsplit_once('=').ok_or_else(|| {
-                    CliError::new(
-                        "input",
-                        format!("--status-list wants URL=FILE, not '{spec}'"),
-                    )
-                })?;
+                let (url, f) = spec
+                    .rsplit_once('=')
+                    .ok_or_else(|| input(format!("--status-list wants URL=FILE, not '{spec}'")))?;
                 opts.status_lists
                     .insert(url.to_string(), read_text(Path::new(f), "status list")?);
             }
@@ -793,15 +776,17 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 .credentials
                 .iter()
                 .map(|c| {
-                    json!({
-                        "format": c.format.as_str(),
-                        "issuer": c.issuer,
-                        "types": c.types,
-                        "claims": c.claims,
-                        "status": c.status.as_ref().map(|s| s.as_str().to_string()),
-                        "badge": c.badge,
-                        "valid_until": c.valid_until,
-                    })
+                    with_some_times(
+                        json!({
+                            "format": c.format.as_str(),
+                            "issuer": c.issuer,
+                            "types": c.types,
+                            "claims": c.claims,
+                            "status": c.status.as_ref().map(|s| s.as_str().to_string()),
+                            "badge": c.badge,
+                        }),
+                        &[("valid_until", c.valid_until)],
+                    )
                 })
                 .collect();
             let j = json!({
@@ -831,29 +816,30 @@ pub fn credential(cmd: CredentialCmd, out: &Out) -> CliResult<()> {
                 s
             });
         }
-        CredentialCmd::Verify {
-            file,
-            trust,
-            now: at,
-        } => {
-            let raw = input(&file, "credential")?;
+        CredentialCmd::Verify { file, trust } => {
+            let raw = file_or_stdin(&file, "credential")?;
             let resolver = trust.resolver()?;
-            let mut opts = VerifyOptions::new(&resolver, now_secs(&at)?);
+            let mut opts = VerifyOptions::new(&resolver, now);
             opts.trust = trust.policy();
             let vc = verify_credential(&raw, &opts)?;
-            let j = json!({
-                "valid": true,
-                "format": vc.format.as_str(),
-                "issuer": vc.issuer,
-                "types": vc.types,
-                "subject": vc.subject,
-                "claims": vc.claims,
-                "badge": vc.badge,
-                "status": vc.status,
-                "valid_from": vc.valid_from,
-                "valid_until": vc.valid_until,
-                "warnings": vc.warnings,
-            });
+            let j = with_some_times(
+                json!({
+                    "valid": true,
+                    "format": vc.format.as_str(),
+                    "issuer": vc.issuer,
+                    "types": vc.types,
+                    "subject": vc.subject,
+                    "claims": vc.claims,
+                    "badge": vc.badge,
+                    "status": vc.status,
+                    "warnings": vc.warnings,
+                }),
+                &[
+                    ("valid_from", vc.valid_from),
+                    ("valid_until", vc.valid_until),
+                    ("issued_at", vc.issued_at),
+                ],
+            );
             out.emit(j.clone(), || {
                 format!(
                     "VALID {} credential from {}\n{}",

@@ -4,14 +4,15 @@
 
 use std::sync::Arc;
 
-use jigap_core::env::{Clock, Env, ManualClock, OsRandom};
+use jigap_core::env::{Env, ManualClock, OsRandom};
+use jigap_core::error::ErrorClass;
 use jigap_core::keys::{Language, PrivateKey};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::voucher::*;
 use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::{Value, json};
 
-use crate::io::{CliError, CliResult, Out, hex0x};
+use crate::io::{CliError, CliResult, Out, hex0x, storage};
 
 /// The journey's transcript: one entry per step.
 pub struct Transcript {
@@ -41,7 +42,7 @@ impl Transcript {
             Ok(())
         } else {
             Err(CliError::new(
-                "demo",
+                ErrorClass::Internal,
                 format!("step '{title}' did not do what it says"),
             ))
         }
@@ -66,24 +67,25 @@ struct Cast {
     citizen: Arc<Wallet>,
     me: jigap_core::keys::Address,
     vouchers: Vouchers,
-    city: PrivateKey,
-    bank: PrivateKey,
+    city: VoucherIssuer,
+    bank: VoucherIssuer,
     grocery: MerchantDesk,
     cafe: MerchantDesk,
     dir: tempfile::TempDir,
+    qr_style: jigap_core::qr::TerminalStyle,
 }
 
 fn sqlite(dir: &std::path::Path, name: &str) -> CliResult<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open(dir.join(name))?))
 }
 
-pub fn demo(out: &Out) -> CliResult<()> {
+pub fn demo(out: &Out, invert: bool) -> CliResult<()> {
     let mut t = Transcript {
         steps: vec![],
         json: out.json,
         failed: false,
     };
-    let result = journey(&mut t);
+    let result = journey(&mut t, out, invert);
     if out.json {
         println!(
             "{}",
@@ -98,10 +100,12 @@ pub fn demo(out: &Out) -> CliResult<()> {
     result
 }
 
-fn journey(t: &mut Transcript) -> CliResult<()> {
-    let dir = tempfile::tempdir().map_err(|e| CliError::new("io", e.to_string()))?;
-    // The demo's own clock starts now and is moved by the script (to show pass windows).
-    let clock = ManualClock::new(jigap_core::env::SystemClock.now_ms());
+fn journey(t: &mut Transcript, out: &Out, invert: bool) -> CliResult<()> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| storage(format!("cannot make a temporary folder for the demo: {e}")))?;
+    // The demo's own clock starts now (or at --now) and is moved by the script (to show pass
+    // windows).
+    let clock = ManualClock::new(out.env.clock.now_ms());
     let env = Env::new(clock.clone(), Arc::new(OsRandom));
     if !t.json {
         println!(
@@ -134,8 +138,9 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
     )?;
 
     // Issuers and shops.
-    let city = PrivateKey::from_slice(&[0x51; 32])?;
-    let bank = PrivateKey::from_slice(&[0xb0; 32])?;
+    let domain = VoucherDomain::DEMO;
+    let city = VoucherIssuer::from_key(env.clone(), PrivateKey::from_slice(&[0x51; 32])?, domain);
+    let bank = VoucherIssuer::from_key(env.clone(), PrivateKey::from_slice(&[0xb0; 32])?, domain);
     let shops = Arc::new(
         Wallet::create(
             sqlite(dir.path(), "shops.db")?,
@@ -147,7 +152,6 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
     );
     let grocery_addr = shops.account(0)?.address;
     let cafe_addr = shops.add_account()?.address;
-    let domain = VoucherDomain::DEMO;
     let trusted = vec![city.address(), bank.address()];
     let grocery = MerchantDesk::new(
         shops.clone(),
@@ -187,6 +191,7 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
         grocery,
         cafe,
         dir,
+        qr_style: crate::ticket_cmd::terminal_style(invert),
     };
     vouchers_part(t, &c)?;
     tickets_part(t, &c)?;
@@ -197,31 +202,33 @@ fn journey(t: &mut Transcript) -> CliResult<()> {
 
 fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let now = c.env.clock.now_secs();
-    let domain = VoucherDomain::DEMO;
     // 2. Receive two vouchers.
-    let mut welfare_p = Purpose::anywhere(now - 60, now + 120 * 86_400);
-    welfare_p.categories = vec![5411];
-    welfare_p.regions = vec!["KR-11".into()];
-    let welfare = VoucherGrant {
-        id: c.env.random_array()?,
-        issuer: c.city.address(),
+    let anywhere = GrantSpec {
         holder: c.me,
-        currency: "KRW".into(),
-        amount: 30_000,
-        issued_at: now,
-        purpose: welfare_p,
-    }
-    .sign(&domain, &c.city)?;
-    let cbdc = VoucherGrant {
-        id: c.env.random_array()?,
-        issuer: c.bank.address(),
-        holder: c.me,
-        currency: "KRW".into(),
         amount: 20_000,
-        issued_at: now,
-        purpose: Purpose::anywhere(now - 60, now + 365 * 86_400),
-    }
-    .sign(&domain, &c.bank)?;
+        currency: "KRW".into(),
+        valid_from: now - 60,
+        valid_until: now + 365 * 86_400,
+        id: None,
+        categories: vec![],
+        merchants: vec![],
+        regions: vec![],
+        hours_start: 0,
+        hours_end: 1440,
+        utc_offset_minutes: 540,
+        min_payment: 0,
+        max_payment: 0,
+        daily_limit: 0,
+        single_use: false,
+    };
+    let welfare = c.city.grant(&GrantSpec {
+        amount: 30_000,
+        valid_until: now + 120 * 86_400,
+        categories: vec![5411],
+        regions: vec!["KR-11".into()],
+        ..anywhere.clone()
+    })?;
+    let cbdc = c.bank.grant(&anywhere)?;
     c.vouchers.import(&decode_grant(&encode_grant(&welfare))?)?;
     c.vouchers.import(&decode_grant(&encode_grant(&cbdc))?)?;
     let bal: u64 = c.vouchers.balances()?.iter().map(|b| b.spendable).sum();
@@ -237,19 +244,9 @@ fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let req = decode_request(&req_qr)?;
     let quote = c.vouchers.quote(&req)?;
     let payment = c.vouchers.pay(&req)?;
-    let accepted = c
-        .grocery
-        .accept(&req, &payment.qr)
-        .map_err(|e| CliError::new("demo", e.to_string()))?;
+    let accepted = c.grocery.accept(&req, &payment.qr)?;
     for issuer in [&c.city, &c.bank] {
-        let s = Settlement {
-            redemption_hash: payment.hash,
-            issuer: issuer.address(),
-            settled: true,
-            reason: String::new(),
-            settled_at: c.env.clock.now_secs(),
-        }
-        .sign(&domain, issuer)?;
+        let s = issuer.settle(&payment.payload, None)?;
         c.vouchers
             .apply_settlement(&decode_settlement(&encode_settlement(&s))?)?;
     }
@@ -262,14 +259,8 @@ fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
         json!({"request": req_qr, "payment": payment.qr, "allocations": quote.allocations.iter().map(|a| json!({"voucher": a.voucher_id.to_string(), "amount": a.amount})).collect::<Vec<_>>(), "left": after}),
     )?;
 
-    // 4. Refund.
-    let refund = Refund {
-        id: c.env.random_array()?,
-        voucher_id: cbdc.grant.id,
-        amount: 5_000,
-        refunded_at: c.env.clock.now_secs(),
-    }
-    .sign(&domain, &c.bank)?;
+    // 4. Refund (never more than the bank settled from the voucher).
+    let refund = c.bank.refund(&cbdc.grant.id, 5_000)?;
     let applied = c
         .vouchers
         .apply_refund(&decode_refund(&encode_refund(&refund))?)?;
@@ -315,10 +306,10 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let now = c.env.clock.now_secs();
     // The organiser issues seat B-12-7 for a concert at the Seoul Arts Center tonight.
     let organiser = PrivateKey::from_slice(&[0x7c; 32])?;
-    let mut issuer = Issuer::new(c.env.clone(), organiser).map_err(tkt)?;
+    let mut issuer = Issuer::new(c.env.clone(), organiser)?;
     let tickets = Tickets::new(&c.citizen);
-    tickets.trust_issuer(issuer.identity()).map_err(tkt)?;
-    let holder = tickets.holder_id(&c.me).map_err(tkt)?;
+    tickets.trust_issuer(issuer.identity())?;
+    let holder = tickets.holder_id(&c.me)?;
     let event = TicketEvent {
         id: "SAC-MAHLER2".into(),
         name: "Mahler Symphony No. 2 — Seoul Philharmonic".into(),
@@ -329,22 +320,20 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     };
     let contract: jigap_core::keys::Address =
         "0x5FbDB2315678afecb367f032d93F642f64180aa3".parse()?;
-    let grant = issuer
-        .grant(
-            &holder,
-            TicketTerms {
-                chain_id: 1,
-                contract,
-                token_id: TokenId::from_u64(2026_0007),
-                event: event.clone(),
-                seat: TicketSeat::reserved("B", "12", "7"),
-                tier: "R".into(),
-                policy: TicketTransferPolicy::capped("KRW", 150_000, 1),
-            },
-        )
-        .map_err(tkt)?;
-    let imported = tickets.import(&grant.to_text()).map_err(tkt)?;
-    let listed = tickets.list().map_err(tkt)?;
+    let grant = issuer.grant(
+        &holder,
+        TicketTerms {
+            chain_id: 1,
+            contract,
+            token_id: TokenId::from_u64(2026_0007),
+            event: event.clone(),
+            seat: TicketSeat::reserved("B", "12", "7"),
+            tier: "R".into(),
+            policy: TicketTransferPolicy::capped("KRW", 150_000, 1),
+        },
+    )?;
+    let imported = tickets.import(&grant.to_text())?;
+    let listed = tickets.list()?;
     t.check(
         "Receive an NFT concert ticket",
         listed.len() == 1,
@@ -357,9 +346,9 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
 
     // Show the pass; the QR is drawn in the terminal.
     let ticket_id = imported.ticket.id;
-    let old = tickets.show(&ticket_id).map_err(tkt)?;
+    let old = tickets.show(&ticket_id)?;
     if !t.json {
-        println!("{}", old.qr().to_terminal());
+        println!("{}", old.qr().to_terminal_with(c.qr_style));
     }
     t.check(
         "Show its pass (rotates every 15 seconds)",
@@ -375,24 +364,21 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
 
     // The gate: authorised by the organiser, offline, on its own clock (the demo clock).
     let gate_key = GateKey::from_account(&PrivateKey::from_slice(&[0x9a; 32])?);
-    let auth = issuer
-        .authorize_gate(1, contract, &event, gate_key.public(), "North 3")
-        .map_err(tkt)?;
+    let auth = issuer.authorize_gate(1, contract, &event, gate_key.public(), "North 3")?;
     let mut gate = Gate::new(
         c.env.clone(),
         gate_key,
         &[issuer.identity().clone()],
         &[auth],
-    )
-    .map_err(tkt)?;
+    )?;
     // Two windows later, the pass shown above (a screenshot, say) no longer works.
     c.clock.advance_ms(31_000);
     let stale = gate.verify(&old.text);
-    let fresh = tickets.show(&ticket_id).map_err(tkt)?;
-    let admit = gate.verify(&fresh.text).map_err(tkt)?;
+    let fresh = tickets.show(&ticket_id)?;
+    let admit = gate.verify(&fresh.text)?;
     let replay = gate.verify(&fresh.text);
-    let receipt = gate.receipt(&admit).map_err(tkt)?;
-    let used = tickets.apply_receipt(&receipt.to_text()).map_err(tkt)?;
+    let receipt = gate.receipt(&admit)?;
+    let used = tickets.apply_receipt(&receipt.to_text())?;
     let show_again = tickets.show(&ticket_id);
     t.check(
         "The gate admits; a replay of the same pass is refused; a pass from an old window is refused",
@@ -409,78 +395,65 @@ fn tickets_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     Ok(())
 }
 
-fn tkt(e: jigap_core::ticket::TicketError) -> CliError {
-    CliError::new("ticket", e.to_string())
-}
-
-fn cred(e: jigap_core::credential::CredentialError) -> CliError {
-    CliError::new("credential", e.to_string())
-}
-
 fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     use jigap_core::credential::*;
     let now = c.env.clock.now_secs();
     let creds = Credentials::new(&c.citizen);
-    let me = creds.holder_did().map_err(cred)?;
+    let me = creds.holder_did()?;
     // A vocational training badge (Open Badges 3.0) and a drone pilot licence (SD-JWT VC).
-    let school =
-        Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::Ed25519).map_err(cred)?)
-            .with_name("Seoul Vocational Training Institute");
-    let molit = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::P256).map_err(cred)?)
+    let school = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::Ed25519)?)
+        .with_name("Seoul Vocational Training Institute");
+    let molit = Issuer::new(SigningKey::generate(&c.env, CredentialKeyType::P256)?)
         .with_name("Drone licensing office");
-    let badge = school
-        .issue_badge(
-            &c.env,
-            &BadgeInput {
-                name: "Electric vehicle battery maintenance".into(),
-                achievement_id: Some("https://badges.svti.example/achievements/ev-battery".into()),
-                achievement_name: "EV battery maintenance, level 2".into(),
-                description: "Completed 120 hours of practical training in EV battery maintenance."
-                    .into(),
-                criteria_narrative: Some(
-                    "Pass the practical assessment and the safety examination.".into(),
-                ),
-                criteria_url: None,
-                image: Some("https://badges.svti.example/img/ev-battery.png".into()),
-                subject: me.clone(),
-                valid_from: Some(now - 86_400),
-                valid_until: Some(now + 3 * 365 * 86_400),
-                status: None,
-                format: Some(CredentialFormat::JwtVc),
-            },
-        )
-        .map_err(cred)?;
+    let badge = school.issue_badge(
+        &c.env,
+        &BadgeInput {
+            name: "Electric vehicle battery maintenance".into(),
+            achievement_id: Some("https://badges.svti.example/achievements/ev-battery".into()),
+            achievement_name: "EV battery maintenance, level 2".into(),
+            description: "Completed 120 hours of practical training in EV battery maintenance."
+                .into(),
+            criteria_narrative: Some(
+                "Pass the practical assessment and the safety examination.".into(),
+            ),
+            criteria_url: None,
+            image: Some("https://badges.svti.example/img/ev-battery.png".into()),
+            subject: me.clone(),
+            valid_from: Some(now - 86_400),
+            valid_until: Some(now + 3 * 365 * 86_400),
+            status: None,
+            format: Some(CredentialFormat::JwtVc),
+        },
+    )?;
     let claims = json!({"given_name": "지우", "family_name": "김", "category": "A2", "licence_expiry": "2031-06-30",
                         "birthdate": "1996-04-12", "address": {"region": "KR-11", "locality": "Seoul"}});
-    let licence = molit
-        .issue_sd_jwt(
-            &c.env,
-            &SdJwtInput {
-                vct: "https://licence.example.kr/drone-pilot".into(),
-                claims: claims.as_object().cloned().unwrap_or_default().into(),
-                disclosable: Some(
-                    [
-                        "given_name",
-                        "family_name",
-                        "category",
-                        "licence_expiry",
-                        "birthdate",
-                        "address",
-                    ]
-                    .map(String::from)
-                    .to_vec(),
-                ),
-                holder_jwk: Some(creds.holder_jwk().map_err(cred)?.try_into().map_err(cred)?),
-                issued_at: Some(now),
-                expires_at: Some(now + 5 * 365 * 86_400),
-                status: None,
-            },
-        )
-        .map_err(cred)?;
+    let licence = molit.issue_sd_jwt(
+        &c.env,
+        &SdJwtInput {
+            vct: "https://licence.example.kr/drone-pilot".into(),
+            claims: claims.as_object().cloned().unwrap_or_default().into(),
+            disclosable: Some(
+                [
+                    "given_name",
+                    "family_name",
+                    "category",
+                    "licence_expiry",
+                    "birthdate",
+                    "address",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+            holder_jwk: Some(creds.holder_jwk()?.try_into()?),
+            issued_at: Some(now),
+            expires_at: Some(now + 5 * 365 * 86_400),
+            status: None,
+        },
+    )?;
     let resolver = Resolver::new();
     let opts = ImportOptions::new(&resolver);
-    let b = creds.import(&badge, &opts).map_err(cred)?;
-    let l = creds.import(&licence, &opts).map_err(cred)?;
+    let b = creds.import(&badge, &opts)?;
+    let l = creds.import(&licence, &opts)?;
     let shown = b
         .badge
         .as_ref()
@@ -488,7 +461,7 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
         .unwrap_or_default();
     t.check(
         "Receive a vocational training badge and a drone pilot licence",
-        b.badge.is_some() && l.format.is_sd_jwt() && creds.list(&CredentialFilter::default()).map_err(cred)?.len() == 2,
+        b.badge.is_some() && l.format.is_sd_jwt() && creds.list(&CredentialFilter::default())?.len() == 2,
         format!("badge: {shown} — {}\nlicence: drone pilot, category A2 (SD-JWT VC; {} claims the holder may disclose)", b.issuer_name.clone().unwrap_or_default(), l.disclosable.len()),
         json!({"badge": b.id, "licence": l.id, "disclosable": l.disclosable}),
     )?;
@@ -496,14 +469,11 @@ fn credentials_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     // An inspector asks for the licence category and expiry only, with a fresh nonce.
     let nonce = hex0x(&c.env.random_array::<16>()?);
     let aud = "https://inspector.example.kr";
-    let presentation = creds
-        .present(&l.id, &["category", "licence_expiry"], &nonce, aud)
-        .map_err(cred)?;
+    let presentation = creds.present(&l.id, &["category", "licence_expiry"], &nonce, aud)?;
     let got = verify_presentation(
         &presentation,
         &PresentationOptions::new(&resolver, &nonce, aud, c.env.clock.now_secs()),
-    )
-    .map_err(cred)?;
+    )?;
     let seen = got
         .credentials
         .first()
@@ -540,12 +510,14 @@ fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let code = backup
         .code
         .map(|c| c.grouped())
-        .ok_or_else(|| CliError::new("internal", "the backup came without its code"))?;
-    std::fs::write(&file, &bytes).map_err(|e| CliError::new("io", e.to_string()))?;
+        .ok_or_else(|| CliError::new(ErrorClass::Internal, "the backup came without its code"))?;
+    std::fs::write(&file, &bytes)
+        .map_err(|e| storage(format!("cannot write {}: {e}", file.display())))?;
     let (restored, info) = Wallet::restore_backup(
         sqlite(c.dir.path(), "restored.db")?,
         c.env.clone(),
-        &std::fs::read(&file).map_err(|e| CliError::new("io", e.to_string()))?,
+        &std::fs::read(&file)
+            .map_err(|e| storage(format!("cannot read {}: {e}", file.display())))?,
         code.as_bytes(),
         b"246810",
         WalletOptions::fast_for_tests().vault.clone(),
@@ -556,12 +528,8 @@ fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let same_history = rv.history(&HistoryFilter::default())?.len()
         == c.vouchers.history(&HistoryFilter::default())?.len();
     let same_account = restored.account(0)?.address == c.me;
-    let ours = jigap_core::ticket::Tickets::new(&c.citizen)
-        .list()
-        .map_err(tkt)?;
-    let theirs = jigap_core::ticket::Tickets::new(&restored)
-        .list()
-        .map_err(tkt)?;
+    let ours = jigap_core::ticket::Tickets::new(&c.citizen).list()?;
+    let theirs = jigap_core::ticket::Tickets::new(&restored).list()?;
     let same_tickets = ours.len() == theirs.len()
         && ours
             .iter()
@@ -569,12 +537,10 @@ fn backup_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
             .all(|(a, b)| a.id == b.id && a.status() == b.status());
     let filter = jigap_core::credential::CredentialFilter::default();
     let same_credentials = jigap_core::credential::Credentials::new(&c.citizen)
-        .list(&filter)
-        .map_err(cred)?
+        .list(&filter)?
         .len()
         == jigap_core::credential::Credentials::new(&restored)
-            .list(&filter)
-            .map_err(cred)?
+            .list(&filter)?
             .len();
     t.check(
         "Back up, restore into a fresh vault: balances and tickets equal",

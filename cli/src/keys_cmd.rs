@@ -1,18 +1,16 @@
-//! `keys`, `sign`, `verify`, `keystore`: stateless key operations from a mnemonic.
+//! `keys`, `sign`, `verify`, `keystore`: stateless key operations from a key file (a 0x
+//! private key or a mnemonic) or stdin.
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
-use jigap_core::env::Env;
+use clap::{Subcommand, ValueEnum};
 use jigap_core::keys::{
-    DerivationPath, ExtendedPrivateKey, KeystoreKdf, Language, Mnemonic, PrivateKey, Signature,
-    TypedData, did_key_from_secp256k1, evm_account_path, export_keystore, identity_path,
-    import_keystore, recover_personal_message,
+    KeystoreKdf, Language, Mnemonic, Signature, TypedData, did_key_from_secp256k1, export_keystore,
+    identity_path, import_keystore, personal_message_hash, recover_personal_message,
 };
 use serde_json::json;
-use zeroize::Zeroizing;
 
-use crate::io::{CliError, CliResult, Out, hex0x, read_text, secret};
+use crate::io::{CliResult, KeyArgs, KeyMaterial, Out, hex0x, input, parse_json, read_text};
 
 #[derive(Subcommand)]
 pub enum KeysCmd {
@@ -25,46 +23,12 @@ pub enum KeysCmd {
         #[arg(long, default_value = "en")]
         lang: String,
     },
-    /// Derive an account from a mnemonic on stdin.
+    /// Derive account --account of the mnemonic in --key-file (or stdin): address, public key,
+    /// path and did:key (identity key m/44'/60'/1'/0/N). A 0x private key gives its address.
     Derive {
         #[command(flatten)]
-        m: MnemonicArgs,
-        /// Account index i in m/44'/60'/0'/0/i (and the identity key m/44'/60'/1'/0/i).
-        #[arg(long, default_value_t = 0)]
-        account: u32,
+        key: KeyArgs,
     },
-}
-
-/// Where the mnemonic comes from and how to read it.
-#[derive(Args)]
-pub struct MnemonicArgs {
-    /// Wordlist of the mnemonic (detected from the words when absent).
-    #[arg(long)]
-    lang: Option<String>,
-    /// Read the BIP39 passphrase from this file.
-    #[arg(long)]
-    passphrase_file: Option<PathBuf>,
-    /// Read the mnemonic from this file instead of stdin.
-    #[arg(long)]
-    mnemonic_file: Option<PathBuf>,
-}
-
-impl MnemonicArgs {
-    fn root(&self) -> CliResult<ExtendedPrivateKey> {
-        let phrase = secret(self.mnemonic_file.as_deref(), "mnemonic")?;
-        let lang = self.lang.as_deref().map(Language::parse).transpose()?;
-        let m = Mnemonic::parse(&phrase, lang)?;
-        let pass = match &self.passphrase_file {
-            Some(p) => crate::io::read_secret_file(p, "passphrase")?,
-            None => Zeroizing::new(String::new()),
-        };
-        Ok(ExtendedPrivateKey::from_seed(&*m.to_seed(&pass)?)?)
-    }
-
-    fn account(&self, index: u32) -> CliResult<(PrivateKey, DerivationPath)> {
-        let path = evm_account_path(index);
-        Ok((self.root()?.derive_key(&path)?, path))
-    }
 }
 
 #[derive(Subcommand)]
@@ -72,9 +36,7 @@ pub enum SignCmd {
     /// EIP-191 personal message (`personal_sign`).
     Message {
         #[command(flatten)]
-        m: MnemonicArgs,
-        #[arg(long, default_value_t = 0)]
-        account: u32,
+        key: KeyArgs,
         /// The message text (UTF-8), or 0x-hex bytes with --hex.
         #[arg(long)]
         message: String,
@@ -85,9 +47,7 @@ pub enum SignCmd {
     /// EIP-712 typed data (`eth_signTypedData_v4` JSON).
     TypedData {
         #[command(flatten)]
-        m: MnemonicArgs,
-        #[arg(long, default_value_t = 0)]
-        account: u32,
+        key: KeyArgs,
         /// The typed-data JSON file.
         #[arg(long)]
         file: PathBuf,
@@ -123,12 +83,11 @@ pub enum Kdf {
 
 #[derive(Subcommand)]
 pub enum KeystoreCmd {
-    /// Export an account of the mnemonic on stdin as keystore JSON (printed on stdout).
+    /// Export a key (--key-file or stdin: a 0x key, or account --account of a mnemonic) as
+    /// keystore JSON (printed on stdout).
     Export {
         #[command(flatten)]
-        m: MnemonicArgs,
-        #[arg(long, default_value_t = 0)]
-        account: u32,
+        key: KeyArgs,
         /// File holding the keystore password.
         #[arg(long)]
         password_file: PathBuf,
@@ -147,7 +106,7 @@ pub enum KeystoreCmd {
 fn message_bytes(message: &str, hex: bool) -> CliResult<Vec<u8>> {
     if hex {
         let h = message.strip_prefix("0x").unwrap_or(message);
-        hex::decode(h).map_err(|_| CliError::new("input", "--message is not hex"))
+        hex::decode(h).map_err(|_| input("--message is not hex"))
     } else {
         Ok(message.as_bytes().to_vec())
     }
@@ -156,26 +115,37 @@ fn message_bytes(message: &str, hex: bool) -> CliResult<Vec<u8>> {
 pub fn keys(cmd: KeysCmd, out: &Out) -> CliResult<()> {
     match cmd {
         KeysCmd::New { words, lang } => {
-            let m = Mnemonic::generate(&Env::system(), words, Language::parse(&lang)?)?;
+            let m = Mnemonic::generate(&out.env, words, Language::parse(&lang)?)?;
             let phrase = m.phrase();
             out.emit(json!({"mnemonic": &*phrase}), || phrase.to_string());
         }
-        KeysCmd::Derive { m, account } => {
-            let root = m.root()?;
-            let path = evm_account_path(account);
-            let key = root.derive_key(&path)?;
-            let id = root
-                .derive_path(&identity_path(account))?
-                .private_key()
-                .public_key();
-            let did = did_key_from_secp256k1(&id);
+        KeysCmd::Derive { key } => {
+            let (key, path, did) = match key.material()? {
+                KeyMaterial::Key(k) => (k, None, None),
+                KeyMaterial::Mnemonic(root) => {
+                    let path = jigap_core::keys::evm_account_path(key.account);
+                    let k = root.derive_key(&path)?;
+                    let id = root
+                        .derive_path(&identity_path(key.account))?
+                        .private_key()
+                        .public_key();
+                    (k, Some(path.to_string()), Some(did_key_from_secp256k1(&id)))
+                }
+            };
             let (addr, pk) = (
                 key.address().to_string(),
                 hex0x(&key.public_key().to_compressed()),
             );
             out.emit(
-                json!({"address": addr, "public_key": pk, "path": path.to_string(), "did": did}),
-                || format!("address     {addr}\npublic key  {pk}\npath        {path}\ndid         {did}"),
+                json!({"address": addr, "public_key": pk, "path": path, "did": did}),
+                || {
+                    format!(
+                        "address     {addr}\npublic key  {pk}\npath        {}\ndid         {}",
+                        path.as_deref()
+                            .unwrap_or("- (a private key, not a mnemonic)"),
+                        did.as_deref().unwrap_or("-")
+                    )
+                },
             );
         }
     }
@@ -184,28 +154,31 @@ pub fn keys(cmd: KeysCmd, out: &Out) -> CliResult<()> {
 
 pub fn sign(cmd: SignCmd, out: &Out) -> CliResult<()> {
     match cmd {
-        SignCmd::Message {
-            m,
-            account,
-            message,
-            hex,
-        } => {
-            let (key, _) = m.account(account)?;
-            let sig = key.sign_personal_message(&message_bytes(&message, hex)?)?;
-            let (a, s) = (key.address().to_string(), sig.to_string());
-            out.emit(json!({"address": a, "signature": s}), || {
-                format!("address    {a}\nsignature  {s}")
-            });
+        SignCmd::Message { key, message, hex } => {
+            let key = key.key()?;
+            let bytes = message_bytes(&message, hex)?;
+            let sig = key.sign_personal_message(&bytes)?;
+            let (a, d, s) = (
+                key.address().to_string(),
+                hex0x(&personal_message_hash(&bytes)),
+                sig.to_string(),
+            );
+            out.emit(
+                json!({"address": a, "message": message, "hex": hex, "digest": d, "signature": s}),
+                || format!("address    {a}\ndigest     {d}\nsignature  {s}"),
+            );
         }
-        SignCmd::TypedData { m, account, file } => {
-            let td = TypedData::from_json(&read_text(&file, "typed-data file")?)?;
+        SignCmd::TypedData { key, file } => {
+            let text = read_text(&file, "typed-data file")?;
+            let td = TypedData::from_json(&text)?;
             let digest = td.digest()?;
-            let (key, _) = m.account(account)?;
+            let key = key.key()?;
             let sig = key.sign_digest(&digest)?;
             let (a, d, s) = (key.address().to_string(), hex0x(&digest), sig.to_string());
-            out.emit(json!({"address": a, "digest": d, "signature": s}), || {
-                format!("address    {a}\ndigest     {d}\nsignature  {s}")
-            });
+            out.emit(
+                json!({"address": a, "typed_data": parse_json(&text, "typed-data file")?, "digest": d, "signature": s}),
+                || format!("address    {a}\ndigest     {d}\nsignature  {s}"),
+            );
         }
     }
     Ok(())
@@ -235,23 +208,18 @@ pub fn verify(cmd: VerifyCmd, out: &Out) -> CliResult<()> {
 pub fn keystore(cmd: KeystoreCmd, out: &Out) -> CliResult<()> {
     match cmd {
         KeystoreCmd::Export {
-            m,
-            account,
+            key,
             password_file,
             kdf,
         } => {
             let pw = crate::io::read_secret_file(&password_file, "password")?;
-            let (key, _) = m.account(account)?;
+            let key = key.key()?;
             let kdf = match kdf {
                 Kdf::Scrypt => KeystoreKdf::SCRYPT_STANDARD,
                 Kdf::Pbkdf2 => KeystoreKdf::PBKDF2_STANDARD,
             };
             // The keystore JSON is the output in both modes.
-            println!(
-                "{}",
-                export_keystore(&Env::system(), &key, pw.as_bytes(), kdf)?
-            );
-            let _ = out;
+            println!("{}", export_keystore(&out.env, &key, pw.as_bytes(), kdf)?);
         }
         KeystoreCmd::Import {
             file,

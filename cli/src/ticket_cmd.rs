@@ -1,11 +1,11 @@
 //! `ticket`: NFT tickets for the three parties.
 //!
-//! - issuer (key: a mnemonic on stdin or `--mnemonic-file`, account `--account`): `issuer-id`,
-//!   `grant`, `reissue`, `authorize-gate`;
+//! - issuer (key: `--key-file` with a 0x key or a mnemonic, or stdin; account `--account`):
+//!   `issuer-id`, `grant`, `reissue`, `reissued`, `authorize-gate`;
 //! - holder (a vault in `--dir`, PIN on stdin or `--pin-file`): `trust`, `holder-id`,
 //!   `import`, `list`, `show`, `transfer`, `cancel-transfer`, `apply-receipt`;
-//! - gate (key: the gate operator's mnemonic on stdin or `--mnemonic-file`; configuration in
-//!   `--config FILE`; entered set in `--state FILE`): `gate-id`, `verify`, `export`, `merge`.
+//! - gate (key: the gate operator's, as for the issuer; configuration in `--config FILE`;
+//!   entered set in `--state FILE`): `gate-id`, `verify`, `export`, `merge`.
 //!
 //! Payloads (`JGID:`, `JGTG:`, `JGTR:`, `JGTP:`, `JGCR:`, `JGGA:`) are given either as the
 //! text itself or as the path of a file holding it.
@@ -13,59 +13,23 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use jigap_core::env::Env;
-use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
-use jigap_core::qr::QrImage;
+use jigap_core::keys::Address;
+use jigap_core::qr::{QrImage, TerminalStyle};
 use jigap_core::ticket::{
     Gate, GateAuthorization, GateKey, Issuer, SignedGrant, Ticket, TicketError, TicketEvent,
     TicketIdentity, TicketPass, TicketRef, TicketSeat, TicketState, TicketTerms,
-    TicketTransferPolicy, Tickets, TokenId, TransferRequest, format_utc, parse_utc,
+    TicketTransferPolicy, Tickets, TokenId, TransferRequest, parse_utc,
 };
 use serde_json::{Value, json};
-use zeroize::Zeroizing;
 
-use crate::io::{CliError, CliResult, Out, hex0x, read_secret_file, read_text, secret};
+use crate::io::{
+    CliResult, KeyArgs, Out, hex0x, input, iso, lock_beside, parse_json, read_text, storage,
+    with_times, write_atomic, write_file,
+};
 use crate::vault_cmd::{VaultArgs, open_wallet};
 
-impl From<TicketError> for CliError {
-    fn from(e: TicketError) -> Self {
-        match e {
-            TicketError::Wallet(w) => w.into(),
-            TicketError::Vault(v) => v.into(),
-            other => CliError::new(other.kind(), other.to_string()),
-        }
-    }
-}
-
-/// Where an account key comes from: a BIP39 mnemonic (stdin or file) and an account index.
-#[derive(Args)]
-pub struct KeyArgs {
-    /// Read the mnemonic from this file instead of stdin.
-    #[arg(long)]
-    mnemonic_file: Option<PathBuf>,
-    /// Read the BIP39 passphrase from this file.
-    #[arg(long)]
-    passphrase_file: Option<PathBuf>,
-    /// Account index i in m/44'/60'/0'/0/i.
-    #[arg(long, default_value_t = 0)]
-    account: u32,
-}
-
-impl KeyArgs {
-    fn key(&self) -> CliResult<PrivateKey> {
-        let phrase = secret(self.mnemonic_file.as_deref(), "mnemonic")?;
-        let m = Mnemonic::parse(&phrase, None)?;
-        let pass = match &self.passphrase_file {
-            Some(p) => read_secret_file(p, "passphrase")?,
-            None => Zeroizing::new(String::new()),
-        };
-        let root = ExtendedPrivateKey::from_seed(&*m.to_seed(&pass)?)?;
-        Ok(root.derive_key(&evm_account_path(self.account))?)
-    }
-
-    fn issuer(&self) -> CliResult<Issuer> {
-        Ok(Issuer::new(Env::system(), self.key()?)?)
-    }
+fn issuer(key: &KeyArgs, out: &Out) -> CliResult<Issuer> {
+    Ok(Issuer::new(out.env.clone(), key.key()?)?)
 }
 
 /// The ticket's token and event, for `grant` and `authorize-gate`.
@@ -89,23 +53,19 @@ impl TokenArgs {
     }
 
     fn event(&self) -> CliResult<TicketEvent> {
-        let v: Value = serde_json::from_str(&read_text(&self.event, "event file")?)?;
+        let v = parse_json(&read_text(&self.event, "event file")?, "event file")?;
         let s = |k: &str| -> CliResult<String> {
             match &v[k] {
                 Value::Null => Ok(String::new()),
                 Value::String(s) => Ok(s.clone()),
-                _ => Err(CliError::new(
-                    "input",
-                    format!("event field '{k}' must be a string"),
-                )),
+                _ => Err(input(format!("event field '{k}' must be a string"))),
             }
         };
         let t = |k: &str| -> CliResult<u64> {
             let bad = || {
-                CliError::new(
-                    "input",
-                    format!("event field '{k}' must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ"),
-                )
+                input(format!(
+                    "event field '{k}' must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ"
+                ))
             };
             match &v[k] {
                 Value::Number(n) => n.as_u64().ok_or_else(bad),
@@ -143,22 +103,20 @@ pub struct GateArgs {
 impl GateArgs {
     /// The gate with its state loaded, and the lock on its state file: two gate processes on
     /// one state file take turns, so a ticket cannot enter twice between a read and a write.
-    fn open(&self) -> CliResult<(Gate, std::fs::File)> {
+    fn open(&self, out: &Out) -> CliResult<(Gate, std::fs::File)> {
         let lock = lock_beside(&self.state)?;
-        let v: Value = serde_json::from_str(&read_text(&self.config, "gate configuration")?)?;
+        let v = parse_json(
+            &read_text(&self.config, "gate configuration")?,
+            "gate configuration",
+        )?;
         let list = |k: &str| -> CliResult<Vec<String>> {
             v[k].as_array()
-                .ok_or_else(|| {
-                    CliError::new(
-                        "input",
-                        format!("the gate configuration needs an array \"{k}\""),
-                    )
-                })?
+                .ok_or_else(|| input(format!("the gate configuration needs an array \"{k}\"")))?
                 .iter()
                 .map(|x| {
                     x.as_str()
                         .map(str::to_string)
-                        .ok_or_else(|| CliError::new("input", format!("\"{k}\" must hold strings")))
+                        .ok_or_else(|| input(format!("\"{k}\" must hold strings")))
                 })
                 .collect()
         };
@@ -173,7 +131,7 @@ impl GateArgs {
             })
             .collect::<CliResult<Vec<_>>>()?;
         let mut gate = Gate::new(
-            Env::system(),
+            out.env.clone(),
             GateKey::from_account(&self.key.key()?),
             &issuers,
             &auths,
@@ -183,19 +141,13 @@ impl GateArgs {
                 let n = n
                     .as_u64()
                     .and_then(|n| u8::try_from(n).ok())
-                    .ok_or_else(|| {
-                        CliError::new(
-                            "input",
-                            format!("current_transfers[\"{k}\"] must be 0 to 255"),
-                        )
-                    })?;
+                    .ok_or_else(|| input(format!("current_transfers[\"{k}\"] must be 0 to 255")))?;
                 gate.set_current_transfers(k.parse()?, n);
             }
         }
         if self.state.exists() {
-            let bytes = std::fs::read(&self.state).map_err(|e| {
-                CliError::new("io", format!("cannot read {}: {e}", self.state.display()))
-            })?;
+            let bytes = std::fs::read(&self.state)
+                .map_err(|e| storage(format!("cannot read {}: {e}", self.state.display())))?;
             gate.merge(&bytes)?;
         }
         Ok((gate, lock))
@@ -326,6 +278,11 @@ pub enum TicketCmd {
         v: VaultArgs,
     },
     /// Holder: show the pass for the current 15-second window (text, terminal QR, SVG).
+    ///
+    /// The terminal QR is painted black on white with explicit colours and a 4-module quiet
+    /// zone, so it scans on light and dark terminals alike. With NO_COLOR set it is drawn in
+    /// the terminal's own text colour: dark modules as blocks (for dark text on a light
+    /// background), or light ones with --invert (for light text on a dark background).
     Show {
         #[command(flatten)]
         v: VaultArgs,
@@ -335,6 +292,9 @@ pub enum TicketCmd {
         /// Write the QR code as SVG to this file.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Draw the light modules as blocks (for light-on-dark terminals when colours are off).
+        #[arg(long)]
+        invert: bool,
     },
     /// Holder: sign a transfer request (if the ticket's policy allows it).
     Transfer {
@@ -413,19 +373,6 @@ fn payload(arg: &str, what: &str) -> CliResult<String> {
     Ok(read_text(Path::new(t), what)?.trim().to_string())
 }
 
-fn write_file(path: &Path, text: &str) -> CliResult<()> {
-    std::fs::write(path, text)
-        .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
-}
-
-/// Write through a temporary file and a rename, so a crash never leaves half a state file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| CliError::new("io", format!("cannot write {}: {e}", path.display())))
-}
-
 /// Run `op` on the issuer with its registry loaded, then save the registry, holding the
 /// registry's lock throughout (two issuer commands take turns).
 fn with_registry<T>(
@@ -442,36 +389,15 @@ fn with_registry<T>(
     Ok(out)
 }
 
-/// An exclusive lock on `<path>.lock`, released when the file is dropped.
-fn lock_beside(path: &Path) -> CliResult<std::fs::File> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&name)
-        .map_err(|e| {
-            CliError::new(
-                "io",
-                format!("cannot open {}: {e}", Path::new(&name).display()),
-            )
-        })?;
-    f.lock()
-        .map_err(|e| CliError::new("io", format!("cannot lock {}: {e}", path.display())))?;
-    Ok(f)
-}
-
 /// Resolve `--ticket`: a full reference, or a token id matching exactly one ticket.
 fn resolve(tickets: &Tickets<'_>, arg: &str) -> CliResult<TicketRef> {
     if let Ok(r) = arg.parse::<TicketRef>() {
         return Ok(r);
     }
     let token: TokenId = arg.parse().map_err(|_| {
-        CliError::new(
-            "input",
-            format!("--ticket '{arg}' is neither chainId:contract:tokenId nor a token id"),
-        )
+        input(format!(
+            "--ticket '{arg}' is neither chainId:contract:tokenId nor a token id"
+        ))
     })?;
     let matches: Vec<TicketRef> = tickets
         .list()?
@@ -482,27 +408,35 @@ fn resolve(tickets: &Tickets<'_>, arg: &str) -> CliResult<TicketRef> {
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => Err(TicketError::NotFound(arg.to_string()).into()),
-        _ => Err(CliError::new(
-            "input",
-            format!("several tickets have token id {arg}; give chainId:contract:tokenId"),
-        )),
+        _ => Err(input(format!(
+            "several tickets have token id {arg}; give chainId:contract:tokenId"
+        ))),
     }
 }
 
+/// The event, with each time as Unix seconds and ISO 8601.
+fn event_json(e: &TicketEvent) -> Value {
+    with_times(
+        json!({"id": e.id, "name": e.name, "venue": e.venue}),
+        &[
+            ("doors_open", e.doors_open),
+            ("start", e.start),
+            ("end", e.end),
+        ],
+    )
+}
+
+/// A grant as the issuer and holder commands print it: its fields, the EIP-712 typed data
+/// the issuer signed, its digest, the ECDSA signature and the Ed25519 seal over the digest.
 fn grant_json(g: &SignedGrant) -> Value {
-    let e = &g.grant.event;
     let p = &g.grant.policy;
-    json!({
+    let j = json!({
         "grant": g.to_text(),
         "ticket": g.ticket_ref().to_string(),
-        "digest": hex0x(&g.digest()),
         "issuer": g.issuer.to_string(),
         "holder": g.grant.holder.to_string(),
         "pass_key": hex0x(&g.grant.pass_key),
-        "event": {
-            "id": e.id, "name": e.name, "venue": e.venue,
-            "doors_open": format_utc(e.doors_open), "start": format_utc(e.start), "end": format_utc(e.end),
-        },
+        "event": event_json(&g.grant.event),
         "seat": {
             "general_admission": g.grant.seat.general_admission,
             "section": g.grant.seat.section, "row": g.grant.seat.row, "number": g.grant.seat.number,
@@ -513,9 +447,13 @@ fn grant_json(g: &SignedGrant) -> Value {
             "price_cap": p.price_cap, "max_transfers": p.max_transfers,
         },
         "transfers": g.grant.transfers,
-        "issued_at": format_utc(g.grant.issued_at),
         "locked": g.grant.locked(),
-    })
+        "typed_data": parse_json(&g.typed_data_json(), "grant typed data").unwrap_or(Value::Null),
+        "digest": hex0x(&g.digest()),
+        "signature": g.signature.to_string(),
+        "seal": hex0x(&g.seal),
+    });
+    with_times(j, &[("issued_at", g.grant.issued_at)])
 }
 
 fn state_json(s: &TicketState) -> Value {
@@ -526,13 +464,16 @@ fn state_json(s: &TicketState) -> Value {
             price,
             currency,
             requested_at,
-        } => json!({"state": "transfer_pending", "to": to.to_string(), "price": price,
-            "currency": currency, "requested_at": format_utc(*requested_at)}),
-        TicketState::Transferred { to, at } => {
-            json!({"state": "transferred", "to": to.to_string(), "at": format_utc(*at)})
-        }
+        } => with_times(
+            json!({"state": "transfer_pending", "to": to.to_string(), "price": price, "currency": currency}),
+            &[("requested_at", *requested_at)],
+        ),
+        TicketState::Transferred { to, at } => with_times(
+            json!({"state": "transferred", "to": to.to_string()}),
+            &[("at", *at)],
+        ),
         TicketState::Used { at, gate } => {
-            json!({"state": "redeemed", "at": format_utc(*at), "gate": gate})
+            with_times(json!({"state": "redeemed", "gate": gate}), &[("at", *at)])
         }
     }
 }
@@ -551,8 +492,7 @@ fn ticket_json(t: &Ticket) -> Value {
     v["id"] = json!(t.id.to_string());
     v["state"] = state_json(&t.state);
     v["erc7439_status"] = json!(status_name(t));
-    v["imported_at"] = json!(format_utc(t.imported_at));
-    v
+    with_times(v, &[("imported_at", t.imported_at)])
 }
 
 fn ticket_line(t: &Ticket) -> String {
@@ -561,12 +501,12 @@ fn ticket_line(t: &Ticket) -> String {
         TicketState::Usable => "valid".to_string(),
         TicketState::TransferPending { to, .. } => format!("transfer to {to} pending"),
         TicketState::Transferred { to, .. } => format!("transferred to {to}"),
-        TicketState::Used { at, gate } => format!("used at {} ({gate})", format_utc(*at)),
+        TicketState::Used { at, gate } => format!("used at {} ({gate})", iso(*at)),
     };
     format!(
         "{}\n  {} — {}, {}\n  {} · tier {} · {}{}",
         t.id,
-        format_utc(e.start),
+        iso(e.start),
         e.name,
         e.venue,
         t.grant.grant.seat,
@@ -595,22 +535,32 @@ fn matrix_rows(q: &QrImage) -> Vec<String> {
 }
 
 fn shown_json(id: &TicketRef, p: &TicketPass, svg: Option<&Path>) -> Value {
-    json!({
-        "ticket": id.to_string(),
-        "pass": p.text,
-        "window": p.window,
-        "next_rotation": format_utc(p.next_rotation_ms / 1000),
-        "next_rotation_unix": p.next_rotation_ms / 1000,
-        "refresh_in_ms": p.refresh_in_ms,
-        "qr": {"version": p.version, "size": p.size, "modules": matrix_rows(&p.qr())},
-        "svg_file": svg.map(|s| s.display().to_string()),
-    })
+    with_times(
+        json!({
+            "ticket": id.to_string(),
+            "pass": p.text,
+            "window": p.window,
+            "refresh_in_ms": p.refresh_in_ms,
+            "qr": {"version": p.version, "size": p.size, "modules": matrix_rows(&p.qr())},
+            "svg_file": svg.map(|s| s.display().to_string()),
+        }),
+        &[("next_rotation", p.next_rotation_ms / 1000)],
+    )
+}
+
+/// How to draw a QR code in the terminal: explicit colours unless NO_COLOR is set
+/// (https://no-color.org), inverted on request.
+pub fn terminal_style(invert: bool) -> TerminalStyle {
+    TerminalStyle {
+        colours: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        invert,
+    }
 }
 
 pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
     match cmd {
         TicketCmd::IssuerId { key } => {
-            let issuer = key.issuer()?;
+            let issuer = issuer(&key, out)?;
             let id = issuer.identity();
             out.emit(
                 json!({"identity": id.to_text(), "address": id.address.to_string(), "seal_key": hex0x(&id.key)}),
@@ -661,7 +611,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 tier,
                 policy,
             };
-            let mut issuer = key.issuer()?;
+            let mut issuer = issuer(&key, out)?;
             let g = with_registry(&mut issuer, &registry, |i| Ok(i.grant(&holder, terms)?))?;
             if let Some(f) = &file {
                 write_file(f, &g.to_text())?;
@@ -677,7 +627,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
         } => {
             let current = SignedGrant::from_text(&payload(&grant, "grant")?)?;
             let req = TransferRequest::from_text(&payload(&request, "transfer request")?)?;
-            let mut issuer = key.issuer()?;
+            let mut issuer = issuer(&key, out)?;
             let g = with_registry(&mut issuer, &registry, |i| Ok(i.reissue(&current, &req)?))?;
             if let Some(f) = &file {
                 write_file(f, &g.to_text())?;
@@ -685,7 +635,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             out.emit(grant_json(&g), || g.to_text());
         }
         TicketCmd::Reissued { registry } => {
-            let v: Value = serde_json::from_str(&read_text(&registry, "issuer registry")?)?;
+            let v = parse_json(&read_text(&registry, "issuer registry")?, "issuer registry")?;
             let mut m = serde_json::Map::new();
             for (k, r) in v.as_object().into_iter().flatten() {
                 if let Some(n) = r["transfers"].as_u64().filter(|n| *n > 0) {
@@ -708,12 +658,9 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| {
-                    CliError::new(
-                        "input",
-                        "--gate-key must be 32 bytes of hex (from `ticket gate-id`)",
-                    )
+                    input("--gate-key must be 32 bytes of hex (from `ticket gate-id`)")
                 })?;
-            let issuer = key.issuer()?;
+            let issuer = issuer(&key, out)?;
             let a = issuer.authorize_gate(
                 token.chain_id,
                 token.contract()?,
@@ -724,14 +671,17 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             if let Some(f) = &file {
                 write_file(f, &a.to_text())?;
             }
+            // The issuer's seal is an Ed25519 signature over the EIP-712 digest.
             out.emit(
                 json!({"authorization": a.to_text(), "gate_key": hex0x(&a.gate_key),
-                    "gate_name": a.gate_name, "event": a.event.id, "issuer": issuer.identity().to_text()}),
+                    "gate_name": a.gate_name, "event": event_json(&a.event), "issuer": issuer.identity().to_text(),
+                    "typed_data": parse_json(&a.typed_data_json(), "gate typed data").unwrap_or(Value::Null),
+                    "digest": hex0x(&a.digest()), "signature": hex0x(&a.seal), "signature_algorithm": "Ed25519"}),
                 || a.to_text(),
             );
         }
         TicketCmd::Trust { v, issuer } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let id = TicketIdentity::from_text(&payload(&issuer, "issuer identity")?)?;
             Tickets::new(&w).trust_issuer(&id)?;
             out.emit(json!({"trusted": id.address.to_string()}), || {
@@ -739,7 +689,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             });
         }
         TicketCmd::HolderId { v, account } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let address = w.account(account)?.address;
             let id = Tickets::new(&w).holder_id(&address)?;
             out.emit(
@@ -748,7 +698,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             );
         }
         TicketCmd::Import { v, grant } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let tickets = Tickets::new(&w);
             let r = tickets.import(&payload(&grant, "grant")?)?;
             let ticket = tickets.get(&r.ticket.id)?;
@@ -763,7 +713,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             out.emit(j, || format!("{outcome}: {}", ticket_line(&ticket)));
         }
         TicketCmd::List { v } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let list = Tickets::new(&w).list()?;
             out.emit(
                 json!({"tickets": list.iter().map(ticket_json).collect::<Vec<_>>()}),
@@ -776,8 +726,13 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 },
             );
         }
-        TicketCmd::Show { v, ticket, svg } => {
-            let w = open_wallet(&v)?;
+        TicketCmd::Show {
+            v,
+            ticket,
+            svg,
+            invert,
+        } => {
+            let w = open_wallet(&v, out)?;
             let tickets = Tickets::new(&w);
             let id = resolve(&tickets, &ticket)?;
             let p = tickets.show(&id)?;
@@ -786,11 +741,11 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             }
             out.emit(shown_json(&id, &p, svg.as_deref()), || {
                 format!(
-                    "{}\n{}\nwindow {} · next pass at {} (in {} ms)",
-                    p.qr().to_terminal(),
+                    "{}{}\nwindow {} · next pass at {} (in {} ms)",
+                    p.qr().to_terminal_with(terminal_style(invert)),
                     p.text,
                     p.window,
-                    format_utc(p.next_rotation_ms / 1000),
+                    iso(p.next_rotation_ms / 1000),
                     p.refresh_in_ms
                 )
             });
@@ -803,7 +758,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             currency,
             out: file,
         } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let tickets = Tickets::new(&w);
             let id = resolve(&tickets, &ticket)?;
             let to = TicketIdentity::from_text(&payload(&to, "holder id")?)?;
@@ -813,21 +768,25 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 write_file(f, &req.to_text())?;
             }
             out.emit(
-                json!({"request": req.to_text(), "grant": grant, "ticket": id.to_string(),
-                    "to": req.to.address.to_string(), "price": price, "currency": currency,
-                    "typed_data": serde_json::from_str::<Value>(&req.typed_data_json()).unwrap_or(Value::Null)}),
+                with_times(
+                    json!({"request": req.to_text(), "grant": grant, "ticket": id.to_string(),
+                        "to": req.to.address.to_string(), "price": price, "currency": currency,
+                        "typed_data": parse_json(&req.typed_data_json(), "transfer typed data").unwrap_or(Value::Null),
+                        "digest": hex0x(&req.digest()), "signature": req.signature.to_string()}),
+                    &[("requested_at", req.requested_at)],
+                ),
                 || format!("{}\n(send it with the grant to the issuer)", req.to_text()),
             );
         }
         TicketCmd::CancelTransfer { v, ticket } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let tickets = Tickets::new(&w);
             let id = resolve(&tickets, &ticket)?;
             let t = tickets.cancel_transfer(&id)?;
             out.emit(ticket_json(&t), || ticket_line(&t));
         }
         TicketCmd::ApplyReceipt { v, receipt } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let t = Tickets::new(&w).apply_receipt(&payload(&receipt, "receipt")?)?;
             out.emit(ticket_json(&t), || ticket_line(&t));
         }
@@ -842,7 +801,7 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             pass,
             receipt_out,
         } => {
-            let (mut g, _lock) = gate.open()?;
+            let (mut g, _lock) = gate.open(out)?;
             let a = g.verify(&payload(&pass, "pass")?)?;
             gate.save(&g)?;
             let receipt = g.receipt(&a)?.to_text();
@@ -850,25 +809,24 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                 write_file(f, &receipt)?;
             }
             out.emit(
-                json!({"admit": true, "ticket": a.ticket_id.to_string(), "event": a.event_id,
-                    "seat": {"general_admission": a.seat.general_admission, "section": a.seat.section,
-                             "row": a.seat.row, "number": a.seat.number},
-                    "tier": a.tier, "holder": a.holder.to_string(), "transfers": a.transfers,
-                    "window": a.window, "entered_at": format_utc(a.entered_at),
-                    "gate": g.name(), "receipt": receipt}),
+                with_times(
+                    json!({"admit": true, "ticket": a.ticket_id.to_string(), "event": a.event_id,
+                        "seat": {"general_admission": a.seat.general_admission, "section": a.seat.section,
+                                 "row": a.seat.row, "number": a.seat.number},
+                        "tier": a.tier, "holder": a.holder.to_string(), "transfers": a.transfers,
+                        "window": a.window, "gate": g.name(), "receipt": receipt}),
+                    &[("entered_at", a.entered_at)],
+                ),
                 || {
                     format!(
                         "ADMIT  {} · tier {} · holder {}\nreceipt {}",
-                        a.seat,
-                        a.tier,
-                        a.holder,
-                        receipt
+                        a.seat, a.tier, a.holder, receipt
                     )
                 },
             );
         }
         TicketCmd::Export { gate, out: file } => {
-            let (g, _lock) = gate.open()?;
+            let (g, _lock) = gate.open(out)?;
             let bytes = g.export()?;
             write_atomic(&file, &bytes)?;
             let n = g.entries().len();
@@ -878,12 +836,11 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             );
         }
         TicketCmd::Merge { gate, from } => {
-            let (mut g, _lock) = gate.open()?;
+            let (mut g, _lock) = gate.open(out)?;
             let mut reports = Vec::new();
             for f in &from {
-                let bytes = std::fs::read(f).map_err(|e| {
-                    CliError::new("io", format!("cannot read {}: {e}", f.display()))
-                })?;
+                let bytes = std::fs::read(f)
+                    .map_err(|e| input(format!("cannot read {}: {e}", f.display())))?;
                 let r = g.merge(&bytes)?;
                 reports.push(json!({"file": f.display().to_string(), "added": r.added,
                     "updated": r.updated, "ignored": r.ignored}));

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
 use jigap_core::env::{Env, SystemClock};
+use jigap_core::error::ErrorClass;
 use jigap_core::keys::{Language, Mnemonic};
 use jigap_core::store::{SqliteStore, Store};
 use jigap_core::vault::{BackupSecret, KdfParams, VaultOptions, calibrate};
@@ -12,7 +13,11 @@ use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::io::{CliError, CliResult, Out, read_secret_file, read_stdin, read_stdin_lines, secret};
+use crate::config;
+use crate::io::{
+    CliError, CliResult, Out, iso, read_secret_file, read_stdin, read_stdin_lines, secret, storage,
+};
+use crate::voucher_cmd::DomainArgs;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KdfChoice {
@@ -38,9 +43,13 @@ pub struct VaultArgs {
 #[derive(Subcommand)]
 pub enum VaultCmd {
     /// Create a vault with a new mnemonic (shown once), or restore one with --mnemonic-file.
+    /// Its voucher domain (--chain-id, --contract; the demo domain by default) is written to
+    /// DIR/config.json.
     Init {
         #[command(flatten)]
         v: VaultArgs,
+        #[command(flatten)]
+        d: DomainArgs,
         #[arg(long, default_value_t = 12)]
         words: usize,
         #[arg(long, default_value = "en")]
@@ -84,10 +93,13 @@ pub enum VaultCmd {
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
     },
-    /// Restore a backup file into an empty directory.
+    /// Restore a backup file into an empty directory (its voucher domain: --chain-id and
+    /// --contract, the demo domain by default; the backup does not carry it).
     Restore {
         #[command(flatten)]
         v: VaultArgs,
+        #[command(flatten)]
+        d: DomainArgs,
         /// Backup file to read.
         #[arg(long)]
         file: PathBuf,
@@ -111,7 +123,7 @@ pub enum VaultCmd {
 
 fn db_store(dir: &Path) -> CliResult<Arc<dyn Store>> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::new("io", format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| storage(format!("cannot create {}: {e}", dir.display())))?;
     Ok(Arc::new(SqliteStore::open(dir.join("wallet.db"))?))
 }
 
@@ -123,12 +135,12 @@ pub fn open_options() -> VaultOptions {
     }
 }
 
-/// Open and unlock the vault in `v.dir`.
-pub fn open_wallet(v: &VaultArgs) -> CliResult<Wallet> {
+/// Open and unlock the vault in `v.dir`, on the command's clock.
+pub fn open_wallet(v: &VaultArgs, out: &Out) -> CliResult<Wallet> {
     let path = v.dir.join("wallet.db");
     if !path.exists() {
         return Err(CliError::new(
-            "not_found",
+            ErrorClass::NotFound,
             format!(
                 "no vault at {}; run `jigap vault init --dir {}` first",
                 path.display(),
@@ -137,8 +149,24 @@ pub fn open_wallet(v: &VaultArgs) -> CliResult<Wallet> {
         ));
     }
     let pin = secret(v.pin_file.as_deref(), "PIN")?;
-    let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
-    w.unlock(pin.as_bytes())?;
+    unlocked(&v.dir, out, pin.as_bytes())
+}
+
+/// Under `--now`, check the PIN on the real clock first: a wrong PIN is then counted and dated
+/// now. Dated by the fixed clock, a failure in the future would refuse the right PIN until
+/// that date ("too soon"), and one in the past would skip the wait the PIN policy imposes.
+fn check_pin_on_real_clock(dir: &Path, out: &Out, pin: &[u8]) -> CliResult<()> {
+    if out.fixed_clock {
+        Wallet::open(db_store(dir)?, Env::system(), open_options())?.unlock(pin)?;
+    }
+    Ok(())
+}
+
+/// The vault in `dir` on the command's env, unlocked with `pin`.
+fn unlocked(dir: &Path, out: &Out, pin: &[u8]) -> CliResult<Wallet> {
+    check_pin_on_real_clock(dir, out, pin)?;
+    let w = Wallet::open(db_store(dir)?, out.env.clone(), open_options())?;
+    w.unlock(pin)?;
     Ok(w)
 }
 
@@ -173,6 +201,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
     match cmd {
         VaultCmd::Init {
             v,
+            d,
             words,
             lang,
             mnemonic_file,
@@ -183,6 +212,8 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             let kdf = match kdf {
                 KdfChoice::Default => KdfParams::DEFAULT,
                 KdfChoice::Fast => KdfParams::FAST_INSECURE,
+                // Calibration measures how long the KDF takes, so it needs the real clock even
+                // under --now (a fixed clock would make every probe look instant).
                 KdfChoice::Calibrate => calibrate(&SystemClock, 1000, 64 * 1024)?,
             };
             let vault_opts = VaultOptions {
@@ -193,6 +224,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                 Some(p) => read_secret_file(p, "passphrase")?,
                 None => Zeroizing::new(String::new()),
             };
+            let domain = d.for_new_vault()?;
             let store = db_store(&v.dir)?;
             let (w, shown) = match &mnemonic_file {
                 Some(f) => {
@@ -201,7 +233,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                     (
                         Wallet::restore(
                             store,
-                            Env::system(),
+                            out.env.clone(),
                             pin.as_bytes(),
                             &m,
                             &passphrase,
@@ -217,11 +249,13 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                         language: Language::parse(&lang)?,
                         passphrase: passphrase.clone(),
                     };
-                    let (w, m) = Wallet::create(store, Env::system(), pin.as_bytes(), co)?;
+                    let (w, m) = Wallet::create(store, out.env.clone(), pin.as_bytes(), co)?;
                     (w, Some(m.phrase()))
                 }
             };
+            config::set_voucher_domain(&v.dir, &domain)?;
             let mut s = summary(&w)?;
+            s["voucher_domain"] = config::domain_json(&domain);
             if let Some(p) = &shown {
                 s["mnemonic"] = json!(&**p);
             }
@@ -237,7 +271,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             });
         }
         VaultCmd::Open { v } => {
-            let w = open_wallet(&v)?;
+            let w = open_wallet(&v, out)?;
             let s = summary(&w)?;
             out.emit(s.clone(), || human_summary(&s));
         }
@@ -258,7 +292,8 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                     (l.remove(0), new)
                 }
             };
-            let w = Wallet::open(db_store(&dir)?, Env::system(), open_options())?;
+            check_pin_on_real_clock(&dir, out, old.as_bytes())?;
+            let w = Wallet::open(db_store(&dir)?, out.env.clone(), open_options())?;
             if rekey {
                 w.rekey(old.as_bytes(), new.as_bytes())?;
             } else {
@@ -282,16 +317,14 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
                 Some(p) => Some(read_secret_file(p, "backup passphrase")?),
                 None => None,
             };
-            let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
-            w.unlock(pin.as_bytes())?;
+            let w = unlocked(&v.dir, out, pin.as_bytes())?;
             let protection = match &passphrase {
                 Some(p) => BackupSecret::Passphrase(p),
                 None => BackupSecret::NewCode,
             };
             let b = w.backup(pin.as_bytes(), protection)?;
-            std::fs::write(&file, &b.bytes).map_err(|e| {
-                CliError::new("io", format!("cannot write {}: {e}", file.display()))
-            })?;
+            std::fs::write(&file, &b.bytes)
+                .map_err(|e| storage(format!("cannot write {}: {e}", file.display())))?;
             let f = file.display().to_string();
             let code = b.code.map(|c| c.grouped());
             let n = b.bytes.len();
@@ -309,11 +342,12 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
         }
         VaultCmd::Restore {
             v,
+            d,
             file,
             secret_file,
         } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| CliError::new("io", format!("cannot read {}: {e}", file.display())))?;
+            let bytes = read_file(&file)?;
+            let domain = d.for_new_vault()?;
             let (backup_secret, pin) = match (&secret_file, &v.pin_file) {
                 (Some(s), Some(p)) => (
                     read_secret_file(s, "backup code or passphrase")?,
@@ -336,13 +370,15 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             };
             let (w, info) = Wallet::restore_backup(
                 db_store(&v.dir)?,
-                Env::system(),
+                out.env.clone(),
                 &bytes,
                 backup_secret.as_bytes(),
                 pin.as_bytes(),
                 open_options(),
             )?;
+            config::set_voucher_domain(&v.dir, &domain)?;
             let mut s = summary(&w)?;
+            s["voucher_domain"] = config::domain_json(&domain);
             s["backup"] = backup_json(&info);
             out.emit(s.clone(), || {
                 let mut h = human_summary(&s);
@@ -353,8 +389,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
             });
         }
         VaultCmd::InspectBackup { file } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| CliError::new("io", format!("cannot read {}: {e}", file.display())))?;
+            let bytes = read_file(&file)?;
             let info = jigap_core::vault::Vault::inspect_backup(&bytes)?;
             let j = backup_json(&info);
             out.emit(j, || {
@@ -373,8 +408,7 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
         }
         VaultCmd::ExportMnemonic { v } => {
             let pin = secret(v.pin_file.as_deref(), "PIN")?;
-            let w = Wallet::open(db_store(&v.dir)?, Env::system(), open_options())?;
-            w.unlock(pin.as_bytes())?;
+            let w = unlocked(&v.dir, out, pin.as_bytes())?;
             let m = w.export_mnemonic(pin.as_bytes())?;
             let p = m.phrase();
             out.emit(json!({"mnemonic": &*p}), || p.to_string());
@@ -383,7 +417,15 @@ pub fn vault(cmd: VaultCmd, out: &Out) -> CliResult<()> {
     Ok(())
 }
 
+fn read_file(path: &Path) -> CliResult<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| crate::io::input(format!("cannot read {}: {e}", path.display())))
+}
+
 fn backup_json(info: &jigap_core::vault::BackupInfo) -> serde_json::Value {
-    json!({"format": info.format, "protection": info.protection.code(), "records": info.records,
-           "created_at_ms": info.created_at_ms, "weak": info.weak})
+    // The backup header dates itself in milliseconds; the ISO form is to the second.
+    let mut j = json!({"format": info.format, "protection": info.protection.code(), "records": info.records,
+           "created_at_ms": info.created_at_ms, "weak": info.weak});
+    j["created_at_iso"] = json!(iso(info.created_at_ms / 1000));
+    j
 }

@@ -1,78 +1,108 @@
 //! `voucher`: the issuer, merchant and wallet sides of CBDC vouchers, from the shell.
 //!
 //! Objects travel as text (`JGVG:` grants, `JGPR:` requests, `JGRD:` payments, `JGST:`
-//! settlements, `JGRF:` refunds), the same strings the QR codes carry.
+//! settlements, `JGRF:` refunds), the same strings the QR codes carry. Every rule (purpose,
+//! signatures, limits, what may be settled or refunded) is the core's: the issuer commands
+//! call `voucher::VoucherIssuer`, the merchant ones `MerchantDesk`, the wallet ones `Vouchers`.
+//!
+//! The EIP-712 domain: a vault's is kept in `DIR/config.json` (set at `vault init` or by
+//! `voucher trust --chain-id … --contract …`); `--chain-id`/`--contract` override it for one
+//! command. Issuer commands have no vault: the flags, or the demo domain.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use jigap_core::keys::{Address, ExtendedPrivateKey, Mnemonic, PrivateKey, evm_account_path};
+use jigap_core::bind::Bytes32;
+use jigap_core::keys::{Address, Signature};
 use jigap_core::voucher::*;
-use jigap_core::wallet::Wallet;
 use serde_json::{Value, json};
 
-use crate::io::{CliError, CliResult, Out, hex0x, secret};
+use crate::config;
+use crate::io::{
+    CliResult, KeyArgs, Out, hex0x, input, lock_beside, parse_time, read_text, with_times,
+    write_atomic,
+};
 use crate::vault_cmd::{VaultArgs, open_wallet};
 
-/// The EIP-712 domain of the vouchers.
+/// The EIP-712 domain of the vouchers: chain id and settlement contract.
 #[derive(Args, Clone)]
 pub struct DomainArgs {
-    /// Chain id of the settlement network.
-    #[arg(long, default_value_t = VoucherDomain::DEMO.chain_id)]
-    chain_id: u64,
-    /// Settlement contract address.
-    #[arg(long)]
+    /// Chain id of the voucher domain. `vault init`, `vault restore` and `voucher trust` set
+    /// the vault's; other vault commands use the vault's and this overrides it once; issuer
+    /// commands sign under it. Default: the vault's, else the demo domain's (1).
+    #[arg(long, value_name = "ID")]
+    chain_id: Option<u64>,
+    /// Settlement contract of the voucher domain (0x address), under the same rules.
+    /// Default: the vault's, else the demo domain's (0x…4a6967).
+    #[arg(long, value_name = "ADDRESS")]
     contract: Option<String>,
 }
 
 impl DomainArgs {
-    fn domain(&self) -> CliResult<VoucherDomain> {
+    fn given(&self) -> bool {
+        self.chain_id.is_some() || self.contract.is_some()
+    }
+
+    /// `base` with the fields the flags give replaced.
+    fn over(&self, base: VoucherDomain) -> CliResult<VoucherDomain> {
         Ok(VoucherDomain {
-            chain_id: self.chain_id,
+            chain_id: self.chain_id.unwrap_or(base.chain_id),
             verifying_contract: match &self.contract {
                 Some(c) => c.parse()?,
-                None => VoucherDomain::DEMO.verifying_contract,
+                None => base.verifying_contract,
             },
         })
     }
+
+    /// The domain of a new vault: the flags, else the demo domain.
+    pub fn for_new_vault(&self) -> CliResult<VoucherDomain> {
+        self.over(VoucherDomain::DEMO)
+    }
+
+    /// The domain an issuer (no vault) signs under: the flags, else the demo domain.
+    fn for_issuer(&self) -> CliResult<VoucherDomain> {
+        self.over(VoucherDomain::DEMO)
+    }
+
+    /// The vault's domain (its configuration, overridden by the flags), and the domains to
+    /// name when a signature is under another one: those the vault was set to before, and its
+    /// own when the flags override it.
+    fn for_vault(&self, dir: &Path) -> CliResult<(VoucherDomain, Vec<VoucherDomain>)> {
+        let (configured, mut known) = config::voucher_domains(dir)?;
+        let configured = configured.unwrap_or(VoucherDomain::DEMO);
+        let domain = self.over(configured)?;
+        known.push(configured);
+        known.retain(|d| *d != domain);
+        Ok((domain, known))
+    }
 }
 
-/// An issuer's signing key: a file (or stdin) holding a 0x-hex private key or a mnemonic.
+/// An issuer: its key and the domain it signs under.
 #[derive(Args, Clone)]
-pub struct KeyArgs {
-    /// File with the issuer key (0x-hex private key, or a mnemonic); stdin when absent.
-    #[arg(long)]
-    key_file: Option<PathBuf>,
-    /// Account index when the file holds a mnemonic.
-    #[arg(long, default_value_t = 0)]
-    account: u32,
+pub struct IssuerArgs {
+    #[command(flatten)]
+    key: KeyArgs,
+    #[command(flatten)]
+    d: DomainArgs,
 }
 
-impl KeyArgs {
-    fn key(&self) -> CliResult<PrivateKey> {
-        let s = secret(self.key_file.as_deref(), "issuer key")?;
-        let t = s.trim();
-        if let Some(h) = t.strip_prefix("0x") {
-            let bytes = zeroize::Zeroizing::new(
-                hex::decode(h).map_err(|_| CliError::new("input", "the key file is not 0x-hex"))?,
-            );
-            return Ok(PrivateKey::from_slice(&bytes)?);
-        }
-        let m = Mnemonic::parse(t, None)?;
-        Ok(ExtendedPrivateKey::from_seed(&*m.to_seed("")?)?
-            .derive_key(&evm_account_path(self.account))?)
+impl IssuerArgs {
+    fn issuer(&self, out: &Out) -> CliResult<VoucherIssuer> {
+        Ok(VoucherIssuer::from_key(
+            out.env.clone(),
+            self.key.key()?,
+            self.d.for_issuer()?,
+        ))
     }
 }
 
 #[derive(Subcommand)]
 pub enum VoucherCmd {
-    /// Issuer: sign a voucher grant for a holder.
+    /// Issuer: sign a voucher grant for a holder (the purpose is checked first).
     Grant {
         #[command(flatten)]
-        key: KeyArgs,
-        #[command(flatten)]
-        d: DomainArgs,
+        issuer: IssuerArgs,
         /// Holder address (one of the citizen's accounts).
         #[arg(long)]
         holder: String,
@@ -84,9 +114,9 @@ pub enum VoucherCmd {
         /// Voucher id (0x + 64 hex); random when absent.
         #[arg(long)]
         id: Option<String>,
-        /// Valid from (Unix seconds; default now).
-        #[arg(long)]
-        valid_from: Option<u64>,
+        /// Valid from (Unix seconds or ISO 8601 UTC; default now).
+        #[arg(long, value_name = "TIME")]
+        valid_from: Option<String>,
         /// Valid for this many days.
         #[arg(long, default_value_t = 365)]
         valid_days: u64,
@@ -117,9 +147,11 @@ pub enum VoucherCmd {
     /// Issuer: settle (or reject) a payment a merchant forwarded.
     Settle {
         #[command(flatten)]
-        key: KeyArgs,
-        #[command(flatten)]
-        d: DomainArgs,
+        issuer: IssuerArgs,
+        /// The issuer's registry: what it settled and refunded per voucher (JSON; created if
+        /// missing). Required: a refund may never exceed what was settled.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
         /// The payment (`JGRD:…`).
         #[arg(long)]
         redemption: String,
@@ -127,24 +159,25 @@ pub enum VoucherCmd {
         #[arg(long)]
         reject: Option<String>,
     },
-    /// Issuer: refund an amount to a voucher.
+    /// Issuer: refund an amount to a voucher (never more than was settled from it).
     Refund {
         #[command(flatten)]
-        key: KeyArgs,
-        #[command(flatten)]
-        d: DomainArgs,
+        issuer: IssuerArgs,
+        /// The issuer's registry (from `voucher settle --registry`).
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
         #[arg(long)]
         voucher: String,
         #[arg(long)]
         amount: u64,
-        /// Refund id (0x + 64 hex); random when absent.
-        #[arg(long)]
-        id: Option<String>,
     },
     /// Issuer: look for double spends in a batch of payments.
     Detect {
         #[command(flatten)]
-        d: DomainArgs,
+        issuer: IssuerArgs,
+        /// The issuer's registry (what it refunded may be spent again); none when absent.
+        #[arg(long, value_name = "FILE")]
+        registry: Option<PathBuf>,
         /// Payments (`JGRD:…`), repeatable.
         #[arg(long, required = true)]
         redemption: Vec<String>,
@@ -188,16 +221,19 @@ pub enum VoucherCmd {
         #[arg(long, value_delimiter = ',', required = true)]
         trust: Vec<String>,
     },
-    /// Wallet: trust an issuer (with its per-person limits).
+    /// Wallet: trust an issuer (with its per-person limits), and/or set the vault's voucher
+    /// domain with --chain-id and --contract (kept in DIR/config.json).
     Trust {
         #[command(flatten)]
         v: VaultArgs,
         #[command(flatten)]
         d: DomainArgs,
-        #[arg(long)]
-        issuer: String,
-        #[arg(long)]
-        name: String,
+        /// The issuer's address.
+        #[arg(long, requires = "name")]
+        issuer: Option<String>,
+        /// The issuer's name, shown to the citizen.
+        #[arg(long, requires = "issuer")]
+        name: Option<String>,
         #[arg(long, default_value = "KRW")]
         currency: String,
         /// Most one person may hold (0: no cap).
@@ -273,48 +309,24 @@ pub enum VoucherCmd {
         d: DomainArgs,
         #[arg(long)]
         voucher: Option<String>,
-        /// From (Unix seconds, inclusive).
-        #[arg(long)]
-        from: Option<u64>,
-        /// Until (Unix seconds, exclusive).
-        #[arg(long)]
-        until: Option<u64>,
+        /// From (Unix seconds or ISO 8601 UTC, inclusive).
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// Until (Unix seconds or ISO 8601 UTC, exclusive).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
     },
 }
 
-impl From<VoucherError> for CliError {
-    fn from(e: VoucherError) -> Self {
-        let kind = match &e {
-            VoucherError::Wallet(w) => return CliError::from(w.clone()),
-            VoucherError::Qr(_) => "qr",
-            VoucherError::BadSignature(_) => "bad_signature",
-            VoucherError::UntrustedIssuer(_) => "untrusted_issuer",
-            VoucherError::CannotPay { .. } => "cannot_pay",
-            VoucherError::OfflineAllowance { .. } => "offline_allowance",
-            VoucherError::HoldingCap { .. } => "holding_cap",
-            VoucherError::Duplicate(_) => "duplicate",
-            VoucherError::Expired(_) | VoucherError::RequestExpired(_) => "expired",
-            _ => "voucher",
-        };
-        CliError::new(kind, e.to_string())
-    }
-}
-
-fn id32(s: &Option<String>, what: &str) -> CliResult<[u8; 32]> {
-    match s {
-        Some(h) => {
-            let mut out = [0u8; 32];
-            hex::decode_to_slice(h.trim_start_matches("0x"), &mut out).map_err(|_| {
-                CliError::new("input", format!("{what} must be 0x + 64 hex digits"))
-            })?;
-            Ok(out)
-        }
-        None => Ok(jigap_core::env::Env::system().random_array()?),
-    }
+fn id32(s: &str, what: &str) -> CliResult<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(s.trim().trim_start_matches("0x"), &mut out)
+        .map_err(|_| input(format!("{what} must be 0x + 64 hex digits")))?;
+    Ok(out)
 }
 
 fn parse_hours(s: &str) -> CliResult<(u16, u16)> {
-    let bad = || CliError::new("input", "--hours is HH:MM-HH:MM, e.g. 09:00-18:00");
+    let bad = || input("--hours is HH:MM-HH:MM, e.g. 09:00-18:00");
     let (a, b) = s.split_once('-').ok_or_else(bad)?;
     let m = |t: &str| -> CliResult<u16> {
         let (h, mm) = t.trim().split_once(':').ok_or_else(bad)?;
@@ -330,17 +342,35 @@ fn parse_hours(s: &str) -> CliResult<(u16, u16)> {
     Ok((m(a)?, m(b)?))
 }
 
+/// What every signing command prints: the EIP-712 typed data, its digest and the signature.
+fn signed(mut v: Value, typed_data: Value, digest: &[u8; 32], signature: &Signature) -> Value {
+    v["typed_data"] = typed_data;
+    v["digest"] = json!(hex0x(digest));
+    v["signature"] = json!(signature.to_string());
+    v
+}
+
 fn voucher_json(v: &VoucherView) -> Value {
-    let p = v;
+    let purpose = with_times(
+        json!({
+            "categories": v.categories,
+            "merchants": v.merchants.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            "regions": v.regions,
+            "hours": format!("{:02}:{:02}-{:02}:{:02}", v.hours_start / 60, v.hours_start % 60, v.hours_end / 60, v.hours_end % 60),
+            "utc_offset_minutes": v.utc_offset_minutes,
+            "min_payment": v.min_payment,
+            "max_payment": v.max_payment,
+            "daily_limit": v.daily_limit,
+            "single_use": v.single_use,
+        }),
+        &[("valid_from", v.valid_from), ("valid_until", v.valid_until)],
+    );
     json!({
-        "id": v.id.to_string(), "issuer": v.issuer.to_string(), "issuer_name": v.issuer_name, "holder": v.holder.to_string(),
-        "currency": v.currency, "amount": v.amount, "remaining": v.remaining, "reserved": v.reserved, "settled": v.settled,
-        "refunded": v.refunded, "spendable": v.spendable, "forfeited": v.forfeited, "status": v.status.code(),
-        "purpose": {"categories": p.categories, "merchants": p.merchants.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
-                    "regions": p.regions, "valid_from": p.valid_from, "valid_until": p.valid_until,
-                    "hours": format!("{:02}:{:02}-{:02}:{:02}", p.hours_start / 60, p.hours_start % 60, p.hours_end / 60, p.hours_end % 60),
-                    "utc_offset_minutes": p.utc_offset_minutes, "min_payment": p.min_payment, "max_payment": p.max_payment,
-                    "daily_limit": p.daily_limit, "single_use": p.single_use},
+        "id": v.id.to_string(), "issuer": v.issuer.to_string(), "issuer_name": v.issuer_name,
+        "holder": v.holder.to_string(), "currency": v.currency, "amount": v.amount,
+        "remaining": v.remaining, "reserved": v.reserved, "settled": v.settled,
+        "refunded": v.refunded, "spendable": v.spendable, "forfeited": v.forfeited,
+        "status": v.status.code(), "purpose": purpose,
     })
 }
 
@@ -353,23 +383,40 @@ fn quote_json(q: &VoucherQuote) -> Value {
     })
 }
 
-fn vw(v: &VaultArgs, d: &DomainArgs) -> CliResult<(Arc<Wallet>, Vouchers)> {
-    let w = Arc::new(open_wallet(v)?);
-    let vw = Vouchers::new(w.clone(), d.domain()?);
-    Ok((w, vw))
+/// The wallet's vouchers under the vault's domain.
+fn vw(v: &VaultArgs, d: &DomainArgs, out: &Out) -> CliResult<Vouchers> {
+    let (domain, known) = d.for_vault(&v.dir)?;
+    let w = Arc::new(open_wallet(v, out)?);
+    Ok(Vouchers::new(w, domain).with_known_domains(known))
 }
 
 fn addresses(list: &[String]) -> CliResult<Vec<Address>> {
-    list.iter()
-        .map(|a| a.parse::<Address>().map_err(CliError::from))
-        .collect()
+    list.iter().map(|a| Ok(a.parse::<Address>()?)).collect()
+}
+
+/// Run `op` on the issuer with its registry loaded, then save the registry, holding the
+/// registry's lock throughout (two issuer commands take turns).
+fn with_registry<T>(
+    issuer: &VoucherIssuer,
+    registry: Option<&Path>,
+    op: impl FnOnce(&VoucherIssuer) -> CliResult<T>,
+) -> CliResult<T> {
+    let Some(path) = registry else {
+        return op(issuer);
+    };
+    let _lock = lock_beside(path)?;
+    if path.exists() {
+        issuer.load_registry(&read_text(path, "issuer registry")?)?;
+    }
+    let out = op(issuer)?;
+    write_atomic(path, issuer.export_registry()?.as_bytes())?;
+    Ok(out)
 }
 
 pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
     match cmd {
         VoucherCmd::Grant {
-            key,
-            d,
+            issuer,
             holder,
             amount,
             currency,
@@ -386,19 +433,29 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             daily_limit,
             single_use,
         } => {
-            let k = key.key()?;
-            let now = jigap_core::env::Env::system().clock.now_secs();
-            let from = valid_from.unwrap_or(now);
+            let iss = issuer.issuer(out)?;
+            let from = match &valid_from {
+                Some(t) => parse_time(t, "--valid-from")?,
+                None => out.now(),
+            };
             let (hours_start, hours_end) = match &hours {
                 Some(h) => parse_hours(h)?,
                 None => (0, 1440),
             };
-            let purpose = Purpose {
+            let spec = GrantSpec {
+                holder: holder.parse()?,
+                amount,
+                currency,
+                valid_from: from,
+                valid_until: from.saturating_add(valid_days.saturating_mul(86_400)),
+                id: id
+                    .as_deref()
+                    .map(|i| id32(i, "--id"))
+                    .transpose()?
+                    .map(Bytes32),
                 categories,
                 merchants: addresses(&merchants)?,
                 regions,
-                valid_from: from,
-                valid_until: from.saturating_add(valid_days.saturating_mul(86_400)),
                 hours_start,
                 hours_end,
                 utc_offset_minutes,
@@ -407,90 +464,97 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
                 daily_limit,
                 single_use,
             };
-            let g = VoucherGrant {
-                id: id32(&id, "--id")?,
-                issuer: k.address(),
-                holder: holder.parse()?,
-                currency,
-                amount,
-                issued_at: now,
-                purpose,
-            };
-            let signed = g.sign(&d.domain()?, &k)?;
-            let text = encode_grant(&signed);
-            out.emit(json!({"grant": text, "id": hex0x(&signed.grant.id), "issuer": k.address().to_string(), "typed_data": signed.grant.typed_data(&d.domain()?), "signature": signed.signature.to_string()}), || text.clone());
+            let g = iss.grant(&spec)?;
+            let domain = iss.domain();
+            let text = encode_grant(&g);
+            let gr = &g.grant;
+            let j = with_times(
+                json!({
+                    "grant": text, "id": hex0x(&gr.id), "issuer": gr.issuer.to_string(),
+                    "holder": gr.holder.to_string(), "amount": gr.amount, "currency": gr.currency,
+                    "domain": config::domain_json(&domain),
+                }),
+                &[
+                    ("issued_at", gr.issued_at),
+                    ("valid_from", gr.purpose.valid_from),
+                    ("valid_until", gr.purpose.valid_until),
+                ],
+            );
+            out.emit(
+                signed(j, gr.typed_data(&domain), &gr.digest(&domain), &g.signature),
+                || text.clone(),
+            );
         }
         VoucherCmd::Settle {
-            key,
-            d,
+            issuer,
+            registry,
             redemption,
             reject,
         } => {
-            let k = key.key()?;
-            let domain = d.domain()?;
-            let p = decode_redemption(&redemption)?;
-            let r = &p.redemption.redemption;
-            if p.redemption
-                .signature
-                .recover_address(&r.digest(&domain))
-                .ok()
-                != Some(r.holder)
-            {
-                return Err(VoucherError::BadSignature("payment").into());
-            }
-            let s = Settlement {
-                redemption_hash: r.digest(&domain),
-                issuer: k.address(),
-                settled: reject.is_none(),
-                reason: reject.clone().unwrap_or_default(),
-                settled_at: jigap_core::env::Env::system().clock.now_secs(),
-            }
-            .sign(&domain, &k)?;
+            let iss = issuer.issuer(out)?;
+            let payment = decode_redemption(&redemption)?;
+            let s = with_registry(&iss, Some(&registry), |i| {
+                Ok(i.settle(&payment, reject.as_deref())?)
+            })?;
+            let domain = iss.domain();
+            let st = &s.settlement;
             let text = encode_settlement(&s);
-            out.emit(json!({"settlement": text, "redemption_hash": hex0x(&s.settlement.redemption_hash), "settled": s.settlement.settled}), || text.clone());
+            let j = with_times(
+                json!({
+                    "settlement": text, "redemption_hash": hex0x(&st.redemption_hash),
+                    "issuer": st.issuer.to_string(), "settled": st.settled, "reason": st.reason,
+                }),
+                &[("settled_at", st.settled_at)],
+            );
+            out.emit(
+                signed(j, st.typed_data(&domain), &st.digest(&domain), &s.signature),
+                || text.clone(),
+            );
         }
         VoucherCmd::Refund {
-            key,
-            d,
+            issuer,
+            registry,
             voucher,
             amount,
-            id,
         } => {
-            let k = key.key()?;
-            let f = Refund {
-                id: id32(&id, "--id")?,
-                voucher_id: id32(&Some(voucher), "--voucher")?,
-                amount,
-                refunded_at: jigap_core::env::Env::system().clock.now_secs(),
-            }
-            .sign(&d.domain()?, &k)?;
+            let iss = issuer.issuer(out)?;
+            let id = id32(&voucher, "--voucher")?;
+            let f = with_registry(&iss, Some(&registry), |i| Ok(i.refund(&id, amount)?))?;
+            let domain = iss.domain();
+            let rf = &f.refund;
             let text = encode_refund(&f);
-            out.emit(json!({"refund": text, "id": hex0x(&f.refund.id)}), || {
-                text.clone()
-            });
+            let j = with_times(
+                json!({
+                    "refund": text, "id": hex0x(&rf.id), "voucher": hex0x(&rf.voucher_id),
+                    "amount": rf.amount,
+                }),
+                &[("refunded_at", rf.refunded_at)],
+            );
+            out.emit(
+                signed(j, rf.typed_data(&domain), &rf.digest(&domain), &f.signature),
+                || text.clone(),
+            );
         }
-        VoucherCmd::Detect { d, redemption } => {
+        VoucherCmd::Detect {
+            issuer,
+            registry,
+            redemption,
+        } => {
+            let iss = issuer.issuer(out)?;
             let batch = redemption
                 .iter()
                 .map(|r| decode_redemption(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            let found = detect_double_spends(&d.domain()?, &batch, &Default::default());
-            let list: Vec<Value> = found
-                .iter()
-                .map(|f| match f {
-                    DoubleSpend::OverAllocated { voucher, allocated, available } => json!({"kind": "over_allocated", "voucher": voucher.to_string(), "allocated": allocated, "available": available}),
-                    DoubleSpend::SequenceReused { holder, sequence } => json!({"kind": "sequence_reused", "holder": holder.to_string(), "sequence": sequence}),
-                    DoubleSpend::SingleUseReused { voucher } => json!({"kind": "single_use_reused", "voucher": voucher.to_string()}),
-                    DoubleSpend::BadSignature { redemption } => json!({"kind": "bad_signature", "redemption": redemption.to_string()}),
-                    _ => json!({"kind": "other"}),
-                })
-                .collect();
-            let n = list.len();
+            let found = with_registry(&iss, registry.as_deref(), |i| {
+                Ok(i.detect_double_spends(&batch)?)
+            })?;
+            let n = found.len();
+            let list = serde_json::to_value(&found).unwrap_or(Value::Null);
             out.emit(json!({"double_spends": list}), || {
                 if n == 0 {
                     "no double spend".into()
                 } else {
-                    format!("{n} double spends found")
+                    format!("{n} double spends found (use --json for the details)")
                 }
             });
         }
@@ -505,11 +569,23 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             ttl,
             merchant_account,
         } => {
-            let w = Arc::new(open_wallet(&v)?);
+            let (domain, _) = d.for_vault(&v.dir)?;
+            let w = Arc::new(open_wallet(&v, out)?);
             let addr = w.account(merchant_account)?.address;
-            let m = MerchantDesk::new(w, addr, &name, category, &region, d.domain()?, vec![])?;
+            let m = MerchantDesk::new(w, addr, &name, category, &region, domain, vec![])?;
             let (req, text) = m.create_request(amount, &currency, ttl)?;
-            out.emit(json!({"request": text, "id": hex0x(&req.request.id), "merchant": addr.to_string(), "expires_at": req.request.expires_at, "typed_data": req.request.typed_data(&d.domain()?)}), || text.clone());
+            let r = &req.request;
+            let j = with_times(
+                json!({
+                    "request": text, "id": hex0x(&r.id), "merchant": addr.to_string(),
+                    "amount": r.amount, "currency": r.currency,
+                }),
+                &[("expires_at", r.expires_at)],
+            );
+            out.emit(
+                signed(j, r.typed_data(&domain), &r.digest(&domain), &req.signature),
+                || text.clone(),
+            );
         }
         VoucherCmd::Verify {
             v,
@@ -518,7 +594,8 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             redemption,
             trust,
         } => {
-            let w = Arc::new(open_wallet(&v)?);
+            let (domain, _) = d.for_vault(&v.dir)?;
+            let w = Arc::new(open_wallet(&v, out)?);
             let req = decode_request(&request)?;
             let m = MerchantDesk::new(
                 w,
@@ -526,12 +603,10 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
                 &req.request.merchant_name,
                 req.request.category,
                 &req.request.region,
-                d.domain()?,
+                domain,
                 addresses(&trust)?,
             )?;
-            let ok = m
-                .accept(&req, &redemption)
-                .map_err(|e| CliError::new("payment_refused", e.to_string()))?;
+            let ok = m.accept(&req, &redemption)?;
             out.emit(
                 json!({"accepted": true, "holder": ok.holder.to_string(), "total": ok.total, "redemption_hash": hex0x(&ok.hash),
                        "allocations": ok.allocations.iter().map(|(id, iss, a)| json!({"voucher": hex0x(id), "issuer": iss.to_string(), "amount": a})).collect::<Vec<_>>()}),
@@ -547,36 +622,59 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             holding_cap,
             offline_allowance,
         } => {
-            let (_, vw) = vw(&v, &d)?;
+            if issuer.is_none() && !d.given() {
+                return Err(input(
+                    "nothing to do: give --issuer and --name to trust an issuer, and/or --chain-id and --contract to set the vault's voucher domain",
+                ));
+            }
+            // Open first: the domain is only written for a vault that exists and unlocks.
+            let w = Arc::new(open_wallet(&v, out)?);
+            let (domain, _) = d.for_vault(&v.dir)?;
+            if d.given() {
+                config::set_voucher_domain(&v.dir, &domain)?;
+            }
+            let vw = Vouchers::new(w, domain);
             let mut list = vw.trusted_issuers()?;
-            let address: Address = issuer.parse()?;
-            list.retain(|i| i.address != address);
-            list.push(TrustedIssuer {
-                address,
-                name,
-                currency,
-                holding_cap,
-                offline_allowance,
-            });
-            vw.set_trusted_issuers(list.clone())?;
-            out.emit(json!({"trusted": list.iter().map(|i| json!({"address": i.address.to_string(), "name": i.name, "currency": i.currency, "holding_cap": i.holding_cap, "offline_allowance": i.offline_allowance})).collect::<Vec<_>>()}), || format!("{} issuers trusted", list.len()));
+            if let (Some(issuer), Some(name)) = (issuer, name) {
+                let address: Address = issuer.parse()?;
+                list.retain(|i| i.address != address);
+                list.push(TrustedIssuer {
+                    address,
+                    name,
+                    currency,
+                    holding_cap,
+                    offline_allowance,
+                });
+                vw.set_trusted_issuers(list.clone())?;
+            }
+            out.emit(
+                json!({
+                    "trusted": list.iter().map(|i| json!({"address": i.address.to_string(), "name": i.name, "currency": i.currency, "holding_cap": i.holding_cap, "offline_allowance": i.offline_allowance})).collect::<Vec<_>>(),
+                    "voucher_domain": config::domain_json(&domain),
+                }),
+                || {
+                    format!(
+                        "{} issuers trusted; voucher domain: chain {}, contract {}",
+                        list.len(),
+                        domain.chain_id,
+                        domain.verifying_contract
+                    )
+                },
+            );
         }
         VoucherCmd::Import { v, d, grant } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let view = vw.import(&decode_grant(&grant)?)?;
             let j = voucher_json(&view);
-            out.emit(j.clone(), || {
+            out.emit(j, || {
                 format!(
                     "imported voucher {}: {} {} from {}",
-                    j["id"].as_str().unwrap_or(""),
-                    view.remaining,
-                    view.currency,
-                    view.issuer_name
+                    view.id, view.remaining, view.currency, view.issuer_name
                 )
             });
         }
         VoucherCmd::List { v, d } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let list = vw.vouchers()?;
             out.emit(
                 json!({"vouchers": list.iter().map(voucher_json).collect::<Vec<_>>()}),
@@ -599,14 +697,14 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             );
         }
         VoucherCmd::Balance { v, d } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let b = vw.balances()?;
             out.emit(json!({"balances": b.iter().map(|x| json!({"currency": x.currency, "spendable": x.spendable, "reserved": x.reserved, "vouchers": x.vouchers})).collect::<Vec<_>>()}), || {
                 b.iter().map(|x| format!("{} {} spendable ({} reserved, {} vouchers)", x.spendable, x.currency, x.reserved, x.vouchers)).collect::<Vec<_>>().join("\n")
             });
         }
         VoucherCmd::Quote { v, d, request } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let q = vw.quote(&decode_request(&request)?)?;
             let j = quote_json(&q);
             out.emit(j, || {
@@ -624,18 +722,25 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             });
         }
         VoucherCmd::Pay { v, d, request } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let p = vw.pay(&decode_request(&request)?)?;
             let red = &p.payload.redemption;
+            let r = &red.redemption;
+            let j = with_times(
+                json!({
+                    "redemption": p.qr, "redemption_hash": hex0x(&p.hash), "repeated": p.repeated,
+                    "holder": r.holder.to_string(), "sequence": r.sequence, "total": r.total,
+                    "allocations": r.allocations.iter().map(|a| json!({"voucher": hex0x(&a.voucher_id), "amount": a.amount})).collect::<Vec<_>>(),
+                }),
+                &[("created_at", r.created_at)],
+            );
             out.emit(
-                json!({"redemption": p.qr, "redemption_hash": hex0x(&p.hash), "repeated": p.repeated, "holder": red.redemption.holder.to_string(),
-                       "signature": red.signature.to_string(), "typed_data": red.redemption.typed_data(&vw.domain()),
-                       "allocations": red.redemption.allocations.iter().map(|a| json!({"voucher": hex0x(&a.voucher_id), "amount": a.amount})).collect::<Vec<_>>()}),
+                signed(j, r.typed_data(&vw.domain()), &p.hash, &red.signature),
                 || p.qr.clone(),
             );
         }
         VoucherCmd::Apply { v, d, receipt } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             if receipt.trim_start().starts_with("JGRF:") {
                 let applied = vw.apply_refund(&decode_refund(&receipt)?)?;
                 out.emit(json!({"kind": "refund", "applied": applied}), || {
@@ -661,7 +766,7 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             }
         }
         VoucherCmd::Release { v, d } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let n = vw.release_expired()?;
             out.emit(json!({"released": n}), || format!("{n} payments released"));
         }
@@ -672,27 +777,39 @@ pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
             from,
             until,
         } => {
-            let (_, vw) = vw(&v, &d)?;
+            let vw = vw(&v, &d, out)?;
             let filter = HistoryFilter {
-                voucher: match &voucher {
-                    Some(_) => Some(id32(&voucher, "--voucher")?),
-                    None => None,
-                },
-                from,
-                until,
+                voucher: voucher
+                    .as_deref()
+                    .map(|x| id32(x, "--voucher"))
+                    .transpose()?,
+                from: from
+                    .as_deref()
+                    .map(|t| parse_time(t, "--from"))
+                    .transpose()?,
+                until: until
+                    .as_deref()
+                    .map(|t| parse_time(t, "--until"))
+                    .transpose()?,
             };
             let h = vw.history(&filter)?;
             let rows: Vec<Value> = h
                 .iter()
-                .map(|e| json!({"seq": e.seq, "at": e.at, "kind": e.kind.code(), "voucher": e.voucher_id.to_string(), "amount": e.amount, "currency": e.currency,
-                                 "counterparty": e.counterparty.to_string(), "counterparty_name": e.counterparty_name, "reference": e.reference.map(|r| r.to_string()), "note": e.note}))
+                .map(|e| {
+                    with_times(
+                        json!({"seq": e.seq, "kind": e.kind.code(), "voucher": e.voucher_id.to_string(), "amount": e.amount, "currency": e.currency,
+                               "counterparty": e.counterparty.to_string(), "counterparty_name": e.counterparty_name, "reference": e.reference.map(|r| r.to_string()), "note": e.note}),
+                        &[("at", e.at)],
+                    )
+                })
                 .collect();
             out.emit(json!({"history": rows}), || {
                 h.iter()
                     .map(|e| {
                         format!(
-                            "{:>6} {:<12} {:>10} {} {} {}",
+                            "{:>6} {} {:<12} {:>10} {} {} {}",
                             e.seq,
+                            crate::io::iso(e.at),
                             e.kind.code(),
                             e.amount,
                             e.currency,

@@ -61,6 +61,11 @@ fn keys_sign_verify() {
         ABANDON,
     );
     assert_eq!(s["address"], "0x6Fac4D18c912343BF86fa7049364Dd4E424Ab9C0");
+    // Every signing command prints the digest it signed (EIP-191 here).
+    assert_eq!(
+        s["digest"],
+        "0x50b2c43fd39106bafbba0da34fc430e1f91e3c96ea2acee2bc34119f92b37750"
+    );
     let r = ok(
         &[
             "verify",
@@ -84,6 +89,23 @@ fn keys_sign_verify() {
     let f = write(dir.path(), "td.json", &td["typed_data"].to_string());
     let t = ok(&["sign", "typed-data", "--file", &f], ABANDON);
     assert_eq!(t["digest"], td["digest"]);
+    assert_eq!(t["typed_data"], td["typed_data"]);
+    // The same key option everywhere: a 0x private key in --key-file signs alike.
+    let key = write(
+        dir.path(),
+        "k.txt",
+        "0x1ab42cc412b618bdea3a599e3c9bae199ebf030895b039e9db1e30dafb12b727
+",
+    );
+    let k = ok(
+        &["sign", "typed-data", "--key-file", &key, "--file", &f],
+        "",
+    );
+    assert_eq!(k["address"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94");
+    assert_eq!(k["signature"], t["signature"]);
+    let m = write(dir.path(), "m.txt", ABANDON);
+    let d = ok(&["keys", "derive", "--key-file", &m, "--account", "1"], "");
+    assert_eq!(d["address"], "0x6Fac4D18c912343BF86fa7049364Dd4E424Ab9C0");
     let r = ok(
         &[
             "verify",
@@ -101,7 +123,7 @@ fn keys_sign_verify() {
     let (code, _, err) = run(&["keys", "derive"], "abandon abandon");
     assert_eq!(code, 1);
     let e: Value = serde_json::from_str(err.trim()).unwrap();
-    assert_eq!(e["error"]["kind"], "keys");
+    assert_eq!(e["error"]["kind"], "InvalidInput");
     assert!(
         e["error"]["message"]
             .as_str()
@@ -169,7 +191,7 @@ fn vault_lifecycle() {
     let (code, _, err) = run(&["vault", "open", "--dir", &d], "999999\n");
     assert_eq!(code, 1);
     assert!(
-        err.contains("wrong_pin") && err.contains("9 attempts left"),
+        err.contains("\"WrongPin\"") && err.contains("9 attempts left"),
         "{err}"
     );
     let open = ok(&["vault", "open", "--dir", &d], "123456\n");
@@ -235,7 +257,7 @@ fn vault_lifecycle() {
         &format!("{code}\n654321\n"),
     );
     assert_eq!(c, 1);
-    assert!(err.contains("authentication"), "{err}");
+    assert!(err.contains("\"Authentication\""), "{err}");
     let (code, _, _) = run(&["vault", "open", "--dir", &d3], "654321\n");
     assert_eq!(code, 1, "nothing was restored");
     // Restore keys alone from the mnemonic in a file.
@@ -259,4 +281,77 @@ fn vault_lifecycle() {
         r.get("mnemonic").is_none(),
         "a restored mnemonic is not echoed"
     );
+}
+
+/// `jigap --help` names every part of the tool and documents `--now`.
+#[test]
+fn help_names_every_part() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jigap"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in [
+        "keys",
+        "vault",
+        "voucher",
+        "ticket",
+        "credential",
+        "demo",
+        "--key-file",
+        "--now",
+        "pilots, audits and tests",
+    ] {
+        assert!(help.contains(word), "--help does not mention {word}");
+    }
+    let short = Command::new(env!("CARGO_BIN_EXE_jigap"))
+        .arg("-h")
+        .output()
+        .unwrap();
+    let about = String::from_utf8(short.stdout).unwrap();
+    let first = about.lines().next().unwrap();
+    for word in [
+        "keys",
+        "vault",
+        "vouchers",
+        "tickets",
+        "credentials",
+        "demo",
+    ] {
+        assert!(
+            first.contains(word),
+            "the summary does not mention {word}: {first}"
+        );
+    }
+}
+
+/// Every error kind the CLI prints is one of the core's `ErrorClass` names.
+#[test]
+fn error_kinds_are_the_core_classes() {
+    let names: Vec<&str> = jigap_core::error::ErrorClass::ALL
+        .iter()
+        .map(|c| c.name())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none").display().to_string();
+    for (args, stdin, kind) in [
+        (vec!["keys", "derive"], "abandon abandon", "InvalidInput"),
+        (
+            vec!["vault", "open", "--dir", missing.as_str()],
+            "123456\n",
+            "NotFound",
+        ),
+        (
+            vec!["--now", "yesterday", "keys", "new"],
+            "",
+            "InvalidInput",
+        ),
+    ] {
+        let (code, _, err) = run(&args, stdin);
+        assert_eq!(code, 1);
+        let e: Value = serde_json::from_str(err.trim()).unwrap();
+        let k = e["error"]["kind"].as_str().unwrap();
+        assert!(names.contains(&k), "{k} is not an ErrorClass name");
+        assert_eq!(k, kind, "{args:?}: {err}");
+    }
 }

@@ -40,10 +40,23 @@ fn ok(args: &[&str], stdin: &str) -> Value {
     v
 }
 
+/// Run a command that must fail; returns "Kind: message" (the kind is a core ErrorClass).
 fn fails(args: &[&str], stdin: &str) -> String {
     let (code, _, err) = run(args, stdin);
     assert_eq!(code, 1, "jigap {args:?} should fail");
-    err["error"]["kind"].as_str().unwrap_or("").to_string()
+    format!(
+        "{}: {}",
+        err["error"]["kind"].as_str().unwrap_or(""),
+        err["error"]["message"].as_str().unwrap_or("")
+    )
+}
+
+/// `failure` is of `kind` and its message says `says`.
+fn is(failure: String, kind: &str, says: &str) {
+    assert!(
+        failure.starts_with(&format!("{kind}: ")) && failure.contains(says),
+        "expected {kind} saying '{says}', got {failure}"
+    );
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
@@ -84,10 +97,11 @@ fn issue_import_list_present_check() {
         let mode = std::fs::metadata(&key).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    assert_eq!(
+    // An existing key file is never overwritten.
+    is(
         fails(&["credential", "key", "--out", &key], ""),
-        "io",
-        "an existing key file is never overwritten"
+        "InvalidInput",
+        "must not exist yet",
     );
 
     let holder = ok(&[&["credential", "holder"][..], &v].concat(), "");
@@ -160,12 +174,13 @@ fn issue_import_list_present_check() {
     );
     let sd_file = write(d, "licence.sdjwt", sd["credential"].as_str().unwrap());
     // Importing requires the PIN.
-    assert_eq!(
+    is(
         fails(
             &["credential", "import", "--dir", &dir, "--file", &sd_file],
-            "000000"
+            "000000",
         ),
-        "wrong_pin"
+        "WrongPin",
+        "wrong PIN",
     );
     let lic = ok(
         &[&["credential", "import"][..], &v, &["--file", &sd_file]].concat(),
@@ -250,7 +265,7 @@ fn issue_import_list_present_check() {
         p["presentation"].as_str().unwrap(),
     );
     // Replay, trust, freshness.
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -260,13 +275,14 @@ fn issue_import_list_present_check() {
                 "--nonce",
                 "n-2",
                 "--aud",
-                "https://inspector.example"
+                "https://inspector.example",
             ],
-            ""
+            "",
         ),
-        "nonce"
+        "Refused",
+        "another nonce",
     );
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -276,13 +292,14 @@ fn issue_import_list_present_check() {
                 "--nonce",
                 "n-1",
                 "--aud",
-                "https://shop.example"
+                "https://shop.example",
             ],
-            ""
+            "",
         ),
-        "audience"
+        "Refused",
+        "another audience",
     );
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -293,11 +310,12 @@ fn issue_import_list_present_check() {
                 "n-1",
                 "--aud",
                 "https://inspector.example",
-                "--require-trusted"
+                "--require-trusted",
             ],
-            ""
+            "",
         ),
-        "untrusted_issuer"
+        "Untrusted",
+        "not on the list of trusted issuers",
     );
     let later = (std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -305,7 +323,7 @@ fn issue_import_list_present_check() {
         .as_secs()
         + 3600)
         .to_string();
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -317,37 +335,40 @@ fn issue_import_list_present_check() {
                 "--aud",
                 "https://inspector.example",
                 "--now",
-                &later
+                &later,
             ],
-            ""
+            "",
         ),
-        "stale"
+        "Expired",
+        "too old",
     );
     // A path that does not exist, and selective disclosure of a JWT VC.
-    assert_eq!(
+    is(
         fails(
             &[
                 &["credential", "present"][..],
                 &v,
-                &[lic_id, "--nonce", "n", "--aud", "a", "--disclose", "nope"]
+                &[lic_id, "--nonce", "n", "--aud", "a", "--disclose", "nope"],
             ]
             .concat(),
-            ""
+            "",
         ),
-        "claim_path"
+        "InvalidInput",
+        "no claim at 'nope'",
     );
     let badge_id = imported["id"].as_str().unwrap();
-    assert_eq!(
+    is(
         fails(
             &[
                 &["credential", "present"][..],
                 &v,
-                &[badge_id, "--nonce", "n", "--aud", "a", "--disclose", "name"]
+                &[badge_id, "--nonce", "n", "--aud", "a", "--disclose", "name"],
             ]
             .concat(),
-            ""
+            "",
         ),
-        "unsupported"
+        "InvalidInput",
+        "cannot disclose claims selectively",
     );
     // The badge as a JWT VP.
     let vp = ok(
@@ -390,9 +411,10 @@ fn issue_import_list_present_check() {
         &[&["credential", "delete"][..], &v, &[badge_id]].concat(),
         "",
     );
-    assert_eq!(
+    is(
         fails(&[&["credential", "show"][..], &v, &[badge_id]].concat(), ""),
-        "not_found"
+        "NotFound",
+        "no credential with id",
     );
 }
 
@@ -494,7 +516,7 @@ fn status_lists_revoke() {
     );
     let f = write(d, "vp", vp["presentation"].as_str().unwrap());
     let spec = format!("{url}={lf}");
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -506,13 +528,14 @@ fn status_lists_revoke() {
                 "--aud",
                 "a",
                 "--status-list",
-                &spec
+                &spec,
             ],
-            ""
+            "",
         ),
-        "revoked"
+        "Refused",
+        "revoked",
     );
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -523,11 +546,12 @@ fn status_lists_revoke() {
                 "n",
                 "--aud",
                 "a",
-                "--require-status"
+                "--require-status",
             ],
-            ""
+            "",
         ),
-        "status"
+        "Refused",
+        "status",
     );
 }
 
@@ -621,7 +645,7 @@ fn token_status_lists_for_sd_jwt() {
     );
     let pf = write(d, "p", p["presentation"].as_str().unwrap());
     let spec = format!("{uri}={lf}");
-    assert_eq!(
+    is(
         fails(
             &[
                 "credential",
@@ -633,11 +657,12 @@ fn token_status_lists_for_sd_jwt() {
                 "--aud",
                 "a",
                 "--status-list",
-                &spec
+                &spec,
             ],
-            ""
+            "",
         ),
-        "suspended"
+        "Refused",
+        "suspended",
     );
 }
 

@@ -45,17 +45,33 @@ fn ok(args: &[&str], stdin: &str) -> Value {
     v
 }
 
-/// Run a command that must fail; returns the error kind.
+/// Run a command that must fail; returns "Kind: message" (the kind is a core ErrorClass).
 fn fails(args: &[&str], stdin: &str) -> String {
     let (code, _, err) = run(args, stdin);
     assert_eq!(code, 1, "jigap {args:?} should have failed");
-    err["error"]["kind"].as_str().unwrap().to_string()
+    format!(
+        "{}: {}",
+        err["error"]["kind"].as_str().unwrap(),
+        err["error"]["message"].as_str().unwrap()
+    )
+}
+
+/// `failure` is of `kind` and its message says `says`.
+fn is(failure: String, kind: &str, says: &str) {
+    assert!(
+        failure.starts_with(&format!("{kind}: ")) && failure.contains(says),
+        "expected {kind} saying '{says}', got {failure}"
+    );
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p.display().to_string()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn s(v: &Value, k: &str) -> String {
@@ -67,7 +83,7 @@ fn issue_show_admit_transfer_and_merge() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mnemonic = write(d, "issuer.txt", ABANDON);
-    let issuer_key = ["--mnemonic-file", &mnemonic, "--account", "5"];
+    let issuer_key = ["--key-file", &mnemonic, "--account", "5"];
     let seller = d.join("seller").display().to_string();
     let buyer = d.join("buyer").display().to_string();
     for v in [&seller, &buyer] {
@@ -183,7 +199,7 @@ fn issue_show_admit_transfer_and_merge() {
         "",
     );
     // The same token twice: refused thanks to the registry.
-    assert_eq!(
+    is(
         fails(
             &[
                 &[
@@ -196,15 +212,16 @@ fn issue_show_admit_transfer_and_merge() {
                     "--number",
                     "1",
                     "--registry",
-                    &registry
+                    &registry,
                 ][..],
                 &issuer_key,
-                &token
+                &token,
             ]
             .concat(),
-            ""
+            "",
         ),
-        "already_issued"
+        "Duplicate",
+        "was already issued",
     );
     ok(
         &[
@@ -237,7 +254,7 @@ fn issue_show_admit_transfer_and_merge() {
     let gate_words = write(d, "gate.txt", ABANDON);
     let config = |name: &str, account: &str| -> (Vec<String>, String) {
         let key = vec![
-            "--mnemonic-file".to_string(),
+            "--key-file".to_string(),
             gate_words.clone(),
             "--account".into(),
             account.into(),
@@ -263,6 +280,10 @@ fn issue_show_admit_transfer_and_merge() {
             .concat(),
             "",
         );
+        // The issuer seals the EIP-712 TicketGate: its typed data and digest are printed.
+        let td = jigap_core::keys::TypedData::from_json(&auth["typed_data"].to_string()).unwrap();
+        assert_eq!(auth["digest"], format!("0x{}", hex(&td.digest().unwrap())));
+        assert_eq!(auth["signature_algorithm"], "Ed25519");
         let cfg = write(
             d,
             &format!("{name}.json"),
@@ -303,12 +324,13 @@ fn issue_show_admit_transfer_and_merge() {
     );
     assert_eq!(admit["admit"], true);
     assert_eq!(admit["seat"]["number"], "7");
-    assert_eq!(
+    is(
         fails(
             &[&["ticket", "verify", "--pass", &pass][..], &north].concat(),
-            ""
+            "",
         ),
-        "already_entered"
+        "Refused",
+        "already entered",
     );
     // The receipt marks it used.
     let used = ok(
@@ -323,14 +345,15 @@ fn issue_show_admit_transfer_and_merge() {
         PIN,
     );
     assert_eq!(used["erc7439_status"], "Redeemed");
-    assert_eq!(
+    is(
         fails(&["ticket", "show", "--dir", &seller, "--ticket", "7"], PIN),
-        "already_used"
+        "Refused",
+        "already used",
     );
 
     // Transfers: the used one is refused, the other one over its cap too.
     let resell_id = s(&resell, "ticket");
-    assert_eq!(
+    is(
         fails(
             &[
                 "ticket",
@@ -344,13 +367,14 @@ fn issue_show_admit_transfer_and_merge() {
                 "--price",
                 "1",
                 "--currency",
-                "KRW"
+                "KRW",
             ],
-            PIN
+            PIN,
         ),
-        "already_used"
+        "Refused",
+        "already used",
     );
-    assert_eq!(
+    is(
         fails(
             &[
                 "ticket",
@@ -364,11 +388,12 @@ fn issue_show_admit_transfer_and_merge() {
                 "--price",
                 "99001",
                 "--currency",
-                "KRW"
+                "KRW",
             ],
-            PIN
+            PIN,
         ),
-        "over_price_cap"
+        "LimitExceeded",
+        "resale cap",
     );
     let req = ok(
         &[
@@ -387,6 +412,19 @@ fn issue_show_admit_transfer_and_merge() {
         ],
         PIN,
     );
+    let td = jigap_core::keys::TypedData::from_json(&req["typed_data"].to_string()).unwrap();
+    let digest = td.digest().unwrap();
+    assert_eq!(req["digest"], format!("0x{}", hex(&digest)));
+    let sig: jigap_core::keys::Signature = s(&req, "signature").parse().unwrap();
+    let seller_address = s(
+        &ok(&["ticket", "holder-id", "--dir", &seller], PIN),
+        "address",
+    );
+    assert_eq!(
+        sig.recover_address(&digest).unwrap().to_string(),
+        seller_address
+    );
+    assert!(req["requested_at_iso"].as_str().unwrap().ends_with('Z'));
     let next = ok(
         &[
             &[
@@ -405,7 +443,7 @@ fn issue_show_admit_transfer_and_merge() {
         "",
     );
     assert_eq!(next["transfers"], 1);
-    assert_eq!(
+    is(
         fails(
             &[
                 &[
@@ -416,14 +454,15 @@ fn issue_show_admit_transfer_and_merge() {
                     "--request",
                     &s(&req, "request"),
                     "--registry",
-                    &registry
+                    &registry,
                 ][..],
-                &issuer_key
+                &issuer_key,
             ]
             .concat(),
-            ""
+            "",
         ),
-        "grant_superseded"
+        "Refused",
+        "already reissued",
     );
     // Gates learn of the reissue, so the sold grant cannot enter.
     let reissued = ok(&["ticket", "reissued", "--registry", &registry], "");
@@ -461,12 +500,13 @@ fn issue_show_admit_transfer_and_merge() {
         )["outcome"],
         "transfer_confirmed"
     );
-    assert_eq!(
+    is(
         fails(
             &["ticket", "show", "--dir", &seller, "--ticket", &resell_id],
-            PIN
+            PIN,
         ),
-        "transferred"
+        "Refused",
+        "was transferred to",
     );
 
     // The buyer enters at the south gate; after a merge the north gate refuses a second entry.
@@ -500,19 +540,27 @@ fn issue_show_admit_transfer_and_merge() {
         "",
     );
     assert_eq!(code, 1);
-    assert_eq!(err["error"]["kind"], "already_entered");
+    assert_eq!(err["error"]["kind"], "Refused");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already entered")
+    );
     assert!(err["error"]["message"].as_str().unwrap().contains("South"));
     // Wrong PIN and junk passes are typed errors.
-    assert_eq!(
+    is(
         fails(&["ticket", "list", "--dir", &buyer], "000000\n"),
-        "wrong_pin"
+        "WrongPin",
+        "wrong PIN",
     );
-    assert_eq!(
+    is(
         fails(
             &[&["ticket", "verify", "--pass", "JGTP:0000"][..], &north].concat(),
-            ""
+            "",
         ),
-        "malformed"
+        "InvalidInput",
+        "damaged",
     );
 }
 

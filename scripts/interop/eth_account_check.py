@@ -13,6 +13,7 @@ import tempfile
 
 from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
+from eth_utils import keccak
 
 Account.enable_unaudited_hdwallet_features()
 JIGAP = sys.argv[1]
@@ -141,4 +142,19 @@ with tempfile.TemporaryDirectory() as tmp:
     pay = jigap(["voucher", "pay", "--dir", citizen, "--pin-file", pin, "--request", req["request"]])
     assert Account.recover_message(encode_typed_data(full_message=pay["typed_data"]), signature=pay["signature"]) == me
     checks += 3
+    # Every voucher command that signs prints the typed data, its digest and the signature:
+    # eth-account hashes the typed data to the same digest and recovers the signer.
+    registry = os.path.join(tmp, "issuer.registry.json")
+    settled = jigap(["voucher", "settle", "--key-file", key, "--registry", registry, "--redemption", pay["redemption"]])
+    refund = jigap(["voucher", "refund", "--key-file", key, "--registry", registry, "--voucher", grant["id"],
+                    "--amount", "1000"])
+    for what, out, signer in [("grant", full, issuer.address), ("request", req, req["merchant"]), ("payment", pay, me),
+                              ("settlement", settled, issuer.address), ("refund", refund, issuer.address)]:
+        m = encode_typed_data(full_message=out["typed_data"])
+        digest = keccak(b"\x19" + m.version + m.header + m.body)
+        assert out["digest"] == "0x" + digest.hex(), (what, out["digest"], digest.hex())
+        assert Account.recover_message(m, signature=out["signature"]) == signer, what
+        checks += 2
+    assert settled["typed_data"]["message"]["redemptionHash"] == pay["redemption_hash"], settled["typed_data"]
+    assert int(refund["typed_data"]["message"]["amount"]) == 1000, refund["typed_data"]
 print(f"eth-account interop (vouchers included): {checks} checks passed")

@@ -58,9 +58,16 @@ def jigap(args, stdin=None, ok=True):
 
 
 def rejected(args, stdin=None):
-    """Run a jigap command that must fail; return the error kind."""
+    """Run a jigap command that must fail; return "Kind: message" (the kind is one of the
+    core's error classes, as in every binding)."""
     r = jigap(args, stdin, ok=False)
-    return r.get("error", {}).get("kind") if "error" in r else None
+    e = r.get("error")
+    return f"{e.get('kind')}: {e.get('message')}" if e else None
+
+
+def refused(got, kind, says):
+    """The failure is of `kind` (an ErrorClass name) and its message says `says`."""
+    return got is not None and got.startswith(kind + ": ") and says in got
 
 
 def py_verify(presentation, issuer_jwk, nonce=None, aud=None, kb_alg="ES256"):
@@ -130,10 +137,10 @@ with tempfile.TemporaryDirectory() as tmp:
             "address.locality", "endorsements.0", "endorsements.2"]), stored["disclosable"])
         # Without the issuer key or trust, import is refused.
         kind = rejected(["credential", "import", *V, "--file", cred_file])
-        check(f"{alg}: unknown issuer key refused", kind == "unknown_issuer_key", kind)
+        check(f"{alg}: unknown issuer key refused", refused(kind, "Untrusted", "no key to verify the issuer"), kind)
         kind = rejected(["credential", "import", *V, "--file", cred_file, "--issuer-key", f"{iss}={key_file}",
                          "--require-trusted"])
-        check(f"{alg}: untrusted issuer refused", kind == "untrusted_issuer", kind)
+        check(f"{alg}: untrusted issuer refused", refused(kind, "Untrusted", "not on the list of trusted issuers"), kind)
 
         nonce, aud = f"nonce-{alg}-{now}", "https://inspector.interop.example"
         pres = jigap(["credential", "present", *V, stored["id"], "--nonce", nonce, "--aud", aud,
@@ -150,10 +157,10 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"{alg}: jigap verifies own presentation", ours["credentials"][0]["claims"] == want, ours)
 
         # Replays and tampering, rejected by both.
-        for n, a, why in [(nonce + "x", aud, "nonce"), (nonce, "https://evil.example", "audience")]:
+        for n, a, why in [(nonce + "x", aud, "another nonce"), (nonce, "https://evil.example", "another audience")]:
             check(f"{alg}: python rejects other {why}", py_rejects(p, ikey, n, a, kb_alg="ES256K"))
             kind = rejected(["credential", "check", "--file", pres_file, "--nonce", n, "--aud", a, *trust])
-            check(f"{alg}: jigap rejects other {why}", kind == why, kind)
+            check(f"{alg}: jigap rejects other {why}", refused(kind, "Refused", why), kind)
         head, kb = p.rsplit("~", 1)
         parts = head.split("~")
         all_disclosures = issued.rstrip("~").split("~")[1:]
@@ -168,7 +175,9 @@ with tempfile.TemporaryDirectory() as tmp:
         for why, t in tampered.items():
             tf = write(os.path.join(tmp, "t.txt"), t)
             kind = rejected(["credential", "check", "--file", tf, "--nonce", nonce, "--aud", aud, *trust])
-            check(f"{alg}: jigap rejects disclosure {why}", kind in ("key_binding", "disclosure", "malformed"), kind)
+            check(f"{alg}: jigap rejects disclosure {why}",
+                  refused(kind, "Refused", "key binding") or refused(kind, "BadSignature", "disclosure")
+                  or refused(kind, "InvalidInput", "malformed"), kind)
             check(f"{alg}: python rejects disclosure {why}", py_rejects(t, ikey, nonce, aud, kb_alg="ES256K"))
 
         # The Python holder presents (its own P-256 holder key); jigap verifies.
@@ -187,7 +196,7 @@ with tempfile.TemporaryDirectory() as tmp:
               "category" not in mine and mine["address"] == {"locality": "Seoul", "country": "KR"}
               and mine["endorsements"] == ["night", "day"], mine)
         kind = rejected(["credential", "check", "--file", pf, "--nonce", "other", "--aud", aud, *trust])
-        check(f"{alg}: jigap rejects python presentation replay", kind == "nonce", kind)
+        check(f"{alg}: jigap rejects python presentation replay", refused(kind, "Refused", "another nonce"), kind)
 
     # ------------------------------------------------ ES256 key binding with jigap's P-256 holder key:
     # the reference verifier checks it with its stock settings (it only accepts ES256 key binding).
@@ -310,7 +319,8 @@ with tempfile.TemporaryDirectory() as tmp:
     bad = bad[:-6] + ("A" if bad[-6] != "A" else "B") + bad[-5:]
     kind = rejected(["credential", "verify", "--file", write(os.path.join(tmp, "bad.jwt"), bad),
                      "--issuer-key", f"{issuer}={kf}"])
-    check("RS256 badge: altered signature rejected", kind in ("signature", "malformed"), kind)
+    check("RS256 badge: altered signature rejected",
+          refused(kind, "BadSignature", "signature is invalid") or refused(kind, "InvalidInput", "malformed"), kind)
 
     # Review finding 1, as an attacker would try it: jwcrypto signs a JWT VC that claims the URL
     # issuer above but names the attacker's own did:key as its `kid`. jigap must refuse it even
@@ -332,9 +342,9 @@ with tempfile.TemporaryDirectory() as tmp:
     ff = write(os.path.join(tmp, "forged.jwt"), forged.serialize())
     trusted = ["--issuer-key", f"{issuer}={kf}", "--trust", issuer, "--require-trusted"]
     kind = rejected(["credential", "verify", "--file", ff, *trusted])
-    check("forged URL issuer via a did:key kid: refused", kind == "did", kind)
+    check("forged URL issuer via a did:key kid: refused", refused(kind, "InvalidInput", "did: "), kind)
     kind = rejected(["credential", "import", *V, "--file", ff, *trusted])
-    check("forged URL issuer via a did:key kid: not imported", kind == "did", kind)
+    check("forged URL issuer via a did:key kid: not imported", refused(kind, "InvalidInput", "did: "), kind)
     real = jigap(["credential", "verify", "--file", rf, *trusted])
     check("the real URL issuer still verifies", real["issuer"] == issuer, real)
 

@@ -175,7 +175,7 @@ with tempfile.TemporaryDirectory() as tmp:
     buyer_acct, buyer_words = Account.create_with_mnemonic()
     gate_acct, gate_words = Account.create_with_mnemonic()
     gate_file = write("gate.txt", gate_words)
-    ikey = ["--mnemonic-file", issuer_file]
+    ikey = ["--key-file", issuer_file]
 
     seal_key = identity(jigap(["ticket", "issuer-id", *ikey])["identity"], issuer_acct.address,
                         ed_public(issuer_acct.key, "jigap ticket seal key v1"))
@@ -226,7 +226,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(shown["qr"]["version"] <= 13, "QR version <= 13")
 
     # The gate: authorization sealed by the issuer, receipt signed by the gate key.
-    gkey = jigap(["ticket", "gate-id", "--mnemonic-file", gate_file])["gate_key"]
+    gkey = jigap(["ticket", "gate-id", "--key-file", gate_file])["gate_key"]
     check(gkey == "0x" + ed_public(gate_acct.key, "jigap ticket gate key v1").hex(), "gate key derivation")
     auth = jigap(["ticket", "authorize-gate", *ikey, *token, "--gate-key", gkey, "--gate-name", "Gate 7"])["authorization"]
     a = payload(auth, "JGGA")
@@ -237,7 +237,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     "message": {"eventInfo": event_msg(a[2]), "gateKey": a[3], "gateName": a[4]}})
     check(ed_ok(seal_key, ad, a[5]), "gate authorization seal")
     cfg = write("gate.json", json.dumps({"issuers": [issuer_text], "authorizations": [auth]}))
-    admit = jigap(["ticket", "verify", "--mnemonic-file", gate_file, "--config", cfg,
+    admit = jigap(["ticket", "verify", "--key-file", gate_file, "--config", cfg,
                    "--state", os.path.join(tmp, "gate.state"), "--pass", shown["pass"]])
     r = payload(admit["receipt"], "JGCR")
     rd, _ = small(r[0], "0x" + r[1].hex(), "TicketCheckIn",

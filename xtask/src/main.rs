@@ -697,9 +697,14 @@ fn test() -> Result {
         || run("cargo", &["test", "--workspace"]),
     )?;
     step(
-        "interop: the CLI against eth-account, the SD-JWT reference implementation, jwcrypto and pycryptodome",
+        "interop: the CLI against eth-account, the SD-JWT reference implementation, jwcrypto, pycryptodome and zxing-cpp",
         || {
-            for script in ["eth_account_check.py", "ticket_check.py", "sdjwt_check.py"] {
+            for script in [
+                "eth_account_check.py",
+                "ticket_check.py",
+                "sdjwt_check.py",
+                "qr_terminal_check.py",
+            ] {
                 run(
                     &python(),
                     &[&format!("scripts/interop/{script}"), "target/debug/jigap"],
