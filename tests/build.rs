@@ -39,7 +39,10 @@ fn main() {
             let end = (i + 1..lines.len())
                 .find(|&j| lines[j].starts_with("```"))
                 .unwrap_or(lines.len());
-            let name = file.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|f| f.to_string_lossy())
+                .unwrap_or_default();
             let at = format!("{name}:{}", i + 1);
             let mark = i
                 .checked_sub(1)
@@ -47,7 +50,9 @@ fn main() {
                 .and_then(|l| l.strip_prefix("<!--"))
                 .and_then(|l| l.strip_suffix("-->"))
                 .and_then(|l| l.trim().strip_prefix("check:"))
-                .unwrap_or_else(|| panic!("{at}: a rust block needs a `<!-- check: run; … -->` line above it"));
+                .unwrap_or_else(|| {
+                    panic!("{at}: a rust block needs a `<!-- check: run; … -->` line above it")
+                });
             let (mode, names) = mark.split_once(';').unwrap_or((mark, ""));
             assert_eq!(mode.trim(), "run", "{at}: rust blocks are run (mode `run`)");
             let names = names.trim().strip_prefix("placeholders:").unwrap_or("");
@@ -71,6 +76,7 @@ fn main() {
         }
     }
     assert!(n > 0, "README.md has no rust block");
-    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("readme_snippets.rs");
+    let dest =
+        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("readme_snippets.rs");
     fs::write(dest, out).expect("write the snippet tests");
 }

@@ -240,7 +240,9 @@ pub const CASES: &[(&str, Case)] = &[
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConformanceError {
     /// No case has that name (an input error of the caller, not of the store).
-    #[error("no store conformance case is called {0:?}; the names are listed by the conformance cases function")]
+    #[error(
+        "no store conformance case is called {0:?}; the names are listed by the conformance cases function"
+    )]
     UnknownCase(String),
     /// The store broke a rule: one line per broken rule, each led by its case's name.
     #[error("{0}")]
@@ -364,6 +366,9 @@ mod tests {
         let err = run_case(&store, "no such case").unwrap_err();
         assert_eq!(err.class(), ErrorClass::InvalidInput);
         assert!(err.to_string().contains("\"no such case\""), "{err}");
-        assert_eq!(ConformanceError::Broken("x".into()).class(), ErrorClass::Storage);
+        assert_eq!(
+            ConformanceError::Broken("x".into()).class(),
+            ErrorClass::Storage
+        );
     }
 }
