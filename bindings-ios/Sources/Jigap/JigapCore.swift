@@ -6373,7 +6373,8 @@ public func FfiConverterTypeCredentialValidity_lower(_ value: CredentialValidity
 
 
 /**
- * A double spend found in a batch of redemptions.
+ * A double spend found in a batch of redemptions. Serialises as `{"kind": "over_allocated",
+ * "voucher": …}` (the CLI's `--json` and the TypeScript type alike).
  */
 
 public enum DoubleSpend: Equatable, Hashable {

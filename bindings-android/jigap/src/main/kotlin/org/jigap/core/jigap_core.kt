@@ -5279,7 +5279,8 @@ public object FfiConverterTypeCredentialValidity: FfiConverterRustBuffer<Credent
 
 
 /**
- * A double spend found in a batch of redemptions.
+ * A double spend found in a batch of redemptions. Serialises as `{"kind": "over_allocated",
+ * "voucher": …}` (the CLI's `--json` and the TypeScript type alike).
  */
 sealed class DoubleSpend {
     
