@@ -16,9 +16,9 @@ use clap::{Args, Subcommand};
 use jigap_core::keys::Address;
 use jigap_core::qr::{QrImage, TerminalStyle};
 use jigap_core::ticket::{
-    Gate, GateAuthorization, GateKey, Issuer, SignedGrant, Ticket, TicketError, TicketEvent,
+    Gate, GateAuthorization, GateKey, Issuer, Pass, SignedGrant, Ticket, TicketError, TicketEvent,
     TicketIdentity, TicketPass, TicketRef, TicketSeat, TicketState, TicketTerms,
-    TicketTransferPolicy, Tickets, TokenId, TransferRequest, parse_utc,
+    TicketTransferPolicy, Tickets, TokenId, TransferRequest, eip712, parse_utc,
 };
 use serde_json::{Value, json};
 
@@ -739,7 +739,20 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             if let Some(f) = &svg {
                 write_file(f, &p.svg)?;
             }
-            out.emit(shown_json(&id, &p, svg.as_deref()), || {
+            // What the pass key signed: TicketPass(grant, window), Ed25519 over its digest.
+            let grant = tickets.get(&id)?.grant.digest();
+            let signed = Pass::from_text(&p.text)?;
+            let mut shown = shown_json(&id, &p, svg.as_deref());
+            shown["typed_data"] =
+                eip712::pass_typed_data(id.chain_id, &id.contract, &grant, p.window);
+            shown["digest"] = json!(hex0x(&eip712::pass_digest(
+                &eip712::domain(id.chain_id, &id.contract),
+                &grant,
+                p.window
+            )));
+            shown["signature"] = json!(hex0x(&signed.signature));
+            shown["signature_algorithm"] = json!("Ed25519");
+            out.emit(shown, || {
                 format!(
                     "{}{}\nwindow {} · next pass at {} (in {} ms)",
                     p.qr().to_terminal_with(terminal_style(invert)),
@@ -804,7 +817,25 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
             let (mut g, _lock) = gate.open(out)?;
             let a = g.verify(&payload(&pass, "pass")?)?;
             gate.save(&g)?;
-            let receipt = g.receipt(&a)?.to_text();
+            let signed = g.receipt(&a)?;
+            let receipt = signed.to_text();
+            // What the gate key signed: TicketCheckIn(grant, enteredAt, gateKey), Ed25519.
+            let (chain, contract) = (signed.ticket.chain_id, signed.ticket.contract);
+            let checkin = (
+                eip712::checkin_typed_data(
+                    chain,
+                    &contract,
+                    &signed.grant,
+                    signed.entered_at,
+                    &signed.gate_key,
+                ),
+                eip712::checkin_digest(
+                    &eip712::domain(chain, &contract),
+                    &signed.grant,
+                    signed.entered_at,
+                    &signed.gate_key,
+                ),
+            );
             if let Some(f) = &receipt_out {
                 write_file(f, &receipt)?;
             }
@@ -814,7 +845,9 @@ pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
                         "seat": {"general_admission": a.seat.general_admission, "section": a.seat.section,
                                  "row": a.seat.row, "number": a.seat.number},
                         "tier": a.tier, "holder": a.holder.to_string(), "transfers": a.transfers,
-                        "window": a.window, "gate": g.name(), "receipt": receipt}),
+                        "window": a.window, "gate": g.name(), "receipt": receipt,
+                        "typed_data": checkin.0, "digest": hex0x(&checkin.1),
+                        "signature": hex0x(&signed.signature), "signature_algorithm": "Ed25519"}),
                     &[("entered_at", a.entered_at)],
                 ),
                 || {

@@ -324,6 +324,19 @@ fn issue_show_admit_transfer_and_merge() {
     );
     assert_eq!(admit["admit"], true);
     assert_eq!(admit["seat"]["number"], "7");
+    // Both signing commands print what was signed: the typed data hashes to the digest.
+    for (what, v) in [("pass", &shown), ("check-in receipt", &admit)] {
+        let td = jigap_core::keys::TypedData::from_json(&v["typed_data"].to_string()).unwrap();
+        assert_eq!(
+            format!("0x{}", hex::encode(td.digest().unwrap())),
+            s(v, "digest"),
+            "{what}"
+        );
+        assert_eq!(s(v, "signature").len(), 2 + 128, "{what}");
+        assert_eq!(v["signature_algorithm"], "Ed25519", "{what}");
+    }
+    assert_eq!(shown["typed_data"]["primaryType"], "TicketPass");
+    assert_eq!(admit["typed_data"]["primaryType"], "TicketCheckIn");
     is(
         fails(
             &[&["ticket", "verify", "--pass", &pass][..], &north].concat(),

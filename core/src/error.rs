@@ -272,6 +272,7 @@ impl Classify for RedemptionReject {
     fn class(&self) -> ErrorClass {
         match self {
             RedemptionReject::Storage(_) => ErrorClass::Storage,
+            RedemptionReject::OtherDomain { .. } => ErrorClass::InvalidInput,
             RedemptionReject::Malformed(_)
             | RedemptionReject::WrongRequest
             | RedemptionReject::WrongMerchant

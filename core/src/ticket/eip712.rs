@@ -394,6 +394,43 @@ pub(crate) fn gate_typed_data(
     })
 }
 
+/// A pass's `TicketPass(grant, window)` as `eth_signTypedData_v4` JSON (what the holder's pass
+/// key signs, with Ed25519 over its digest: [`pass_digest`]).
+pub fn pass_typed_data(
+    chain_id: u64,
+    contract: &Address,
+    grant: &[u8; 32],
+    window: u64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "types": types_json(&[PASS_TYPE]),
+        "primaryType": "TicketPass",
+        "domain": domain_json(chain_id, contract),
+        "message": {"grant": crate::util::hex0x(grant), "window": window},
+    })
+}
+
+/// A check-in receipt's `TicketCheckIn(grant, enteredAt, gateKey)` as `eth_signTypedData_v4`
+/// JSON (what the gate key signs, with Ed25519 over its digest: [`checkin_digest`]).
+pub fn checkin_typed_data(
+    chain_id: u64,
+    contract: &Address,
+    grant: &[u8; 32],
+    entered_at: u64,
+    gate_key: &[u8; 32],
+) -> serde_json::Value {
+    serde_json::json!({
+        "types": types_json(&[CHECKIN_TYPE]),
+        "primaryType": "TicketCheckIn",
+        "domain": domain_json(chain_id, contract),
+        "message": {
+            "grant": crate::util::hex0x(grant),
+            "enteredAt": entered_at,
+            "gateKey": crate::util::hex0x(gate_key),
+        },
+    })
+}
+
 /// A transfer request as `eth_signTypedData_v4` JSON.
 pub(crate) fn transfer_typed_data(
     chain_id: u64,
@@ -415,6 +452,31 @@ pub(crate) fn transfer_typed_data(
             "requestedAt": t.requested_at,
         }
     })
+}
+
+#[cfg(test)]
+mod typed_data_json_tests {
+    use super::*;
+    use crate::keys::TypedData;
+
+    /// The JSON forms of the pass and the check-in hash to the digests the keys sign.
+    #[test]
+    fn pass_and_checkin_json_match_their_digests() {
+        let contract: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            .parse()
+            .unwrap();
+        let dom = domain(1, &contract);
+        let (grant, key) = ([7u8; 32], [9u8; 32]);
+        let json = pass_typed_data(1, &contract, &grant, 117_000_123).to_string();
+        let td = TypedData::from_json(&json).unwrap();
+        assert_eq!(td.digest().unwrap(), pass_digest(&dom, &grant, 117_000_123));
+        let json = checkin_typed_data(1, &contract, &grant, 1_767_225_600, &key).to_string();
+        let td = TypedData::from_json(&json).unwrap();
+        assert_eq!(
+            td.digest().unwrap(),
+            checkin_digest(&dom, &grant, 1_767_225_600, &key)
+        );
+    }
 }
 
 #[cfg(test)]

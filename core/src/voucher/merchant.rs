@@ -54,6 +54,19 @@ pub enum RedemptionReject {
     /// Holder signature invalid.
     #[error("the customer's signature is invalid: the payment was altered")]
     HolderSignature,
+    /// The payment is genuine but signed under another EIP-712 domain (the demo one, say) than
+    /// the shop's; classed `InvalidInput` like [`VoucherError::OtherDomain`].
+    #[error(
+        "the payment was signed for another domain (chain {}, contract {}); this shop is set to chain {}, contract {}: ask the customer's app to pay on this shop's network, or, if you trust that network, set the shop's voucher domain to chain {} and contract {}",
+        signed.chain_id, signed.verifying_contract, configured.chain_id,
+        configured.verifying_contract, signed.chain_id, signed.verifying_contract
+    )]
+    OtherDomain {
+        /// The domain the payment verifies under.
+        signed: VoucherDomain,
+        /// The shop's domain.
+        configured: VoucherDomain,
+    },
     /// A grant is missing.
     #[error("the voucher {0} used in the payment is not included")]
     MissingGrant(String),
@@ -137,7 +150,17 @@ pub fn verify_redemption(
     }
     let hash = red.digest(domain);
     if payload.redemption.signature.recover_address(&hash).ok() != Some(red.holder) {
-        return Err(RedemptionReject::HolderSignature);
+        let sig = &payload.redemption.signature;
+        return Err(
+            match super::other_domain("payment", "shop", domain, &[], sig, &red.holder, |d| {
+                red.digest(d)
+            }) {
+                Some(VoucherError::OtherDomain {
+                    signed, configured, ..
+                }) => RedemptionReject::OtherDomain { signed, configured },
+                _ => RedemptionReject::HolderSignature,
+            },
+        );
     }
     let mut sum: u64 = 0;
     let mut seen = BTreeSet::new();

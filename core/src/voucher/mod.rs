@@ -71,7 +71,7 @@ pub enum VoucherError {
     OtherDomain {
         /// What was signed ("voucher grant", "settlement", …).
         what: &'static str,
-        /// Whose domain it is checked under: "vault" or "issuer".
+        /// Whose domain it is checked under: "vault", "issuer" or "shop".
         scope: &'static str,
         /// The domain it verifies under.
         signed: VoucherDomain,

@@ -1121,6 +1121,27 @@ mod tests {
         let mut f = demo_issuer.refund(&voucher, 1_000).unwrap();
         f.signature = key.sign_digest(&f.refund.digest(&pilot)).unwrap();
         other(at_demo.apply_refund(&f), "refund", pilot);
+        // A shop set to the pilot network names the payment's domain too (it said "altered").
+        use crate::voucher::{RedemptionReject, verify_redemption};
+        let now = w.env().clock.now_secs();
+        match verify_redemption(&pilot, &[key.address()], &req, &payment, now) {
+            Err(e @ RedemptionReject::OtherDomain { signed, .. }) => {
+                assert_eq!(signed, VoucherDomain::DEMO);
+                let m = e.to_string();
+                assert!(m.contains("this shop is set to chain 11155111"), "{m}");
+                assert_eq!(
+                    crate::error::Classify::class(&e),
+                    crate::error::ErrorClass::InvalidInput
+                );
+            }
+            other => panic!("expected OtherDomain at the shop, got {other:?}"),
+        }
+        let mut altered = payment.clone();
+        altered.redemption.redemption.total += 1;
+        assert!(matches!(
+            verify_redemption(&VoucherDomain::DEMO, &[key.address()], &req, &altered, now),
+            Err(RedemptionReject::HolderSignature)
+        ));
         // Really altered: still a bad signature.
         f.refund.amount = 999;
         assert!(matches!(
