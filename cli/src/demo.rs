@@ -203,24 +203,7 @@ fn journey(t: &mut Transcript, out: &Out, invert: bool) -> CliResult<()> {
 fn vouchers_part(t: &mut Transcript, c: &Cast) -> CliResult<()> {
     let now = c.env.clock.now_secs();
     // 2. Receive two vouchers.
-    let anywhere = GrantSpec {
-        holder: c.me,
-        amount: 20_000,
-        currency: "KRW".into(),
-        valid_from: now - 60,
-        valid_until: now + 365 * 86_400,
-        id: None,
-        categories: vec![],
-        merchants: vec![],
-        regions: vec![],
-        hours_start: 0,
-        hours_end: 1440,
-        utc_offset_minutes: 540,
-        min_payment: 0,
-        max_payment: 0,
-        daily_limit: 0,
-        single_use: false,
-    };
+    let anywhere = GrantSpec::new(c.me, 20_000, "KRW", now - 60, now + 365 * 86_400);
     let welfare = c.city.grant(&GrantSpec {
         amount: 30_000,
         valid_until: now + 120 * 86_400,

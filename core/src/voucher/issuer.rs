@@ -610,24 +610,7 @@ mod tests {
 
     fn spec(holder: Address) -> GrantSpec {
         let now = NOW_MS / 1000;
-        GrantSpec {
-            holder,
-            amount: 10_000,
-            currency: "KRW".into(),
-            valid_from: now - 60,
-            valid_until: now + 86_400,
-            id: None,
-            categories: vec![],
-            merchants: vec![],
-            regions: vec![],
-            hours_start: 0,
-            hours_end: 1440,
-            utc_offset_minutes: 540,
-            min_payment: 0,
-            max_payment: 0,
-            daily_limit: 0,
-            single_use: false,
-        }
+        GrantSpec::new(holder, 10_000, "KRW", now - 60, now + 86_400)
     }
 
     /// A holder with a grant from `issuer` imported, and a payment of 4,000 made under `domain`.

@@ -586,6 +586,42 @@ fn kst() -> i16 {
 }
 
 impl GrantSpec {
+    /// A grant usable anywhere, any time of day, with no limits (the same defaults the Kotlin,
+    /// Swift and TypeScript records give the optional fields); narrow it with struct update
+    /// syntax.
+    ///
+    /// ```
+    /// use jigap_core::{keys::Address, voucher::GrantSpec};
+    /// let grocer = GrantSpec { categories: vec![5411], ..GrantSpec::new(Address([1; 20]), 30_000, "KRW", 0, 86_400) };
+    /// assert_eq!((grocer.hours_start, grocer.hours_end, grocer.utc_offset_minutes), (0, 1440, 540));
+    /// ```
+    pub fn new(
+        holder: Address,
+        amount: u64,
+        currency: &str,
+        valid_from: u64,
+        valid_until: u64,
+    ) -> GrantSpec {
+        GrantSpec {
+            holder,
+            amount,
+            currency: currency.to_string(),
+            valid_from,
+            valid_until,
+            id: None,
+            categories: vec![],
+            merchants: vec![],
+            regions: vec![],
+            hours_start: 0,
+            hours_end: 1440,
+            utc_offset_minutes: 540,
+            min_payment: 0,
+            max_payment: 0,
+            daily_limit: 0,
+            single_use: false,
+        }
+    }
+
     /// The purpose it describes.
     pub fn purpose(&self) -> Purpose {
         Purpose {

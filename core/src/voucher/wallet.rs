@@ -1033,24 +1033,7 @@ mod tests {
             offline_allowance: 0,
         };
         let now = w.env().clock.now_secs();
-        let spec = GrantSpec {
-            holder: me,
-            amount: 10_000,
-            currency: "KRW".into(),
-            valid_from: now - 60,
-            valid_until: now + 86_400,
-            id: None,
-            categories: vec![],
-            merchants: vec![],
-            regions: vec![],
-            hours_start: 0,
-            hours_end: 1440,
-            utc_offset_minutes: 540,
-            min_payment: 0,
-            max_payment: 0,
-            daily_limit: 0,
-            single_use: false,
-        };
+        let spec = GrantSpec::new(me, 10_000, "KRW", now - 60, now + 86_400);
 
         // The vault is set to the pilot network; the issuer signs with the demo domain.
         let demo_issuer =
