@@ -2,13 +2,12 @@
 // string types and the wasm classes are generated from the Rust core into jigap_wasm.d.ts under
 // the core's own names; this file adds the async classes over them, the stores and the error.
 import type * as W from './jigap_wasm.js';
-import type { Account, CreateOptions, Identity, KdfParams, KeyProtector, Store, StoreEntry, StoreOp, TicketEvent, VoucherDomain, Clock, CredentialVerifierOptions, CredentialKeyType, ErrorKind } from './jigap_wasm.js';
+import type { Account, CreateOptions, Identity, KdfParams, KeyProtector, Store, StoreEntry, StoreOp, VoucherDomain, ErrorKind } from './jigap_wasm.js';
+import type { Async, Freeable } from './internal.js';
 export type * from './jigap_wasm.js';
-
-/** The methods of a wasm class, each returning a Promise of what the core returns. */
-type Async<T> = {
-  [K in keyof T as K extends 'free' | symbol ? never : K]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : T[K];
-};
+// The optional parts (a smaller package leaves these lines out with the files they name).
+export * from './tickets.js';
+export * from './credentials.js';
 
 /** Every error jigap throws: `kind` names it as the Kotlin exception does, `message` says what to do. */
 export class JigapError extends Error {
@@ -35,8 +34,6 @@ export class IndexedDbStore implements Store {
   close(): void;
 }
 
-interface Freeable { free(): void; [Symbol.dispose](): void }
-
 /** A wallet: keys in an encrypted vault on a store. */
 export declare class Wallet {
   private constructor();
@@ -61,33 +58,6 @@ export interface MerchantDesk extends Freeable, Async<W.WasmMerchantDesk> {}
 export declare class VoucherIssuer { constructor(wallet: Wallet, issuer: string, domain?: VoucherDomain) }
 export interface VoucherIssuer extends Freeable, Async<W.WasmVoucherIssuer> {}
 
-export declare class Tickets { constructor(wallet: Wallet) }
-export interface Tickets extends Freeable, Async<W.WasmTickets> {}
-export declare class GateKey {
-  private constructor();
-  static fromAccount(wallet: Wallet, account: string): Promise<GateKey>;
-  static generate(): GateKey;
-}
-export interface GateKey extends Freeable, Async<W.WasmGateKey> {}
-export declare class Gate {
-  constructor(key: GateKey, options: { issuers: string[]; authorizations: string[]; clock?: Clock });
-  events(): TicketEvent[];
-}
-export interface Gate extends Freeable, Async<Omit<W.WasmGate, 'events'>> {}
-export declare class TicketIssuer { constructor(wallet: Wallet, account: string, options?: { clock?: Clock }) }
-export interface TicketIssuer extends Freeable, Async<W.WasmTicketIssuer> {}
-
-export declare class Credentials { constructor(wallet: Wallet, options?: { clock?: Clock }) }
-export interface Credentials extends Freeable, Async<W.WasmCredentials> {}
-export declare class CredentialVerifier { constructor(options: CredentialVerifierOptions & { clock?: Clock }) }
-export interface CredentialVerifier extends Freeable, Async<W.WasmCredentialVerifier> {}
-export declare class CredentialIssuer {
-  constructor(options?: { keyType?: CredentialKeyType; seed?: Uint8Array; id?: string; kid?: string; name?: string; clock?: Clock });
-}
-export interface CredentialIssuer extends Freeable, Async<W.WasmCredentialIssuer> {}
-/** One-shot verification: `new CredentialVerifier(options).verifyPresentation(presentation)`. */
-export function verifyPresentation(presentation: string, options: CredentialVerifierOptions & { clock?: Clock }): Promise<W.VerifiedPresentation>;
-
 export declare const validateMnemonic: typeof W.validateMnemonic;
 export declare const checksumAddress: typeof W.checksumAddress;
 export declare const recoverMessageSigner: typeof W.recoverMessageSigner;
@@ -104,4 +74,5 @@ export declare const storeConformanceCases: typeof W.storeConformanceCases;
 export declare const checkStoreConformanceCase: typeof W.checkStoreConformanceCase;
 export function qrCode(text: string, modulePx?: number): W.QrCode;
 export declare const jigapVersion: typeof W.jigapVersion;
+export declare const jigapFeatures: typeof W.jigapFeatures;
 export declare const voucherDemoDomain: typeof W.voucherDemoDomain;

@@ -4,6 +4,7 @@ export { MemoryStore, IndexedDbStore } from './stores.js';
 import { call, clean, mirror, sync } from './internal.js';
 export { JigapError } from './internal.js';
 export { Vouchers, MerchantDesk, VoucherIssuer, voucherDemoDomain } from './vouchers.js';
+// The optional parts (a smaller package leaves these lines out with the files they name).
 export * from './tickets.js';
 export * from './credentials.js';
 
@@ -78,6 +79,8 @@ export const checkStoreConformance = (store) => sync(() => wasm.checkStoreConfor
 /** What a backup file needs to be restored, read without any secret. */
 export const inspectBackup = (backup) => sync(() => wasm.inspectBackup(backup));
 export const jigapVersion = () => wasm.jigapVersion();
+/** The optional parts this package carries: `tickets`, `credentials`, … (vouchers always). */
+export const jigapFeatures = () => wasm.jigapFeatures();
 export const qrCode = (text, modulePx = 4) => sync(() => wasm.qrCode(text, modulePx));
 /** The conformance cases, by name, for a test framework that wants one test per case. */
 export const storeConformanceCases = () => sync(() => wasm.storeConformanceCases());

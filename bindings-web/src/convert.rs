@@ -113,10 +113,12 @@ pub(crate) fn env() -> jigap_core::env::Env {
     jigap_core::env::Env::new(Arc::new(JsClock), Arc::new(jigap_core::env::OsRandom))
 }
 
+#[cfg(any(feature = "tickets", feature = "credentials"))]
 /// A clock written in JavaScript: a function returning Unix milliseconds, or an object with
 /// `nowMs()`. wasm32 runs one thread, so the wrapper's thread rule always holds.
 struct JsFnClock(send_wrapper::SendWrapper<JsValue>);
 
+#[cfg(any(feature = "tickets", feature = "credentials"))]
 impl JsFnClock {
     fn read(&self) -> Option<u64> {
         let v: &JsValue = &self.0;
@@ -135,6 +137,7 @@ impl JsFnClock {
     }
 }
 
+#[cfg(any(feature = "tickets", feature = "credentials"))]
 impl jigap_core::env::Clock for JsFnClock {
     fn now_ms(&self) -> u64 {
         // Checked at construction. If it throws later, read the real time for that call (the
@@ -143,6 +146,7 @@ impl jigap_core::env::Clock for JsFnClock {
     }
 }
 
+#[cfg(any(feature = "tickets", feature = "credentials"))]
 /// The app's clock (`undefined`/`null`: `Date.now()`); refused unless it returns a time now.
 pub(crate) fn js_clock(v: JsValue) -> Result<std::sync::Arc<dyn jigap_core::env::Clock>, JsValue> {
     if v.is_undefined() || v.is_null() {
@@ -158,6 +162,7 @@ pub(crate) fn js_clock(v: JsValue) -> Result<std::sync::Arc<dyn jigap_core::env:
     Ok(std::sync::Arc::new(clock))
 }
 
+#[cfg(any(feature = "tickets", feature = "credentials"))]
 /// An environment with the app's clock and the browser's randomness.
 pub(crate) fn env_with(clock: JsValue) -> Result<jigap_core::env::Env, JsValue> {
     Ok(jigap_core::env::Env::new(js_clock(clock)?, env().random))

@@ -6,8 +6,10 @@
 //! async API, the IndexedDB store, number narrowing and the loader.
 
 mod convert;
+#[cfg(feature = "credentials")]
 mod credential;
 mod store;
+#[cfg(feature = "tickets")]
 mod ticket;
 mod voucher;
 mod wallet;
@@ -145,6 +147,12 @@ pub fn check_store_conformance_case(
 #[wasm_bindgen(js_name = qrCode, unchecked_return_type = "QrCode")]
 pub fn qr_code(text: String, module_px: Option<u32>) -> JsResult {
     to_js(&QrImage::encode(&text).js()?.picture(module_px.unwrap_or(4)))
+}
+
+/// The optional parts this package carries (`tickets`, `credentials`, …; vouchers are always in).
+#[wasm_bindgen(js_name = jigapFeatures)]
+pub fn jigap_features() -> Vec<String> {
+    jigap_core::features().into_iter().map(String::from).collect()
 }
 
 /// The library version.

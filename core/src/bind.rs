@@ -85,16 +85,19 @@ serde_as_string!(
     crate::keys::DerivationPath,
     crate::keys::Signature,
     crate::keys::PublicKey,
-    crate::ticket::TicketRef,
 );
+#[cfg(feature = "tickets")]
+serde_as_string!(crate::ticket::TicketRef);
 
 /// A token id is text (decimal or `0x` hex, up to 2^256 − 1); a whole number is taken too.
+#[cfg(feature = "tickets")]
 impl Serialize for crate::ticket::TokenId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
+#[cfg(feature = "tickets")]
 impl<'de> Deserialize<'de> for crate::ticket::TokenId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -120,6 +123,7 @@ impl<'de> Deserialize<'de> for crate::ticket::TokenId {
 }
 
 /// Serde as the QR text (`to_text` / `from_text`), for the signed ticket payloads.
+#[cfg(feature = "tickets")]
 macro_rules! serde_as_text {
     ($($t:ty),* $(,)?) => {$(
         impl Serialize for $t {
@@ -136,6 +140,7 @@ macro_rules! serde_as_text {
     )*};
 }
 
+#[cfg(feature = "tickets")]
 serde_as_text!(
     crate::ticket::TicketIdentity,
     crate::ticket::SignedGrant,
@@ -149,9 +154,11 @@ serde_as_text!(
 #[cfg(feature = "uniffi")]
 mod ffi {
     use super::Bytes32;
+    #[cfg(feature = "credentials")]
     use crate::credential::JsonObject;
     use crate::error::JigapError;
     use crate::keys::{Address, DerivationPath, Language, PublicKey, Signature};
+    #[cfg(feature = "tickets")]
     use crate::ticket::{
         CheckInReceipt, GateAuthorization, SignedGrant, TicketIdentity, TicketRef, TokenId,
         TransferRequest,
@@ -172,19 +179,15 @@ mod ffi {
         )*};
     }
 
-    custom_string!(
-        Address,
-        Bytes32,
-        JsonObject,
-        DerivationPath,
-        Signature,
-        PublicKey,
-        TokenId,
-        TicketRef
-    );
+    custom_string!(Address, Bytes32, DerivationPath, Signature, PublicKey);
+    #[cfg(feature = "credentials")]
+    custom_string!(JsonObject);
+    #[cfg(feature = "tickets")]
+    custom_string!(TokenId, TicketRef);
 
     /// The signed ticket payloads travel as their QR text (`JGID:`, `JGTG:`, `JGTR:`, `JGGA:`,
     /// `JGCR:`): what an app scans, shows or sends is what it holds.
+    #[cfg(feature = "tickets")]
     macro_rules! custom_text {
         ($($t:ident),* $(,)?) => {$(
             uniffi::custom_type!($t, String, {
@@ -194,6 +197,7 @@ mod ffi {
         )*};
     }
 
+    #[cfg(feature = "tickets")]
     custom_text!(
         TicketIdentity,
         SignedGrant,
@@ -226,6 +230,19 @@ export type Bytes32 = string;
 export type Signature = string;
 /** Compressed secp256k1 public key as `0x` hex. */
 export type PublicKey = string;
+/** Any JSON object (claims, a JWK, a credential). */
+export type JsonObject = { [key: string]: unknown };
+/** A BIP32 derivation path such as `m/44'/60'/0'/0/0`. */
+export type DerivationPath = string;
+/** A BIP39 wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt. */
+export type Language = string;
+/** A whole number from a 64-bit field: a `number` up to 2^53, a `bigint` above (never rounded). Inputs take either. */
+export type U64 = number | bigint;
+"#;
+
+    #[cfg(feature = "tickets")]
+    #[wasm_bindgen(typescript_custom_section)]
+    const TICKET_STRING_TYPES: &'static str = r#"
 /** ERC-721 token id, decimal. */
 export type TokenId = string;
 /** A ticket's reference `chainId:contract:tokenId`. */
@@ -240,14 +257,6 @@ export type TransferRequest = string;
 export type GateAuthorization = string;
 /** A gate's check-in receipt, `JGCR:…`. */
 export type CheckInReceipt = string;
-/** Any JSON object (claims, a JWK, a credential). */
-export type JsonObject = { [key: string]: unknown };
-/** A BIP32 derivation path such as `m/44'/60'/0'/0/0`. */
-export type DerivationPath = string;
-/** A BIP39 wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt. */
-export type Language = string;
-/** A whole number from a 64-bit field: a `number` up to 2^53, a `bigint` above (never rounded). Inputs take either. */
-export type U64 = number | bigint;
 "#;
 }
 

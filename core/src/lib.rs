@@ -33,6 +33,7 @@ pub mod error;
 pub mod keys;
 pub mod qr;
 pub mod store;
+#[cfg(feature = "tickets")]
 pub mod ticket;
 pub mod vault;
 pub mod voucher;
@@ -41,6 +42,25 @@ pub mod wallet;
 mod util;
 
 pub use env::{Clock, Env, Random};
+
+/// The optional parts this build carries, so an app (and the shared binding tests) can tell a
+/// full package from a smaller one: `tickets`, `credentials`, `data-integrity`, `all-languages`.
+/// Keys, the vault, the stores and vouchers are always in.
+///
+/// ```
+/// assert!(jigap_core::features().contains(&"tickets"));
+/// ```
+pub fn features() -> Vec<&'static str> {
+    [
+        (cfg!(feature = "tickets"), "tickets"),
+        (cfg!(feature = "credentials"), "credentials"),
+        (cfg!(feature = "data-integrity"), "data-integrity"),
+        (cfg!(feature = "all-languages"), "all-languages"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect()
+}
 
 // The core's records in Kotlin and Swift: UniFFI's scaffolding of this crate (namespace
 // `jigap_core`), used by the `jigap-ffi` cdylib.

@@ -83,6 +83,12 @@ pub fn qr_code(text: String, module_px: u32) -> Result<QrCode, JigapError> {
     Ok(QrImage::encode(&text)?.picture(module_px))
 }
 
+/// The optional parts this library carries (`tickets`, `credentials`, …; vouchers are always in).
+#[uniffi::export]
+pub fn jigap_features() -> Vec<String> {
+    jigap_core::features().into_iter().map(String::from).collect()
+}
+
 /// The library version.
 #[uniffi::export]
 pub fn jigap_version() -> String {

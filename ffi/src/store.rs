@@ -127,13 +127,13 @@ impl JigapStore {
     /// A SQLite file at `path` (created if missing; WAL journal).
     #[uniffi::constructor]
     pub fn sqlite(path: String) -> Result<Arc<JigapStore>, JigapError> {
-        #[cfg(feature = "sqlite")]
+        #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
         {
             Ok(Arc::new(JigapStore {
                 inner: Arc::new(core_store::SqliteStore::open(path)?),
             }))
         }
-        #[cfg(not(feature = "sqlite"))]
+        #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
         {
             let _ = path;
             Err(JigapError::Storage(

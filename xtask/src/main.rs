@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod sizes;
+
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn root() -> PathBuf {
@@ -104,6 +106,7 @@ fn wasm_bindgen_version() -> Result<String> {
 
 /// cargo-fuzz pinned like every other tool.
 const CARGO_FUZZ: &str = "0.13.2";
+const TWIGGY: &str = "0.8.0";
 
 fn cargo_fuzz_bin() -> String {
     tools()
@@ -210,6 +213,23 @@ fn setup() -> Result {
             )
         },
     )?;
+    step("setup: twiggy (the size breakdown by crate)", || {
+        if output(&tools().join("twiggy/bin/twiggy").display().to_string(), &["--version"]).is_ok() {
+            return Ok(());
+        }
+        run(
+            "cargo",
+            &[
+                "install",
+                "twiggy",
+                "--locked",
+                "--version",
+                TWIGGY,
+                "--root",
+                &tools().join("twiggy").display().to_string(),
+            ],
+        )
+    })?;
     step(
         "setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)",
         || {
@@ -544,20 +564,77 @@ fn check_generated_up_to_date() -> Result {
 }
 
 /// Build the npm package into bindings-web/pkg.
+/// A web package: the jigap-web features it is built with and where it goes.
+struct WebPackage {
+    /// `None`: the full package (default features) in `bindings-web/pkg`.
+    features: Option<Vec<String>>,
+}
+
+impl WebPackage {
+    const FULL: WebPackage = WebPackage { features: None };
+
+    /// The vouchers package: wallet, keys, vault, stores, vouchers (no tickets, no credentials).
+    pub(crate) fn vouchers() -> WebPackage {
+        WebPackage {
+            features: Some(Vec::new()),
+        }
+    }
+
+    /// From `--features a,b` (`vouchers` alone: the vouchers package).
+    fn from_args() -> Result<WebPackage> {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        match args.as_slice() {
+            [] => Ok(WebPackage::FULL),
+            [flag, list] if flag == "--features" => Ok(WebPackage {
+                features: Some(
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|f| !f.is_empty() && *f != "vouchers")
+                        .map(String::from)
+                        .collect(),
+                ),
+            }),
+            _ => Err("usage: cargo xtask web [--features vouchers|tickets,credentials,all-languages]".into()),
+        }
+    }
+
+    fn has(&self, feature: &str) -> bool {
+        self.features
+            .as_ref()
+            .is_none_or(|f| f.iter().any(|x| x == feature))
+    }
+
+    /// `bindings-web/pkg`, or `bindings-web/pkg-vouchers[-feature…]`.
+    pub(crate) fn dir(&self) -> String {
+        match &self.features {
+            None => "bindings-web/pkg".into(),
+            Some(f) if f.is_empty() => "bindings-web/pkg-vouchers".into(),
+            Some(f) => format!("bindings-web/pkg-vouchers-{}", f.join("-")),
+        }
+    }
+}
+
 fn web() -> Result {
-    run(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "jigap-web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-    )?;
-    let pkg = root().join("bindings-web/pkg");
+    web_package(&WebPackage::FULL)
+}
+
+fn web_package(p: &WebPackage) -> Result {
+    let mut args = vec![
+        "build",
+        "-p",
+        "jigap-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ];
+    let list = p.features.as_ref().map(|f| f.join(","));
+    if let Some(list) = &list {
+        args.extend(["--no-default-features", "--features", list]);
+    }
+    run("cargo", &args)?;
+    let out = p.dir();
+    let pkg = root().join(&out);
     let _ = fs::remove_dir_all(&pkg);
     // Do not strip before wasm-bindgen: it needs its custom section.
     run(
@@ -566,17 +643,28 @@ fn web() -> Result {
             "--target",
             "web",
             "--out-dir",
-            "bindings-web/pkg",
+            &out,
             "--out-name",
             "jigap_wasm",
             "target/wasm32-unknown-unknown/wasm-release/jigap_web.wasm",
         ],
     )?;
+    // Keep the module as wasm-bindgen left it (function names included): `cargo xtask sizes`
+    // breaks it down by crate, and twiggy can re-measure it.
+    fs::copy(
+        pkg.join("jigap_wasm_bg.wasm"),
+        root().join("target").join(format!(
+            "{}.pre-opt.wasm",
+            out.trim_start_matches("bindings-web/")
+        )),
+    )
+    .map_err(|e| e.to_string())?;
+    let module = format!("{out}/jigap_wasm_bg.wasm");
     run(
         &rel("node_modules/binaryen/bin/wasm-opt"),
         &[
             "-Oz",
-            // Iterate until nothing shrinks: 1.3 KB gzipped for a few seconds of build.
+            // Iterate until nothing shrinks: 1.5 KB gzipped for a minute of build (README, "Sizes").
             "--converge",
             "--strip-debug",
             "--strip-producers",
@@ -584,9 +672,9 @@ fn web() -> Result {
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",
             "--enable-mutable-globals",
-            "bindings-web/pkg/jigap_wasm_bg.wasm",
+            &module,
             "-o",
-            "bindings-web/pkg/jigap_wasm_bg.wasm",
+            &module,
         ],
     )?;
     let _ = fs::remove_file(pkg.join("jigap_wasm_bg.wasm.d.ts"));
@@ -606,12 +694,34 @@ fn web() -> Result {
         })
         .collect();
     fs::write(&dts, typed.join("\n") + "\n").map_err(|e| e.to_string())?;
+    // The hand-written module, less the parts this package leaves out.
+    let left_out: Vec<&str> = ["tickets", "credentials"]
+        .into_iter()
+        .filter(|f| !p.has(f))
+        .collect();
     for e in fs::read_dir(root().join("bindings-web/npm")).map_err(|e| e.to_string())? {
-        let p = e.map_err(|e| e.to_string())?.path();
-        fs::copy(&p, pkg.join(p.file_name().unwrap_or_default())).map_err(|e| e.to_string())?;
+        let path = e.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if left_out.iter().any(|f| name.starts_with(&format!("{f}."))) {
+            continue;
+        }
+        let mut text = fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        for f in &left_out {
+            text = text
+                .lines()
+                .filter(|l| !l.contains(&format!("'./{f}.js'")))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            text = text
+                .replace(&format!(" \"{f}.js\","), "")
+                .replace(&format!(" \"{f}.d.ts\","), "");
+        }
+        fs::write(pkg.join(&name), text).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
+
+
 
 fn gz_len(path: &Path) -> Result<u64> {
     let out = Command::new("sh")
@@ -622,55 +732,6 @@ fn gz_len(path: &Path) -> Result<u64> {
         .trim()
         .parse()
         .map_err(|e| format!("gzip size: {e}"))
-}
-
-/// Measure the release artefacts against DESIGN.md's targets; writes target/sizes.json.
-fn sizes() -> Result {
-    run("cargo", &["build", "-p", "jigap-ffi", "--release"])?;
-    let lib = root().join("target/release/libjigap_ffi.so");
-    let stripped = root().join("target/release/libjigap_ffi.stripped.so");
-    run(
-        "strip",
-        &[
-            "--strip-unneeded",
-            "-o",
-            &stripped.display().to_string(),
-            &lib.display().to_string(),
-        ],
-    )?;
-    let wasm = root().join("bindings-web/pkg/jigap_wasm_bg.wasm");
-    if !wasm.exists() {
-        web()?;
-    }
-    let native = fs::metadata(&stripped).map_err(|e| e.to_string())?.len();
-    let wasm_raw = fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
-    let wasm_gz = gz_len(&wasm)?;
-    let js: u64 = ["jigap_wasm.js", "index.js", "stores.js"]
-        .iter()
-        .map(|f| gz_len(&root().join("bindings-web/pkg").join(f)).unwrap_or(0))
-        .sum();
-    let kb = |b: u64| b as f64 / 1024.0;
-    println!("\nrelease sizes                       measured      target");
-    println!("Wasm (wasm-opt -Oz), raw        {:>9.1} KB", kb(wasm_raw));
-    println!(
-        "Wasm, gzipped                   {:>9.1} KB    ≤ 200 KB {}",
-        kb(wasm_gz),
-        if wasm_gz <= 200 * 1024 {
-            "met"
-        } else {
-            "MISSED"
-        }
-    );
-    println!("JS glue, gzipped                {:>9.1} KB", kb(js));
-    println!(
-        "native cdylib, stripped         {:>9.1} KB    ≤ 3 MB   {}",
-        kb(native),
-        if native <= 3 << 20 { "met" } else { "MISSED" }
-    );
-    let json = format!(
-        "{{\"wasm_raw\":{wasm_raw},\"wasm_gzip\":{wasm_gz},\"js_gzip\":{js},\"native_stripped\":{native}}}\n"
-    );
-    fs::write(root().join("target/sizes.json"), json).map_err(|e| e.to_string())
 }
 
 fn test() -> Result {
@@ -764,6 +825,10 @@ fn test() -> Result {
         run("node", &["--test", "bindings-web/tests/node/"])
     })?;
     step(
+        "web: the vouchers package (no tickets, no credentials) and the same Node tests on it",
+        vouchers_package,
+    )?;
+    step(
         "web: headless Chromium test (IndexedDB across a reload)",
         || run("node", &["--test", "bindings-web/tests/browser/"]),
     )?;
@@ -774,7 +839,9 @@ fn test() -> Result {
     step("fuzz every target for 10 s (no panic on any input)", || {
         fuzz(10)
     })?;
-    step("sizes", sizes)?;
+    step("sizes: every package against sizes.toml", || {
+        sizes::sizes(false, false)
+    })?;
     Ok(())
 }
 
@@ -799,7 +866,20 @@ fn js() -> Result {
         &["-p", "bindings-web/tests/tsconfig.json"],
     )?;
     run("node", &["--test", "bindings-web/tests/node/"])?;
+    vouchers_package()?;
     run("node", &["--test", "bindings-web/tests/browser/"])
+}
+
+/// Build the vouchers package and run the Node tests on it (the ticket and credential tests
+/// skip themselves, saying why).
+fn vouchers_package() -> Result {
+    let p = WebPackage::vouchers();
+    web_package(&p)?;
+    run_env(
+        "node",
+        &["--test", "bindings-web/tests/node/"],
+        &[("JIGAP_PKG", &p.dir())],
+    )
 }
 
 /// Build the npm package and serve the web demo wallet on http://127.0.0.1:8080/bindings-web/demo/.
@@ -852,9 +932,9 @@ fn main() -> ExitCode {
     let r = match task.as_str() {
         "test" => test(),
         "setup" => setup(),
-        "web" => web(),
+        "web" => WebPackage::from_args().and_then(|p| web_package(&p)),
         "bindings" => bindings(),
-        "sizes" => sizes(),
+        "sizes" => sizes::sizes(std::env::args().any(|a| a == "--update"), true),
         "bench" => bench(),
         "demo-web" => demo_web(),
         "mobile" => mobile(),
@@ -867,7 +947,7 @@ fn main() -> ExitCode {
                 .unwrap_or(60),
         ),
         _ => Err(
-            "usage: cargo xtask <test|setup|web|bindings|mobile|js|snippets|sizes|bench|fuzz [secs]|demo-web>".into(),
+            "usage: cargo xtask <test|setup|web [--features …]|bindings|mobile|js|snippets|sizes [--update]|bench|fuzz [secs]|demo-web>".into(),
         ),
     };
     match r {

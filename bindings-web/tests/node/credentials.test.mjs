@@ -1,9 +1,10 @@
 // Credential flows from JavaScript, mirroring CredentialTest.kt: a drone licence as an SD-JWT VC
 // presented with two claims, replays and tampering refused, expiry, revocation, Open Badges,
 // JWT VPs, a did:web issuer.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as jigap from '../../pkg/index.js';
+import { jigap, testOf } from './package.mjs';
+
+const test = testOf('credentials');
 
 const { Wallet, MemoryStore, Credentials, CredentialVerifier, CredentialIssuer, verifyPresentation } = jigap;
 const FAST = jigap.kdfFastInsecure();

@@ -1,10 +1,11 @@
 // Ticket flows from JavaScript, mirroring TicketTest.kt: grant, import, show, gate, receipts,
 // stale windows on the gate's clock, transfers, merges — and the transfer signature checked by
 // ethers (an independent EIP-712 implementation).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ethers } from 'ethers';
-import * as jigap from '../../pkg/index.js';
+import { jigap, testOf } from './package.mjs';
+
+const test = testOf('tickets');
 
 const { Wallet, MemoryStore, Tickets, Gate, GateKey, TicketIssuer } = jigap;
 const FAST = jigap.kdfFastInsecure();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ethers } from 'ethers';
-import * as jigap from '../../pkg/index.js';
+import { jigap } from './package.mjs';
 
 const { Wallet, MemoryStore, Vouchers, MerchantDesk, VoucherIssuer } = jigap;
 const FAST = jigap.kdfFastInsecure();

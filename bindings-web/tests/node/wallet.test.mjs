@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ethers } from 'ethers';
-import * as jigap from '../../pkg/index.js';
+import { jigap } from './package.mjs';
 
 const { Wallet, MemoryStore, JigapError } = jigap;
 const FAST = jigap.kdfFastInsecure();
@@ -49,6 +49,17 @@ class NodeProtector {
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'jigap-js-'));
+
+test('the package says which optional parts it carries, and carries exactly those', () => {
+  const features = jigap.jigapFeatures();
+  const expected = process.env.JIGAP_PKG?.includes('pkg-vouchers') ? [] : ['tickets', 'credentials'];
+  for (const f of ['tickets', 'credentials']) {
+    assert.equal(features.includes(f), expected.includes(f), `${f} in ${features}`);
+  }
+  assert.equal(typeof jigap.Tickets === 'function', features.includes('tickets'));
+  assert.equal(typeof jigap.Credentials === 'function', features.includes('credentials'));
+  assert.equal(typeof jigap.Vouchers, 'function');
+});
 
 test('create and reopen, wrong PIN with attempts left, change PIN, backup and restore', async () => {
   const store = new MemoryStore();

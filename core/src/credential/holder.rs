@@ -224,7 +224,9 @@ pub struct CredentialFilter {
 
 impl CredentialFilter {
     fn matches(&self, c: &StoredCredential, now: u64) -> bool {
-        let has = |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
+        let has = |hay: &str, needle: &str| {
+            crate::util::fold_case(hay).contains(&crate::util::fold_case(needle))
+        };
         if let Some(t) = &self.credential_type
             && !c.types.iter().any(|x| x == t)
         {
@@ -458,7 +460,7 @@ impl<'w> Credentials<'w> {
                 out.push(c.judged(now));
             }
         }
-        out.sort_by(|a, b| (a.imported_at, &a.id).cmp(&(b.imported_at, &b.id)));
+        crate::util::sort_by(&mut out, |a, b| (a.imported_at, &a.id).cmp(&(b.imported_at, &b.id)));
         Ok(out)
     }
 

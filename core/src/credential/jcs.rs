@@ -42,7 +42,7 @@ fn write_value(v: &Value, out: &mut String, depth: usize) -> Result<(), Credenti
         }
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            crate::util::sort_by(&mut keys, |a, b| a.encode_utf16().cmp(b.encode_utf16()));
             out.push('{');
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {

@@ -586,7 +586,7 @@ impl Concealer<'_> {
                     path.pop();
                 }
                 if !sd.is_empty() {
-                    sd.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                    crate::util::sort_by(&mut sd, |a, b| a.as_str().cmp(&b.as_str()));
                     res.insert("_sd".into(), Value::Array(sd));
                 }
                 Ok(Value::Object(res))
@@ -662,7 +662,7 @@ mod tests {
         assert_eq!(sd.disclosures.len(), 5);
         assert_eq!(Value::Object(sd.claims().unwrap()), claims);
         let mut paths = sd.disclosable_paths().unwrap();
-        paths.sort();
+        crate::util::sort_by(&mut paths, |a, b| a.cmp(b));
         assert_eq!(
             paths,
             [

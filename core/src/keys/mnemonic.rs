@@ -166,7 +166,7 @@ impl Wordlist {
     fn new(text: &'static str) -> Wordlist {
         let words: Vec<&'static str> = text.lines().collect();
         let mut sorted: Vec<u16> = (0..words.len() as u16).collect();
-        sorted.sort_by_key(|&i| words[usize::from(i)]);
+        crate::util::sort_by_key(&mut sorted, |&i| words[usize::from(i)]);
         Wordlist { words, sorted }
     }
 

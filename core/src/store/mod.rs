@@ -8,11 +8,11 @@
 
 pub mod conformance;
 mod memory;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
 mod sqlite;
 
 pub use memory::MemoryStore;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
 pub use sqlite::SqliteStore;
 
 /// One change in a batch.

@@ -398,7 +398,7 @@ impl Gate {
     /// The events this gate admits.
     pub fn events(&self) -> Vec<&TicketEvent> {
         let mut v: Vec<&TicketEvent> = self.events.values().map(|a| &a.auth.event).collect();
-        v.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::util::sort_by(&mut v, |a, b| a.id.cmp(&b.id));
         v
     }
 
@@ -580,7 +580,7 @@ impl Gate {
     /// Ed25519 signature over `keccak256(body)`.
     pub fn export(&self) -> Result<Vec<u8>, TicketError> {
         let mut auths: Vec<&GateAuthorization> = self.events.values().map(|a| &a.auth).collect();
-        auths.sort_by(|a, b| a.event.id.cmp(&b.event.id));
+        crate::util::sort_by(&mut auths, |a, b| a.event.id.cmp(&b.event.id));
         let mut w = Writer::new();
         w.array(6)
             .str(EXPORT_MAGIC)

@@ -517,7 +517,7 @@ impl<'w> Tickets<'w> {
                 out.push(TicketIdentity::from_text_unverified(text)?);
             }
         }
-        out.sort_by_key(|i| i.address);
+        crate::util::sort_by_key(&mut out, |i| i.address);
         Ok(out)
     }
 
@@ -677,7 +677,7 @@ impl<'w> Tickets<'w> {
                 out.push(rec.ticket()?);
             }
         }
-        out.sort_by_key(|t| {
+        crate::util::sort_by_key(&mut out, |t| {
             let e = t.event();
             if e.end >= now {
                 (0, e.start, t.id)

@@ -267,7 +267,7 @@ pub struct BackupInfo {
 /// ```
 pub fn passphrase_bits(passphrase: &str) -> u32 {
     let text = crate::keys::nfkd_text(passphrase).unwrap_or_else(|| passphrase.into());
-    let mut words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let mut words: Vec<String> = text.split_whitespace().map(crate::util::fold_case).collect();
     let original: Vec<&str> = passphrase.split_whitespace().collect();
     // Case is counted only inside a word (below), so the same word twice counts once.
     let mut seen = std::collections::BTreeSet::new();

@@ -174,7 +174,7 @@ pub struct Candidate {
 /// capacity first (fewest vouchers). Returns the allocations and what is still missing, plus
 /// vouchers skipped because the remainder was below their minimum.
 pub fn select(mut candidates: Vec<Candidate>, amount: u64) -> (Vec<Allocation>, u64, Vec<Id>) {
-    candidates.sort_by(|a, b| {
+    crate::util::sort_by(&mut candidates, |a, b| {
         a.valid_until
             .cmp(&b.valid_until)
             .then(b.capacity.cmp(&a.capacity))

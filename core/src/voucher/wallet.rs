@@ -266,7 +266,7 @@ impl Vouchers {
         self.with_book(|b, _| {
             let mut v: Vec<VoucherView> =
                 b.vouchers.values().map(|r| Self::view(b, r, now)).collect();
-            v.sort_by_key(|x| (x.status == VoucherStatus::Expired, x.valid_until));
+            crate::util::sort_by_key(&mut v, |x| (x.status == VoucherStatus::Expired, x.valid_until));
             Ok(v)
         })
     }
@@ -341,7 +341,7 @@ impl Vouchers {
             .values()
             .map(|v| v.grant.grant.holder)
             .collect();
-        holders.sort();
+        crate::util::sort_by(&mut holders, |a, b| a.cmp(b));
         holders.dedup();
         if let Some(h) = holder {
             holders.retain(|x| x == h);
@@ -908,7 +908,7 @@ impl Vouchers {
                 }
                 out.push(e);
             }
-            out.sort_by_key(|e| e.seq);
+            crate::util::sort_by_key(&mut out, |e| e.seq);
             Ok(out.into_iter().map(VoucherEvent::from).collect())
         })
     }
