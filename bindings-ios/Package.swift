@@ -18,7 +18,9 @@ let package = Package(
             name: "Jigap",
             dependencies: ["jigapFFI"],
             path: "Sources/Jigap",
-            swiftSettings: [.enableExperimentalFeature("StrictConcurrency")]
+            swiftSettings: [.enableExperimentalFeature("StrictConcurrency")],
+            // For a library built with `sqlite-system` (iOS's own SQLite); unused otherwise.
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
         .testTarget(name: "JigapTests", dependencies: ["Jigap"], path: "Tests/JigapTests"),
     ]

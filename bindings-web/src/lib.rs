@@ -152,7 +152,10 @@ pub fn qr_code(text: String, module_px: Option<u32>) -> JsResult {
 /// The optional parts this package carries (`tickets`, `credentials`, …; vouchers are always in).
 #[wasm_bindgen(js_name = jigapFeatures)]
 pub fn jigap_features() -> Vec<String> {
-    jigap_core::features().into_iter().map(String::from).collect()
+    jigap_core::features()
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// The library version.

@@ -56,14 +56,19 @@ pub(crate) fn fold_case(s: &str) -> String {
 /// keeps the generic part to the thin shell below.
 pub(crate) fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
     let mut order = sorted_order(v.len(), &mut |a, b| cmp(&v[a], &v[b]));
-    // Apply the permutation in place: position i takes the element at order[i].
-    for i in 0..order.len() {
-        let mut j = order[i];
-        while j < i {
-            j = order[j];
+    // Apply the permutation (position i takes the element at order[i]) one cycle at a time:
+    // n swaps at most, each position visited once.
+    for start in 0..order.len() {
+        let mut cur = start;
+        while order[cur] != usize::MAX {
+            let next = order[cur];
+            order[cur] = usize::MAX;
+            if next == start {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
         }
-        v.swap(i, j);
-        order[i] = j;
     }
 }
 
@@ -73,10 +78,7 @@ pub(crate) fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) 
 }
 
 /// The non-generic body: indices `0..n` in the order `cmp` gives, ties kept in index order.
-fn sorted_order(
-    n: usize,
-    cmp: &mut dyn FnMut(usize, usize) -> std::cmp::Ordering,
-) -> Vec<usize> {
+fn sorted_order(n: usize, cmp: &mut dyn FnMut(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| cmp(a, b));
     order
@@ -100,6 +102,13 @@ mod tests {
 
     #[test]
     fn case_folds_ascii_and_leaves_hangul() {
-        assert_eq!(fold_case("Seoul 서울 CAFÉ"), if cfg!(feature = "full-unicode") { "seoul 서울 café" } else { "seoul 서울 cafÉ" });
+        assert_eq!(
+            fold_case("Seoul 서울 CAFÉ"),
+            if cfg!(feature = "full-unicode") {
+                "seoul 서울 café"
+            } else {
+                "seoul 서울 cafÉ"
+            }
+        );
     }
 }

@@ -86,7 +86,10 @@ pub fn qr_code(text: String, module_px: u32) -> Result<QrCode, JigapError> {
 /// The optional parts this library carries (`tickets`, `credentials`, …; vouchers are always in).
 #[uniffi::export]
 pub fn jigap_features() -> Vec<String> {
-    jigap_core::features().into_iter().map(String::from).collect()
+    jigap_core::features()
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// The library version.

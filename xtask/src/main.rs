@@ -214,7 +214,12 @@ fn setup() -> Result {
         },
     )?;
     step("setup: twiggy (the size breakdown by crate)", || {
-        if output(&tools().join("twiggy/bin/twiggy").display().to_string(), &["--version"]).is_ok() {
+        if output(
+            &tools().join("twiggy/bin/twiggy").display().to_string(),
+            &["--version"],
+        )
+        .is_ok()
+        {
             return Ok(());
         }
         run(
@@ -369,8 +374,27 @@ const GENERATED: &[(&str, &str)] = &[
 const HEADERS: &[&str] = &["jigapFFI", "jigapCoreFFI"];
 
 /// Copy freshly generated sources over the committed ones.
+/// Regenerate the Kotlin and Swift sources from the host library. With `JIGAP_FEATURES` set
+/// (e.g. `sqlite` for the voucher-only library) they come from a jigap-ffi built with exactly
+/// those features, so an app's bindings declare only what its library exports.
 fn bindings() -> Result {
-    run("cargo", &["build", "--workspace"])?;
+    match std::env::var("JIGAP_FEATURES") {
+        Ok(f) => {
+            run("cargo", &["build", "-p", "uniffi-bindgen"])?;
+            run(
+                "cargo",
+                &[
+                    "build",
+                    "-p",
+                    "jigap-ffi",
+                    "--no-default-features",
+                    "--features",
+                    &f,
+                ],
+            )?;
+        }
+        Err(_) => run("cargo", &["build", "--workspace"])?,
+    }
     generate()?;
     for (from, to) in GENERATED {
         if let Some(dir) = Path::new(to).parent() {
@@ -594,7 +618,10 @@ impl WebPackage {
                         .collect(),
                 ),
             }),
-            _ => Err("usage: cargo xtask web [--features vouchers|tickets,credentials,all-languages]".into()),
+            _ => Err(
+                "usage: cargo xtask web [--features vouchers|tickets,credentials,all-languages]"
+                    .into(),
+            ),
         }
     }
 
@@ -701,7 +728,11 @@ fn web_package(p: &WebPackage) -> Result {
         .collect();
     for e in fs::read_dir(root().join("bindings-web/npm")).map_err(|e| e.to_string())? {
         let path = e.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if left_out.iter().any(|f| name.starts_with(&format!("{f}."))) {
             continue;
         }
@@ -720,8 +751,6 @@ fn web_package(p: &WebPackage) -> Result {
     }
     Ok(())
 }
-
-
 
 fn gz_len(path: &Path) -> Result<u64> {
     let out = Command::new("sh")
@@ -750,6 +779,34 @@ fn test() -> Result {
             ],
         )
     })?;
+    step(
+        "clippy: the smaller builds (voucher-only native and web, the core without features)",
+        || {
+            for build in [
+                &[
+                    "-p",
+                    "jigap-ffi",
+                    "--no-default-features",
+                    "--features",
+                    "sqlite",
+                ][..],
+                &[
+                    "-p",
+                    "jigap-web",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--no-default-features",
+                ],
+                &["-p", "jigap-core", "--no-default-features"],
+            ] {
+                let mut args = vec!["clippy"];
+                args.extend_from_slice(build);
+                args.extend(["--", "-D", "warnings"]);
+                run("cargo", &args)?;
+            }
+            Ok(())
+        },
+    )?;
     step("build the workspace (host cdylib for the bindings)", || {
         run("cargo", &["build", "--workspace"])
     })?;
@@ -799,7 +856,10 @@ fn test() -> Result {
                         "check",
                         "-p",
                         "jigap-ffi",
+                        // No SQLite: it needs a C cross compiler.
                         "--no-default-features",
+                        "--features",
+                        "tickets,credentials",
                         "--target",
                         t,
                     ],
@@ -934,7 +994,10 @@ fn main() -> ExitCode {
         "setup" => setup(),
         "web" => WebPackage::from_args().and_then(|p| web_package(&p)),
         "bindings" => bindings(),
-        "sizes" => sizes::sizes(std::env::args().any(|a| a == "--update"), true),
+        "sizes" => sizes::sizes(
+            std::env::args().any(|a| a == "--update"),
+            !std::env::args().any(|a| a == "--no-build"),
+        ),
         "bench" => bench(),
         "demo-web" => demo_web(),
         "mobile" => mobile(),
@@ -947,7 +1010,7 @@ fn main() -> ExitCode {
                 .unwrap_or(60),
         ),
         _ => Err(
-            "usage: cargo xtask <test|setup|web [--features …]|bindings|mobile|js|snippets|sizes [--update]|bench|fuzz [secs]|demo-web>".into(),
+            "usage: cargo xtask <test|setup|web [--features …]|bindings|mobile|js|snippets|sizes [--update] [--no-build]|bench|fuzz [secs]|demo-web>".into(),
         ),
     };
     match r {

@@ -35,7 +35,10 @@ const NATIVE: &[(&str, &[&str])] = &[
 
 /// The web packages: their key suffix in sizes.json, and how they are built.
 fn web_packages() -> [(&'static str, WebPackage); 2] {
-    [("", WebPackage::FULL), ("_vouchers", WebPackage::vouchers())]
+    [
+        ("", WebPackage::FULL),
+        ("_vouchers", WebPackage::vouchers()),
+    ]
 }
 
 /// `update`: rewrite the committed breakdown; `build`: build the web packages first (`cargo xtask
@@ -83,8 +86,8 @@ pub(crate) fn sizes(update: bool, build: bool) -> Result {
         breakdowns.insert(format!("native{name}"), native_breakdown(&lib)?);
     }
 
-    let json = serde_json::to_string_pretty(&Value::Object(figures.clone()))
-        .map_err(|e| e.to_string())?;
+    let json =
+        serde_json::to_string_pretty(&Value::Object(figures.clone())).map_err(|e| e.to_string())?;
     fs::write(root().join("target/sizes.json"), json + "\n").map_err(|e| e.to_string())?;
     let committed = root().join("sizes.breakdown.json");
     if update {
@@ -194,7 +197,8 @@ fn native_breakdown(lib: &Path) -> Result<Breakdown> {
     let mut out = Breakdown::new();
     for line in output("nm", &["-C", "-S", "--size-sort", &path])?.lines() {
         let mut f = line.splitn(4, ' ');
-        let (Some(_), Some(size), Some(kind), Some(name)) = (f.next(), f.next(), f.next(), f.next())
+        let (Some(_), Some(size), Some(kind), Some(name)) =
+            (f.next(), f.next(), f.next(), f.next())
         else {
             continue;
         };
@@ -248,8 +252,14 @@ fn check(
     let mut over = Vec::new();
     for (key, v) in figures {
         let got = v.as_u64().unwrap_or(0);
-        let budget = budgets.get(key).and_then(|b| b.as_integer()).map(|b| b as u64);
-        let target = targets.get(key).and_then(|b| b.as_integer()).map(|b| b as u64);
+        let budget = budgets
+            .get(key)
+            .and_then(|b| b.as_integer())
+            .map(|b| b as u64);
+        let target = targets
+            .get(key)
+            .and_then(|b| b.as_integer())
+            .map(|b| b as u64);
         let show = |b: Option<u64>| b.map(kb).unwrap_or_else(|| "—".into());
         let mark = match (budget, target) {
             (Some(b), _) if got > b => "OVER BUDGET",
@@ -320,14 +330,25 @@ mod tests {
     #[test]
     fn items_are_charged_to_their_crate() {
         assert_eq!(
-            crate_of("<&mut serde_json::de::Deserializer<R> as serde_core::de::Deserializer>::deserialize_struct::h2e7a"),
+            crate_of(
+                "<&mut serde_json::de::Deserializer<R> as serde_core::de::Deserializer>::deserialize_struct::h2e7a"
+            ),
             "serde_json"
         );
-        assert_eq!(crate_of("k256::arithmetic::field::FieldElement::sqrt::h66"), "k256");
+        assert_eq!(
+            crate_of("k256::arithmetic::field::FieldElement::sqrt::h66"),
+            "k256"
+        );
         assert_eq!(crate_of("core[c5930c85a12de822]::num::flt2dec"), "core");
-        assert_eq!(crate_of("<dyn core::any::Any as core::fmt::Debug>::fmt"), "core");
+        assert_eq!(
+            crate_of("<dyn core::any::Any as core::fmt::Debug>::fmt"),
+            "core"
+        );
         assert_eq!(breakdown_key("wasm_gzip_vouchers"), "wasm_vouchers");
         assert_eq!(breakdown_key("js_gzip"), "wasm");
-        assert_eq!(breakdown_key("native_stripped_system_sqlite"), "native_system_sqlite");
+        assert_eq!(
+            breakdown_key("native_stripped_system_sqlite"),
+            "native_system_sqlite"
+        );
     }
 }

@@ -5506,6 +5506,16 @@ public func checksumAddress(address: String)throws  -> Address  {
 })
 }
 /**
+ * The optional parts this library carries (`tickets`, `credentials`, …; vouchers are always in).
+ */
+public func jigapFeatures() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_jigap_features(uniffiCallStatus
+    )
+})
+}
+/**
  * The library version.
  */
 public func jigapVersion() -> String  {
@@ -5659,6 +5669,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_checksum_address() != 48469) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_jigap_features() != 38952) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_jigap_version() != 17291) {

@@ -123,6 +123,16 @@ final class JigapTests: XCTestCase {
         }
     }
 
+    func testTheLibrarySaysWhichPartsItCarries() throws {
+        // The default build carries tickets and credentials; the eight extra wordlists only with
+        // `all-languages`.
+        XCTAssertTrue(Set(jigapFeatures()).isSuperset(of: ["tickets", "credentials"]))
+        XCTAssertThrowsError(try validateMnemonic(mnemonic: String(repeating: "abandon ", count: 11) + "about", language: "ja")) { e in
+            guard case JigapError.InvalidInput(let message) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(!jigapFeatures().contains("all-languages"), message.contains("not built into this package"))
+        }
+    }
+
     func testKeystoreRoundTrip() throws {
         let w = try Wallet.create(store: JigapStore.memory(), pin: "123456", options: FAST_CREATE)
         let me = try w.account(index: 0).address

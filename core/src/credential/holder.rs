@@ -460,7 +460,9 @@ impl<'w> Credentials<'w> {
                 out.push(c.judged(now));
             }
         }
-        crate::util::sort_by(&mut out, |a, b| (a.imported_at, &a.id).cmp(&(b.imported_at, &b.id)));
+        crate::util::sort_by(&mut out, |a, b| {
+            (a.imported_at, &a.id).cmp(&(b.imported_at, &b.id))
+        });
         Ok(out)
     }
 

@@ -225,14 +225,12 @@ impl TypedData {
                     "type name '{name}' is not a valid identifier"
                 )));
             }
-            let mut seen = BTreeSet::new();
+            if let Some(dup) = duplicate(fields.iter().map(|f| f.name.as_str())) {
+                return Err(KeysError::TypedData(format!(
+                    "type {name} has two members named '{dup}'"
+                )));
+            }
             for f in fields {
-                if !seen.insert(&f.name) {
-                    return Err(KeysError::TypedData(format!(
-                        "type {name} has two members named '{}'",
-                        f.name
-                    )));
-                }
                 let base = base_type(&f.ty)?;
                 if !self.types.contains_key(base) && !is_atomic_or_dynamic(base) {
                     return Err(KeysError::TypedData(format!(
@@ -400,6 +398,21 @@ fn prefix_err(e: KeysError, at: &str) -> KeysError {
 /// `keccak256(0x1901 ‖ domain_separator ‖ struct_hash)`.
 pub fn typed_data_digest(domain_separator: &[u8; 32], struct_hash: &[u8; 32]) -> [u8; 32] {
     keccak256_parts(&[&[0x19, 0x01], domain_separator, struct_hash])
+}
+
+/// A name that occurs twice. Few members (the usual case): compared pairwise, no allocation;
+/// many: sorted with the crate's one sort (a set would be one more B-tree type in the Wasm).
+fn duplicate<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if names.clone().count() <= 32 {
+        return names
+            .clone()
+            .enumerate()
+            .find(|&(i, n)| names.clone().take(i).any(|m| m == n))
+            .map(|(_, n)| n);
+    }
+    let mut sorted: Vec<&str> = names.collect();
+    crate::util::sort_by(&mut sorted, |a, b| a.cmp(b));
+    sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -715,6 +728,17 @@ pub fn domain_separator(name: &str, version: &str, chain_id: u64, contract: &Add
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_named_twice_is_found_in_short_and_long_types() {
+        assert_eq!(duplicate(["a", "b", "a"].into_iter()), Some("a"));
+        assert_eq!(duplicate(["a", "b", "c"].into_iter()), None);
+        let many: Vec<String> = (0..100).map(|i| format!("m{i}")).collect();
+        assert_eq!(duplicate(many.iter().map(String::as_str)), None);
+        let mut dup = many.clone();
+        dup.push("m57".into());
+        assert_eq!(duplicate(dup.iter().map(String::as_str)), Some("m57"));
+    }
 
     fn td(json: &str) -> TypedData {
         TypedData::from_json(json).unwrap()

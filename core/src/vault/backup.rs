@@ -267,15 +267,19 @@ pub struct BackupInfo {
 /// ```
 pub fn passphrase_bits(passphrase: &str) -> u32 {
     let text = crate::keys::nfkd_text(passphrase).unwrap_or_else(|| passphrase.into());
-    let mut words: Vec<String> = text.split_whitespace().map(crate::util::fold_case).collect();
+    let mut words: Vec<String> = text
+        .split_whitespace()
+        .map(crate::util::fold_case)
+        .collect();
     let original: Vec<&str> = passphrase.split_whitespace().collect();
     // Case is counted only inside a word (below), so the same word twice counts once.
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen: Vec<String> = Vec::new(); // a passphrase has a few words
     let mut bits = 0u32;
     for (i, w) in words.drain(..).enumerate() {
-        if !seen.insert(w.clone()) {
+        if seen.contains(&w) {
             continue;
         }
+        seen.push(w.clone());
         let listed = [
             crate::keys::Language::English,
             crate::keys::Language::Korean,

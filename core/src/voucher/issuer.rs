@@ -5,7 +5,7 @@
 //! It signs with a wallet account (records in the vault) or with a key of its own (records in
 //! a registry the caller saves, as the CLI does with `--registry`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::VoucherError;
@@ -502,9 +502,11 @@ pub fn detect_double_spends(
 ) -> Vec<DoubleSpend> {
     let mut out = Vec::new();
     let mut per_voucher: BTreeMap<Id, (u64, u64, bool, u32)> = BTreeMap::new(); // allocated, amount, single use, uses
-    let mut per_seq: BTreeMap<(Address, u64), [u8; 32]> = BTreeMap::new();
-    let mut counted = std::collections::BTreeSet::new();
-    let mut grants: BTreeMap<Id, VoucherGrant> = BTreeMap::new();
+    // Hash maps where order does not matter (hashbrown's code is shared across types; each
+    // B-tree type costs ~4 KB of Wasm); `per_voucher` stays ordered for a stable report.
+    let mut per_seq: HashMap<(Address, u64), [u8; 32]> = HashMap::new();
+    let mut counted = HashSet::new();
+    let mut grants: HashMap<Id, VoucherGrant> = HashMap::new();
     for p in batch {
         let r = &p.redemption.redemption;
         let hash = r.digest(domain);

@@ -266,7 +266,9 @@ impl Vouchers {
         self.with_book(|b, _| {
             let mut v: Vec<VoucherView> =
                 b.vouchers.values().map(|r| Self::view(b, r, now)).collect();
-            crate::util::sort_by_key(&mut v, |x| (x.status == VoucherStatus::Expired, x.valid_until));
+            crate::util::sort_by_key(&mut v, |x| {
+                (x.status == VoucherStatus::Expired, x.valid_until)
+            });
             Ok(v)
         })
     }
@@ -287,25 +289,32 @@ impl Vouchers {
     pub fn balances(&self) -> Result<Vec<VoucherBalance>, VoucherError> {
         let now = self.now();
         self.with_book(|b, _| {
-            let mut by: BTreeMap<String, VoucherBalance> = BTreeMap::new();
+            // A few currencies at most: a list, not a map (each map type costs ~4 KB of Wasm).
+            let mut by: Vec<VoucherBalance> = Vec::new();
             for r in b.vouchers.values() {
                 let v = Self::view(b, r, now);
                 if v.status == VoucherStatus::Expired {
                     continue;
                 }
-                let e = by
-                    .entry(v.currency.clone())
-                    .or_insert_with(|| VoucherBalance {
-                        currency: v.currency.clone(),
-                        spendable: 0,
-                        reserved: 0,
-                        vouchers: 0,
-                    });
+                let i = match by.iter().position(|x| x.currency == v.currency) {
+                    Some(i) => i,
+                    None => {
+                        by.push(VoucherBalance {
+                            currency: v.currency.clone(),
+                            spendable: 0,
+                            reserved: 0,
+                            vouchers: 0,
+                        });
+                        by.len() - 1
+                    }
+                };
+                let e = &mut by[i];
                 e.spendable = e.spendable.saturating_add(v.spendable);
                 e.reserved = e.reserved.saturating_add(v.reserved);
                 e.vouchers += 1;
             }
-            Ok(by.into_values().collect())
+            crate::util::sort_by(&mut by, |a, b| a.currency.cmp(&b.currency));
+            Ok(by)
         })
     }
 
@@ -523,13 +532,18 @@ impl Vouchers {
     fn check_offline_allowance(
         book: &Book,
         allocations: &[Allocation],
-    ) -> Result<BTreeMap<Address, u64>, VoucherError> {
-        let mut per_issuer: BTreeMap<Address, u64> = BTreeMap::new();
+    ) -> Result<Vec<(Address, u64)>, VoucherError> {
+        // A payment spans a few issuers: a list in address order rather than a map.
+        let mut per_issuer: Vec<(Address, u64)> = Vec::new();
         for a in allocations {
             let r = Self::record(book, &a.voucher_id)?;
-            let e = per_issuer.entry(r.grant.grant.issuer).or_default();
-            *e = e.checked_add(a.amount).ok_or(VoucherError::Overflow)?;
+            let issuer = r.grant.grant.issuer;
+            match per_issuer.iter_mut().find(|(i, _)| *i == issuer) {
+                Some((_, e)) => *e = e.checked_add(a.amount).ok_or(VoucherError::Overflow)?,
+                None => per_issuer.push((issuer, a.amount)),
+            }
         }
+        crate::util::sort_by(&mut per_issuer, |a, b| a.0.cmp(&b.0));
         for (issuer, amount) in &per_issuer {
             let Some(ti) = Self::issuer(book, issuer) else {
                 continue;

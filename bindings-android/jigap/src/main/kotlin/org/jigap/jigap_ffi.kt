@@ -930,6 +930,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_checksum_address(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_func_jigap_features(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_func_jigap_version(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_kdf_default(
@@ -1476,6 +1478,8 @@ internal object UniffiLib {
     ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_func_checksum_address(`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferAddress.ByValue
+    external fun uniffi_jigap_ffi_fn_func_jigap_features(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_jigap_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_kdf_default(uniffi_out_err: UniffiRustCallStatus, 
@@ -1623,6 +1627,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_checksum_address() and 0xFFFF) != 48469) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_jigap_features() and 0xFFFF) != 38952) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_jigap_version() and 0xFFFF) != 17291) {
@@ -9827,6 +9834,19 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
     
         
         FfiConverterString.lower(`address`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The optional parts this library carries (`tickets`, `credentials`, …; vouchers are always in).
+         */ fun `jigapFeatures`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_jigap_features(
+    
+        _status)
 }
     )
     }

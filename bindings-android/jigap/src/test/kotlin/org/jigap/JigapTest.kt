@@ -248,4 +248,12 @@ class JigapTest {
         assertEquals("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", checksumAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"))
         assertNotNull(jigapVersion())
     }
+
+    @Test fun theLibrarySaysWhichPartsItCarries() {
+        // The default build carries tickets and credentials; the eight extra wordlists only with
+        // `all-languages` (which the workspace build these tests run on has, for the CLI).
+        assertTrue(jigapFeatures().containsAll(listOf("tickets", "credentials")))
+        val e = assertFailsWith<JigapException.InvalidInput> { validateMnemonic("abandon ".repeat(11) + "about", "ja") }
+        assertEquals("all-languages" !in jigapFeatures(), "not built into this package" in e.message!!)
+    }
 }
