@@ -169,6 +169,56 @@ fn setup() -> Result {
             Ok(())
         },
     )?;
+    web_tools()?;
+    step(
+        "setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)",
+        || {
+            if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
+                return Ok(());
+            }
+            run(
+                "cargo",
+                &[
+                    "install",
+                    "cargo-fuzz",
+                    "--locked",
+                    "--version",
+                    CARGO_FUZZ,
+                    "--root",
+                    &tools().join("cargo-fuzz").display().to_string(),
+                ],
+            )
+        },
+    )?;
+    step(
+        "setup: Python tools (eth-account, sd-jwt, jwcrypto, pycryptodome, tree-sitter-swift)",
+        || {
+            if !Path::new(&python()).exists() {
+                run(
+                    "python3",
+                    &["-m", "venv", &tools().join("venv").display().to_string()],
+                )?;
+            }
+            run(
+                &python(),
+                &[
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                    "scripts/interop/requirements.txt",
+                ],
+            )
+        },
+    )
+}
+
+/// What `web` and `sizes` need besides cargo: the rustup targets, npm packages (binaryen's
+/// wasm-opt), the exact wasm-bindgen-cli and twiggy. Each step does nothing when already done,
+/// so `cargo xtask sizes` works from a fresh clone.
+fn web_tools() -> Result {
     step("setup: rustup targets", || {
         run(
             "rustup",
@@ -234,50 +284,7 @@ fn setup() -> Result {
                 &tools().join("twiggy").display().to_string(),
             ],
         )
-    })?;
-    step(
-        "setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)",
-        || {
-            if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
-                return Ok(());
-            }
-            run(
-                "cargo",
-                &[
-                    "install",
-                    "cargo-fuzz",
-                    "--locked",
-                    "--version",
-                    CARGO_FUZZ,
-                    "--root",
-                    &tools().join("cargo-fuzz").display().to_string(),
-                ],
-            )
-        },
-    )?;
-    step(
-        "setup: Python tools (eth-account, sd-jwt, jwcrypto, pycryptodome, tree-sitter-swift)",
-        || {
-            if !Path::new(&python()).exists() {
-                run(
-                    "python3",
-                    &["-m", "venv", &tools().join("venv").display().to_string()],
-                )?;
-            }
-            run(
-                &python(),
-                &[
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "-r",
-                    "scripts/interop/requirements.txt",
-                ],
-            )
-        },
-    )
+    })
 }
 
 /// The debug cdylib UniFFI reads: `.so` on Linux, `.dylib` on macOS (where iOS contributors
@@ -992,12 +999,16 @@ fn main() -> ExitCode {
     let r = match task.as_str() {
         "test" => test(),
         "setup" => setup(),
-        "web" => WebPackage::from_args().and_then(|p| web_package(&p)),
+        "web" => web_tools()
+            .and_then(|()| WebPackage::from_args())
+            .and_then(|p| web_package(&p)),
         "bindings" => bindings(),
-        "sizes" => sizes::sizes(
-            std::env::args().any(|a| a == "--update"),
-            !std::env::args().any(|a| a == "--no-build"),
-        ),
+        "sizes" => web_tools().and_then(|()| {
+            sizes::sizes(
+                std::env::args().any(|a| a == "--update"),
+                !std::env::args().any(|a| a == "--no-build"),
+            )
+        }),
         "bench" => bench(),
         "demo-web" => demo_web(),
         "mobile" => mobile(),
