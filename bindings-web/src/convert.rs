@@ -113,57 +113,68 @@ pub(crate) fn env() -> jigap_core::env::Env {
     jigap_core::env::Env::new(Arc::new(JsClock), Arc::new(jigap_core::env::OsRandom))
 }
 
+// The app's clock, for the gate, the ticket issuer and the credential checks.
 #[cfg(any(feature = "tickets", feature = "credentials"))]
-/// A clock written in JavaScript: a function returning Unix milliseconds, or an object with
-/// `nowMs()`. wasm32 runs one thread, so the wrapper's thread rule always holds.
-struct JsFnClock(send_wrapper::SendWrapper<JsValue>);
+mod app_clock {
+    use super::{JsClock, env, error};
+    use jigap_core::error::ErrorClass;
+    use js_sys::Reflect;
+    use wasm_bindgen::prelude::*;
 
-#[cfg(any(feature = "tickets", feature = "credentials"))]
-impl JsFnClock {
-    fn read(&self) -> Option<u64> {
-        let v: &JsValue = &self.0;
-        let out = if let Some(f) = v.dyn_ref::<js_sys::Function>() {
-            f.call0(&JsValue::UNDEFINED)
-        } else {
-            match Reflect::get(v, &"nowMs".into()).map(|f| f.dyn_into::<js_sys::Function>()) {
-                Ok(Ok(f)) => f.call0(v),
-                _ => Err(JsValue::UNDEFINED),
+    /// A clock written in JavaScript: a function returning Unix milliseconds, or an object with
+    /// `nowMs()`. wasm32 runs one thread, so the wrapper's thread rule always holds.
+    struct JsFnClock(send_wrapper::SendWrapper<JsValue>);
+
+    impl JsFnClock {
+        fn read(&self) -> Option<u64> {
+            let v: &JsValue = &self.0;
+            let out = if let Some(f) = v.dyn_ref::<js_sys::Function>() {
+                f.call0(&JsValue::UNDEFINED)
+            } else {
+                match Reflect::get(v, &"nowMs".into()).map(|f| f.dyn_into::<js_sys::Function>()) {
+                    Ok(Ok(f)) => f.call0(v),
+                    _ => Err(JsValue::UNDEFINED),
+                }
+            };
+            match out.ok().and_then(|x| x.as_f64()) {
+                Some(ms) if ms.is_finite() && ms >= 0.0 => Some(ms as u64),
+                _ => None,
             }
-        };
-        match out.ok().and_then(|x| x.as_f64()) {
-            Some(ms) if ms.is_finite() && ms >= 0.0 => Some(ms as u64),
-            _ => None,
         }
     }
-}
 
-#[cfg(any(feature = "tickets", feature = "credentials"))]
-impl jigap_core::env::Clock for JsFnClock {
-    fn now_ms(&self) -> u64 {
-        // Checked at construction. If it throws later, read the real time for that call (the
-        // same rule as the Kotlin and Swift clocks): a gate must keep working.
-        self.read().unwrap_or_else(|| js_sys::Date::now() as u64)
+    impl jigap_core::env::Clock for JsFnClock {
+        fn now_ms(&self) -> u64 {
+            // Checked at construction. If it throws later, read the real time for that call (the
+            // same rule as the Kotlin and Swift clocks): a gate must keep working.
+            self.read().unwrap_or_else(|| js_sys::Date::now() as u64)
+        }
+    }
+
+    /// The app's clock (`undefined`/`null`: `Date.now()`); refused unless it returns a time now.
+    pub(crate) fn js_clock(
+        v: JsValue,
+    ) -> Result<std::sync::Arc<dyn jigap_core::env::Clock>, JsValue> {
+        if v.is_undefined() || v.is_null() {
+            return Ok(std::sync::Arc::new(JsClock));
+        }
+        let clock = JsFnClock(send_wrapper::SendWrapper::new(v));
+        if clock.read().is_none() {
+            return Err(error(
+                ErrorClass::InvalidInput,
+                "clock must be a function returning milliseconds since 1970, or an object with nowMs(); it threw or returned something else",
+            ));
+        }
+        Ok(std::sync::Arc::new(clock))
+    }
+
+    /// An environment with the app's clock and the browser's randomness.
+    pub(crate) fn env_with(clock: JsValue) -> Result<jigap_core::env::Env, JsValue> {
+        Ok(jigap_core::env::Env::new(js_clock(clock)?, env().random))
     }
 }
 
 #[cfg(any(feature = "tickets", feature = "credentials"))]
-/// The app's clock (`undefined`/`null`: `Date.now()`); refused unless it returns a time now.
-pub(crate) fn js_clock(v: JsValue) -> Result<std::sync::Arc<dyn jigap_core::env::Clock>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(std::sync::Arc::new(JsClock));
-    }
-    let clock = JsFnClock(send_wrapper::SendWrapper::new(v));
-    if clock.read().is_none() {
-        return Err(error(
-            ErrorClass::InvalidInput,
-            "clock must be a function returning milliseconds since 1970, or an object with nowMs(); it threw or returned something else",
-        ));
-    }
-    Ok(std::sync::Arc::new(clock))
-}
-
-#[cfg(any(feature = "tickets", feature = "credentials"))]
-/// An environment with the app's clock and the browser's randomness.
-pub(crate) fn env_with(clock: JsValue) -> Result<jigap_core::env::Env, JsValue> {
-    Ok(jigap_core::env::Env::new(js_clock(clock)?, env().random))
-}
+pub(crate) use app_clock::env_with;
+#[cfg(feature = "credentials")]
+pub(crate) use app_clock::js_clock;

@@ -108,6 +108,10 @@ fn wasm_bindgen_version() -> Result<String> {
 const CARGO_FUZZ: &str = "0.13.2";
 const TWIGGY: &str = "0.8.0";
 
+fn twiggy_bin() -> String {
+    tools().join("twiggy/bin/twiggy").display().to_string()
+}
+
 fn cargo_fuzz_bin() -> String {
     tools()
         .join("cargo-fuzz/bin/cargo-fuzz")
@@ -172,23 +176,7 @@ fn setup() -> Result {
     web_tools()?;
     step(
         "setup: cargo-fuzz (fuzz targets run on stable via RUSTC_BOOTSTRAP)",
-        || {
-            if output(&cargo_fuzz_bin(), &["--version"]).is_ok() {
-                return Ok(());
-            }
-            run(
-                "cargo",
-                &[
-                    "install",
-                    "cargo-fuzz",
-                    "--locked",
-                    "--version",
-                    CARGO_FUZZ,
-                    "--root",
-                    &tools().join("cargo-fuzz").display().to_string(),
-                ],
-            )
-        },
+        || cargo_install("cargo-fuzz", CARGO_FUZZ, &cargo_fuzz_bin()),
     )?;
     step(
         "setup: Python tools (eth-account, sd-jwt, jwcrypto, pycryptodome, tree-sitter-swift)",
@@ -264,27 +252,27 @@ fn web_tools() -> Result {
         },
     )?;
     step("setup: twiggy (the size breakdown by crate)", || {
-        if output(
-            &tools().join("twiggy/bin/twiggy").display().to_string(),
-            &["--version"],
-        )
-        .is_ok()
-        {
-            return Ok(());
-        }
-        run(
-            "cargo",
-            &[
-                "install",
-                "twiggy",
-                "--locked",
-                "--version",
-                TWIGGY,
-                "--root",
-                &tools().join("twiggy").display().to_string(),
-            ],
-        )
+        cargo_install("twiggy", TWIGGY, &twiggy_bin())
     })
+}
+
+/// `cargo install --locked` a pinned tool into `.tools/<crate>` unless `bin` already runs.
+fn cargo_install(krate: &str, version: &str, bin: &str) -> Result {
+    if output(bin, &["--version"]).is_ok() {
+        return Ok(());
+    }
+    run(
+        "cargo",
+        &[
+            "install",
+            krate,
+            "--locked",
+            "--version",
+            version,
+            "--root",
+            &tools().join(krate).display().to_string(),
+        ],
+    )
 }
 
 /// The debug cdylib UniFFI reads: `.so` on Linux, `.dylib` on macOS (where iOS contributors
@@ -380,7 +368,6 @@ const GENERATED: &[(&str, &str)] = &[
 /// The C headers and module maps the Swift package imports, one pair per crate.
 const HEADERS: &[&str] = &["jigapFFI", "jigapCoreFFI"];
 
-/// Copy freshly generated sources over the committed ones.
 /// Regenerate the Kotlin and Swift sources from the host library. With `JIGAP_FEATURES` set
 /// (e.g. `sqlite` for the voucher-only library) they come from a jigap-ffi built with exactly
 /// those features, so an app's bindings declare only what its library exports.
@@ -403,6 +390,7 @@ fn bindings() -> Result {
         Err(_) => run("cargo", &["build", "--workspace"])?,
     }
     generate()?;
+    // Copy the freshly generated sources over the committed ones.
     for (from, to) in GENERATED {
         if let Some(dir) = Path::new(to).parent() {
             fs::create_dir_all(root().join(dir)).map_err(|e| e.to_string())?;
@@ -594,7 +582,6 @@ fn check_generated_up_to_date() -> Result {
     Ok(())
 }
 
-/// Build the npm package into bindings-web/pkg.
 /// A web package: the jigap-web features it is built with and where it goes.
 struct WebPackage {
     /// `None`: the full package (default features) in `bindings-web/pkg`.
@@ -648,6 +635,7 @@ impl WebPackage {
     }
 }
 
+/// Build the full npm package into bindings-web/pkg.
 fn web() -> Result {
     web_package(&WebPackage::FULL)
 }
@@ -685,14 +673,7 @@ fn web_package(p: &WebPackage) -> Result {
     )?;
     // Keep the module as wasm-bindgen left it (function names included): `cargo xtask sizes`
     // breaks it down by crate, and twiggy can re-measure it.
-    fs::copy(
-        pkg.join("jigap_wasm_bg.wasm"),
-        root().join("target").join(format!(
-            "{}.pre-opt.wasm",
-            out.trim_start_matches("bindings-web/")
-        )),
-    )
-    .map_err(|e| e.to_string())?;
+    fs::copy(pkg.join("jigap_wasm_bg.wasm"), sizes::pre_opt(p)).map_err(|e| e.to_string())?;
     let module = format!("{out}/jigap_wasm_bg.wasm");
     run(
         &rel("node_modules/binaryen/bin/wasm-opt"),

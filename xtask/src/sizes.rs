@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::{Result, WebPackage, gz_len, output, root, run, step, tools, web_package};
+use crate::{Result, WebPackage, gz_len, output, root, run, step, twiggy_bin, web_package};
 
 /// Crates by bytes, for one artefact.
 type Breakdown = BTreeMap<String, u64>;
@@ -65,12 +65,15 @@ pub(crate) fn sizes(update: bool, build: bool) -> Result {
             }
         }
         figures.insert(format!("js_gzip{suffix}"), json!(js));
-        breakdowns.insert(format!("wasm{suffix}"), wasm_breakdown(&pre_opt(&pkg))?);
+        breakdowns.insert(
+            breakdown_key(&format!("wasm_gzip{suffix}")),
+            wasm_breakdown(&pre_opt(&pkg))?,
+        );
     }
 
     for (key, features) in NATIVE {
         eprintln!("\n=== sizes: {key}");
-        let lib = native(features)?;
+        let lib = native(key, features)?;
         let stripped = lib.with_extension("stripped.so");
         run(
             "strip",
@@ -82,8 +85,7 @@ pub(crate) fn sizes(update: bool, build: bool) -> Result {
             ],
         )?;
         figures.insert(key.to_string(), json!(len(&stripped)?));
-        let name = key.trim_start_matches("native_stripped");
-        breakdowns.insert(format!("native{name}"), native_breakdown(&lib)?);
+        breakdowns.insert(breakdown_key(key), native_breakdown(&lib)?);
     }
 
     let json =
@@ -111,18 +113,14 @@ fn len(p: &Path) -> Result<u64> {
         .len())
 }
 
-/// Build jigap-ffi (release) with these feature arguments; the unstripped library.
-fn native(features: &[&str]) -> Result<PathBuf> {
+/// Build jigap-ffi (release) with these feature arguments; the unstripped library, kept as
+/// `libjigap_ffi.<key>.so` (the next build overwrites libjigap_ffi.so).
+fn native(key: &str, features: &[&str]) -> Result<PathBuf> {
     let mut args = vec!["build", "-p", "jigap-ffi", "--release"];
     args.extend_from_slice(features);
     run("cargo", &args)?;
     let lib = root().join("target/release/libjigap_ffi.so");
-    // Keep each variant: the next build overwrites libjigap_ffi.so.
-    let name = match features {
-        [] => "full".to_string(),
-        f => f.join("").replace(['-', ','], ""),
-    };
-    let kept = root().join(format!("target/release/libjigap_ffi.{name}.so"));
+    let kept = root().join(format!("target/release/libjigap_ffi.{key}.so"));
     fs::copy(&lib, &kept).map_err(|e| e.to_string())?;
     Ok(kept)
 }
@@ -155,9 +153,8 @@ fn crate_of(name: &str) -> String {
 /// The pre-opt module by crate (twiggy's shallow sizes; the name section and wasm-bindgen's
 /// custom sections, which do not ship, left out; data segments, exports and imports by kind).
 fn wasm_breakdown(module: &Path) -> Result<Breakdown> {
-    let twiggy = tools().join("twiggy/bin/twiggy").display().to_string();
     let text = output(
-        &twiggy,
+        &twiggy_bin(),
         &[
             "top",
             "-n",
@@ -288,9 +285,9 @@ fn check(
             before.get(&module).unwrap_or(&empty),
             now.get(&module).unwrap_or(&empty),
         );
-        let mut rows: Vec<(i64, &String)> = is
-            .keys()
-            .chain(was.keys())
+        let crates: std::collections::BTreeSet<&String> = is.keys().chain(was.keys()).collect();
+        let mut rows: Vec<(i64, &String)> = crates
+            .into_iter()
             .map(|c| {
                 let d = *is.get(c).unwrap_or(&0) as i64 - *was.get(c).unwrap_or(&0) as i64;
                 (d, c)
@@ -298,7 +295,6 @@ fn check(
             .filter(|(d, _)| *d != 0)
             .collect();
         rows.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        rows.dedup();
         for (d, c) in rows.iter().take(15) {
             println!("  {d:>+9} B  {c}");
         }
