@@ -7,6 +7,7 @@
 mod config;
 mod credential_cmd;
 mod demo;
+mod evm_cmd;
 mod io;
 mod keys_cmd;
 mod ticket_cmd;
@@ -30,6 +31,8 @@ jigap wallet core from the shell: one tool for every side of an exchange.
   ticket                         NFT tickets: issuer (grant, reissue, authorize-gate),
                                  holder (import, show, transfer…) and gate (verify, merge…)
   credential                     verifiable credentials: issue, hold and present, verify
+  evm                            Ethereum: sign, decode, send, token transfers, balances,
+                                 receipts, speed-up and cancel (--rpc URL of a node)
   demo                           the citizen's journey end to end, on a throwaway vault
 
 Every signing side takes its key the same way: --key-file FILE (a 0x private key or a
@@ -97,6 +100,10 @@ enum Command {
     /// Verifiable credentials: issue (test issuer), hold and present, verify.
     #[command(subcommand)]
     Credential(Box<credential_cmd::CredentialCmd>),
+    /// Ethereum: sign, decode and send transactions, ERC-20 and ERC-721 transfers, balances,
+    /// receipts, pending transactions, speed-up and cancel.
+    #[command(subcommand)]
+    Evm(Box<evm_cmd::EvmCmd>),
 }
 
 /// The environment of every command: OS randomness, and the system clock or the fixed
@@ -132,6 +139,7 @@ fn main() {
             Command::Demo { invert } => demo::demo(&out, invert),
             Command::Ticket(c) => ticket_cmd::ticket(*c, &out),
             Command::Credential(c) => credential_cmd::credential(*c, &out),
+            Command::Evm(c) => evm_cmd::evm(*c, &out),
         }
     });
     if let Err(CliError { class, message }) = result {

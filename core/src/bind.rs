@@ -180,6 +180,8 @@ mod ffi {
     }
 
     custom_string!(Address, Bytes32, DerivationPath, Signature, PublicKey);
+    use crate::evm::{HexData, U256};
+    custom_string!(U256, HexData);
     #[cfg(feature = "credentials")]
     custom_string!(JsonObject);
     #[cfg(feature = "tickets")]
@@ -236,6 +238,10 @@ export type JsonObject = { [key: string]: unknown };
 export type DerivationPath = string;
 /** A BIP39 wordlist code: en, ko, ja, es, zh-hans, zh-hant, fr, it, cs, pt. */
 export type Language = string;
+/** A whole number up to 2^256 − 1 as decimal text (wei, token amounts and ids); inputs also take `0x` hex. */
+export type U256 = string;
+/** Bytes as `0x` hex (calldata, raw transactions, return data). */
+export type HexData = string;
 /** A whole number from a 64-bit field: a `number` up to 2^53, a `bigint` above (never rounded). Inputs take either. */
 export type U64 = number | bigint;
 "#;

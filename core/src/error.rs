@@ -53,13 +53,15 @@ pub enum ErrorClass {
     LimitExceeded,
     /// A merchant, gate or verifier refused what was shown.
     Refused,
+    /// The node or server could not be reached, or answered something that is not its protocol.
+    Network,
     /// Anything else (a broken random source, a signing failure, damaged data).
     Internal,
 }
 
 impl ErrorClass {
     /// Every kind, in the order the bindings list them.
-    pub const ALL: [ErrorClass; 19] = [
+    pub const ALL: [ErrorClass; 20] = [
         ErrorClass::InvalidInput,
         ErrorClass::WrongPin,
         ErrorClass::TooSoon,
@@ -78,6 +80,7 @@ impl ErrorClass {
         ErrorClass::CannotPay,
         ErrorClass::LimitExceeded,
         ErrorClass::Refused,
+        ErrorClass::Network,
         ErrorClass::Internal,
     ];
 
@@ -106,6 +109,7 @@ impl ErrorClass {
             ErrorClass::CannotPay => "CannotPay",
             ErrorClass::LimitExceeded => "LimitExceeded",
             ErrorClass::Refused => "Refused",
+            ErrorClass::Network => "Network",
             ErrorClass::Internal => "Internal",
         }
     }
@@ -114,7 +118,7 @@ impl ErrorClass {
 /// The TypeScript declaration of the kinds (`JigapError.kind` in the npm package): generated
 /// into the package's types from here, and checked against [`ErrorClass::ALL`] by a test.
 pub const TS_ERROR_KIND: &str = "/** What kind of error a `JigapError` is: one name per core error class. */
-export type ErrorKind = 'InvalidInput' | 'WrongPin' | 'TooSoon' | 'LockedOut' | 'Locked' | 'Authentication' | 'NotFound' | 'AlreadyExists' | 'Storage' | 'Protector' | 'UnknownAccount' | 'BadSignature' | 'Untrusted' | 'Duplicate' | 'Expired' | 'CannotPay' | 'LimitExceeded' | 'Refused' | 'Internal';
+export type ErrorKind = 'InvalidInput' | 'WrongPin' | 'TooSoon' | 'LockedOut' | 'Locked' | 'Authentication' | 'NotFound' | 'AlreadyExists' | 'Storage' | 'Protector' | 'UnknownAccount' | 'BadSignature' | 'Untrusted' | 'Duplicate' | 'Expired' | 'CannotPay' | 'LimitExceeded' | 'Refused' | 'Network' | 'Internal';
 ";
 
 #[cfg(feature = "wasm")]
@@ -294,6 +298,30 @@ impl Classify for RedemptionReject {
     }
 }
 
+impl Classify for crate::evm::EvmError {
+    fn class(&self) -> ErrorClass {
+        use crate::evm::{EvmError as E, RpcError as R};
+        match self {
+            E::Keys(e) => e.class(),
+            E::Wallet(e) => e.class(),
+            E::Vault(e) => e.class(),
+            E::InvalidTransaction(_)
+            | E::ZeroChainId
+            | E::WrongChain { .. }
+            | E::Malformed(_)
+            | E::Abi(_)
+            | E::FlowState(_) => ErrorClass::InvalidInput,
+            E::BadReply(_) | E::Transport(_) => ErrorClass::Network,
+            E::NotApproved => ErrorClass::Refused,
+            E::UnknownPending(_) => ErrorClass::NotFound,
+            E::Rpc(R::InsufficientFunds(_)) => ErrorClass::CannotPay,
+            E::Rpc(
+                R::NonceTooLow(_) | R::Underpriced(_) | R::Reverted { .. } | R::Other { .. },
+            ) => ErrorClass::Refused,
+        }
+    }
+}
+
 #[cfg(feature = "tickets")]
 impl Classify for crate::ticket::TicketError {
     fn class(&self) -> ErrorClass {
@@ -467,6 +495,9 @@ mod ffi {
         /// A merchant, gate or verifier refused what was shown; the message says why.
         #[error("{0}")]
         Refused(String),
+        /// The node or server could not be reached, or answered something that is not its protocol.
+        #[error("{0}")]
+        Network(String),
         /// Anything else (damaged data, random source failure).
         #[error("{0}")]
         Internal(String),
@@ -494,6 +525,7 @@ mod ffi {
                 ErrorClass::CannotPay => JigapError::CannotPay(message),
                 ErrorClass::LimitExceeded => JigapError::LimitExceeded(message),
                 ErrorClass::Refused => JigapError::Refused(message),
+                ErrorClass::Network => JigapError::Network(message),
                 ErrorClass::Internal => JigapError::Internal(message),
             }
         }

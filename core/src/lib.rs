@@ -30,6 +30,7 @@ pub mod bind;
 pub mod credential;
 pub mod env;
 pub mod error;
+pub mod evm;
 pub mod keys;
 pub mod qr;
 pub mod store;

@@ -11,6 +11,7 @@ mod clock;
 #[cfg(feature = "credentials")]
 mod credential;
 mod error;
+mod evm;
 mod keys;
 mod store;
 #[cfg(feature = "tickets")]
@@ -23,6 +24,7 @@ pub use clock::Clock;
 #[cfg(feature = "credentials")]
 pub use credential::*;
 pub use error::{ForeignError, JigapError};
+pub use evm::*;
 pub use keys::*;
 pub use store::{JigapStore, KeyProtector, Store, StoreEntry, StoreOp};
 #[cfg(feature = "tickets")]

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod chain;
+
 /// Path of a file under `tests/vectors/`.
 pub fn vector_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1547,6 +1547,387 @@ public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
 
 
 /**
+ * A wallet on one EVM chain: signs, explains, keeps its pending transactions, sends.
+ */
+public protocol EvmWalletProtocol: AnyObject, Sendable {
+    
+    /**
+     * Replace pending `hash` with a 0-value transfer to the sender.
+     */
+    func cancelFlow(hash: Bytes32) throws  -> SendFlow
+    
+    /**
+     * The configured chain.
+     */
+    func chainId()  -> UInt64
+    
+    /**
+     * Decode a raw signed transaction of this chain.
+     */
+    func decode(raw: HexData) throws  -> SignedTransaction
+    
+    /**
+     * What `tx` does, in Korean and English.
+     */
+    func explain(tx: Transaction)  -> Explanation
+    
+    /**
+     * The known tokens.
+     */
+    func knownTokens()  -> [KnownToken]
+    
+    /**
+     * Read a receipt reply (`null`: not mined yet); a mined one leaves the pending list.
+     */
+    func onReceipt(reply: String) throws  -> Receipt?
+    
+    /**
+     * Transactions sent without a receipt yet (of `from`, or of every account).
+     */
+    func pending(from: Address?) throws  -> [PendingTransaction]
+    
+    /**
+     * The `eth_getTransactionReceipt` body for `hash`.
+     */
+    func receiptRequest(hash: Bytes32)  -> String
+    
+    /**
+     * Remember a transaction the app sent with its own code.
+     */
+    func recordSent(transaction: SignedTransaction, replaces: Bytes32?) throws 
+    
+    /**
+     * A send: `prepare` (the node fills it in), show the proposal, then `send`.
+     */
+    func sendFlow(intent: SendIntent)  -> SendFlow
+    
+    /**
+     * Tokens whose symbols and decimals explanations use.
+     */
+    func setKnownTokens(tokens: [KnownToken]) 
+    
+    /**
+     * Sign `tx` as `from`; refused for another chain.
+     */
+    func sign(from: Address, tx: Transaction) throws  -> SignedTransaction
+    
+    /**
+     * Replace pending `hash` at a higher fee.
+     */
+    func speedUpFlow(hash: Bytes32) throws  -> SendFlow
+    
+    /**
+     * Ask `transport` for the receipt of `hash` every `poll_ms` until it is mined or
+     * `timeout_ms` passes (`null`). Blocks the calling thread: call it off the main thread.
+     */
+    func waitForReceipt(transport: JsonRpcTransport, hash: Bytes32, pollMs: UInt64, timeoutMs: UInt64) throws  -> Receipt?
+    
+}
+/**
+ * A wallet on one EVM chain: signs, explains, keeps its pending transactions, sends.
+ */
+open class EvmWallet: EvmWalletProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_evmwallet(self.handle, $0) }
+    }
+    /**
+     * `wallet` on chain `chain_id` (never 0), whose currency is `native_symbol`.
+     */
+public convenience init(wallet: Wallet, chainId: UInt64, nativeSymbol: String = "ETH")throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_constructor_evmwallet_new(
+        FfiConverterTypeWallet_lower(wallet),
+        FfiConverterUInt64.lower(chainId),
+        FfiConverterString.lower(nativeSymbol),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_evmwallet(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Replace pending `hash` with a 0-value transfer to the sender.
+     */
+open func cancelFlow(hash: Bytes32)throws  -> SendFlow  {
+    return try  FfiConverterTypeSendFlow_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_cancel_flow(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBytes32_lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The configured chain.
+     */
+open func chainId() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_chain_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decode a raw signed transaction of this chain.
+     */
+open func decode(raw: HexData)throws  -> SignedTransaction  {
+    return try  FfiConverterTypeSignedTransaction_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_decode(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeHexData_lower(raw),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What `tx` does, in Korean and English.
+     */
+open func explain(tx: Transaction) -> Explanation  {
+    return try!  FfiConverterTypeExplanation_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_explain(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTransaction_lower(tx),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The known tokens.
+     */
+open func knownTokens() -> [KnownToken]  {
+    return try!  FfiConverterSequenceTypeKnownToken.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_known_tokens(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Read a receipt reply (`null`: not mined yet); a mined one leaves the pending list.
+     */
+open func onReceipt(reply: String)throws  -> Receipt?  {
+    return try  FfiConverterOptionTypeReceipt.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_on_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(reply),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Transactions sent without a receipt yet (of `from`, or of every account).
+     */
+open func pending(from: Address? = nil)throws  -> [PendingTransaction]  {
+    return try  FfiConverterSequenceTypePendingTransaction.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_pending(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeAddress.lower(from),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `eth_getTransactionReceipt` body for `hash`.
+     */
+open func receiptRequest(hash: Bytes32) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_receipt_request(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBytes32_lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Remember a transaction the app sent with its own code.
+     */
+open func recordSent(transaction: SignedTransaction, replaces: Bytes32? = nil)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_record_sent(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSignedTransaction_lower(transaction),
+        FfiConverterOptionTypeBytes32.lower(replaces),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A send: `prepare` (the node fills it in), show the proposal, then `send`.
+     */
+open func sendFlow(intent: SendIntent) -> SendFlow  {
+    return try!  FfiConverterTypeSendFlow_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_send_flow(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSendIntent_lower(intent),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tokens whose symbols and decimals explanations use.
+     */
+open func setKnownTokens(tokens: [KnownToken])  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_set_known_tokens(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeKnownToken.lower(tokens),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sign `tx` as `from`; refused for another chain.
+     */
+open func sign(from: Address, tx: Transaction)throws  -> SignedTransaction  {
+    return try  FfiConverterTypeSignedTransaction_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAddress_lower(from),
+        FfiConverterTypeTransaction_lower(tx),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replace pending `hash` at a higher fee.
+     */
+open func speedUpFlow(hash: Bytes32)throws  -> SendFlow  {
+    return try  FfiConverterTypeSendFlow_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_speed_up_flow(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeBytes32_lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ask `transport` for the receipt of `hash` every `poll_ms` until it is mined or
+     * `timeout_ms` passes (`null`). Blocks the calling thread: call it off the main thread.
+     */
+open func waitForReceipt(transport: JsonRpcTransport, hash: Bytes32, pollMs: UInt64 = UInt64(500), timeoutMs: UInt64 = UInt64(120000))throws  -> Receipt?  {
+    return try  FfiConverterOptionTypeReceipt.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_evmwallet_wait_for_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeBytes32_lower(hash),
+        FfiConverterUInt64.lower(pollMs),
+        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvmWallet: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = EvmWallet
+
+    public static func lift(_ handle: UInt64) throws -> EvmWallet {
+        return EvmWallet(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: EvmWallet) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EvmWallet {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EvmWallet, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvmWallet_lift(_ handle: UInt64) throws -> EvmWallet {
+    return try FfiConverterTypeEvmWallet.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvmWallet_lower(_ value: EvmWallet) -> UInt64 {
+    return FfiConverterTypeEvmWallet.lower(value)
+}
+
+
+
+
+
+
+/**
  * A gate: verifies passes offline and admits each ticket once. Thread-safe.
  */
 public protocol GateProtocol: AnyObject, Sendable {
@@ -2162,6 +2543,222 @@ public func FfiConverterTypeJigapStore_lower(_ value: JigapStore) -> UInt64 {
 
 
 /**
+ * POSTs a JSON-RPC body to the node and returns the reply body. Implement it with the app's
+ * HTTP client; throw `ForeignError.Failed` when the node cannot be reached (the core reports
+ * `JigapException.Network`).
+ */
+public protocol JsonRpcTransport: AnyObject, Sendable {
+    
+    /**
+     * The reply body for `body` (`Content-Type: application/json`).
+     */
+    func call(body: String) throws  -> String
+    
+}
+/**
+ * POSTs a JSON-RPC body to the node and returns the reply body. Implement it with the app's
+ * HTTP client; throw `ForeignError.Failed` when the node cannot be reached (the core reports
+ * `JigapException.Network`).
+ */
+open class JsonRpcTransportImpl: JsonRpcTransport, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_jsonrpctransport(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_jsonrpctransport(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The reply body for `body` (`Content-Type: application/json`).
+     */
+open func call(body: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeForeignError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_jsonrpctransport_call(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceJsonRpcTransport {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceJsonRpcTransport = UniffiVTableCallbackInterfaceJsonRpcTransport(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeJsonRpcTransport.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface JsonRpcTransport: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeJsonRpcTransport.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface JsonRpcTransport: handle missing in uniffiClone")
+            }
+        },
+        call: { (
+            uniffiHandle: UInt64,
+            body: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> String in
+                guard let uniffiObj = try? FfiConverterTypeJsonRpcTransport.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.call(
+                     body: try FfiConverterString.lift(body)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeForeignError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceJsonRpcTransport> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceJsonRpcTransport>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitJsonRpcTransport() {
+    uniffi_jigap_ffi_fn_init_callback_vtable_jsonrpctransport(UniffiCallbackInterfaceJsonRpcTransport.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonRpcTransport: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<JsonRpcTransport>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = JsonRpcTransport
+
+    public static func lift(_ handle: UInt64) throws -> JsonRpcTransport {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return JsonRpcTransportImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: JsonRpcTransport) -> UInt64 {
+         if let rustImpl = value as? JsonRpcTransportImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonRpcTransport {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: JsonRpcTransport, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonRpcTransport_lift(_ handle: UInt64) throws -> JsonRpcTransport {
+    return try FfiConverterTypeJsonRpcTransport.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonRpcTransport_lower(_ value: JsonRpcTransport) -> UInt64 {
+    return FfiConverterTypeJsonRpcTransport.lower(value)
+}
+
+
+
+
+
+
+/**
  * A platform key (Android Keystore, Secure Enclave) that wraps the vault's data key a second time.
  */
 public protocol KeyProtector: AnyObject, Sendable {
@@ -2619,6 +3216,244 @@ public func FfiConverterTypeMerchantDesk_lift(_ handle: UInt64) throws -> Mercha
 #endif
 public func FfiConverterTypeMerchantDesk_lower(_ value: MerchantDesk) -> UInt64 {
     return FfiConverterTypeMerchantDesk.lower(value)
+}
+
+
+
+
+
+
+/**
+ * One send, step by step. With a transport: `prepare(t)` → read `explanation` → `send(t)`.
+ * Without: POST `nextRequest()` and pass each reply to `onReply`, until `proposal()`; then
+ * `approve()` and the same again until `signed()`.
+ */
+public protocol SendFlowProtocol: AnyObject, Sendable {
+    
+    /**
+     * Sign the proposal (the next request sends it).
+     */
+    func approve() throws 
+    
+    /**
+     * The body to POST now, or `null` (waiting for approval, or done).
+     */
+    func nextRequest() throws  -> String?
+    
+    /**
+     * The reply to the last request.
+     */
+    func onReply(reply: String) throws 
+    
+    /**
+     * Let the node fill in chain id, nonce, fees and gas; the proposal to show. Blocks on the
+     * transport: call it off the main thread.
+     */
+    func prepare(transport: JsonRpcTransport) throws  -> Proposal
+    
+    /**
+     * The filled-in transaction and its explanation, once the node's replies are in.
+     */
+    func proposal() throws  -> Proposal?
+    
+    /**
+     * The person approved: sign and send through `transport`.
+     */
+    func send(transport: JsonRpcTransport) throws  -> SignedTransaction
+    
+    /**
+     * The signed transaction, once the node has it.
+     */
+    func signed() throws  -> SignedTransaction?
+    
+}
+/**
+ * One send, step by step. With a transport: `prepare(t)` → read `explanation` → `send(t)`.
+ * Without: POST `nextRequest()` and pass each reply to `onReply`, until `proposal()`; then
+ * `approve()` and the same again until `signed()`.
+ */
+open class SendFlow: SendFlowProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_jigap_ffi_fn_clone_sendflow(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_jigap_ffi_fn_free_sendflow(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Sign the proposal (the next request sends it).
+     */
+open func approve()throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_approve(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The body to POST now, or `null` (waiting for approval, or done).
+     */
+open func nextRequest()throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_next_request(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The reply to the last request.
+     */
+open func onReply(reply: String)throws   {try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_on_reply(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(reply),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Let the node fill in chain id, nonce, fees and gas; the proposal to show. Blocks on the
+     * transport: call it off the main thread.
+     */
+open func prepare(transport: JsonRpcTransport)throws  -> Proposal  {
+    return try  FfiConverterTypeProposal_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_prepare(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The filled-in transaction and its explanation, once the node's replies are in.
+     */
+open func proposal()throws  -> Proposal?  {
+    return try  FfiConverterOptionTypeProposal.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_proposal(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The person approved: sign and send through `transport`.
+     */
+open func send(transport: JsonRpcTransport)throws  -> SignedTransaction  {
+    return try  FfiConverterTypeSignedTransaction_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_send(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed transaction, once the node has it.
+     */
+open func signed()throws  -> SignedTransaction?  {
+    return try  FfiConverterOptionTypeSignedTransaction.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_sendflow_signed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendFlow: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SendFlow
+
+    public static func lift(_ handle: UInt64) throws -> SendFlow {
+        return SendFlow(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SendFlow) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendFlow {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SendFlow, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendFlow_lift(_ handle: UInt64) throws -> SendFlow {
+    return try FfiConverterTypeSendFlow.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendFlow_lower(_ value: SendFlow) -> UInt64 {
+    return FfiConverterTypeSendFlow.lower(value)
 }
 
 
@@ -4939,6 +5774,102 @@ fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeProposal: FfiConverterRustBuffer {
+    typealias SwiftType = Proposal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProposal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProposal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReceipt: FfiConverterRustBuffer {
+    typealias SwiftType = Receipt?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReceipt.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReceipt.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignedTransaction: FfiConverterRustBuffer {
+    typealias SwiftType = SignedTransaction?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignedTransaction.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignedTransaction.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTokenEvent: FfiConverterRustBuffer {
+    typealias SwiftType = TokenEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
     typealias SwiftType = VoucherDomain?
 
@@ -4955,6 +5886,30 @@ fileprivate struct FfiConverterOptionTypeVoucherDomain: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVoucherDomain.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAddress: FfiConverterRustBuffer {
+    typealias SwiftType = Address?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAddress.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAddress.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5110,6 +6065,31 @@ fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeKnownToken: FfiConverterRustBuffer {
+    typealias SwiftType = [KnownToken]
+
+    public static func write(_ value: [KnownToken], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKnownToken.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KnownToken] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KnownToken]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKnownToken.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer {
     typealias SwiftType = [PaymentPart]
 
@@ -5127,6 +6107,31 @@ fileprivate struct FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePaymentPart.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePendingTransaction: FfiConverterRustBuffer {
+    typealias SwiftType = [PendingTransaction]
+
+    public static func write(_ value: [PendingTransaction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePendingTransaction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PendingTransaction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PendingTransaction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePendingTransaction.read(from: &buf))
         }
         return seq
     }
@@ -5482,6 +6487,187 @@ fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffe
     }
 }
 /**
+ * ABI-decode `data` as `types`: a JSON array.
+ */
+public func abiDecode(types: [String], data: HexData)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_abi_decode(
+        FfiConverterSequenceString.lower(types),
+        FfiConverterTypeHexData_lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * ABI-encode JSON `values` (an array) as `types`.
+ */
+public func abiEncode(types: [String], valuesJson: String)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_abi_encode(
+        FfiConverterSequenceString.lower(types),
+        FfiConverterString.lower(valuesJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * A call: selector of `signature` and the JSON `values` (an array) encoded.
+ */
+public func abiEncodeCall(signature: String, valuesJson: String)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_abi_encode_call(
+        FfiConverterString.lower(signature),
+        FfiConverterString.lower(valuesJson),uniffiCallStatus
+    )
+})
+}
+/**
+ * The 4-byte selector of a function signature.
+ */
+public func abiSelector(signature: String) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_abi_selector(
+        FfiConverterString.lower(signature),uniffiCallStatus
+    )
+})
+}
+/**
+ * `approve(spender, amount or token id)` calldata.
+ */
+public func erc20ApproveData(spender: Address, amount: U256) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_erc20_approve_data(
+        FfiConverterTypeAddress_lower(spender),
+        FfiConverterTypeU256_lower(amount),uniffiCallStatus
+    )
+})
+}
+/**
+ * ERC-20 `transfer(to, amount)` calldata.
+ */
+public func erc20TransferData(to: Address, amount: U256) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_erc20_transfer_data(
+        FfiConverterTypeAddress_lower(to),
+        FfiConverterTypeU256_lower(amount),uniffiCallStatus
+    )
+})
+}
+/**
+ * ERC-721 `safeTransferFrom(from, to, tokenId)` calldata.
+ */
+public func erc721SafeTransferData(from: Address, to: Address, tokenId: U256) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_erc721_safe_transfer_data(
+        FfiConverterTypeAddress_lower(from),
+        FfiConverterTypeAddress_lower(to),
+        FfiConverterTypeU256_lower(tokenId),uniffiCallStatus
+    )
+})
+}
+/**
+ * The balance of `owner` in wei, or in `token`'s smallest units.
+ */
+public func evmBalance(transport: JsonRpcTransport, owner: Address, token: Address? = nil)throws  -> U256  {
+    return try  FfiConverterTypeU256_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_balance(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(owner),
+        FfiConverterOptionTypeAddress.lower(token),uniffiCallStatus
+    )
+})
+}
+/**
+ * `eth_call` return data.
+ */
+public func evmCall(transport: JsonRpcTransport, to: Address, data: HexData)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_call(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(to),
+        FfiConverterTypeHexData_lower(data),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decode any raw signed transaction (`expected_chain`: refuse another chain's).
+ */
+public func evmDecodeRaw(raw: HexData, expectedChain: UInt64? = nil)throws  -> SignedTransaction  {
+    return try  FfiConverterTypeSignedTransaction_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_decode_raw(
+        FfiConverterTypeHexData_lower(raw),
+        FfiConverterOptionUInt64.lower(expectedChain),uniffiCallStatus
+    )
+})
+}
+/**
+ * A token event in a log (`null` for any other log).
+ */
+public func evmDecodeTokenEvent(log: Log) -> TokenEvent?  {
+    return try!  FfiConverterOptionTypeTokenEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_decode_token_event(
+        FfiConverterTypeLog_lower(log),uniffiCallStatus
+    )
+})
+}
+/**
+ * An amount in the smallest unit, in whole units with separators (`5,000`, `0.05`).
+ */
+public func evmFormatUnits(value: U256, decimals: UInt8) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_format_units(
+        FfiConverterTypeU256_lower(value),
+        FfiConverterUInt8.lower(decimals),uniffiCallStatus
+    )
+})
+}
+/**
+ * An amount in whole units (`"0.05"`, `"5000"`) in the smallest unit of `decimals`.
+ */
+public func evmParseUnits(amount: String, decimals: UInt8)throws  -> U256  {
+    return try  FfiConverterTypeU256_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_parse_units(
+        FfiConverterString.lower(amount),
+        FfiConverterUInt8.lower(decimals),uniffiCallStatus
+    )
+})
+}
+/**
+ * A token's symbol and decimals, read from its contract.
+ */
+public func evmTokenInfo(transport: JsonRpcTransport, token: Address, standard: TokenStandard)throws  -> KnownToken  {
+    return try  FfiConverterTypeKnownToken_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_token_info(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(token),
+        FfiConverterTypeTokenStandard_lower(standard),uniffiCallStatus
+    )
+})
+}
+/**
+ * Read `eth_sendTransaction`-style JSON (integers as numbers, decimal or 0x text).
+ */
+public func evmTransactionFromJson(json: String)throws  -> Transaction  {
+    return try  FfiConverterTypeTransaction_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_transaction_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
  * Measure this device and return Argon2id parameters that take about `target_ms`, using at most
  * `max_memory_kib`. Run it once (for example at onboarding, off the main thread).
  */
@@ -5665,6 +6851,51 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_jigap_ffi_checksum_func_abi_decode() != 12651) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_abi_encode() != 65459) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_abi_encode_call() != 655) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_abi_selector() != 63631) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_erc20_approve_data() != 62735) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_erc20_transfer_data() != 56204) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_erc721_safe_transfer_data() != 337) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_balance() != 8092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_call() != 22347) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_decode_raw() != 43830) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_decode_token_event() != 48082) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_format_units() != 7165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_parse_units() != 51053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_token_info() != 31441) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_transaction_from_json() != 7982) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_func_calibrate_kdf() != 64637) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5762,6 +6993,72 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() != 35528) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_cancel_flow() != 64219) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_chain_id() != 37736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_decode() != 10009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_explain() != 39747) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_known_tokens() != 27046) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_on_receipt() != 21481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_pending() != 11339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_receipt_request() != 55254) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_record_sent() != 3524) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_send_flow() != 4619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_set_known_tokens() != 40299) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_sign() != 54345) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_speed_up_flow() != 49273) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_evmwallet_wait_for_receipt() != 29099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_jsonrpctransport_call() != 54114) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_approve() != 35235) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_next_request() != 50264) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_on_reply() != 3132) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_prepare() != 48396) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_proposal() != 51320) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_send() != 37648) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_sendflow_signed() != 32548) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() != 28586) {
@@ -5986,6 +7283,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_constructor_credentials_new() != 24353) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_constructor_evmwallet_new() != 11357) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() != 43707) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6033,6 +7333,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitClock()
+    uniffiCallbackInitJsonRpcTransport()
     uniffiCallbackInitKeyProtector()
     uniffiCallbackInitStore()
     uniffiEnsureJigapCoreInitialized()

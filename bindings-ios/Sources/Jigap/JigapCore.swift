@@ -721,6 +721,75 @@ public func FfiConverterTypeAcceptedPayment_lower(_ value: AcceptedPayment) -> R
 
 
 /**
+ * One entry of an EIP-2930 access list.
+ */
+public struct AccessListItem: Equatable, Hashable {
+    /**
+     * The contract.
+     */
+    public var address: Address
+    /**
+     * Its storage slots.
+     */
+    public var storageKeys: [Bytes32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contract.
+         */address: Address, 
+        /**
+         * Its storage slots.
+         */storageKeys: [Bytes32]) {
+        self.address = address
+        self.storageKeys = storageKeys
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AccessListItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccessListItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccessListItem {
+        return
+            try AccessListItem(
+                address: FfiConverterTypeAddress.read(from: &buf), 
+                storageKeys: FfiConverterSequenceTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AccessListItem, into buf: inout [UInt8]) {
+        FfiConverterTypeAddress.write(value.address, into: &buf)
+        FfiConverterSequenceTypeBytes32.write(value.storageKeys, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessListItem_lift(_ buf: RustBuffer) throws -> AccessListItem {
+    return try FfiConverterTypeAccessListItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessListItem_lower(_ value: AccessListItem) -> RustBuffer {
+    return FfiConverterTypeAccessListItem.lower(value)
+}
+
+
+/**
  * A signing account.
  */
 public struct Account: Equatable, Hashable {
@@ -1651,6 +1720,306 @@ public func FfiConverterTypeCriteria_lower(_ value: Criteria) -> RustBuffer {
 
 
 /**
+ * What a transaction does, for the person about to sign it.
+ */
+public struct Explanation: Equatable, Hashable {
+    /**
+     * `send`, `transfer`, `give`, `approve`, `approveAll`, `revokeAll`, `call` or `deploy`.
+     */
+    public var action: String
+    /**
+     * In English: "send 0.05 ETH to 0x…".
+     */
+    public var en: String
+    /**
+     * In Korean: "0x…에게 0.05 ETH 보내기".
+     */
+    public var ko: String
+    /**
+     * Grants someone else power over the holder's tokens (an unlimited approval, approval for
+     * all): show it with a warning colour and ask again.
+     */
+    public var risky: Bool
+    /**
+     * Warnings in English (unknown token, unknown function, contract deployment, …).
+     */
+    public var warningsEn: [String]
+    /**
+     * The same warnings in Korean.
+     */
+    public var warningsKo: [String]
+    /**
+     * The most the network fee can be, in the native currency ("0.00042 ETH").
+     */
+    public var maxFee: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `send`, `transfer`, `give`, `approve`, `approveAll`, `revokeAll`, `call` or `deploy`.
+         */action: String, 
+        /**
+         * In English: "send 0.05 ETH to 0x…".
+         */en: String, 
+        /**
+         * In Korean: "0x…에게 0.05 ETH 보내기".
+         */ko: String, 
+        /**
+         * Grants someone else power over the holder's tokens (an unlimited approval, approval for
+         * all): show it with a warning colour and ask again.
+         */risky: Bool, 
+        /**
+         * Warnings in English (unknown token, unknown function, contract deployment, …).
+         */warningsEn: [String], 
+        /**
+         * The same warnings in Korean.
+         */warningsKo: [String], 
+        /**
+         * The most the network fee can be, in the native currency ("0.00042 ETH").
+         */maxFee: String) {
+        self.action = action
+        self.en = en
+        self.ko = ko
+        self.risky = risky
+        self.warningsEn = warningsEn
+        self.warningsKo = warningsKo
+        self.maxFee = maxFee
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Explanation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExplanation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Explanation {
+        return
+            try Explanation(
+                action: FfiConverterString.read(from: &buf), 
+                en: FfiConverterString.read(from: &buf), 
+                ko: FfiConverterString.read(from: &buf), 
+                risky: FfiConverterBool.read(from: &buf), 
+                warningsEn: FfiConverterSequenceString.read(from: &buf), 
+                warningsKo: FfiConverterSequenceString.read(from: &buf), 
+                maxFee: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Explanation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterString.write(value.en, into: &buf)
+        FfiConverterString.write(value.ko, into: &buf)
+        FfiConverterBool.write(value.risky, into: &buf)
+        FfiConverterSequenceString.write(value.warningsEn, into: &buf)
+        FfiConverterSequenceString.write(value.warningsKo, into: &buf)
+        FfiConverterString.write(value.maxFee, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplanation_lift(_ buf: RustBuffer) throws -> Explanation {
+    return try FfiConverterTypeExplanation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplanation_lower(_ value: Explanation) -> RustBuffer {
+    return FfiConverterTypeExplanation.lower(value)
+}
+
+
+/**
+ * Slow, normal and fast fees from the recent blocks; on a chain without EIP-1559 (`legacy`),
+ * the three are the node's gas price (0 on a permissioned chain without fees).
+ */
+public struct FeeSuggestion: Equatable, Hashable {
+    /**
+     * The next block's base fee (0 on legacy chains).
+     */
+    public var baseFee: U256
+    /**
+     * 10th percentile tip; may wait several blocks.
+     */
+    public var slow: Fees
+    /**
+     * Median tip.
+     */
+    public var normal: Fees
+    /**
+     * 90th percentile tip.
+     */
+    public var fast: Fees
+    /**
+     * The chain has no base fee: send type 0 with `gasPrice` = `normal.maxFeePerGas`.
+     */
+    public var legacy: Bool
+    /**
+     * `eth_gasPrice`.
+     */
+    public var gasPrice: U256
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The next block's base fee (0 on legacy chains).
+         */baseFee: U256, 
+        /**
+         * 10th percentile tip; may wait several blocks.
+         */slow: Fees, 
+        /**
+         * Median tip.
+         */normal: Fees, 
+        /**
+         * 90th percentile tip.
+         */fast: Fees, 
+        /**
+         * The chain has no base fee: send type 0 with `gasPrice` = `normal.maxFeePerGas`.
+         */legacy: Bool, 
+        /**
+         * `eth_gasPrice`.
+         */gasPrice: U256) {
+        self.baseFee = baseFee
+        self.slow = slow
+        self.normal = normal
+        self.fast = fast
+        self.legacy = legacy
+        self.gasPrice = gasPrice
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FeeSuggestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFeeSuggestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FeeSuggestion {
+        return
+            try FeeSuggestion(
+                baseFee: FfiConverterTypeU256.read(from: &buf), 
+                slow: FfiConverterTypeFees.read(from: &buf), 
+                normal: FfiConverterTypeFees.read(from: &buf), 
+                fast: FfiConverterTypeFees.read(from: &buf), 
+                legacy: FfiConverterBool.read(from: &buf), 
+                gasPrice: FfiConverterTypeU256.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FeeSuggestion, into buf: inout [UInt8]) {
+        FfiConverterTypeU256.write(value.baseFee, into: &buf)
+        FfiConverterTypeFees.write(value.slow, into: &buf)
+        FfiConverterTypeFees.write(value.normal, into: &buf)
+        FfiConverterTypeFees.write(value.fast, into: &buf)
+        FfiConverterBool.write(value.legacy, into: &buf)
+        FfiConverterTypeU256.write(value.gasPrice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeSuggestion_lift(_ buf: RustBuffer) throws -> FeeSuggestion {
+    return try FfiConverterTypeFeeSuggestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFeeSuggestion_lower(_ value: FeeSuggestion) -> RustBuffer {
+    return FfiConverterTypeFeeSuggestion.lower(value)
+}
+
+
+/**
+ * Fees for a type 2 transaction.
+ */
+public struct Fees: Equatable, Hashable {
+    /**
+     * Most wei per gas in all.
+     */
+    public var maxFeePerGas: U256
+    /**
+     * Most wei per gas to the block producer.
+     */
+    public var maxPriorityFeePerGas: U256
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Most wei per gas in all.
+         */maxFeePerGas: U256, 
+        /**
+         * Most wei per gas to the block producer.
+         */maxPriorityFeePerGas: U256) {
+        self.maxFeePerGas = maxFeePerGas
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Fees: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFees: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Fees {
+        return
+            try Fees(
+                maxFeePerGas: FfiConverterTypeU256.read(from: &buf), 
+                maxPriorityFeePerGas: FfiConverterTypeU256.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Fees, into buf: inout [UInt8]) {
+        FfiConverterTypeU256.write(value.maxFeePerGas, into: &buf)
+        FfiConverterTypeU256.write(value.maxPriorityFeePerGas, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFees_lift(_ buf: RustBuffer) throws -> Fees {
+    return try FfiConverterTypeFees.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFees_lower(_ value: Fees) -> RustBuffer {
+    return FfiConverterTypeFees.lower(value)
+}
+
+
+/**
  * A gate's decision to let a ticket in. The check-in receipt for the holder's wallet is
  * signed by [`Gate::receipt`], right after the gate opens.
  */
@@ -2485,6 +2854,204 @@ public func FfiConverterTypeKdfParams_lower(_ value: KdfParams) -> RustBuffer {
 
 
 /**
+ * A token contract the app knows: its symbol and decimals (ERC-721 tickets: decimals 0).
+ */
+public struct KnownToken: Equatable, Hashable {
+    /**
+     * The contract.
+     */
+    public var address: Address
+    /**
+     * ERC-20 or ERC-721.
+     */
+    public var standard: TokenStandard
+    /**
+     * What people call it (`KRWT`, `TIX`).
+     */
+    public var symbol: String
+    /**
+     * ERC-20 decimals (0 for ERC-721).
+     */
+    public var decimals: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contract.
+         */address: Address, 
+        /**
+         * ERC-20 or ERC-721.
+         */standard: TokenStandard, 
+        /**
+         * What people call it (`KRWT`, `TIX`).
+         */symbol: String, 
+        /**
+         * ERC-20 decimals (0 for ERC-721).
+         */decimals: UInt8) {
+        self.address = address
+        self.standard = standard
+        self.symbol = symbol
+        self.decimals = decimals
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KnownToken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKnownToken: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KnownToken {
+        return
+            try KnownToken(
+                address: FfiConverterTypeAddress.read(from: &buf), 
+                standard: FfiConverterTypeTokenStandard.read(from: &buf), 
+                symbol: FfiConverterString.read(from: &buf), 
+                decimals: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KnownToken, into buf: inout [UInt8]) {
+        FfiConverterTypeAddress.write(value.address, into: &buf)
+        FfiConverterTypeTokenStandard.write(value.standard, into: &buf)
+        FfiConverterString.write(value.symbol, into: &buf)
+        FfiConverterUInt8.write(value.decimals, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKnownToken_lift(_ buf: RustBuffer) throws -> KnownToken {
+    return try FfiConverterTypeKnownToken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKnownToken_lower(_ value: KnownToken) -> RustBuffer {
+    return FfiConverterTypeKnownToken.lower(value)
+}
+
+
+/**
+ * An event log.
+ */
+public struct Log: Equatable, Hashable {
+    /**
+     * The contract that emitted it.
+     */
+    public var address: Address
+    /**
+     * Indexed topics (the first is the event's signature hash).
+     */
+    public var topics: [Bytes32]
+    /**
+     * Non-indexed data.
+     */
+    public var data: HexData
+    /**
+     * Block number.
+     */
+    public var blockNumber: UInt64
+    /**
+     * Transaction hash.
+     */
+    public var transactionHash: Bytes32
+    /**
+     * Position in the block.
+     */
+    public var logIndex: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The contract that emitted it.
+         */address: Address, 
+        /**
+         * Indexed topics (the first is the event's signature hash).
+         */topics: [Bytes32], 
+        /**
+         * Non-indexed data.
+         */data: HexData, 
+        /**
+         * Block number.
+         */blockNumber: UInt64, 
+        /**
+         * Transaction hash.
+         */transactionHash: Bytes32, 
+        /**
+         * Position in the block.
+         */logIndex: UInt64) {
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.blockNumber = blockNumber
+        self.transactionHash = transactionHash
+        self.logIndex = logIndex
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Log: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLog: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Log {
+        return
+            try Log(
+                address: FfiConverterTypeAddress.read(from: &buf), 
+                topics: FfiConverterSequenceTypeBytes32.read(from: &buf), 
+                data: FfiConverterTypeHexData.read(from: &buf), 
+                blockNumber: FfiConverterUInt64.read(from: &buf), 
+                transactionHash: FfiConverterTypeBytes32.read(from: &buf), 
+                logIndex: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Log, into buf: inout [UInt8]) {
+        FfiConverterTypeAddress.write(value.address, into: &buf)
+        FfiConverterSequenceTypeBytes32.write(value.topics, into: &buf)
+        FfiConverterTypeHexData.write(value.data, into: &buf)
+        FfiConverterUInt64.write(value.blockNumber, into: &buf)
+        FfiConverterTypeBytes32.write(value.transactionHash, into: &buf)
+        FfiConverterUInt64.write(value.logIndex, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLog_lift(_ buf: RustBuffer) throws -> Log {
+    return try FfiConverterTypeLog.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLog_lower(_ value: Log) -> RustBuffer {
+    return FfiConverterTypeLog.lower(value)
+}
+
+
+/**
  * What a valid mnemonic is (its words stay secret): wordlist and length.
  */
 public struct MnemonicInfo: Equatable, Hashable {
@@ -2881,6 +3448,115 @@ public func FfiConverterTypePaymentRequestInfo_lower(_ value: PaymentRequestInfo
 
 
 /**
+ * A transaction this wallet sent that has no receipt yet.
+ */
+public struct PendingTransaction: Equatable, Hashable {
+    /**
+     * Its hash.
+     */
+    public var hash: Bytes32
+    /**
+     * The sender.
+     */
+    public var from: Address
+    /**
+     * Its fields (chain id and nonce among them).
+     */
+    public var tx: Transaction
+    /**
+     * The signed bytes (to send again if the node forgot it).
+     */
+    public var raw: HexData
+    /**
+     * When it was sent (Unix ms).
+     */
+    public var sentAtMs: UInt64
+    /**
+     * The hash it replaces (a speed-up or cancel), if any.
+     */
+    public var replaces: Bytes32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its hash.
+         */hash: Bytes32, 
+        /**
+         * The sender.
+         */from: Address, 
+        /**
+         * Its fields (chain id and nonce among them).
+         */tx: Transaction, 
+        /**
+         * The signed bytes (to send again if the node forgot it).
+         */raw: HexData, 
+        /**
+         * When it was sent (Unix ms).
+         */sentAtMs: UInt64, 
+        /**
+         * The hash it replaces (a speed-up or cancel), if any.
+         */replaces: Bytes32?) {
+        self.hash = hash
+        self.from = from
+        self.tx = tx
+        self.raw = raw
+        self.sentAtMs = sentAtMs
+        self.replaces = replaces
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PendingTransaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePendingTransaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PendingTransaction {
+        return
+            try PendingTransaction(
+                hash: FfiConverterTypeBytes32.read(from: &buf), 
+                from: FfiConverterTypeAddress.read(from: &buf), 
+                tx: FfiConverterTypeTransaction.read(from: &buf), 
+                raw: FfiConverterTypeHexData.read(from: &buf), 
+                sentAtMs: FfiConverterUInt64.read(from: &buf), 
+                replaces: FfiConverterOptionTypeBytes32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PendingTransaction, into buf: inout [UInt8]) {
+        FfiConverterTypeBytes32.write(value.hash, into: &buf)
+        FfiConverterTypeAddress.write(value.from, into: &buf)
+        FfiConverterTypeTransaction.write(value.tx, into: &buf)
+        FfiConverterTypeHexData.write(value.raw, into: &buf)
+        FfiConverterUInt64.write(value.sentAtMs, into: &buf)
+        FfiConverterOptionTypeBytes32.write(value.replaces, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingTransaction_lift(_ buf: RustBuffer) throws -> PendingTransaction {
+    return try FfiConverterTypePendingTransaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingTransaction_lower(_ value: PendingTransaction) -> RustBuffer {
+    return FfiConverterTypePendingTransaction.lower(value)
+}
+
+
+/**
  * One credential of a verified presentation.
  */
 public struct PresentedCredential: Equatable, Hashable {
@@ -2996,6 +3672,76 @@ public func FfiConverterTypePresentedCredential_lift(_ buf: RustBuffer) throws -
 #endif
 public func FfiConverterTypePresentedCredential_lower(_ value: PresentedCredential) -> RustBuffer {
     return FfiConverterTypePresentedCredential.lower(value)
+}
+
+
+/**
+ * A transaction the node has filled in, and what it does: show `explanation` and ask before
+ * [`SendFlow::approve`].
+ */
+public struct Proposal: Equatable, Hashable {
+    /**
+     * The transaction that will be signed.
+     */
+    public var tx: Transaction
+    /**
+     * What it does, in Korean and English.
+     */
+    public var explanation: Explanation
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The transaction that will be signed.
+         */tx: Transaction, 
+        /**
+         * What it does, in Korean and English.
+         */explanation: Explanation) {
+        self.tx = tx
+        self.explanation = explanation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Proposal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProposal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Proposal {
+        return
+            try Proposal(
+                tx: FfiConverterTypeTransaction.read(from: &buf), 
+                explanation: FfiConverterTypeExplanation.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Proposal, into buf: inout [UInt8]) {
+        FfiConverterTypeTransaction.write(value.tx, into: &buf)
+        FfiConverterTypeExplanation.write(value.explanation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProposal_lift(_ buf: RustBuffer) throws -> Proposal {
+    return try FfiConverterTypeProposal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProposal_lower(_ value: Proposal) -> RustBuffer {
+    return FfiConverterTypeProposal.lower(value)
 }
 
 
@@ -3168,6 +3914,125 @@ public func FfiConverterTypeQrImage_lower(_ value: QrImage) -> RustBuffer {
 
 
 /**
+ * A mined transaction's receipt.
+ */
+public struct Receipt: Equatable, Hashable {
+    /**
+     * Transaction hash.
+     */
+    public var hash: Bytes32
+    /**
+     * `true` if it succeeded, `false` if it reverted (the fee is paid either way).
+     */
+    public var status: Bool
+    /**
+     * Block number.
+     */
+    public var block: UInt64
+    /**
+     * Gas used.
+     */
+    public var gasUsed: UInt64
+    /**
+     * Wei paid per gas.
+     */
+    public var effectiveGasPrice: U256
+    /**
+     * The contract a deployment created.
+     */
+    public var contractAddress: Address?
+    /**
+     * Its logs.
+     */
+    public var logs: [Log]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Transaction hash.
+         */hash: Bytes32, 
+        /**
+         * `true` if it succeeded, `false` if it reverted (the fee is paid either way).
+         */status: Bool, 
+        /**
+         * Block number.
+         */block: UInt64, 
+        /**
+         * Gas used.
+         */gasUsed: UInt64, 
+        /**
+         * Wei paid per gas.
+         */effectiveGasPrice: U256, 
+        /**
+         * The contract a deployment created.
+         */contractAddress: Address?, 
+        /**
+         * Its logs.
+         */logs: [Log]) {
+        self.hash = hash
+        self.status = status
+        self.block = block
+        self.gasUsed = gasUsed
+        self.effectiveGasPrice = effectiveGasPrice
+        self.contractAddress = contractAddress
+        self.logs = logs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Receipt: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceipt: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Receipt {
+        return
+            try Receipt(
+                hash: FfiConverterTypeBytes32.read(from: &buf), 
+                status: FfiConverterBool.read(from: &buf), 
+                block: FfiConverterUInt64.read(from: &buf), 
+                gasUsed: FfiConverterUInt64.read(from: &buf), 
+                effectiveGasPrice: FfiConverterTypeU256.read(from: &buf), 
+                contractAddress: FfiConverterOptionTypeAddress.read(from: &buf), 
+                logs: FfiConverterSequenceTypeLog.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Receipt, into buf: inout [UInt8]) {
+        FfiConverterTypeBytes32.write(value.hash, into: &buf)
+        FfiConverterBool.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.block, into: &buf)
+        FfiConverterUInt64.write(value.gasUsed, into: &buf)
+        FfiConverterTypeU256.write(value.effectiveGasPrice, into: &buf)
+        FfiConverterOptionTypeAddress.write(value.contractAddress, into: &buf)
+        FfiConverterSequenceTypeLog.write(value.logs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceipt_lift(_ buf: RustBuffer) throws -> Receipt {
+    return try FfiConverterTypeReceipt.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceipt_lower(_ value: Receipt) -> RustBuffer {
+    return FfiConverterTypeReceipt.lower(value)
+}
+
+
+/**
  * An SD-JWT VC to issue.
  */
 public struct SdJwtInput: Equatable, Hashable {
@@ -3285,6 +4150,224 @@ public func FfiConverterTypeSdJwtInput_lift(_ buf: RustBuffer) throws -> SdJwtIn
 #endif
 public func FfiConverterTypeSdJwtInput_lower(_ value: SdJwtInput) -> RustBuffer {
     return FfiConverterTypeSdJwtInput.lower(value)
+}
+
+
+/**
+ * What to send: the rest (chain id, nonce, fees, gas) comes from the node.
+ */
+public struct SendIntent: Equatable, Hashable {
+    /**
+     * The sending account (one of the wallet's).
+     */
+    public var from: Address
+    /**
+     * Recipient or contract; `null` deploys `data`.
+     */
+    public var to: Address?
+    /**
+     * Wei sent.
+     */
+    public var value: U256
+    /**
+     * Calldata (`0x` for a plain transfer).
+     */
+    public var data: HexData
+    /**
+     * A gas limit; `null` estimates it (with a 20% margin).
+     */
+    public var gas: UInt64?
+    /**
+     * `slow`, `normal` (default) or `fast`.
+     */
+    public var speed: String?
+    /**
+     * Force a type (0, 1, 2); `null` is 2, or 0 on a chain without EIP-1559.
+     */
+    public var txType: UInt8?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The sending account (one of the wallet's).
+         */from: Address, 
+        /**
+         * Recipient or contract; `null` deploys `data`.
+         */to: Address?, 
+        /**
+         * Wei sent.
+         */value: U256, 
+        /**
+         * Calldata (`0x` for a plain transfer).
+         */data: HexData, 
+        /**
+         * A gas limit; `null` estimates it (with a 20% margin).
+         */gas: UInt64?, 
+        /**
+         * `slow`, `normal` (default) or `fast`.
+         */speed: String?, 
+        /**
+         * Force a type (0, 1, 2); `null` is 2, or 0 on a chain without EIP-1559.
+         */txType: UInt8?) {
+        self.from = from
+        self.to = to
+        self.value = value
+        self.data = data
+        self.gas = gas
+        self.speed = speed
+        self.txType = txType
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendIntent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendIntent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendIntent {
+        return
+            try SendIntent(
+                from: FfiConverterTypeAddress.read(from: &buf), 
+                to: FfiConverterOptionTypeAddress.read(from: &buf), 
+                value: FfiConverterTypeU256.read(from: &buf), 
+                data: FfiConverterTypeHexData.read(from: &buf), 
+                gas: FfiConverterOptionUInt64.read(from: &buf), 
+                speed: FfiConverterOptionString.read(from: &buf), 
+                txType: FfiConverterOptionUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendIntent, into buf: inout [UInt8]) {
+        FfiConverterTypeAddress.write(value.from, into: &buf)
+        FfiConverterOptionTypeAddress.write(value.to, into: &buf)
+        FfiConverterTypeU256.write(value.value, into: &buf)
+        FfiConverterTypeHexData.write(value.data, into: &buf)
+        FfiConverterOptionUInt64.write(value.gas, into: &buf)
+        FfiConverterOptionString.write(value.speed, into: &buf)
+        FfiConverterOptionUInt8.write(value.txType, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendIntent_lift(_ buf: RustBuffer) throws -> SendIntent {
+    return try FfiConverterTypeSendIntent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendIntent_lower(_ value: SendIntent) -> RustBuffer {
+    return FfiConverterTypeSendIntent.lower(value)
+}
+
+
+/**
+ * A signed transaction: its fields, sender, signature, raw bytes and hash.
+ */
+public struct SignedTransaction: Equatable, Hashable {
+    /**
+     * The fields.
+     */
+    public var tx: Transaction
+    /**
+     * The sender, recovered from the signature.
+     */
+    public var from: Address
+    /**
+     * The transaction hash (keccak-256 of `raw`).
+     */
+    public var hash: Bytes32
+    /**
+     * What `eth_sendRawTransaction` takes.
+     */
+    public var raw: HexData
+    /**
+     * The signature `r‖s‖v` (v 27/28 for the y parity).
+     */
+    public var signature: Signature
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The fields.
+         */tx: Transaction, 
+        /**
+         * The sender, recovered from the signature.
+         */from: Address, 
+        /**
+         * The transaction hash (keccak-256 of `raw`).
+         */hash: Bytes32, 
+        /**
+         * What `eth_sendRawTransaction` takes.
+         */raw: HexData, 
+        /**
+         * The signature `r‖s‖v` (v 27/28 for the y parity).
+         */signature: Signature) {
+        self.tx = tx
+        self.from = from
+        self.hash = hash
+        self.raw = raw
+        self.signature = signature
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignedTransaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignedTransaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignedTransaction {
+        return
+            try SignedTransaction(
+                tx: FfiConverterTypeTransaction.read(from: &buf), 
+                from: FfiConverterTypeAddress.read(from: &buf), 
+                hash: FfiConverterTypeBytes32.read(from: &buf), 
+                raw: FfiConverterTypeHexData.read(from: &buf), 
+                signature: FfiConverterTypeSignature.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignedTransaction, into buf: inout [UInt8]) {
+        FfiConverterTypeTransaction.write(value.tx, into: &buf)
+        FfiConverterTypeAddress.write(value.from, into: &buf)
+        FfiConverterTypeBytes32.write(value.hash, into: &buf)
+        FfiConverterTypeHexData.write(value.raw, into: &buf)
+        FfiConverterTypeSignature.write(value.signature, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedTransaction_lift(_ buf: RustBuffer) throws -> SignedTransaction {
+    return try FfiConverterTypeSignedTransaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedTransaction_lower(_ value: SignedTransaction) -> RustBuffer {
+    return FfiConverterTypeSignedTransaction.lower(value)
 }
 
 
@@ -4553,6 +5636,315 @@ public func FfiConverterTypeTicketTransferRequest_lift(_ buf: RustBuffer) throws
 #endif
 public func FfiConverterTypeTicketTransferRequest_lower(_ value: TicketTransferRequest) -> RustBuffer {
     return FfiConverterTypeTicketTransferRequest.lower(value)
+}
+
+
+/**
+ * What a token event log says.
+ */
+public struct TokenEvent: Equatable, Hashable {
+    /**
+     * `Transfer`, `Approval` or `ApprovalForAll`.
+     */
+    public var event: String
+    /**
+     * The token contract that emitted it.
+     */
+    public var contract: Address
+    /**
+     * ERC-721 when the id is indexed (4 topics), ERC-20 when the amount is in the data.
+     */
+    public var standard: TokenStandard
+    /**
+     * Sender, owner.
+     */
+    public var from: Address
+    /**
+     * Recipient, spender, operator.
+     */
+    public var to: Address
+    /**
+     * Amount (ERC-20) or token id (ERC-721); 1/0 for `ApprovalForAll`.
+     */
+    public var value: U256
+    /**
+     * Block of the log.
+     */
+    public var block: UInt64
+    /**
+     * Transaction of the log.
+     */
+    public var transactionHash: Bytes32
+    /**
+     * Position in the block.
+     */
+    public var logIndex: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Transfer`, `Approval` or `ApprovalForAll`.
+         */event: String, 
+        /**
+         * The token contract that emitted it.
+         */contract: Address, 
+        /**
+         * ERC-721 when the id is indexed (4 topics), ERC-20 when the amount is in the data.
+         */standard: TokenStandard, 
+        /**
+         * Sender, owner.
+         */from: Address, 
+        /**
+         * Recipient, spender, operator.
+         */to: Address, 
+        /**
+         * Amount (ERC-20) or token id (ERC-721); 1/0 for `ApprovalForAll`.
+         */value: U256, 
+        /**
+         * Block of the log.
+         */block: UInt64, 
+        /**
+         * Transaction of the log.
+         */transactionHash: Bytes32, 
+        /**
+         * Position in the block.
+         */logIndex: UInt64) {
+        self.event = event
+        self.contract = contract
+        self.standard = standard
+        self.from = from
+        self.to = to
+        self.value = value
+        self.block = block
+        self.transactionHash = transactionHash
+        self.logIndex = logIndex
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TokenEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenEvent {
+        return
+            try TokenEvent(
+                event: FfiConverterString.read(from: &buf), 
+                contract: FfiConverterTypeAddress.read(from: &buf), 
+                standard: FfiConverterTypeTokenStandard.read(from: &buf), 
+                from: FfiConverterTypeAddress.read(from: &buf), 
+                to: FfiConverterTypeAddress.read(from: &buf), 
+                value: FfiConverterTypeU256.read(from: &buf), 
+                block: FfiConverterUInt64.read(from: &buf), 
+                transactionHash: FfiConverterTypeBytes32.read(from: &buf), 
+                logIndex: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TokenEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.event, into: &buf)
+        FfiConverterTypeAddress.write(value.contract, into: &buf)
+        FfiConverterTypeTokenStandard.write(value.standard, into: &buf)
+        FfiConverterTypeAddress.write(value.from, into: &buf)
+        FfiConverterTypeAddress.write(value.to, into: &buf)
+        FfiConverterTypeU256.write(value.value, into: &buf)
+        FfiConverterUInt64.write(value.block, into: &buf)
+        FfiConverterTypeBytes32.write(value.transactionHash, into: &buf)
+        FfiConverterUInt64.write(value.logIndex, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenEvent_lift(_ buf: RustBuffer) throws -> TokenEvent {
+    return try FfiConverterTypeTokenEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenEvent_lower(_ value: TokenEvent) -> RustBuffer {
+    return FfiConverterTypeTokenEvent.lower(value)
+}
+
+
+/**
+ * An unsigned transaction, as `eth_sendTransaction` JSON names its fields: `type` 0 (legacy,
+ * EIP-155), 1 (EIP-2930) or 2 (EIP-1559); `gasPrice` for types 0 and 1, `maxFeePerGas` and
+ * `maxPriorityFeePerGas` for type 2. Integers may be JSON numbers, decimal text or `0x` hex.
+ *
+ * ```
+ * use jigap_core::evm::Transaction;
+ * let tx = Transaction::from_json(r#"{"type":2,"chainId":"0x7a69","nonce":0,"gas":21000,
+ * "maxFeePerGas":"2000000000","maxPriorityFeePerGas":"1000000000",
+ * "to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"50000000000000000"}"#).unwrap();
+ * assert_eq!(tx.chain_id, 31337);
+ * assert!(tx.check().is_ok());
+ * ```
+ */
+public struct Transaction: Equatable, Hashable {
+    /**
+     * 0 legacy (EIP-155), 1 access list (EIP-2930), 2 dynamic fee (EIP-1559).
+     */
+    public var txType: UInt8
+    /**
+     * EIP-155 chain id (never 0).
+     */
+    public var chainId: UInt64
+    /**
+     * The sender's nonce.
+     */
+    public var nonce: UInt64
+    /**
+     * Recipient; `null` deploys a contract.
+     */
+    public var to: Address?
+    /**
+     * Wei sent.
+     */
+    public var value: U256
+    /**
+     * Gas limit.
+     */
+    public var gas: UInt64
+    /**
+     * Wei per gas (types 0 and 1; 0 on permissioned chains without fees).
+     */
+    public var gasPrice: U256?
+    /**
+     * Most wei per gas paid in all (type 2).
+     */
+    public var maxFeePerGas: U256?
+    /**
+     * Most wei per gas paid to the block producer (type 2).
+     */
+    public var maxPriorityFeePerGas: U256?
+    /**
+     * Calldata.
+     */
+    public var data: HexData
+    /**
+     * EIP-2930 access list (types 1 and 2).
+     */
+    public var accessList: [AccessListItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0 legacy (EIP-155), 1 access list (EIP-2930), 2 dynamic fee (EIP-1559).
+         */txType: UInt8, 
+        /**
+         * EIP-155 chain id (never 0).
+         */chainId: UInt64, 
+        /**
+         * The sender's nonce.
+         */nonce: UInt64, 
+        /**
+         * Recipient; `null` deploys a contract.
+         */to: Address?, 
+        /**
+         * Wei sent.
+         */value: U256, 
+        /**
+         * Gas limit.
+         */gas: UInt64, 
+        /**
+         * Wei per gas (types 0 and 1; 0 on permissioned chains without fees).
+         */gasPrice: U256?, 
+        /**
+         * Most wei per gas paid in all (type 2).
+         */maxFeePerGas: U256?, 
+        /**
+         * Most wei per gas paid to the block producer (type 2).
+         */maxPriorityFeePerGas: U256?, 
+        /**
+         * Calldata.
+         */data: HexData, 
+        /**
+         * EIP-2930 access list (types 1 and 2).
+         */accessList: [AccessListItem]) {
+        self.txType = txType
+        self.chainId = chainId
+        self.nonce = nonce
+        self.to = to
+        self.value = value
+        self.gas = gas
+        self.gasPrice = gasPrice
+        self.maxFeePerGas = maxFeePerGas
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        self.data = data
+        self.accessList = accessList
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Transaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Transaction {
+        return
+            try Transaction(
+                txType: FfiConverterUInt8.read(from: &buf), 
+                chainId: FfiConverterUInt64.read(from: &buf), 
+                nonce: FfiConverterUInt64.read(from: &buf), 
+                to: FfiConverterOptionTypeAddress.read(from: &buf), 
+                value: FfiConverterTypeU256.read(from: &buf), 
+                gas: FfiConverterUInt64.read(from: &buf), 
+                gasPrice: FfiConverterOptionTypeU256.read(from: &buf), 
+                maxFeePerGas: FfiConverterOptionTypeU256.read(from: &buf), 
+                maxPriorityFeePerGas: FfiConverterOptionTypeU256.read(from: &buf), 
+                data: FfiConverterTypeHexData.read(from: &buf), 
+                accessList: FfiConverterSequenceTypeAccessListItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Transaction, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.txType, into: &buf)
+        FfiConverterUInt64.write(value.chainId, into: &buf)
+        FfiConverterUInt64.write(value.nonce, into: &buf)
+        FfiConverterOptionTypeAddress.write(value.to, into: &buf)
+        FfiConverterTypeU256.write(value.value, into: &buf)
+        FfiConverterUInt64.write(value.gas, into: &buf)
+        FfiConverterOptionTypeU256.write(value.gasPrice, into: &buf)
+        FfiConverterOptionTypeU256.write(value.maxFeePerGas, into: &buf)
+        FfiConverterOptionTypeU256.write(value.maxPriorityFeePerGas, into: &buf)
+        FfiConverterTypeHexData.write(value.data, into: &buf)
+        FfiConverterSequenceTypeAccessListItem.write(value.accessList, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransaction_lift(_ buf: RustBuffer) throws -> Transaction {
+    return try FfiConverterTypeTransaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransaction_lower(_ value: Transaction) -> RustBuffer {
+    return FfiConverterTypeTransaction.lower(value)
 }
 
 
@@ -6925,6 +8317,11 @@ enum JigapError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Refused(message: String)
     
     /**
+     * The node or server could not be reached, or answered something that is not its protocol.
+     */
+    case Network(message: String)
+    
+    /**
      * Anything else (damaged data, random source failure).
      */
     case Internal(message: String)
@@ -7030,7 +8427,11 @@ public struct FfiConverterTypeJigapError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 19: return .Internal(
+        case 19: return .Network(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .Internal(
             message: try FfiConverterString.read(from: &buf)
         )
         
@@ -7081,8 +8482,10 @@ public struct FfiConverterTypeJigapError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(17))
         case .Refused(_ /* message is ignored*/):
             writeInt(&buf, Int32(18))
-        case .Internal(_ /* message is ignored*/):
+        case .Network(_ /* message is ignored*/):
             writeInt(&buf, Int32(19))
+        case .Internal(_ /* message is ignored*/):
+            writeInt(&buf, Int32(20))
 
         
         }
@@ -7542,6 +8945,81 @@ public func FfiConverterTypeTicketStatus_lower(_ value: TicketStatus) -> RustBuf
 
 
 /**
+ * Which token standard a contract follows.
+ */
+
+public enum TokenStandard: Equatable, Hashable {
+    
+    /**
+     * Fungible (amounts, decimals).
+     */
+    case erc20
+    /**
+     * Non-fungible (ticket ids).
+     */
+    case erc721
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TokenStandard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenStandard: FfiConverterRustBuffer {
+    typealias SwiftType = TokenStandard
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenStandard {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .erc20
+        
+        case 2: return .erc721
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TokenStandard, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .erc20:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .erc721:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStandard_lift(_ buf: RustBuffer) throws -> TokenStandard {
+    return try FfiConverterTypeTokenStandard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStandard_lower(_ value: TokenStandard) -> RustBuffer {
+    return FfiConverterTypeTokenStandard.lower(value)
+}
+
+
+
+/**
  * Where a voucher stands.
  */
 
@@ -7644,6 +9122,30 @@ public func FfiConverterTypeVoucherStatus_lower(_ value: VoucherStatus) -> RustB
     return FfiConverterTypeVoucherStatus.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -7960,6 +9462,30 @@ fileprivate struct FfiConverterOptionTypeJsonObject: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeU256: FfiConverterRustBuffer {
+    typealias SwiftType = U256?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeU256.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeU256.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt16: FfiConverterRustBuffer {
     typealias SwiftType = [UInt16]
 
@@ -8060,6 +9586,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAccessListItem: FfiConverterRustBuffer {
+    typealias SwiftType = [AccessListItem]
+
+    public static func write(_ value: [AccessListItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAccessListItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AccessListItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AccessListItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAccessListItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
     typealias SwiftType = [IssuerKeys]
 
@@ -8077,6 +9628,31 @@ fileprivate struct FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeIssuerKeys.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLog: FfiConverterRustBuffer {
+    typealias SwiftType = [Log]
+
+    public static func write(_ value: [Log], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLog.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Log] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Log]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLog.read(from: &buf))
         }
         return seq
     }
@@ -8177,6 +9753,31 @@ fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAddress.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBytes32: FfiConverterRustBuffer {
+    typealias SwiftType = [Bytes32]
+
+    public static func write(_ value: [Bytes32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBytes32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bytes32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Bytes32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBytes32.read(from: &buf))
         }
         return seq
     }
@@ -8430,6 +10031,46 @@ public func FfiConverterTypeGateAuthorization_lift(_ value: RustBuffer) throws -
 #endif
 public func FfiConverterTypeGateAuthorization_lower(_ value: GateAuthorization) -> RustBuffer {
     return FfiConverterTypeGateAuthorization.lower(value)
+}
+
+
+
+public typealias HexData = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHexData: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HexData {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: HexData, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> HexData {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: HexData) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHexData_lift(_ value: RustBuffer) throws -> HexData {
+    return try FfiConverterTypeHexData.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHexData_lower(_ value: HexData) -> RustBuffer {
+    return FfiConverterTypeHexData.lower(value)
 }
 
 
@@ -8790,6 +10431,46 @@ public func FfiConverterTypeTransferRequest_lift(_ value: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeTransferRequest_lower(_ value: TransferRequest) -> RustBuffer {
     return FfiConverterTypeTransferRequest.lower(value)
+}
+
+
+
+public typealias U256 = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeU256: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> U256 {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: U256, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> U256 {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: U256) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeU256_lift(_ value: RustBuffer) throws -> U256 {
+    return try FfiConverterTypeU256.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeU256_lower(_ value: U256) -> RustBuffer {
+    return FfiConverterTypeU256.lower(value)
 }
 
 

@@ -34,7 +34,7 @@ pub struct TypedField {
 
 /// A JSON value as typed data carries it: numbers keep their literal text.
 #[derive(Debug, Clone, PartialEq)]
-enum Json {
+pub(crate) enum Json {
     Null,
     Bool(bool),
     Num(String),
@@ -60,7 +60,7 @@ impl Json {
     }
 
     /// Parse from raw JSON text, keeping number literals and refusing duplicate keys.
-    fn from_raw(raw: &RawValue, depth: usize) -> Result<Json, KeysError> {
+    pub(crate) fn from_raw(raw: &RawValue, depth: usize) -> Result<Json, KeysError> {
         if depth > MAX_DEPTH {
             return Err(KeysError::TypedData("data nests too deeply".into()));
         }
@@ -96,7 +96,7 @@ impl Json {
         })
     }
 
-    fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
             _ => None,
@@ -415,7 +415,7 @@ fn duplicate<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str
     sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut cs = s.chars();
     matches!(cs.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
         && cs.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
@@ -429,7 +429,7 @@ fn base_type(ty: &str) -> Result<&str, KeysError> {
     Ok(t)
 }
 
-fn split_array(ty: &str) -> Result<Option<(&str, Option<usize>)>, KeysError> {
+pub(crate) fn split_array(ty: &str) -> Result<Option<(&str, Option<usize>)>, KeysError> {
     if !ty.ends_with(']') {
         return Ok(None);
     }
@@ -454,7 +454,7 @@ fn is_atomic_or_dynamic(ty: &str) -> bool {
     }
 }
 
-fn int_bits(ty: &str) -> Option<(bool, usize)> {
+pub(crate) fn int_bits(ty: &str) -> Option<(bool, usize)> {
     let (signed, n) = if let Some(n) = ty.strip_prefix("uint") {
         (false, n)
     } else if let Some(n) = ty.strip_prefix("int") {
@@ -466,12 +466,12 @@ fn int_bits(ty: &str) -> Option<(bool, usize)> {
     (bits % 8 == 0 && (8..=256).contains(&bits)).then_some((signed, bits))
 }
 
-fn bytes_n(ty: &str) -> Option<usize> {
+pub(crate) fn bytes_n(ty: &str) -> Option<usize> {
     let n: usize = ty.strip_prefix("bytes")?.parse().ok()?;
     (1..=32).contains(&n).then_some(n)
 }
 
-fn encode_atomic(ty: &str, v: &Json) -> Result<[u8; 32], KeysError> {
+pub(crate) fn encode_atomic(ty: &str, v: &Json) -> Result<[u8; 32], KeysError> {
     let bad = |what: &str| KeysError::TypedData(format!("{what} for type {ty}"));
     match ty {
         "string" => {
@@ -516,7 +516,7 @@ fn encode_atomic(ty: &str, v: &Json) -> Result<[u8; 32], KeysError> {
     }
 }
 
-fn hex_value(v: &Json) -> Option<Vec<u8>> {
+pub(crate) fn hex_value(v: &Json) -> Option<Vec<u8>> {
     let s = v.as_str()?;
     if !(s.starts_with("0x") || s.starts_with("0X")) {
         return None;
@@ -614,7 +614,7 @@ fn pow2(k: usize) -> [u8; 32] {
     out
 }
 
-fn negate(mut x: [u8; 32]) -> [u8; 32] {
+pub(crate) fn negate(mut x: [u8; 32]) -> [u8; 32] {
     for b in x.iter_mut() {
         *b = !*b;
     }
@@ -628,7 +628,7 @@ fn negate(mut x: [u8; 32]) -> [u8; 32] {
     x
 }
 
-fn parse_dec_u256(s: &str) -> Option<[u8; 32]> {
+pub(crate) fn parse_dec_u256(s: &str) -> Option<[u8; 32]> {
     if s.is_empty() || s.len() > 78 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -647,7 +647,7 @@ fn parse_dec_u256(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn parse_hex_u256(h: &str) -> Option<[u8; 32]> {
+pub(crate) fn parse_hex_u256(h: &str) -> Option<[u8; 32]> {
     let h = h.trim_start_matches('0');
     if h.len() > 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;

@@ -14,7 +14,7 @@ mod bip32;
 mod cbor;
 mod did;
 mod ecdsa;
-mod eip712;
+pub(crate) mod eip712;
 mod keystore;
 mod mnemonic;
 mod signer;

@@ -47,6 +47,7 @@ import org.jigap.core.CredentialKeyType
 import org.jigap.core.CredentialStatus
 import org.jigap.core.CredentialVerifierOptions
 import org.jigap.core.DoubleSpend
+import org.jigap.core.Explanation
 import org.jigap.core.FfiConverterTypeAcceptedPayment
 import org.jigap.core.FfiConverterTypeAccount
 import org.jigap.core.FfiConverterTypeAddress
@@ -61,25 +62,34 @@ import org.jigap.core.FfiConverterTypeCredentialKeyType
 import org.jigap.core.FfiConverterTypeCredentialStatus
 import org.jigap.core.FfiConverterTypeCredentialVerifierOptions
 import org.jigap.core.FfiConverterTypeDoubleSpend
+import org.jigap.core.FfiConverterTypeExplanation
 import org.jigap.core.FfiConverterTypeGateAdmit
 import org.jigap.core.FfiConverterTypeGateAuthorization
 import org.jigap.core.FfiConverterTypeGateEntry
 import org.jigap.core.FfiConverterTypeGateMergeReport
 import org.jigap.core.FfiConverterTypeGrantSpec
+import org.jigap.core.FfiConverterTypeHexData
 import org.jigap.core.FfiConverterTypeIdentity
 import org.jigap.core.FfiConverterTypeImportedTicket
 import org.jigap.core.FfiConverterTypeJigapError
 import org.jigap.core.FfiConverterTypeJsonObject
 import org.jigap.core.FfiConverterTypeKdfParams
+import org.jigap.core.FfiConverterTypeKnownToken
 import org.jigap.core.FfiConverterTypeLanguage
+import org.jigap.core.FfiConverterTypeLog
 import org.jigap.core.FfiConverterTypeMnemonicInfo
 import org.jigap.core.FfiConverterTypePaymentPart
 import org.jigap.core.FfiConverterTypePaymentRequestInfo
+import org.jigap.core.FfiConverterTypePendingTransaction
+import org.jigap.core.FfiConverterTypeProposal
 import org.jigap.core.FfiConverterTypeQrCode
+import org.jigap.core.FfiConverterTypeReceipt
 import org.jigap.core.FfiConverterTypeSdJwtInput
+import org.jigap.core.FfiConverterTypeSendIntent
 import org.jigap.core.FfiConverterTypeSettlementOutcome
 import org.jigap.core.FfiConverterTypeSignature
 import org.jigap.core.FfiConverterTypeSignedGrant
+import org.jigap.core.FfiConverterTypeSignedTransaction
 import org.jigap.core.FfiConverterTypeStatusListInput
 import org.jigap.core.FfiConverterTypeStoredCredential
 import org.jigap.core.FfiConverterTypeTicketEvent
@@ -89,9 +99,13 @@ import org.jigap.core.FfiConverterTypeTicketPass
 import org.jigap.core.FfiConverterTypeTicketRef
 import org.jigap.core.FfiConverterTypeTicketTerms
 import org.jigap.core.FfiConverterTypeTicketTransferRequest
+import org.jigap.core.FfiConverterTypeTokenEvent
+import org.jigap.core.FfiConverterTypeTokenStandard
+import org.jigap.core.FfiConverterTypeTransaction
 import org.jigap.core.FfiConverterTypeTransferRequest
 import org.jigap.core.FfiConverterTypeTrustedIssuer
 import org.jigap.core.FfiConverterTypeTypedSignature
+import org.jigap.core.FfiConverterTypeU256
 import org.jigap.core.FfiConverterTypeVerifiedPresentation
 import org.jigap.core.FfiConverterTypeVoucherBalance
 import org.jigap.core.FfiConverterTypeVoucherDomain
@@ -105,20 +119,28 @@ import org.jigap.core.GateAuthorization
 import org.jigap.core.GateEntry
 import org.jigap.core.GateMergeReport
 import org.jigap.core.GrantSpec
+import org.jigap.core.HexData
 import org.jigap.core.Identity
 import org.jigap.core.ImportedTicket
 import org.jigap.core.JigapException
 import org.jigap.core.JsonObject
 import org.jigap.core.KdfParams
+import org.jigap.core.KnownToken
 import org.jigap.core.Language
+import org.jigap.core.Log
 import org.jigap.core.MnemonicInfo
 import org.jigap.core.PaymentPart
 import org.jigap.core.PaymentRequestInfo
+import org.jigap.core.PendingTransaction
+import org.jigap.core.Proposal
 import org.jigap.core.QrCode
+import org.jigap.core.Receipt
 import org.jigap.core.SdJwtInput
+import org.jigap.core.SendIntent
 import org.jigap.core.SettlementOutcome
 import org.jigap.core.Signature
 import org.jigap.core.SignedGrant
+import org.jigap.core.SignedTransaction
 import org.jigap.core.StatusListInput
 import org.jigap.core.StoredCredential
 import org.jigap.core.TicketEvent
@@ -128,9 +150,13 @@ import org.jigap.core.TicketPass
 import org.jigap.core.TicketRef
 import org.jigap.core.TicketTerms
 import org.jigap.core.TicketTransferRequest
+import org.jigap.core.TokenEvent
+import org.jigap.core.TokenStandard
+import org.jigap.core.Transaction
 import org.jigap.core.TransferRequest
 import org.jigap.core.TrustedIssuer
 import org.jigap.core.TypedSignature
+import org.jigap.core.U256
 import org.jigap.core.VerifiedPresentation
 import org.jigap.core.VoucherBalance
 import org.jigap.core.VoucherDomain
@@ -153,25 +179,34 @@ import org.jigap.core.RustBuffer as RustBufferCredentialKeyType
 import org.jigap.core.RustBuffer as RustBufferCredentialStatus
 import org.jigap.core.RustBuffer as RustBufferCredentialVerifierOptions
 import org.jigap.core.RustBuffer as RustBufferDoubleSpend
+import org.jigap.core.RustBuffer as RustBufferExplanation
 import org.jigap.core.RustBuffer as RustBufferGateAdmit
 import org.jigap.core.RustBuffer as RustBufferGateAuthorization
 import org.jigap.core.RustBuffer as RustBufferGateEntry
 import org.jigap.core.RustBuffer as RustBufferGateMergeReport
 import org.jigap.core.RustBuffer as RustBufferGrantSpec
+import org.jigap.core.RustBuffer as RustBufferHexData
 import org.jigap.core.RustBuffer as RustBufferIdentity
 import org.jigap.core.RustBuffer as RustBufferImportedTicket
 import org.jigap.core.RustBuffer as RustBufferJigapError
 import org.jigap.core.RustBuffer as RustBufferJsonObject
 import org.jigap.core.RustBuffer as RustBufferKdfParams
+import org.jigap.core.RustBuffer as RustBufferKnownToken
 import org.jigap.core.RustBuffer as RustBufferLanguage
+import org.jigap.core.RustBuffer as RustBufferLog
 import org.jigap.core.RustBuffer as RustBufferMnemonicInfo
 import org.jigap.core.RustBuffer as RustBufferPaymentPart
 import org.jigap.core.RustBuffer as RustBufferPaymentRequestInfo
+import org.jigap.core.RustBuffer as RustBufferPendingTransaction
+import org.jigap.core.RustBuffer as RustBufferProposal
 import org.jigap.core.RustBuffer as RustBufferQrCode
+import org.jigap.core.RustBuffer as RustBufferReceipt
 import org.jigap.core.RustBuffer as RustBufferSdJwtInput
+import org.jigap.core.RustBuffer as RustBufferSendIntent
 import org.jigap.core.RustBuffer as RustBufferSettlementOutcome
 import org.jigap.core.RustBuffer as RustBufferSignature
 import org.jigap.core.RustBuffer as RustBufferSignedGrant
+import org.jigap.core.RustBuffer as RustBufferSignedTransaction
 import org.jigap.core.RustBuffer as RustBufferStatusListInput
 import org.jigap.core.RustBuffer as RustBufferStoredCredential
 import org.jigap.core.RustBuffer as RustBufferTicketEvent
@@ -181,9 +216,13 @@ import org.jigap.core.RustBuffer as RustBufferTicketPass
 import org.jigap.core.RustBuffer as RustBufferTicketRef
 import org.jigap.core.RustBuffer as RustBufferTicketTerms
 import org.jigap.core.RustBuffer as RustBufferTicketTransferRequest
+import org.jigap.core.RustBuffer as RustBufferTokenEvent
+import org.jigap.core.RustBuffer as RustBufferTokenStandard
+import org.jigap.core.RustBuffer as RustBufferTransaction
 import org.jigap.core.RustBuffer as RustBufferTransferRequest
 import org.jigap.core.RustBuffer as RustBufferTrustedIssuer
 import org.jigap.core.RustBuffer as RustBufferTypedSignature
+import org.jigap.core.RustBuffer as RustBufferU256
 import org.jigap.core.RustBuffer as RustBufferVerifiedPresentation
 import org.jigap.core.RustBuffer as RustBufferVoucherBalance
 import org.jigap.core.RustBuffer as RustBufferVoucherDomain
@@ -814,6 +853,9 @@ internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
 internal interface UniffiCallbackInterfaceClockMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceJsonRpcTransportMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`body`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceKeyProtectorMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -848,6 +890,25 @@ internal open class UniffiVTableCallbackInterfaceClock(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `nowMs` = other.`nowMs`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "call")
+internal open class UniffiVTableCallbackInterfaceJsonRpcTransport(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `call`: UniffiCallbackInterfaceJsonRpcTransportMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `call`: UniffiCallbackInterfaceJsonRpcTransportMethod0? = null,
+    ): UniffiVTableCallbackInterfaceJsonRpcTransport(`uniffiFree`,`uniffiClone`,`call`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceJsonRpcTransport) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `call` = other.`call`
     }
 
 }
@@ -926,6 +987,36 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_jigap_ffi_checksum_func_abi_decode(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_abi_encode(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_abi_encode_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_abi_selector(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_erc20_approve_data(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_erc20_transfer_data(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_erc721_safe_transfer_data(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_balance(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_decode_raw(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_decode_token_event(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_format_units(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_parse_units(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_token_info(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_transaction_from_json(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_func_calibrate_kdf(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_checksum_address(
@@ -991,6 +1082,50 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_credentials_present(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_cancel_flow(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_chain_id(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_decode(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_explain(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_known_tokens(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_on_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_pending(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_receipt_request(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_record_sent(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_send_flow(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_set_known_tokens(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_sign(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_speed_up_flow(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_evmwallet_wait_for_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_jsonrpctransport_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_approve(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_next_request(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_on_reply(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_prepare(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_proposal(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_send(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_sendflow_signed(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance(
     ): Int
@@ -1140,6 +1275,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_credentials_new(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_constructor_evmwallet_new(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_custom(
     ): Int
     external fun uniffi_jigap_ffi_checksum_constructor_jigapstore_memory(
@@ -1187,6 +1324,7 @@ internal object UniffiLib {
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "jigap_ffi"))
         uniffiCallbackInterfaceClock.register(this)
+        uniffiCallbackInterfaceJsonRpcTransport.register(this)
         uniffiCallbackInterfaceKeyProtector.register(this)
         uniffiCallbackInterfaceStore.register(this)
         org.jigap.core.uniffiEnsureInitialized()
@@ -1253,6 +1391,66 @@ internal object UniffiLib {
     external fun uniffi_jigap_ffi_fn_method_credentials_present(`ptr`: Long,`id`: RustBuffer.ByValue,`disclose`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_credentials_present_jwt_vp(`ptr`: Long,`ids`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_evmwallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_evmwallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_constructor_evmwallet_new(`wallet`: Long,`chainId`: Long,`nativeSymbol`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_cancel_flow(`ptr`: Long,`hash`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_chain_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_decode(`ptr`: Long,`raw`: RustBufferHexData.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedTransaction.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_explain(`ptr`: Long,`tx`: RustBufferTransaction.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferExplanation.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_known_tokens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_on_receipt(`ptr`: Long,`reply`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_pending(`ptr`: Long,`from`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_receipt_request(`ptr`: Long,`hash`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_record_sent(`ptr`: Long,`transaction`: RustBufferSignedTransaction.ByValue,`replaces`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_send_flow(`ptr`: Long,`intent`: RustBufferSendIntent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_set_known_tokens(`ptr`: Long,`tokens`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_sign(`ptr`: Long,`from`: RustBufferAddress.ByValue,`tx`: RustBufferTransaction.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedTransaction.ByValue
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_speed_up_flow(`ptr`: Long,`hash`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_method_evmwallet_wait_for_receipt(`ptr`: Long,`transport`: Long,`hash`: RustBufferBytes32.ByValue,`pollMs`: Long,`timeoutMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_jsonrpctransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_jsonrpctransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_init_callback_vtable_jsonrpctransport(`vtable`: UniffiVTableCallbackInterfaceJsonRpcTransport,
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_jsonrpctransport_call(`ptr`: Long,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_clone_sendflow(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_jigap_ffi_fn_free_sendflow(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_sendflow_approve(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_sendflow_next_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_sendflow_on_reply(`ptr`: Long,`reply`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_jigap_ffi_fn_method_sendflow_prepare(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferProposal.ByValue
+    external fun uniffi_jigap_ffi_fn_method_sendflow_proposal(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_sendflow_send(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedTransaction.ByValue
+    external fun uniffi_jigap_ffi_fn_method_sendflow_signed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_jigapstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1474,6 +1672,36 @@ internal object UniffiLib {
     ): RustBufferTypedSignature.ByValue
     external fun uniffi_jigap_ffi_fn_method_wallet_unlock(`ptr`: Long,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_jigap_ffi_fn_func_abi_decode(`types`: RustBuffer.ByValue,`data`: RustBufferHexData.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_abi_encode(`types`: RustBuffer.ByValue,`valuesJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_abi_encode_call(`signature`: RustBuffer.ByValue,`valuesJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_abi_selector(`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_erc20_approve_data(`spender`: RustBufferAddress.ByValue,`amount`: RustBufferU256.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_erc20_transfer_data(`to`: RustBufferAddress.ByValue,`amount`: RustBufferU256.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_erc721_safe_transfer_data(`from`: RustBufferAddress.ByValue,`to`: RustBufferAddress.ByValue,`tokenId`: RustBufferU256.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_balance(`transport`: Long,`owner`: RustBufferAddress.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferU256.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_call(`transport`: Long,`to`: RustBufferAddress.ByValue,`data`: RustBufferHexData.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_decode_raw(`raw`: RustBufferHexData.ByValue,`expectedChain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSignedTransaction.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_decode_token_event(`log`: RustBufferLog.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_format_units(`value`: RustBufferU256.ByValue,`decimals`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_parse_units(`amount`: RustBuffer.ByValue,`decimals`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferU256.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_token_info(`transport`: Long,`token`: RustBufferAddress.ByValue,`standard`: RustBufferTokenStandard.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferKnownToken.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_transaction_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTransaction.ByValue
     external fun uniffi_jigap_ffi_fn_func_calibrate_kdf(`targetMs`: Long,`maxMemoryKib`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferKdfParams.ByValue
     external fun uniffi_jigap_ffi_fn_func_checksum_address(`address`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1623,6 +1851,51 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_jigap_ffi_checksum_func_abi_decode() and 0xFFFF) != 12651) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_abi_encode() and 0xFFFF) != 65459) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_abi_encode_call() and 0xFFFF) != 655) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_abi_selector() and 0xFFFF) != 63631) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_erc20_approve_data() and 0xFFFF) != 62735) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_erc20_transfer_data() and 0xFFFF) != 56204) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_erc721_safe_transfer_data() and 0xFFFF) != 337) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_balance() and 0xFFFF) != 8092) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_call() and 0xFFFF) != 22347) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_decode_raw() and 0xFFFF) != 43830) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_decode_token_event() and 0xFFFF) != 48082) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_format_units() and 0xFFFF) != 7165) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_parse_units() and 0xFFFF) != 51053) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_token_info() and 0xFFFF) != 31441) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_transaction_from_json() and 0xFFFF) != 7982) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_func_calibrate_kdf() and 0xFFFF) != 64637) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1720,6 +1993,72 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_credentials_present_jwt_vp() and 0xFFFF) != 35528) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_cancel_flow() and 0xFFFF) != 64219) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_chain_id() and 0xFFFF) != 37736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_decode() and 0xFFFF) != 10009) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_explain() and 0xFFFF) != 39747) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_known_tokens() and 0xFFFF) != 27046) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_on_receipt() and 0xFFFF) != 21481) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_pending() and 0xFFFF) != 11339) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_receipt_request() and 0xFFFF) != 55254) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_record_sent() and 0xFFFF) != 3524) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_send_flow() and 0xFFFF) != 4619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_set_known_tokens() and 0xFFFF) != 40299) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_sign() and 0xFFFF) != 54345) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_speed_up_flow() and 0xFFFF) != 49273) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_evmwallet_wait_for_receipt() and 0xFFFF) != 29099) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_jsonrpctransport_call() and 0xFFFF) != 54114) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_approve() and 0xFFFF) != 35235) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_next_request() and 0xFFFF) != 50264) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_on_reply() and 0xFFFF) != 3132) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_prepare() and 0xFFFF) != 48396) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_proposal() and 0xFFFF) != 51320) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_send() and 0xFFFF) != 37648) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_sendflow_signed() and 0xFFFF) != 32548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_jigapstore_check_conformance() and 0xFFFF) != 28586) {
@@ -1942,6 +2281,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_credentials_new() and 0xFFFF) != 24353) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_constructor_evmwallet_new() and 0xFFFF) != 11357) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_constructor_jigapstore_custom() and 0xFFFF) != 43707) {
@@ -3999,6 +4341,585 @@ public object FfiConverterTypeCredentials: FfiConverter<Credentials, Long> {
 
 
 /**
+ * A wallet on one EVM chain: signs, explains, keeps its pending transactions, sends.
+ */
+public interface EvmWalletInterface {
+    
+    /**
+     * Replace pending `hash` with a 0-value transfer to the sender.
+     */
+    fun `cancelFlow`(`hash`: Bytes32): SendFlow
+    
+    /**
+     * The configured chain.
+     */
+    fun `chainId`(): kotlin.ULong
+    
+    /**
+     * Decode a raw signed transaction of this chain.
+     */
+    fun `decode`(`raw`: HexData): SignedTransaction
+    
+    /**
+     * What `tx` does, in Korean and English.
+     */
+    fun `explain`(`tx`: Transaction): Explanation
+    
+    /**
+     * The known tokens.
+     */
+    fun `knownTokens`(): List<KnownToken>
+    
+    /**
+     * Read a receipt reply (`null`: not mined yet); a mined one leaves the pending list.
+     */
+    fun `onReceipt`(`reply`: kotlin.String): Receipt?
+    
+    /**
+     * Transactions sent without a receipt yet (of `from`, or of every account).
+     */
+    fun `pending`(`from`: Address? = null): List<PendingTransaction>
+    
+    /**
+     * The `eth_getTransactionReceipt` body for `hash`.
+     */
+    fun `receiptRequest`(`hash`: Bytes32): kotlin.String
+    
+    /**
+     * Remember a transaction the app sent with its own code.
+     */
+    fun `recordSent`(`transaction`: SignedTransaction, `replaces`: Bytes32? = null)
+    
+    /**
+     * A send: `prepare` (the node fills it in), show the proposal, then `send`.
+     */
+    fun `sendFlow`(`intent`: SendIntent): SendFlow
+    
+    /**
+     * Tokens whose symbols and decimals explanations use.
+     */
+    fun `setKnownTokens`(`tokens`: List<KnownToken>)
+    
+    /**
+     * Sign `tx` as `from`; refused for another chain.
+     */
+    fun `sign`(`from`: Address, `tx`: Transaction): SignedTransaction
+    
+    /**
+     * Replace pending `hash` at a higher fee.
+     */
+    fun `speedUpFlow`(`hash`: Bytes32): SendFlow
+    
+    /**
+     * Ask `transport` for the receipt of `hash` every `poll_ms` until it is mined or
+     * `timeout_ms` passes (`null`). Blocks the calling thread: call it off the main thread.
+     */
+    fun `waitForReceipt`(`transport`: JsonRpcTransport, `hash`: Bytes32, `pollMs`: kotlin.ULong = 500uL, `timeoutMs`: kotlin.ULong = 120000uL): Receipt?
+    
+    companion object
+}
+
+/**
+ * A wallet on one EVM chain: signs, explains, keeps its pending transactions, sends.
+ */
+open class EvmWallet: Disposable, AutoCloseable, EvmWalletInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * `wallet` on chain `chain_id` (never 0), whose currency is `native_symbol`.
+     */
+    constructor(`wallet`: Wallet, `chainId`: kotlin.ULong, `nativeSymbol`: kotlin.String = "ETH") :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_constructor_evmwallet_new(
+    
+        
+        FfiConverterTypeWallet.lower(`wallet`),
+        FfiConverterULong.lower(`chainId`),
+        FfiConverterString.lower(`nativeSymbol`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_evmwallet(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_evmwallet(handle, status)
+        }
+    }
+
+    
+    /**
+     * Replace pending `hash` with a 0-value transfer to the sender.
+     */
+    @Throws(JigapException::class)override fun `cancelFlow`(`hash`: Bytes32): SendFlow {
+            return FfiConverterTypeSendFlow.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_cancel_flow(
+        it,
+        
+        FfiConverterTypeBytes32.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The configured chain.
+     */override fun `chainId`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_chain_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Decode a raw signed transaction of this chain.
+     */
+    @Throws(JigapException::class)override fun `decode`(`raw`: HexData): SignedTransaction {
+            return FfiConverterTypeSignedTransaction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_decode(
+        it,
+        
+        FfiConverterTypeHexData.lower(`raw`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What `tx` does, in Korean and English.
+     */override fun `explain`(`tx`: Transaction): Explanation {
+            return FfiConverterTypeExplanation.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_explain(
+        it,
+        
+        FfiConverterTypeTransaction.lower(`tx`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The known tokens.
+     */override fun `knownTokens`(): List<KnownToken> {
+            return FfiConverterSequenceTypeKnownToken.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_known_tokens(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Read a receipt reply (`null`: not mined yet); a mined one leaves the pending list.
+     */
+    @Throws(JigapException::class)override fun `onReceipt`(`reply`: kotlin.String): Receipt? {
+            return FfiConverterOptionalTypeReceipt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_on_receipt(
+        it,
+        
+        FfiConverterString.lower(`reply`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Transactions sent without a receipt yet (of `from`, or of every account).
+     */
+    @Throws(JigapException::class)override fun `pending`(`from`: Address?): List<PendingTransaction> {
+            return FfiConverterSequenceTypePendingTransaction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_pending(
+        it,
+        
+        FfiConverterOptionalTypeAddress.lower(`from`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The `eth_getTransactionReceipt` body for `hash`.
+     */override fun `receiptRequest`(`hash`: Bytes32): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_receipt_request(
+        it,
+        
+        FfiConverterTypeBytes32.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Remember a transaction the app sent with its own code.
+     */
+    @Throws(JigapException::class)override fun `recordSent`(`transaction`: SignedTransaction, `replaces`: Bytes32?)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_record_sent(
+        it,
+        
+        FfiConverterTypeSignedTransaction.lower(`transaction`),
+        FfiConverterOptionalTypeBytes32.lower(`replaces`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * A send: `prepare` (the node fills it in), show the proposal, then `send`.
+     */override fun `sendFlow`(`intent`: SendIntent): SendFlow {
+            return FfiConverterTypeSendFlow.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_send_flow(
+        it,
+        
+        FfiConverterTypeSendIntent.lower(`intent`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tokens whose symbols and decimals explanations use.
+     */override fun `setKnownTokens`(`tokens`: List<KnownToken>)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_set_known_tokens(
+        it,
+        
+        FfiConverterSequenceTypeKnownToken.lower(`tokens`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sign `tx` as `from`; refused for another chain.
+     */
+    @Throws(JigapException::class)override fun `sign`(`from`: Address, `tx`: Transaction): SignedTransaction {
+            return FfiConverterTypeSignedTransaction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_sign(
+        it,
+        
+        FfiConverterTypeAddress.lower(`from`),
+        FfiConverterTypeTransaction.lower(`tx`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replace pending `hash` at a higher fee.
+     */
+    @Throws(JigapException::class)override fun `speedUpFlow`(`hash`: Bytes32): SendFlow {
+            return FfiConverterTypeSendFlow.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_speed_up_flow(
+        it,
+        
+        FfiConverterTypeBytes32.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ask `transport` for the receipt of `hash` every `poll_ms` until it is mined or
+     * `timeout_ms` passes (`null`). Blocks the calling thread: call it off the main thread.
+     */
+    @Throws(JigapException::class)override fun `waitForReceipt`(`transport`: JsonRpcTransport, `hash`: Bytes32, `pollMs`: kotlin.ULong, `timeoutMs`: kotlin.ULong): Receipt? {
+            return FfiConverterOptionalTypeReceipt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_evmwallet_wait_for_receipt(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeBytes32.lower(`hash`),
+        FfiConverterULong.lower(`pollMs`),
+        FfiConverterULong.lower(`timeoutMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEvmWallet: FfiConverter<EvmWallet, Long> {
+    override fun lower(value: EvmWallet): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): EvmWallet {
+        return EvmWallet(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): EvmWallet {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EvmWallet) = 8UL
+
+    override fun write(value: EvmWallet, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A gate: verifies passes offline and admits each ticket once. Thread-safe.
  */
 public interface GateInterface {
@@ -5080,6 +6001,340 @@ public object FfiConverterTypeJigapStore: FfiConverter<JigapStore, Long> {
 
 
 /**
+ * POSTs a JSON-RPC body to the node and returns the reply body. Implement it with the app's
+ * HTTP client; throw `ForeignError.Failed` when the node cannot be reached (the core reports
+ * `JigapException.Network`).
+ */
+public interface JsonRpcTransport {
+    
+    /**
+     * The reply body for `body` (`Content-Type: application/json`).
+     */
+    fun `call`(`body`: kotlin.String): kotlin.String
+    
+    companion object
+}
+
+/**
+ * POSTs a JSON-RPC body to the node and returns the reply body. Implement it with the app's
+ * HTTP client; throw `ForeignError.Failed` when the node cannot be reached (the core reports
+ * `JigapException.Network`).
+ */
+open class JsonRpcTransportImpl: Disposable, AutoCloseable, JsonRpcTransport
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_jsonrpctransport(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_jsonrpctransport(handle, status)
+        }
+    }
+
+    
+    /**
+     * The reply body for `body` (`Content-Type: application/json`).
+     */
+    @Throws(ForeignException::class)override fun `call`(`body`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ForeignException) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_jsonrpctransport_call(
+        it,
+        
+        FfiConverterString.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceJsonRpcTransport {
+    internal object `call`: UniffiCallbackInterfaceJsonRpcTransportMethod0 {
+        override fun callback(`uniffiHandle`: Long,`body`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeJsonRpcTransport.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`call`(
+                    FfiConverterString.lift(`body`),
+                )
+            }
+            val writeReturn = { value: kotlin.String -> uniffiOutReturn.setValue(FfiConverterString.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ForeignException -> FfiConverterTypeForeignError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeJsonRpcTransport.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeJsonRpcTransport.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceJsonRpcTransport.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `call`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_jigap_ffi_fn_init_callback_vtable_jsonrpctransport(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonRpcTransport: FfiConverter<JsonRpcTransport, Long> {
+    internal val handleMap = UniffiHandleMap<JsonRpcTransport>()
+
+    override fun lower(value: JsonRpcTransport): Long {
+        if (value is JsonRpcTransportImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): JsonRpcTransport {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return JsonRpcTransportImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): JsonRpcTransport {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: JsonRpcTransport) = 8UL
+
+    override fun write(value: JsonRpcTransport, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A platform key (Android Keystore, Secure Enclave) that wraps the vault's data key a second time.
  */
 public interface KeyProtector {
@@ -5698,6 +6953,413 @@ public object FfiConverterTypeMerchantDesk: FfiConverter<MerchantDesk, Long> {
     override fun allocationSize(value: MerchantDesk) = 8UL
 
     override fun write(value: MerchantDesk, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * One send, step by step. With a transport: `prepare(t)` → read `explanation` → `send(t)`.
+ * Without: POST `nextRequest()` and pass each reply to `onReply`, until `proposal()`; then
+ * `approve()` and the same again until `signed()`.
+ */
+public interface SendFlowInterface {
+    
+    /**
+     * Sign the proposal (the next request sends it).
+     */
+    fun `approve`()
+    
+    /**
+     * The body to POST now, or `null` (waiting for approval, or done).
+     */
+    fun `nextRequest`(): kotlin.String?
+    
+    /**
+     * The reply to the last request.
+     */
+    fun `onReply`(`reply`: kotlin.String)
+    
+    /**
+     * Let the node fill in chain id, nonce, fees and gas; the proposal to show. Blocks on the
+     * transport: call it off the main thread.
+     */
+    fun `prepare`(`transport`: JsonRpcTransport): Proposal
+    
+    /**
+     * The filled-in transaction and its explanation, once the node's replies are in.
+     */
+    fun `proposal`(): Proposal?
+    
+    /**
+     * The person approved: sign and send through `transport`.
+     */
+    fun `send`(`transport`: JsonRpcTransport): SignedTransaction
+    
+    /**
+     * The signed transaction, once the node has it.
+     */
+    fun `signed`(): SignedTransaction?
+    
+    companion object
+}
+
+/**
+ * One send, step by step. With a transport: `prepare(t)` → read `explanation` → `send(t)`.
+ * Without: POST `nextRequest()` and pass each reply to `onReply`, until `proposal()`; then
+ * `approve()` and the same again until `signed()`.
+ */
+open class SendFlow: Disposable, AutoCloseable, SendFlowInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_jigap_ffi_fn_free_sendflow(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_jigap_ffi_fn_clone_sendflow(handle, status)
+        }
+    }
+
+    
+    /**
+     * Sign the proposal (the next request sends it).
+     */
+    @Throws(JigapException::class)override fun `approve`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_approve(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The body to POST now, or `null` (waiting for approval, or done).
+     */
+    @Throws(JigapException::class)override fun `nextRequest`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_next_request(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The reply to the last request.
+     */
+    @Throws(JigapException::class)override fun `onReply`(`reply`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_on_reply(
+        it,
+        
+        FfiConverterString.lower(`reply`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Let the node fill in chain id, nonce, fees and gas; the proposal to show. Blocks on the
+     * transport: call it off the main thread.
+     */
+    @Throws(JigapException::class)override fun `prepare`(`transport`: JsonRpcTransport): Proposal {
+            return FfiConverterTypeProposal.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_prepare(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The filled-in transaction and its explanation, once the node's replies are in.
+     */
+    @Throws(JigapException::class)override fun `proposal`(): Proposal? {
+            return FfiConverterOptionalTypeProposal.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_proposal(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The person approved: sign and send through `transport`.
+     */
+    @Throws(JigapException::class)override fun `send`(`transport`: JsonRpcTransport): SignedTransaction {
+            return FfiConverterTypeSignedTransaction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_send(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed transaction, once the node has it.
+     */
+    @Throws(JigapException::class)override fun `signed`(): SignedTransaction? {
+            return FfiConverterOptionalTypeSignedTransaction.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_sendflow_signed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendFlow: FfiConverter<SendFlow, Long> {
+    override fun lower(value: SendFlow): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SendFlow {
+        return SendFlow(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SendFlow {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SendFlow) = 8UL
+
+    override fun write(value: SendFlow, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -9065,6 +10727,134 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeProposal: FfiConverterRustBuffer<Proposal?> {
+    override fun read(buf: ByteBuffer): Proposal? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProposal.read(buf)
+    }
+
+    override fun allocationSize(value: Proposal?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProposal.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Proposal?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProposal.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeReceipt: FfiConverterRustBuffer<Receipt?> {
+    override fun read(buf: ByteBuffer): Receipt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReceipt.read(buf)
+    }
+
+    override fun allocationSize(value: Receipt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReceipt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Receipt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReceipt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSignedTransaction: FfiConverterRustBuffer<SignedTransaction?> {
+    override fun read(buf: ByteBuffer): SignedTransaction? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSignedTransaction.read(buf)
+    }
+
+    override fun allocationSize(value: SignedTransaction?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSignedTransaction.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SignedTransaction?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSignedTransaction.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTokenEvent: FfiConverterRustBuffer<TokenEvent?> {
+    override fun read(buf: ByteBuffer): TokenEvent? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTokenEvent.read(buf)
+    }
+
+    override fun allocationSize(value: TokenEvent?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTokenEvent.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TokenEvent?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTokenEvent.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<VoucherDomain?> {
     override fun read(buf: ByteBuffer): VoucherDomain? {
         if (buf.get().toInt() == 0) {
@@ -9087,6 +10877,38 @@ public object FfiConverterOptionalTypeVoucherDomain: FfiConverterRustBuffer<Vouc
         } else {
             buf.put(1)
             FfiConverterTypeVoucherDomain.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAddress: FfiConverterRustBuffer<Address?> {
+    override fun read(buf: ByteBuffer): Address? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAddress.read(buf)
+    }
+
+    override fun allocationSize(value: Address?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAddress.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Address?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAddress.write(value, buf)
         }
     }
 }
@@ -9277,6 +11099,34 @@ public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<Gat
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeKnownToken: FfiConverterRustBuffer<List<KnownToken>> {
+    override fun read(buf: ByteBuffer): List<KnownToken> {
+        val len = buf.getInt()
+        return List<KnownToken>(len) {
+            FfiConverterTypeKnownToken.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KnownToken>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKnownToken.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KnownToken>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKnownToken.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer<List<PaymentPart>> {
     override fun read(buf: ByteBuffer): List<PaymentPart> {
         val len = buf.getInt()
@@ -9295,6 +11145,34 @@ public object FfiConverterSequenceTypePaymentPart: FfiConverterRustBuffer<List<P
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePaymentPart.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePendingTransaction: FfiConverterRustBuffer<List<PendingTransaction>> {
+    override fun read(buf: ByteBuffer): List<PendingTransaction> {
+        val len = buf.getInt()
+        return List<PendingTransaction>(len) {
+            FfiConverterTypePendingTransaction.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PendingTransaction>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePendingTransaction.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PendingTransaction>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePendingTransaction.write(it, buf)
         }
     }
 }
@@ -9773,6 +11651,26 @@ public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<Lis
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<JigapException> {
     override fun lift(error_buf: RustBuffer.ByValue): JigapException =
         org.jigap.core.JigapException.ErrorHandler.lift(
@@ -9806,6 +11704,247 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
 
 
 
+
+
+
+
+
+
+
+        /**
+         * ABI-decode `data` as `types`: a JSON array.
+         */
+    @Throws(JigapException::class) fun `abiDecode`(`types`: List<kotlin.String>, `data`: HexData): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_abi_decode(
+    
+        
+        FfiConverterSequenceString.lower(`types`),
+        FfiConverterTypeHexData.lower(`data`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * ABI-encode JSON `values` (an array) as `types`.
+         */
+    @Throws(JigapException::class) fun `abiEncode`(`types`: List<kotlin.String>, `valuesJson`: kotlin.String): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_abi_encode(
+    
+        
+        FfiConverterSequenceString.lower(`types`),
+        FfiConverterString.lower(`valuesJson`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A call: selector of `signature` and the JSON `values` (an array) encoded.
+         */
+    @Throws(JigapException::class) fun `abiEncodeCall`(`signature`: kotlin.String, `valuesJson`: kotlin.String): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_abi_encode_call(
+    
+        
+        FfiConverterString.lower(`signature`),
+        FfiConverterString.lower(`valuesJson`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The 4-byte selector of a function signature.
+         */ fun `abiSelector`(`signature`: kotlin.String): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_abi_selector(
+    
+        
+        FfiConverterString.lower(`signature`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `approve(spender, amount or token id)` calldata.
+         */ fun `erc20ApproveData`(`spender`: Address, `amount`: U256): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_erc20_approve_data(
+    
+        
+        FfiConverterTypeAddress.lower(`spender`),
+        FfiConverterTypeU256.lower(`amount`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * ERC-20 `transfer(to, amount)` calldata.
+         */ fun `erc20TransferData`(`to`: Address, `amount`: U256): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_erc20_transfer_data(
+    
+        
+        FfiConverterTypeAddress.lower(`to`),
+        FfiConverterTypeU256.lower(`amount`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * ERC-721 `safeTransferFrom(from, to, tokenId)` calldata.
+         */ fun `erc721SafeTransferData`(`from`: Address, `to`: Address, `tokenId`: U256): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_erc721_safe_transfer_data(
+    
+        
+        FfiConverterTypeAddress.lower(`from`),
+        FfiConverterTypeAddress.lower(`to`),
+        FfiConverterTypeU256.lower(`tokenId`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The balance of `owner` in wei, or in `token`'s smallest units.
+         */
+    @Throws(JigapException::class) fun `evmBalance`(`transport`: JsonRpcTransport, `owner`: Address, `token`: Address? = null): U256 {
+            return FfiConverterTypeU256.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_balance(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`owner`),
+        FfiConverterOptionalTypeAddress.lower(`token`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `eth_call` return data.
+         */
+    @Throws(JigapException::class) fun `evmCall`(`transport`: JsonRpcTransport, `to`: Address, `data`: HexData): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_call(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`to`),
+        FfiConverterTypeHexData.lower(`data`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Decode any raw signed transaction (`expected_chain`: refuse another chain's).
+         */
+    @Throws(JigapException::class) fun `evmDecodeRaw`(`raw`: HexData, `expectedChain`: kotlin.ULong? = null): SignedTransaction {
+            return FfiConverterTypeSignedTransaction.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_decode_raw(
+    
+        
+        FfiConverterTypeHexData.lower(`raw`),
+        FfiConverterOptionalULong.lower(`expectedChain`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A token event in a log (`null` for any other log).
+         */ fun `evmDecodeTokenEvent`(`log`: Log): TokenEvent? {
+            return FfiConverterOptionalTypeTokenEvent.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_decode_token_event(
+    
+        
+        FfiConverterTypeLog.lower(`log`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * An amount in the smallest unit, in whole units with separators (`5,000`, `0.05`).
+         */ fun `evmFormatUnits`(`value`: U256, `decimals`: kotlin.UByte): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_format_units(
+    
+        
+        FfiConverterTypeU256.lower(`value`),
+        FfiConverterUByte.lower(`decimals`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * An amount in whole units (`"0.05"`, `"5000"`) in the smallest unit of `decimals`.
+         */
+    @Throws(JigapException::class) fun `evmParseUnits`(`amount`: kotlin.String, `decimals`: kotlin.UByte): U256 {
+            return FfiConverterTypeU256.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_parse_units(
+    
+        
+        FfiConverterString.lower(`amount`),
+        FfiConverterUByte.lower(`decimals`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A token's symbol and decimals, read from its contract.
+         */
+    @Throws(JigapException::class) fun `evmTokenInfo`(`transport`: JsonRpcTransport, `token`: Address, `standard`: TokenStandard): KnownToken {
+            return FfiConverterTypeKnownToken.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_token_info(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`token`),
+        FfiConverterTypeTokenStandard.lower(`standard`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Read `eth_sendTransaction`-style JSON (integers as numbers, decimal or 0x text).
+         */
+    @Throws(JigapException::class) fun `evmTransactionFromJson`(`json`: kotlin.String): Transaction {
+            return FfiConverterTypeTransaction.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_transaction_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
 
         /**
          * Measure this device and return Argon2id parameters that take about `target_ms`, using at most

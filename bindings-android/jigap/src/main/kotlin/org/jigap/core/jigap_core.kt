@@ -1189,6 +1189,53 @@ public object FfiConverterTypeAcceptedPayment: FfiConverterRustBuffer<AcceptedPa
 
 
 /**
+ * One entry of an EIP-2930 access list.
+ */
+data class AccessListItem (
+    /**
+     * The contract.
+     */
+    var `address`: Address
+    , 
+    /**
+     * Its storage slots.
+     */
+    var `storageKeys`: List<Bytes32>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAccessListItem: FfiConverterRustBuffer<AccessListItem> {
+    override fun read(buf: ByteBuffer): AccessListItem {
+        return AccessListItem(
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterSequenceTypeBytes32.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AccessListItem) = (
+            FfiConverterTypeAddress.allocationSize(value.`address`) +
+            FfiConverterSequenceTypeBytes32.allocationSize(value.`storageKeys`)
+    )
+
+    override fun write(value: AccessListItem, buf: ByteBuffer) {
+            FfiConverterTypeAddress.write(value.`address`, buf)
+            FfiConverterSequenceTypeBytes32.write(value.`storageKeys`, buf)
+    }
+}
+
+
+
+/**
  * A signing account.
  */
 data class Account (
@@ -1859,6 +1906,221 @@ public object FfiConverterTypeCriteria: FfiConverterRustBuffer<Criteria> {
 
 
 /**
+ * What a transaction does, for the person about to sign it.
+ */
+data class Explanation (
+    /**
+     * `send`, `transfer`, `give`, `approve`, `approveAll`, `revokeAll`, `call` or `deploy`.
+     */
+    var `action`: kotlin.String
+    , 
+    /**
+     * In English: "send 0.05 ETH to 0x…".
+     */
+    var `en`: kotlin.String
+    , 
+    /**
+     * In Korean: "0x…에게 0.05 ETH 보내기".
+     */
+    var `ko`: kotlin.String
+    , 
+    /**
+     * Grants someone else power over the holder's tokens (an unlimited approval, approval for
+     * all): show it with a warning colour and ask again.
+     */
+    var `risky`: kotlin.Boolean
+    , 
+    /**
+     * Warnings in English (unknown token, unknown function, contract deployment, …).
+     */
+    var `warningsEn`: List<kotlin.String>
+    , 
+    /**
+     * The same warnings in Korean.
+     */
+    var `warningsKo`: List<kotlin.String>
+    , 
+    /**
+     * The most the network fee can be, in the native currency ("0.00042 ETH").
+     */
+    var `maxFee`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExplanation: FfiConverterRustBuffer<Explanation> {
+    override fun read(buf: ByteBuffer): Explanation {
+        return Explanation(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Explanation) = (
+            FfiConverterString.allocationSize(value.`action`) +
+            FfiConverterString.allocationSize(value.`en`) +
+            FfiConverterString.allocationSize(value.`ko`) +
+            FfiConverterBoolean.allocationSize(value.`risky`) +
+            FfiConverterSequenceString.allocationSize(value.`warningsEn`) +
+            FfiConverterSequenceString.allocationSize(value.`warningsKo`) +
+            FfiConverterString.allocationSize(value.`maxFee`)
+    )
+
+    override fun write(value: Explanation, buf: ByteBuffer) {
+            FfiConverterString.write(value.`action`, buf)
+            FfiConverterString.write(value.`en`, buf)
+            FfiConverterString.write(value.`ko`, buf)
+            FfiConverterBoolean.write(value.`risky`, buf)
+            FfiConverterSequenceString.write(value.`warningsEn`, buf)
+            FfiConverterSequenceString.write(value.`warningsKo`, buf)
+            FfiConverterString.write(value.`maxFee`, buf)
+    }
+}
+
+
+
+/**
+ * Slow, normal and fast fees from the recent blocks; on a chain without EIP-1559 (`legacy`),
+ * the three are the node's gas price (0 on a permissioned chain without fees).
+ */
+data class FeeSuggestion (
+    /**
+     * The next block's base fee (0 on legacy chains).
+     */
+    var `baseFee`: U256
+    , 
+    /**
+     * 10th percentile tip; may wait several blocks.
+     */
+    var `slow`: Fees
+    , 
+    /**
+     * Median tip.
+     */
+    var `normal`: Fees
+    , 
+    /**
+     * 90th percentile tip.
+     */
+    var `fast`: Fees
+    , 
+    /**
+     * The chain has no base fee: send type 0 with `gasPrice` = `normal.maxFeePerGas`.
+     */
+    var `legacy`: kotlin.Boolean
+    , 
+    /**
+     * `eth_gasPrice`.
+     */
+    var `gasPrice`: U256
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFeeSuggestion: FfiConverterRustBuffer<FeeSuggestion> {
+    override fun read(buf: ByteBuffer): FeeSuggestion {
+        return FeeSuggestion(
+            FfiConverterTypeU256.read(buf),
+            FfiConverterTypeFees.read(buf),
+            FfiConverterTypeFees.read(buf),
+            FfiConverterTypeFees.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeU256.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FeeSuggestion) = (
+            FfiConverterTypeU256.allocationSize(value.`baseFee`) +
+            FfiConverterTypeFees.allocationSize(value.`slow`) +
+            FfiConverterTypeFees.allocationSize(value.`normal`) +
+            FfiConverterTypeFees.allocationSize(value.`fast`) +
+            FfiConverterBoolean.allocationSize(value.`legacy`) +
+            FfiConverterTypeU256.allocationSize(value.`gasPrice`)
+    )
+
+    override fun write(value: FeeSuggestion, buf: ByteBuffer) {
+            FfiConverterTypeU256.write(value.`baseFee`, buf)
+            FfiConverterTypeFees.write(value.`slow`, buf)
+            FfiConverterTypeFees.write(value.`normal`, buf)
+            FfiConverterTypeFees.write(value.`fast`, buf)
+            FfiConverterBoolean.write(value.`legacy`, buf)
+            FfiConverterTypeU256.write(value.`gasPrice`, buf)
+    }
+}
+
+
+
+/**
+ * Fees for a type 2 transaction.
+ */
+data class Fees (
+    /**
+     * Most wei per gas in all.
+     */
+    var `maxFeePerGas`: U256
+    , 
+    /**
+     * Most wei per gas to the block producer.
+     */
+    var `maxPriorityFeePerGas`: U256
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFees: FfiConverterRustBuffer<Fees> {
+    override fun read(buf: ByteBuffer): Fees {
+        return Fees(
+            FfiConverterTypeU256.read(buf),
+            FfiConverterTypeU256.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Fees) = (
+            FfiConverterTypeU256.allocationSize(value.`maxFeePerGas`) +
+            FfiConverterTypeU256.allocationSize(value.`maxPriorityFeePerGas`)
+    )
+
+    override fun write(value: Fees, buf: ByteBuffer) {
+            FfiConverterTypeU256.write(value.`maxFeePerGas`, buf)
+            FfiConverterTypeU256.write(value.`maxPriorityFeePerGas`, buf)
+    }
+}
+
+
+
+/**
  * A gate's decision to let a ticket in. The check-in receipt for the holder's wallet is
  * signed by [`Gate::receipt`], right after the gate opens.
  */
@@ -2461,6 +2723,148 @@ public object FfiConverterTypeKdfParams: FfiConverterRustBuffer<KdfParams> {
 
 
 /**
+ * A token contract the app knows: its symbol and decimals (ERC-721 tickets: decimals 0).
+ */
+data class KnownToken (
+    /**
+     * The contract.
+     */
+    var `address`: Address
+    , 
+    /**
+     * ERC-20 or ERC-721.
+     */
+    var `standard`: TokenStandard
+    , 
+    /**
+     * What people call it (`KRWT`, `TIX`).
+     */
+    var `symbol`: kotlin.String
+    , 
+    /**
+     * ERC-20 decimals (0 for ERC-721).
+     */
+    var `decimals`: kotlin.UByte
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKnownToken: FfiConverterRustBuffer<KnownToken> {
+    override fun read(buf: ByteBuffer): KnownToken {
+        return KnownToken(
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeTokenStandard.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KnownToken) = (
+            FfiConverterTypeAddress.allocationSize(value.`address`) +
+            FfiConverterTypeTokenStandard.allocationSize(value.`standard`) +
+            FfiConverterString.allocationSize(value.`symbol`) +
+            FfiConverterUByte.allocationSize(value.`decimals`)
+    )
+
+    override fun write(value: KnownToken, buf: ByteBuffer) {
+            FfiConverterTypeAddress.write(value.`address`, buf)
+            FfiConverterTypeTokenStandard.write(value.`standard`, buf)
+            FfiConverterString.write(value.`symbol`, buf)
+            FfiConverterUByte.write(value.`decimals`, buf)
+    }
+}
+
+
+
+/**
+ * An event log.
+ */
+data class Log (
+    /**
+     * The contract that emitted it.
+     */
+    var `address`: Address
+    , 
+    /**
+     * Indexed topics (the first is the event's signature hash).
+     */
+    var `topics`: List<Bytes32>
+    , 
+    /**
+     * Non-indexed data.
+     */
+    var `data`: HexData
+    , 
+    /**
+     * Block number.
+     */
+    var `blockNumber`: kotlin.ULong
+    , 
+    /**
+     * Transaction hash.
+     */
+    var `transactionHash`: Bytes32
+    , 
+    /**
+     * Position in the block.
+     */
+    var `logIndex`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLog: FfiConverterRustBuffer<Log> {
+    override fun read(buf: ByteBuffer): Log {
+        return Log(
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterSequenceTypeBytes32.read(buf),
+            FfiConverterTypeHexData.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Log) = (
+            FfiConverterTypeAddress.allocationSize(value.`address`) +
+            FfiConverterSequenceTypeBytes32.allocationSize(value.`topics`) +
+            FfiConverterTypeHexData.allocationSize(value.`data`) +
+            FfiConverterULong.allocationSize(value.`blockNumber`) +
+            FfiConverterTypeBytes32.allocationSize(value.`transactionHash`) +
+            FfiConverterULong.allocationSize(value.`logIndex`)
+    )
+
+    override fun write(value: Log, buf: ByteBuffer) {
+            FfiConverterTypeAddress.write(value.`address`, buf)
+            FfiConverterSequenceTypeBytes32.write(value.`topics`, buf)
+            FfiConverterTypeHexData.write(value.`data`, buf)
+            FfiConverterULong.write(value.`blockNumber`, buf)
+            FfiConverterTypeBytes32.write(value.`transactionHash`, buf)
+            FfiConverterULong.write(value.`logIndex`, buf)
+    }
+}
+
+
+
+/**
  * What a valid mnemonic is (its words stay secret): wordlist and length.
  */
 data class MnemonicInfo (
@@ -2745,6 +3149,85 @@ public object FfiConverterTypePaymentRequestInfo: FfiConverterRustBuffer<Payment
 
 
 /**
+ * A transaction this wallet sent that has no receipt yet.
+ */
+data class PendingTransaction (
+    /**
+     * Its hash.
+     */
+    var `hash`: Bytes32
+    , 
+    /**
+     * The sender.
+     */
+    var `from`: Address
+    , 
+    /**
+     * Its fields (chain id and nonce among them).
+     */
+    var `tx`: Transaction
+    , 
+    /**
+     * The signed bytes (to send again if the node forgot it).
+     */
+    var `raw`: HexData
+    , 
+    /**
+     * When it was sent (Unix ms).
+     */
+    var `sentAtMs`: kotlin.ULong
+    , 
+    /**
+     * The hash it replaces (a speed-up or cancel), if any.
+     */
+    var `replaces`: Bytes32?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePendingTransaction: FfiConverterRustBuffer<PendingTransaction> {
+    override fun read(buf: ByteBuffer): PendingTransaction {
+        return PendingTransaction(
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeTransaction.read(buf),
+            FfiConverterTypeHexData.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeBytes32.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PendingTransaction) = (
+            FfiConverterTypeBytes32.allocationSize(value.`hash`) +
+            FfiConverterTypeAddress.allocationSize(value.`from`) +
+            FfiConverterTypeTransaction.allocationSize(value.`tx`) +
+            FfiConverterTypeHexData.allocationSize(value.`raw`) +
+            FfiConverterULong.allocationSize(value.`sentAtMs`) +
+            FfiConverterOptionalTypeBytes32.allocationSize(value.`replaces`)
+    )
+
+    override fun write(value: PendingTransaction, buf: ByteBuffer) {
+            FfiConverterTypeBytes32.write(value.`hash`, buf)
+            FfiConverterTypeAddress.write(value.`from`, buf)
+            FfiConverterTypeTransaction.write(value.`tx`, buf)
+            FfiConverterTypeHexData.write(value.`raw`, buf)
+            FfiConverterULong.write(value.`sentAtMs`, buf)
+            FfiConverterOptionalTypeBytes32.write(value.`replaces`, buf)
+    }
+}
+
+
+
+/**
  * One credential of a verified presentation.
  */
 data class PresentedCredential (
@@ -2826,6 +3309,54 @@ public object FfiConverterTypePresentedCredential: FfiConverterRustBuffer<Presen
             FfiConverterOptionalTypeCredentialStatus.write(value.`status`, buf)
             FfiConverterOptionalTypeOpenBadge.write(value.`badge`, buf)
             FfiConverterOptionalULong.write(value.`validUntil`, buf)
+    }
+}
+
+
+
+/**
+ * A transaction the node has filled in, and what it does: show `explanation` and ask before
+ * [`SendFlow::approve`].
+ */
+data class Proposal (
+    /**
+     * The transaction that will be signed.
+     */
+    var `tx`: Transaction
+    , 
+    /**
+     * What it does, in Korean and English.
+     */
+    var `explanation`: Explanation
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProposal: FfiConverterRustBuffer<Proposal> {
+    override fun read(buf: ByteBuffer): Proposal {
+        return Proposal(
+            FfiConverterTypeTransaction.read(buf),
+            FfiConverterTypeExplanation.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Proposal) = (
+            FfiConverterTypeTransaction.allocationSize(value.`tx`) +
+            FfiConverterTypeExplanation.allocationSize(value.`explanation`)
+    )
+
+    override fun write(value: Proposal, buf: ByteBuffer) {
+            FfiConverterTypeTransaction.write(value.`tx`, buf)
+            FfiConverterTypeExplanation.write(value.`explanation`, buf)
     }
 }
 
@@ -2950,6 +3481,93 @@ public object FfiConverterTypeQrImage: FfiConverterRustBuffer<QrImage> {
 
 
 /**
+ * A mined transaction's receipt.
+ */
+data class Receipt (
+    /**
+     * Transaction hash.
+     */
+    var `hash`: Bytes32
+    , 
+    /**
+     * `true` if it succeeded, `false` if it reverted (the fee is paid either way).
+     */
+    var `status`: kotlin.Boolean
+    , 
+    /**
+     * Block number.
+     */
+    var `block`: kotlin.ULong
+    , 
+    /**
+     * Gas used.
+     */
+    var `gasUsed`: kotlin.ULong
+    , 
+    /**
+     * Wei paid per gas.
+     */
+    var `effectiveGasPrice`: U256
+    , 
+    /**
+     * The contract a deployment created.
+     */
+    var `contractAddress`: Address?
+    , 
+    /**
+     * Its logs.
+     */
+    var `logs`: List<Log>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReceipt: FfiConverterRustBuffer<Receipt> {
+    override fun read(buf: ByteBuffer): Receipt {
+        return Receipt(
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeU256.read(buf),
+            FfiConverterOptionalTypeAddress.read(buf),
+            FfiConverterSequenceTypeLog.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Receipt) = (
+            FfiConverterTypeBytes32.allocationSize(value.`hash`) +
+            FfiConverterBoolean.allocationSize(value.`status`) +
+            FfiConverterULong.allocationSize(value.`block`) +
+            FfiConverterULong.allocationSize(value.`gasUsed`) +
+            FfiConverterTypeU256.allocationSize(value.`effectiveGasPrice`) +
+            FfiConverterOptionalTypeAddress.allocationSize(value.`contractAddress`) +
+            FfiConverterSequenceTypeLog.allocationSize(value.`logs`)
+    )
+
+    override fun write(value: Receipt, buf: ByteBuffer) {
+            FfiConverterTypeBytes32.write(value.`hash`, buf)
+            FfiConverterBoolean.write(value.`status`, buf)
+            FfiConverterULong.write(value.`block`, buf)
+            FfiConverterULong.write(value.`gasUsed`, buf)
+            FfiConverterTypeU256.write(value.`effectiveGasPrice`, buf)
+            FfiConverterOptionalTypeAddress.write(value.`contractAddress`, buf)
+            FfiConverterSequenceTypeLog.write(value.`logs`, buf)
+    }
+}
+
+
+
+/**
  * An SD-JWT VC to issue.
  */
 data class SdJwtInput (
@@ -3032,6 +3650,164 @@ public object FfiConverterTypeSdJwtInput: FfiConverterRustBuffer<SdJwtInput> {
             FfiConverterOptionalULong.write(value.`issuedAt`, buf)
             FfiConverterOptionalULong.write(value.`expiresAt`, buf)
             FfiConverterOptionalTypeCredentialStatusEntry.write(value.`status`, buf)
+    }
+}
+
+
+
+/**
+ * What to send: the rest (chain id, nonce, fees, gas) comes from the node.
+ */
+data class SendIntent (
+    /**
+     * The sending account (one of the wallet's).
+     */
+    var `from`: Address
+    , 
+    /**
+     * Recipient or contract; `null` deploys `data`.
+     */
+    var `to`: Address?
+    , 
+    /**
+     * Wei sent.
+     */
+    var `value`: U256
+    , 
+    /**
+     * Calldata (`0x` for a plain transfer).
+     */
+    var `data`: HexData
+    , 
+    /**
+     * A gas limit; `null` estimates it (with a 20% margin).
+     */
+    var `gas`: kotlin.ULong?
+    , 
+    /**
+     * `slow`, `normal` (default) or `fast`.
+     */
+    var `speed`: kotlin.String?
+    , 
+    /**
+     * Force a type (0, 1, 2); `null` is 2, or 0 on a chain without EIP-1559.
+     */
+    var `txType`: kotlin.UByte?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSendIntent: FfiConverterRustBuffer<SendIntent> {
+    override fun read(buf: ByteBuffer): SendIntent {
+        return SendIntent(
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterOptionalTypeAddress.read(buf),
+            FfiConverterTypeU256.read(buf),
+            FfiConverterTypeHexData.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SendIntent) = (
+            FfiConverterTypeAddress.allocationSize(value.`from`) +
+            FfiConverterOptionalTypeAddress.allocationSize(value.`to`) +
+            FfiConverterTypeU256.allocationSize(value.`value`) +
+            FfiConverterTypeHexData.allocationSize(value.`data`) +
+            FfiConverterOptionalULong.allocationSize(value.`gas`) +
+            FfiConverterOptionalString.allocationSize(value.`speed`) +
+            FfiConverterOptionalUByte.allocationSize(value.`txType`)
+    )
+
+    override fun write(value: SendIntent, buf: ByteBuffer) {
+            FfiConverterTypeAddress.write(value.`from`, buf)
+            FfiConverterOptionalTypeAddress.write(value.`to`, buf)
+            FfiConverterTypeU256.write(value.`value`, buf)
+            FfiConverterTypeHexData.write(value.`data`, buf)
+            FfiConverterOptionalULong.write(value.`gas`, buf)
+            FfiConverterOptionalString.write(value.`speed`, buf)
+            FfiConverterOptionalUByte.write(value.`txType`, buf)
+    }
+}
+
+
+
+/**
+ * A signed transaction: its fields, sender, signature, raw bytes and hash.
+ */
+data class SignedTransaction (
+    /**
+     * The fields.
+     */
+    var `tx`: Transaction
+    , 
+    /**
+     * The sender, recovered from the signature.
+     */
+    var `from`: Address
+    , 
+    /**
+     * The transaction hash (keccak-256 of `raw`).
+     */
+    var `hash`: Bytes32
+    , 
+    /**
+     * What `eth_sendRawTransaction` takes.
+     */
+    var `raw`: HexData
+    , 
+    /**
+     * The signature `r‖s‖v` (v 27/28 for the y parity).
+     */
+    var `signature`: Signature
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignedTransaction: FfiConverterRustBuffer<SignedTransaction> {
+    override fun read(buf: ByteBuffer): SignedTransaction {
+        return SignedTransaction(
+            FfiConverterTypeTransaction.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterTypeHexData.read(buf),
+            FfiConverterTypeSignature.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignedTransaction) = (
+            FfiConverterTypeTransaction.allocationSize(value.`tx`) +
+            FfiConverterTypeAddress.allocationSize(value.`from`) +
+            FfiConverterTypeBytes32.allocationSize(value.`hash`) +
+            FfiConverterTypeHexData.allocationSize(value.`raw`) +
+            FfiConverterTypeSignature.allocationSize(value.`signature`)
+    )
+
+    override fun write(value: SignedTransaction, buf: ByteBuffer) {
+            FfiConverterTypeTransaction.write(value.`tx`, buf)
+            FfiConverterTypeAddress.write(value.`from`, buf)
+            FfiConverterTypeBytes32.write(value.`hash`, buf)
+            FfiConverterTypeHexData.write(value.`raw`, buf)
+            FfiConverterTypeSignature.write(value.`signature`, buf)
     }
 }
 
@@ -3973,6 +4749,239 @@ public object FfiConverterTypeTicketTransferRequest: FfiConverterRustBuffer<Tick
             FfiConverterULong.write(value.`requestedAt`, buf)
             FfiConverterTypeSignature.write(value.`signature`, buf)
             FfiConverterString.write(value.`typedDataJson`, buf)
+    }
+}
+
+
+
+/**
+ * What a token event log says.
+ */
+data class TokenEvent (
+    /**
+     * `Transfer`, `Approval` or `ApprovalForAll`.
+     */
+    var `event`: kotlin.String
+    , 
+    /**
+     * The token contract that emitted it.
+     */
+    var `contract`: Address
+    , 
+    /**
+     * ERC-721 when the id is indexed (4 topics), ERC-20 when the amount is in the data.
+     */
+    var `standard`: TokenStandard
+    , 
+    /**
+     * Sender, owner.
+     */
+    var `from`: Address
+    , 
+    /**
+     * Recipient, spender, operator.
+     */
+    var `to`: Address
+    , 
+    /**
+     * Amount (ERC-20) or token id (ERC-721); 1/0 for `ApprovalForAll`.
+     */
+    var `value`: U256
+    , 
+    /**
+     * Block of the log.
+     */
+    var `block`: kotlin.ULong
+    , 
+    /**
+     * Transaction of the log.
+     */
+    var `transactionHash`: Bytes32
+    , 
+    /**
+     * Position in the block.
+     */
+    var `logIndex`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenEvent: FfiConverterRustBuffer<TokenEvent> {
+    override fun read(buf: ByteBuffer): TokenEvent {
+        return TokenEvent(
+            FfiConverterString.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeTokenStandard.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeU256.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TokenEvent) = (
+            FfiConverterString.allocationSize(value.`event`) +
+            FfiConverterTypeAddress.allocationSize(value.`contract`) +
+            FfiConverterTypeTokenStandard.allocationSize(value.`standard`) +
+            FfiConverterTypeAddress.allocationSize(value.`from`) +
+            FfiConverterTypeAddress.allocationSize(value.`to`) +
+            FfiConverterTypeU256.allocationSize(value.`value`) +
+            FfiConverterULong.allocationSize(value.`block`) +
+            FfiConverterTypeBytes32.allocationSize(value.`transactionHash`) +
+            FfiConverterULong.allocationSize(value.`logIndex`)
+    )
+
+    override fun write(value: TokenEvent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`event`, buf)
+            FfiConverterTypeAddress.write(value.`contract`, buf)
+            FfiConverterTypeTokenStandard.write(value.`standard`, buf)
+            FfiConverterTypeAddress.write(value.`from`, buf)
+            FfiConverterTypeAddress.write(value.`to`, buf)
+            FfiConverterTypeU256.write(value.`value`, buf)
+            FfiConverterULong.write(value.`block`, buf)
+            FfiConverterTypeBytes32.write(value.`transactionHash`, buf)
+            FfiConverterULong.write(value.`logIndex`, buf)
+    }
+}
+
+
+
+/**
+ * An unsigned transaction, as `eth_sendTransaction` JSON names its fields: `type` 0 (legacy,
+ * EIP-155), 1 (EIP-2930) or 2 (EIP-1559); `gasPrice` for types 0 and 1, `maxFeePerGas` and
+ * `maxPriorityFeePerGas` for type 2. Integers may be JSON numbers, decimal text or `0x` hex.
+ *
+ * ```
+ * use jigap_core::evm::Transaction;
+ * let tx = Transaction::from_json(r#"{"type":2,"chainId":"0x7a69","nonce":0,"gas":21000,
+ * "maxFeePerGas":"2000000000","maxPriorityFeePerGas":"1000000000",
+ * "to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":"50000000000000000"}"#).unwrap();
+ * assert_eq!(tx.chain_id, 31337);
+ * assert!(tx.check().is_ok());
+ * ```
+ */
+data class Transaction (
+    /**
+     * 0 legacy (EIP-155), 1 access list (EIP-2930), 2 dynamic fee (EIP-1559).
+     */
+    var `txType`: kotlin.UByte
+    , 
+    /**
+     * EIP-155 chain id (never 0).
+     */
+    var `chainId`: kotlin.ULong
+    , 
+    /**
+     * The sender's nonce.
+     */
+    var `nonce`: kotlin.ULong
+    , 
+    /**
+     * Recipient; `null` deploys a contract.
+     */
+    var `to`: Address?
+    , 
+    /**
+     * Wei sent.
+     */
+    var `value`: U256
+    , 
+    /**
+     * Gas limit.
+     */
+    var `gas`: kotlin.ULong
+    , 
+    /**
+     * Wei per gas (types 0 and 1; 0 on permissioned chains without fees).
+     */
+    var `gasPrice`: U256?
+    , 
+    /**
+     * Most wei per gas paid in all (type 2).
+     */
+    var `maxFeePerGas`: U256?
+    , 
+    /**
+     * Most wei per gas paid to the block producer (type 2).
+     */
+    var `maxPriorityFeePerGas`: U256?
+    , 
+    /**
+     * Calldata.
+     */
+    var `data`: HexData
+    , 
+    /**
+     * EIP-2930 access list (types 1 and 2).
+     */
+    var `accessList`: List<AccessListItem>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransaction: FfiConverterRustBuffer<Transaction> {
+    override fun read(buf: ByteBuffer): Transaction {
+        return Transaction(
+            FfiConverterUByte.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeAddress.read(buf),
+            FfiConverterTypeU256.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeU256.read(buf),
+            FfiConverterOptionalTypeU256.read(buf),
+            FfiConverterOptionalTypeU256.read(buf),
+            FfiConverterTypeHexData.read(buf),
+            FfiConverterSequenceTypeAccessListItem.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Transaction) = (
+            FfiConverterUByte.allocationSize(value.`txType`) +
+            FfiConverterULong.allocationSize(value.`chainId`) +
+            FfiConverterULong.allocationSize(value.`nonce`) +
+            FfiConverterOptionalTypeAddress.allocationSize(value.`to`) +
+            FfiConverterTypeU256.allocationSize(value.`value`) +
+            FfiConverterULong.allocationSize(value.`gas`) +
+            FfiConverterOptionalTypeU256.allocationSize(value.`gasPrice`) +
+            FfiConverterOptionalTypeU256.allocationSize(value.`maxFeePerGas`) +
+            FfiConverterOptionalTypeU256.allocationSize(value.`maxPriorityFeePerGas`) +
+            FfiConverterTypeHexData.allocationSize(value.`data`) +
+            FfiConverterSequenceTypeAccessListItem.allocationSize(value.`accessList`)
+    )
+
+    override fun write(value: Transaction, buf: ByteBuffer) {
+            FfiConverterUByte.write(value.`txType`, buf)
+            FfiConverterULong.write(value.`chainId`, buf)
+            FfiConverterULong.write(value.`nonce`, buf)
+            FfiConverterOptionalTypeAddress.write(value.`to`, buf)
+            FfiConverterTypeU256.write(value.`value`, buf)
+            FfiConverterULong.write(value.`gas`, buf)
+            FfiConverterOptionalTypeU256.write(value.`gasPrice`, buf)
+            FfiConverterOptionalTypeU256.write(value.`maxFeePerGas`, buf)
+            FfiConverterOptionalTypeU256.write(value.`maxPriorityFeePerGas`, buf)
+            FfiConverterTypeHexData.write(value.`data`, buf)
+            FfiConverterSequenceTypeAccessListItem.write(value.`accessList`, buf)
     }
 }
 
@@ -5741,6 +6750,11 @@ sealed class JigapException(message: String): kotlin.Exception(message) {
         class Refused(message: String) : JigapException(message)
         
     /**
+     * The node or server could not be reached, or answered something that is not its protocol.
+     */
+        class Network(message: String) : JigapException(message)
+        
+    /**
      * Anything else (damaged data, random source failure).
      */
         class Internal(message: String) : JigapException(message)
@@ -5776,7 +6790,8 @@ public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException
             16 -> JigapException.CannotPay(FfiConverterString.read(buf))
             17 -> JigapException.LimitExceeded(FfiConverterString.read(buf))
             18 -> JigapException.Refused(FfiConverterString.read(buf))
-            19 -> JigapException.Internal(FfiConverterString.read(buf))
+            19 -> JigapException.Network(FfiConverterString.read(buf))
+            20 -> JigapException.Internal(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -5860,8 +6875,12 @@ public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException
                 buf.putInt(18)
                 Unit
             }
-            is JigapException.Internal -> {
+            is JigapException.Network -> {
                 buf.putInt(19)
+                Unit
+            }
+            is JigapException.Internal -> {
+                buf.putInt(20)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -6292,6 +7311,49 @@ public object FfiConverterTypeTicketStatus: FfiConverterRustBuffer<TicketStatus>
 
 
 /**
+ * Which token standard a contract follows.
+ */
+
+enum class TokenStandard {
+    
+    /**
+     * Fungible (amounts, decimals).
+     */
+    ERC20,
+    /**
+     * Non-fungible (ticket ids).
+     */
+    ERC721;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenStandard: FfiConverterRustBuffer<TokenStandard> {
+    override fun read(buf: ByteBuffer) = try {
+        TokenStandard.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TokenStandard) = 4UL
+
+    override fun write(value: TokenStandard, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Where a voucher stands.
  */
 
@@ -6343,6 +7405,38 @@ public object FfiConverterTypeVoucherStatus: FfiConverterRustBuffer<VoucherStatu
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
+    override fun read(buf: ByteBuffer): kotlin.UByte? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUByte.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UByte?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUByte.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUByte.write(value, buf)
+        }
+    }
+}
 
 
 
@@ -6766,6 +7860,38 @@ public object FfiConverterOptionalTypeJsonObject: FfiConverterRustBuffer<JsonObj
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeU256: FfiConverterRustBuffer<U256?> {
+    override fun read(buf: ByteBuffer): U256? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeU256.read(buf)
+    }
+
+    override fun allocationSize(value: U256?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeU256.allocationSize(value)
+        }
+    }
+
+    override fun write(value: U256?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeU256.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUShort: FfiConverterRustBuffer<List<kotlin.UShort>> {
     override fun read(buf: ByteBuffer): List<kotlin.UShort> {
         val len = buf.getInt()
@@ -6878,6 +8004,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeAccessListItem: FfiConverterRustBuffer<List<AccessListItem>> {
+    override fun read(buf: ByteBuffer): List<AccessListItem> {
+        val len = buf.getInt()
+        return List<AccessListItem>(len) {
+            FfiConverterTypeAccessListItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AccessListItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAccessListItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AccessListItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAccessListItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<IssuerKeys>> {
     override fun read(buf: ByteBuffer): List<IssuerKeys> {
         val len = buf.getInt()
@@ -6896,6 +8050,34 @@ public object FfiConverterSequenceTypeIssuerKeys: FfiConverterRustBuffer<List<Is
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeIssuerKeys.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLog: FfiConverterRustBuffer<List<Log>> {
+    override fun read(buf: ByteBuffer): List<Log> {
+        val len = buf.getInt()
+        return List<Log>(len) {
+            FfiConverterTypeLog.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Log>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLog.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Log>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLog.write(it, buf)
         }
     }
 }
@@ -7018,6 +8200,34 @@ public object FfiConverterSequenceTypeAddress: FfiConverterRustBuffer<List<Addre
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeBytes32: FfiConverterRustBuffer<List<Bytes32>> {
+    override fun read(buf: ByteBuffer): List<Bytes32> {
+        val len = buf.getInt()
+        return List<Bytes32>(len) {
+            FfiConverterTypeBytes32.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Bytes32>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBytes32.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Bytes32>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBytes32.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeJsonObject: FfiConverterRustBuffer<List<JsonObject>> {
     override fun read(buf: ByteBuffer): List<JsonObject> {
         val len = buf.getInt()
@@ -7106,6 +8316,11 @@ public typealias FfiConverterTypeGateAuthorization = FfiConverterString
 
 
 
+public typealias HexData = kotlin.String
+public typealias FfiConverterTypeHexData = FfiConverterString
+
+
+
 public typealias JsonObject = kotlin.String
 public typealias FfiConverterTypeJsonObject = FfiConverterString
 
@@ -7148,4 +8363,9 @@ public typealias FfiConverterTypeTokenId = FfiConverterString
 
 public typealias TransferRequest = kotlin.String
 public typealias FfiConverterTypeTransferRequest = FfiConverterString
+
+
+
+public typealias U256 = kotlin.String
+public typealias FfiConverterTypeU256 = FfiConverterString
 
