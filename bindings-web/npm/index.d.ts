@@ -5,6 +5,12 @@ import type * as W from './jigap_wasm.js';
 import type { Account, CreateOptions, Identity, KdfParams, KeyProtector, Store, StoreEntry, StoreOp, VoucherDomain, ErrorKind } from './jigap_wasm.js';
 import type { Async, Freeable } from './internal.js';
 export type * from './jigap_wasm.js';
+// Named, so they take precedence over the wasm module's functions of the same names.
+export {
+  EvmWallet, SendFlow, EvmProvider, evmDecodeRaw, evmTransactionFromJson, evmExplain, evmDecodeTokenEvent,
+  evmParseUnits, evmFormatUnits, abiSelector, abiEncode, abiDecode, abiEncodeCall, erc20TransferData,
+  erc20ApproveData, erc721SafeTransferData,
+} from './evm.js';
 // The optional parts (a smaller package leaves these lines out with the files they name).
 export * from './tickets.js';
 export * from './credentials.js';

@@ -8,6 +8,7 @@
 mod convert;
 #[cfg(feature = "credentials")]
 mod credential;
+mod evm;
 mod store;
 #[cfg(feature = "tickets")]
 mod ticket;

@@ -272,14 +272,7 @@ pub fn abi_decode(types: Vec<String>, data: HexData) -> Result<String, JigapErro
 /// A call: selector of `signature` and the JSON `values` (an array) encoded.
 #[uniffi::export]
 pub fn abi_encode_call(signature: String, values_json: String) -> Result<HexData, JigapError> {
-    let open = signature.find('(').unwrap_or(signature.len());
-    let types = match signature[open..].parse::<abi::AbiType>()? {
-        abi::AbiType::Tuple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
-        _ => Vec::new(),
-    };
-    let mut out = abi::selector(&signature).to_vec();
-    out.extend(abi::encode_json(&types, &values_json)?);
-    Ok(HexData(out))
+    Ok(HexData(abi::encode_call_json(&signature, &values_json)?))
 }
 
 /// ERC-20 `transfer(to, amount)` calldata.

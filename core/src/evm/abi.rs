@@ -580,6 +580,28 @@ pub fn encode_json(types: &[String], values_json: &str) -> Result<Vec<u8>, EvmEr
     encode(&types, &values)
 }
 
+/// A call from JSON values: `selector(signature) ‖ encode_json(its types, values)`.
+///
+/// ```
+/// let d = jigap_core::evm::abi::encode_call_json("mint(address,uint256)",
+///     r#"["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "1042"]"#).unwrap();
+/// assert_eq!(d.len(), 4 + 64);
+/// ```
+pub fn encode_call_json(signature: &str, values_json: &str) -> Result<Vec<u8>, EvmError> {
+    let open = signature
+        .find('(')
+        .ok_or_else(|| abi_err(format!("'{signature}' is not a function signature")))?;
+    let AbiType::Tuple(types) = signature[open..].parse()? else {
+        return Err(abi_err(format!(
+            "'{signature}' is not a function signature"
+        )));
+    };
+    let names: Vec<String> = types.iter().map(AbiType::to_string).collect();
+    let mut out = selector(signature).to_vec();
+    out.extend(encode_json(&names, values_json)?);
+    Ok(out)
+}
+
 /// Decode ABI data as JSON values (an array, one per type).
 pub fn decode_json(types: &[String], data: &[u8]) -> Result<String, EvmError> {
     let values = decode(&parse_types(types)?, data)?;

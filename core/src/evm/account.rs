@@ -334,7 +334,7 @@ impl EvmWallet {
             "the node's replies left nothing to approve",
         ))?;
         if !approve(&p) {
-            return Err(EvmError::NotApproved);
+            return Err(flow.decline());
         }
         flow.approve()?;
         flow.drive(transport)?;
@@ -357,6 +357,7 @@ enum State {
     Proposed(Box<Proposal>),
     Signed(Box<SignedTransaction>),
     Sent(Box<SignedTransaction>),
+    Declined,
 }
 
 /// One send, step by step, without IO: while [`SendFlow::next_request`] gives a body, the host
@@ -469,6 +470,15 @@ impl SendFlow {
         let signed = self.evm.sign(&from, &p.tx)?;
         self.state = State::Signed(Box::new(signed));
         Ok(())
+    }
+
+    /// The person declined: nothing is signed or sent, and the flow is over. Returns the
+    /// error to show ([`EvmError::NotApproved`]).
+    pub fn decline(&mut self) -> EvmError {
+        if let State::Proposed(_) = self.state {
+            self.state = State::Declined;
+        }
+        EvmError::NotApproved
     }
 
     /// The signed transaction once the node has taken it.
