@@ -88,15 +88,25 @@ pub enum EvmCmd {
     Send {
         #[command(flatten)]
         s: SendArgs,
-        /// Recipient or contract.
+        /// Recipient or contract; without it, --data is deployed as a new contract.
         #[arg(long)]
-        to: String,
+        to: Option<String>,
         /// Wei to send (decimal or 0x hex).
         #[arg(long, default_value = "0")]
         value: String,
         /// Calldata, 0x hex.
         #[arg(long, default_value = "0x")]
         data: String,
+    },
+    /// Calldata for a call: the selector of --signature and --args (a JSON array; big numbers
+    /// as text), for `evm send --data`.
+    Calldata {
+        /// The function, e.g. 'mint(address,uint256)'.
+        #[arg(long)]
+        signature: String,
+        /// Its arguments as a JSON array, e.g. '["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "1042"]'.
+        #[arg(long, default_value = "[]")]
+        args: String,
     },
     /// Transfer --amount of ERC-20 token --token (in whole tokens: 5000, 1.5) to --to.
     Erc20Transfer {
@@ -312,6 +322,9 @@ fn run_flow(snd: &Sender, s: &SendArgs, flow: SendFlow, out: &Out) -> CliResult<
         v["status"] = json!(if r.status { "success" } else { "reverted" });
         v["block"] = json!(r.block);
         v["gas_used"] = json!(r.gas_used);
+        if let Some(c) = r.contract_address {
+            v["contract_address"] = json!(c);
+        }
     }
     out.emit(v.clone(), || {
         let mut h = format!("hash     {}\nnonce    {}", signed.hash, signed.tx.nonce);
@@ -326,10 +339,16 @@ fn run_flow(snd: &Sender, s: &SendArgs, flow: SendFlow, out: &Out) -> CliResult<
     Ok(())
 }
 
-fn intent(snd: &Sender, s: &SendArgs, to: Address, value: U256, data: Vec<u8>) -> SendIntent {
+fn intent(
+    snd: &Sender,
+    s: &SendArgs,
+    to: Option<Address>,
+    value: U256,
+    data: Vec<u8>,
+) -> SendIntent {
     SendIntent {
         from: snd.from,
-        to: Some(to),
+        to,
         value,
         data: data.into(),
         gas: s.gas,
@@ -380,12 +399,19 @@ pub fn evm(cmd: EvmCmd, out: &Out) -> CliResult<()> {
             );
         }
         EvmCmd::Send { s, to, value, data } => {
-            let snd = sender(&s, out)?;
-            let to = address(&to, "--to")?;
+            let to = to.map(|t| address(&t, "--to")).transpose()?;
             let value: U256 = value.parse()?;
             let data: evm::HexData = data.parse()?;
+            if to.is_none() && data.0.is_empty() {
+                return Err(input("give --to, or --data with contract code to deploy"));
+            }
+            let snd = sender(&s, out)?;
             let flow = snd.evm.send_flow(intent(&snd, &s, to, value, data.0));
             run_flow(&snd, &s, flow, out)?;
+        }
+        EvmCmd::Calldata { signature, args } => {
+            let data = evm::HexData(evm::abi::encode_call_json(&signature, &args)?);
+            out.emit(json!({"data": data}), || data.to_string());
         }
         EvmCmd::Erc20Transfer {
             s,
@@ -399,7 +425,9 @@ pub fn evm(cmd: EvmCmd, out: &Out) -> CliResult<()> {
             let amount = U256::parse_units(&amount, info.decimals)?;
             snd.evm.set_known_tokens(vec![info]);
             let data = erc::erc20_transfer(&address(&to, "--to")?, amount);
-            let flow = snd.evm.send_flow(intent(&snd, &s, token, U256::ZERO, data));
+            let flow = snd
+                .evm
+                .send_flow(intent(&snd, &s, Some(token), U256::ZERO, data));
             run_flow(&snd, &s, flow, out)?;
         }
         EvmCmd::Erc721Transfer {
@@ -416,7 +444,7 @@ pub fn evm(cmd: EvmCmd, out: &Out) -> CliResult<()> {
             let data = erc::erc721_safe_transfer_from(&snd.from, &address(&to, "--to")?, id);
             let flow = snd
                 .evm
-                .send_flow(intent(&snd, &s, contract, U256::ZERO, data));
+                .send_flow(intent(&snd, &s, Some(contract), U256::ZERO, data));
             run_flow(&snd, &s, flow, out)?;
         }
         EvmCmd::Balance {

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::explain::{Explanation, KnownToken, explain};
+use super::erc;
+use super::explain::{Explanation, KnownToken, TokenStandard, explain};
 use super::rpc::{self, FeeSuggestion, Prepare, Receipt};
 use super::{EvmError, HexData, SignedTransaction, Transaction, U256, decode_raw};
 use crate::bind::Bytes32;
@@ -405,7 +406,22 @@ impl SendFlow {
                     data: i.data.clone(),
                     access_list: vec![],
                 };
-                Some(rpc::batch(&Prepare::new_tx(&i.from, &probe).bodies))
+                let mut bodies = Prepare::new_tx(&i.from, &probe).bodies;
+                if let Some(token) = self.unknown_token() {
+                    bodies.push(rpc::call(
+                        rpc::ID_SYMBOL,
+                        None,
+                        &token,
+                        &erc::erc20_symbol(),
+                    ));
+                    bodies.push(rpc::call(
+                        rpc::ID_DECIMALS,
+                        None,
+                        &token,
+                        &erc::erc20_decimals(),
+                    ));
+                }
+                Some(rpc::batch(&bodies))
             }
             (State::Prepare, Kind::Replace { .. }) => Some(rpc::batch(&Prepare::fees().bodies)),
             (State::Signed(s), _) => Some(rpc::send_raw(rpc::ID_SEND, &s.raw.0)),
@@ -418,7 +434,23 @@ impl SendFlow {
         match &self.state {
             State::Prepare => {
                 let tx = self.build(reply)?;
-                let e = self.evm.explain(&tx);
+                let e = match self.unknown_token().and_then(|t| discovered(reply, t)) {
+                    None => self.evm.explain(&tx),
+                    Some(token) => {
+                        let mut tokens = self.evm.known_tokens();
+                        tokens.push(token);
+                        let mut e = explain(&tx, &tokens, &self.evm.inner.native);
+                        e.warnings_en.push(format!(
+                            "the symbol {} is what the contract says about itself: check that {} is the token you mean",
+                            tokens[tokens.len() - 1].symbol, tokens[tokens.len() - 1].address
+                        ));
+                        e.warnings_ko.push(format!(
+                            "{} 기호는 컨트랙트가 스스로 밝힌 것입니다: {}이(가) 의도한 토큰인지 확인하세요",
+                            tokens[tokens.len() - 1].symbol, tokens[tokens.len() - 1].address
+                        ));
+                        e
+                    }
+                };
                 self.state = State::Proposed(Box::new(Proposal { tx, explanation: e }));
                 Ok(())
             }
@@ -487,6 +519,18 @@ impl SendFlow {
             State::Sent(s) => Some((**s).clone()),
             _ => None,
         }
+    }
+
+    /// The contract of a token call (transfer, approve, …) the app has not told us about: the
+    /// prepare batch then asks it for its symbol and decimals too.
+    fn unknown_token(&self) -> Option<Address> {
+        let Kind::New(i) = &self.kind else {
+            return None;
+        };
+        let to = i.to?;
+        (erc::decode_call(&i.data.0).is_some()
+            && !self.evm.known_tokens().iter().any(|t| t.address == to))
+        .then_some(to)
     }
 
     fn build(&self, reply: &str) -> Result<Transaction, EvmError> {
@@ -578,6 +622,32 @@ impl SendFlow {
             }
         }
     }
+}
+
+/// What an unknown token says of itself in the prepare reply: ERC-20 if it has decimals, ERC-721
+/// if it has only a symbol, nothing if neither answers.
+fn discovered(reply: &str, token: Address) -> Option<KnownToken> {
+    let symbol = rpc::result(reply, rpc::ID_SYMBOL)
+        .and_then(|v| rpc::data(&v))
+        .and_then(|d| erc::decode_string(&d))
+        .ok()
+        .filter(|s| !s.is_empty() && s.len() <= 32)?;
+    let decimals = rpc::result(reply, rpc::ID_DECIMALS)
+        .and_then(|v| rpc::data(&v))
+        .and_then(|d| erc::decode_uint(&d))
+        .ok()
+        .and_then(|d| d.to_u64())
+        .and_then(|d| u8::try_from(d).ok());
+    Some(KnownToken {
+        address: token,
+        standard: if decimals.is_some() {
+            TokenStandard::Erc20
+        } else {
+            TokenStandard::Erc721
+        },
+        symbol,
+        decimals: decimals.unwrap_or(0),
+    })
 }
 
 /// Type 2 pays `max`/`tip`; types 0 and 1 pay a gas price: the node's on a legacy chain, and on

@@ -577,6 +577,8 @@ pub(crate) const ID_PRICE: u64 = 4;
 pub(crate) const ID_TIP: u64 = 5;
 pub(crate) const ID_GAS: u64 = 6;
 pub(crate) const ID_SEND: u64 = 7;
+pub(crate) const ID_SYMBOL: u64 = 8;
+pub(crate) const ID_DECIMALS: u64 = 9;
 
 impl Prepare {
     /// Fees only (a replacement knows its nonce and gas).
