@@ -41,6 +41,10 @@ KOTLIN = {
     "start": "val start = (System.currentTimeMillis() / 1000 + 1_800).toULong()",
     "end": "val end = (System.currentTimeMillis() / 1000 + 4 * 3_600).toULong()",
     "nonce": 'val nonce = "n-${System.nanoTime()}"',
+    # The URL of the anvil node this script starts; funds the block's `wallet` there (an app gets
+    # its funds elsewhere), so `wallet` must come first in the list.
+    "rpcUrl": 'val rpcUrl = snippets.RPC_URL.also { snippets.fund(wallet.account(0u).address) }',
+    "transport": "val transport = snippets.HttpTransport(rpcUrl)",
 }
 
 # JavaScript placeholders: module-level declarations put before the block.
@@ -54,6 +58,8 @@ JS = {
     "start": "const start = Math.floor(Date.now() / 1000) + 1_800;",
     "end": "const end = Math.floor(Date.now() / 1000) + 4 * 3_600;",
     "nonce": "const nonce = `n-${Date.now()}`;",
+    # As in Kotlin: the node this script starts, with the block's `wallet` funded on it.
+    "rpcUrl": "const rpcUrl = process.env.JIGAP_RPC_URL; await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_setBalance', params: [(await wallet.account(0)).address, '0x56bc75e2d63100000'] }) });",
 }
 
 # What the Kotlin blocks share: a KeyProtector on the JVM, the EIP-712 example, test wallets.
@@ -80,6 +86,23 @@ class JvmProtector : org.jigap.KeyProtector {
     }
 }
 
+/** The anvil node snippets.py started. */
+val RPC_URL: String = System.getenv("JIGAP_RPC_URL") ?: error("JIGAP_RPC_URL is not set: run through scripts/snippets.py")
+
+/** JSON-RPC through java.net.http: the app's HTTP stack on the JVM. */
+class HttpTransport(private val url: String) : org.jigap.JsonRpcTransport {
+    private val client = java.net.http.HttpClient.newHttpClient()
+    override fun call(body: String): String = client.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+}
+
+/** 100 ETH to `address` on the node. */
+fun fund(address: String) {
+    HttpTransport(RPC_URL).call("""{"jsonrpc":"2.0","id":1,"method":"anvil_setBalance","params":["$address","0x56bc75e2d63100000"]}""")
+}
+
 fun testWallet(): org.jigap.Wallet =
     org.jigap.Wallet.create(org.jigap.JigapStore.memory(), "246810", org.jigap.core.CreateOptions(kdf = org.jigap.kdfFastInsecure()))
 ''' % MAIL_TYPED
@@ -104,6 +127,51 @@ class KeyGenParameterSpec private constructor() : java.security.spec.AlgorithmPa
     }
 }
 '''
+
+
+# Type stubs of the OkHttp API the README's transport uses (compile only: no Maven here).
+OKHTTP_STUBS = '''package okhttp3
+
+class MediaType { companion object { fun String.toMediaType(): MediaType = MediaType() } }
+open class RequestBody { companion object { fun String.toRequestBody(type: MediaType? = null): RequestBody = RequestBody() } }
+class ResponseBody { fun string(): String = "" }
+class Response : java.io.Closeable { val body: ResponseBody? = null; override fun close() {} }
+interface Call { fun execute(): Response }
+open class OkHttpClient { fun newCall(request: Request): Call = object : Call { override fun execute() = Response() } }
+class Request private constructor() {
+    class Builder {
+        fun url(url: String) = this
+        fun post(body: RequestBody) = this
+        fun build() = Request()
+    }
+}
+'''
+
+
+def start_node():
+    """anvil on a free loopback port for the on-chain snippets, stopped when this script ends."""
+    import socket
+    import time
+    import urllib.request
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    anvil = ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+    # Under a shell that kills anvil when our end of its stdin closes, even if we die first.
+    proc = subprocess.Popen(["sh", "-c", f"'{anvil}' --host 127.0.0.1 --port {port} --quiet & a=$!; read _; kill $a"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}).encode()
+    for _ in range(400):
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, body, {"content-type": "application/json"}), timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        fail(f"anvil did not start on {url}")
+    os.environ["JIGAP_RPC_URL"] = url
+    return proc
 
 
 def fail(msg):
@@ -160,6 +228,7 @@ def kotlin(bs):
     d.mkdir(parents=True)
     (d / "Support.kt").write_text(KOTLIN_SUPPORT, encoding="utf-8")
     (d / "AndroidStubs.kt").write_text(ANDROID_STUBS, encoding="utf-8")
+    (d / "OkHttpStubs.kt").write_text(OKHTTP_STUBS, encoding="utf-8")
     runs = []
     for n, b in enumerate(bs):
         code = b["code"].splitlines()
@@ -235,8 +304,13 @@ def main():
         print(f"{lang}: {len(items)} blocks")
     # Rust blocks run as tests of jigap-tests (tests/build.rs reads the same markers).
     swift(by["swift"])
-    js(by["js"])
-    kotlin(by["kotlin"])
+    node = start_node()
+    try:
+        js(by["js"])
+        kotlin(by["kotlin"])
+    finally:
+        node.stdin.close()
+        node.wait()
 
 
 if __name__ == "__main__":

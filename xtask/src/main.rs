@@ -220,13 +220,19 @@ fn web_tools() -> Result {
         )
     })?;
     step(
-        "setup: npm packages (kotlinc, binaryen, playwright-core, ethers, noble)",
+        "setup: npm packages (kotlinc, binaryen, playwright-core, ethers, noble, anvil, solc, OpenZeppelin)",
         || {
             if !root().join("node_modules/.package-lock.json").exists() {
                 run("npm", &["ci", "--no-audit", "--no-fund"])?;
             }
-            // npm does not keep the executable bit of kotlinc's scripts.
-            run("sh", &["-c", "chmod +x node_modules/kotlin-compiler/bin/*"])
+            // npm does not keep the executable bit of kotlinc's scripts (nor, to be safe, anvil's).
+            run(
+                "sh",
+                &[
+                    "-c",
+                    "chmod +x node_modules/kotlin-compiler/bin/* node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil",
+                ],
+            )
         },
     )?;
     step(
@@ -799,6 +805,10 @@ fn test() -> Result {
         run("cargo", &["build", "--workspace"])
     })?;
     step(
+        "contracts: the test contracts with solc-js and OpenZeppelin (once, shared by every chain test)",
+        contracts,
+    )?;
+    step(
         "Rust tests (unit, vectors, property, end to end, CLI, doc)",
         || run("cargo", &["test", "--workspace"]),
     )?;
@@ -899,8 +909,22 @@ fn snippets() -> Result {
     run(&python(), &["scripts/snippets.py"])
 }
 
+/// Compile `tests/contracts` into `target/contracts` (skipped when unchanged): the Rust, CLI,
+/// Kotlin and Node chain tests all deploy these.
+fn contracts() -> Result {
+    run(
+        "node",
+        &[
+            "scripts/contracts/compile.mjs",
+            "target/contracts",
+            "tests/contracts",
+        ],
+    )
+}
+
 /// The Kotlin and Swift half of `test`, for working on the mobile bindings.
 fn mobile() -> Result {
+    contracts()?;
     bindings()?;
     test_kotlin()?;
     check_swift()
@@ -908,6 +932,7 @@ fn mobile() -> Result {
 
 /// The JavaScript half of `test`, for working on the web bindings.
 fn js() -> Result {
+    contracts()?;
     web()?;
     run(
         &rel("node_modules/.bin/tsc"),
