@@ -47,7 +47,6 @@ export declare class EvmProvider {
 }
 
 export declare const evmDecodeRaw: typeof W.evmDecodeRaw;
-export declare const evmTransactionFromJson: typeof W.evmTransactionFromJson;
 export declare function evmExplain(tx: W.Transaction, tokens?: KnownToken[], nativeSymbol?: string): W.Explanation;
 export declare const evmDecodeTokenEvent: typeof W.evmDecodeTokenEvent;
 export declare const evmParseUnits: typeof W.evmParseUnits;

@@ -108,7 +108,6 @@ export class EvmProvider {
 }
 
 export const evmDecodeRaw = (raw, expectedChain) => sync(() => wasm.evmDecodeRaw(raw, expectedChain === undefined ? undefined : BigInt(expectedChain)));
-export const evmTransactionFromJson = (json) => sync(() => wasm.evmTransactionFromJson(json));
 export const evmExplain = (tx, tokens = [], nativeSymbol) => sync(() => wasm.evmExplain(tx, tokens, nativeSymbol));
 export const evmDecodeTokenEvent = (log) => sync(() => wasm.evmDecodeTokenEvent(log));
 export const evmParseUnits = (amount, decimals) => sync(() => wasm.evmParseUnits(amount, decimals));

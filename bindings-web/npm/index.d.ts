@@ -7,7 +7,7 @@ import type { Async, Freeable } from './internal.js';
 export type * from './jigap_wasm.js';
 // Named, so they take precedence over the wasm module's functions of the same names.
 export {
-  EvmWallet, SendFlow, EvmProvider, evmDecodeRaw, evmTransactionFromJson, evmExplain, evmDecodeTokenEvent,
+  EvmWallet, SendFlow, EvmProvider, evmDecodeRaw, evmExplain, evmDecodeTokenEvent,
   evmParseUnits, evmFormatUnits, abiSelector, abiEncode, abiDecode, abiEncodeCall, erc20TransferData,
   erc20ApproveData, erc721SafeTransferData,
 } from './evm.js';

@@ -201,12 +201,6 @@ pub fn evm_decode_raw(
     to_js(&e::decode_raw(&parse::<HexData>(&raw)?.0, expected_chain).js()?)
 }
 
-/// Read `eth_sendTransaction`-style JSON (text or an object).
-#[wasm_bindgen(js_name = evmTransactionFromJson, unchecked_return_type = "Transaction")]
-pub fn evm_transaction_from_json(json: JsValue) -> JsResult {
-    to_js(&Transaction::from_json(&json_text(&json)?).js()?)
-}
-
 /// What a transaction does, with the tokens the app knows.
 #[wasm_bindgen(js_name = evmExplain, unchecked_return_type = "Explanation")]
 pub fn evm_explain(

@@ -36,7 +36,13 @@ impl Transcript {
             .push(json!({"step": n, "title": title, "ok": ok, "said": said, "details": details}));
     }
 
-    fn check(&mut self, title: &str, ok: bool, said: String, details: Value) -> CliResult<()> {
+    pub(crate) fn check(
+        &mut self,
+        title: &str,
+        ok: bool,
+        said: String,
+        details: Value,
+    ) -> CliResult<()> {
         self.step(title, ok, &said, details);
         if ok {
             Ok(())
@@ -79,13 +85,13 @@ fn sqlite(dir: &std::path::Path, name: &str) -> CliResult<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open(dir.join(name))?))
 }
 
-pub fn demo(out: &Out, invert: bool) -> CliResult<()> {
+pub fn demo(out: &Out, invert: bool, chain: bool, rpc: Option<&str>) -> CliResult<()> {
     let mut t = Transcript {
         steps: vec![],
         json: out.json,
         failed: false,
     };
-    let result = journey(&mut t, out, invert);
+    let result = journey(&mut t, out, invert, chain.then_some(rpc));
     if out.json {
         println!(
             "{}",
@@ -100,7 +106,12 @@ pub fn demo(out: &Out, invert: bool) -> CliResult<()> {
     result
 }
 
-fn journey(t: &mut Transcript, out: &Out, invert: bool) -> CliResult<()> {
+fn journey(
+    t: &mut Transcript,
+    out: &Out,
+    invert: bool,
+    chain: Option<Option<&str>>,
+) -> CliResult<()> {
     let dir = tempfile::tempdir()
         .map_err(|e| storage(format!("cannot make a temporary folder for the demo: {e}")))?;
     // The demo's own clock starts now (or at --now) and is moved by the script (to show pass
@@ -197,6 +208,9 @@ fn journey(t: &mut Transcript, out: &Out, invert: bool) -> CliResult<()> {
     tickets_part(t, &c)?;
     credentials_part(t, &c)?;
     backup_part(t, &c)?;
+    if let Some(rpc) = chain {
+        crate::demo_chain::chain_part(t, &c.citizen, c.grocery.address(), rpc)?;
+    }
     Ok(())
 }
 

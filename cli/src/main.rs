@@ -7,6 +7,7 @@
 mod config;
 mod credential_cmd;
 mod demo;
+mod demo_chain;
 mod evm_cmd;
 mod io;
 mod keys_cmd;
@@ -87,6 +88,13 @@ enum Command {
         /// Draw the ticket's QR code light on dark when colours are off (NO_COLOR set).
         #[arg(long)]
         invert: bool,
+        /// Add the on-chain steps (fund the citizen, a token payment with its explanation, the
+        /// receipt and balances), on anvil started here when installed, or on --rpc.
+        #[arg(long)]
+        chain: bool,
+        /// The node for --chain (an anvil or another dev chain whose first Foundry account is funded).
+        #[arg(long, value_name = "URL", requires = "chain")]
+        rpc: Option<String>,
     },
     /// CBDC vouchers: issuer (grant, settle, refund, detect), merchant (request, verify) and
     /// wallet (trust, import, list, balance, quote, pay, apply, release, history).
@@ -136,7 +144,7 @@ fn main() {
             Command::Keystore(c) => keys_cmd::keystore(c, &out),
             Command::Vault(c) => vault_cmd::vault(c, &out),
             Command::Voucher(c) => voucher_cmd::voucher(*c, &out),
-            Command::Demo { invert } => demo::demo(&out, invert),
+            Command::Demo { invert, chain, rpc } => demo::demo(&out, invert, chain, rpc.as_deref()),
             Command::Ticket(c) => ticket_cmd::ticket(*c, &out),
             Command::Credential(c) => credential_cmd::credential(*c, &out),
             Command::Evm(c) => evm_cmd::evm(*c, &out),

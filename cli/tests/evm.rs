@@ -416,3 +416,46 @@ fn speed_up_and_cancel_pending_transactions() {
     ]);
     assert_eq!(kind, "NotFound", "the replaced transaction is never mined");
 }
+
+/// The token `jigap demo --chain` deploys is the compiled `tests/contracts/TestToken.sol`.
+#[test]
+fn the_demo_token_is_the_compiled_test_token() {
+    let embedded = include_str!("../assets/TestToken.hex").trim();
+    let compiled = format!("0x{}", hex::encode(chain::contract("TestToken").bytecode));
+    assert_eq!(
+        embedded, compiled,
+        "run: node scripts/contracts/compile.mjs target/contracts tests/contracts && copy TestToken's bytecode to cli/assets/TestToken.hex"
+    );
+}
+
+/// `jigap demo --chain` starts anvil itself (here through ANVIL) and every step holds.
+#[test]
+fn demo_with_the_chain_steps() {
+    let out = Command::new(env!("CARGO_BIN_EXE_jigap"))
+        .args(["demo", "--chain", "--json"])
+        .env("ANVIL", chain::anvil_bin())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    assert!(steps.iter().all(|s| s["ok"] == true));
+    let chain: Vec<&Value> = steps
+        .iter()
+        .filter(|s| s["title"].as_str().unwrap().starts_with("On chain"))
+        .collect();
+    assert_eq!(chain.len(), 4);
+    assert!(
+        chain[2]["said"]
+            .as_str()
+            .unwrap()
+            .contains("transfer 5,000 KRWT to"),
+        "{}",
+        chain[2]["said"]
+    );
+    assert_eq!(chain[3]["details"]["shop"], "5000");
+}

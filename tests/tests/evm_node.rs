@@ -3,6 +3,9 @@
 //! speed up and cancel by replacement, decode reverts, and refuse another chain — all against
 //! anvil on loopback, with every request body built and every reply read by the core.
 
+// Integration tests: an unwrap is an assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use jigap_core::env::Env;

@@ -279,7 +279,7 @@ fn check(
     }
     for key in &over {
         let module = breakdown_key(key);
-        println!("\n{key} passed its budget; {module} by crate against sizes.breakdown.json:");
+        println!("\n{key} went over its budget; {module} by crate against sizes.breakdown.json:");
         let empty = Breakdown::new();
         let (was, is) = (
             before.get(&module).unwrap_or(&empty),

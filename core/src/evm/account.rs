@@ -212,9 +212,8 @@ impl EvmWallet {
     /// The transactions sent from `from` (every account: `None`) without a receipt yet, by nonce.
     pub fn pending(&self, from: Option<&Address>) -> Result<Vec<PendingTransaction>, EvmError> {
         let mut out = Vec::new();
-        for (_, raw) in self.inner.wallet.vault().list(NS_PENDING)? {
-            let p: PendingTransaction = serde_json::from_slice(&raw)
-                .map_err(|e| EvmError::Malformed(format!("a stored pending transaction: {e}")))?;
+        for (_, stored) in self.inner.wallet.vault().list(NS_PENDING)? {
+            let p = unpack_pending(&stored)?;
             if p.tx.chain_id == self.inner.chain_id && from.is_none_or(|f| *f == p.from) {
                 out.push(p);
             }
@@ -252,11 +251,10 @@ impl EvmWallet {
             sent_at_ms: self.inner.wallet.env().clock.now_ms(),
             replaces,
         };
-        let bytes = serde_json::to_vec(&p).map_err(|e| EvmError::Malformed(e.to_string()))?;
         self.inner
             .wallet
             .vault()
-            .put(NS_PENDING, &p.hash.to_string(), &bytes)?;
+            .put(NS_PENDING, &p.hash.to_string(), &pack_pending(&p))?;
         Ok(())
     }
 
@@ -622,6 +620,50 @@ impl SendFlow {
             }
         }
     }
+}
+
+/// A pending transaction as stored: `1 ‖ sent_at_ms (8, BE) ‖ 0 | 1 ‖ replaced hash (32, when 1)
+/// ‖ the raw signed transaction`. The fields, sender and hash come back from the raw bytes
+/// (`decode_raw`), so nothing is stored twice and no JSON code is needed (ADR 0007).
+fn pack_pending(p: &PendingTransaction) -> Vec<u8> {
+    let mut out = Vec::with_capacity(42 + p.raw.0.len());
+    out.push(1);
+    out.extend_from_slice(&p.sent_at_ms.to_be_bytes());
+    match &p.replaces {
+        Some(h) => {
+            out.push(1);
+            out.extend_from_slice(&h.0);
+        }
+        None => out.push(0),
+    }
+    out.extend_from_slice(&p.raw.0);
+    out
+}
+
+fn unpack_pending(b: &[u8]) -> Result<PendingTransaction, EvmError> {
+    let bad = || EvmError::Malformed("a stored pending transaction is damaged".into());
+    let (head, rest) = b.split_first_chunk::<10>().ok_or_else(bad)?;
+    if head[0] != 1 {
+        return Err(bad());
+    }
+    let sent_at_ms = u64::from_be_bytes(head[1..9].try_into().map_err(|_| bad())?);
+    let (replaces, raw) = match head[9] {
+        0 => (None, rest),
+        1 => {
+            let (h, raw) = rest.split_first_chunk::<32>().ok_or_else(bad)?;
+            (Some(Bytes32(*h)), raw)
+        }
+        _ => return Err(bad()),
+    };
+    let s = decode_raw(raw, None)?;
+    Ok(PendingTransaction {
+        hash: s.hash,
+        from: s.from,
+        tx: s.tx,
+        raw: s.raw,
+        sent_at_ms,
+        replaces,
+    })
 }
 
 /// What an unknown token says of itself in the prepare reply: ERC-20 if it has decimals, ERC-721

@@ -234,12 +234,11 @@ pub fn revert_reason(data: &[u8], custom_errors: &[String]) -> String {
         return "no reason given".into();
     };
     let args = &data[4..];
-    if sel == abi::selector("Error(string)") {
-        if let Ok(v) = abi::decode(&[AbiType::String], args)
-            && let Some(AbiValue::String(s)) = v.first()
-        {
-            return s.clone();
-        }
+    if sel == abi::selector("Error(string)")
+        && let Ok(v) = abi::decode(&[AbiType::String], args)
+        && let Some(AbiValue::String(s)) = v.first()
+    {
+        return s.clone();
     }
     if sel == abi::selector("Panic(uint256)")
         && let Ok(v) = abi::decode(&[AbiType::Uint(256)], args)
@@ -559,9 +558,40 @@ pub fn parse_receipt(v: &Value) -> Result<Option<Receipt>, EvmError> {
     }))
 }
 
-/// Read an `eth_getLogs` result (or a receipt's `logs`).
+/// Read an `eth_getLogs` result (or a receipt's `logs`). Read field by field: a serde derive
+/// would add a deserializer per log type to every package.
 pub fn parse_logs(v: &Value) -> Result<Vec<Log>, EvmError> {
-    serde_json::from_value(v.clone()).map_err(|e| bad(format!("logs: {e}")))
+    let items = v.as_array().ok_or_else(|| bad("logs are not an array"))?;
+    items
+        .iter()
+        .map(|l| {
+            let text = |k: &str| {
+                l.get(k)
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad(format!("a log without {k}")))
+            };
+            let b32 = |s: &str| {
+                s.parse::<Bytes32>()
+                    .map_err(|_| bad(format!("'{s}' in a log is not 32 bytes")))
+            };
+            Ok(Log {
+                address: text("address")?
+                    .parse()
+                    .map_err(|_| bad("a log's address"))?,
+                topics: l
+                    .get("topics")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| bad("a log without topics"))?
+                    .iter()
+                    .map(|t| b32(t.as_str().unwrap_or("")))
+                    .collect::<Result<_, _>>()?,
+                data: HexData(data(l.get("data").unwrap_or(&Value::Null))?),
+                block_number: quantity_u64(l.get("blockNumber").unwrap_or(&Value::Null))?,
+                transaction_hash: b32(text("transactionHash")?)?,
+                log_index: quantity_u64(l.get("logIndex").unwrap_or(&Value::Null))?,
+            })
+        })
+        .collect()
 }
 
 /// The fields a node fills for a send: the request bodies of one batch.

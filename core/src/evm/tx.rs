@@ -560,6 +560,37 @@ mod tests {
         );
     }
 
+    /// The malleable twin of a signature (s → n − s, parity flipped) recovers the same sender,
+    /// so a node could see two hashes for one payment: it is refused (EIP-2), as geth does.
+    #[test]
+    fn high_s_twin_is_refused() {
+        let tx = Transaction::from_json(
+            r#"{"type":2,"chainId":5,"nonce":0,"gas":21000,"maxFeePerGas":2,"maxPriorityFeePerGas":1,
+            "to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","value":7}"#,
+        )
+        .unwrap();
+        let s = tx.sign_with(&key()).unwrap();
+        let sig = s.signature.to_bytes();
+        let n = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .unwrap();
+        let mut twin = [0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let d = i16::from(n[i]) - i16::from(sig[32 + i]) - borrow;
+            twin[i] = d.rem_euclid(256) as u8;
+            borrow = i16::from(d < 0);
+        }
+        let mut flipped = sig;
+        flipped[32..64].copy_from_slice(&twin);
+        flipped[64] = if sig[64] == 27 { 28 } else { 27 };
+        let forged = tx.assemble(Signature::from_bytes(&flipped).unwrap(), key().address());
+        assert!(matches!(
+            decode_raw(&forged.raw.0, None),
+            Err(EvmError::Keys(crate::keys::KeysError::HighS))
+        ));
+        assert!(decode_raw(&s.raw.0, None).is_ok());
+    }
+
     #[test]
     fn tampered_raw_recovers_another_sender_or_fails() {
         let tx = Transaction::from_json(
@@ -570,9 +601,8 @@ mod tests {
         let mut raw = tx.sign_with(&key()).unwrap().raw.0;
         let n = raw.len();
         raw[n - 40] ^= 1; // inside r
-        match decode_raw(&raw, None) {
-            Ok(s) => assert_ne!(s.from, key().address()),
-            Err(_) => {}
+        if let Ok(s) = decode_raw(&raw, None) {
+            assert_ne!(s.from, key().address());
         }
         assert!(decode_raw(&raw[..n - 1], None).is_err());
     }
