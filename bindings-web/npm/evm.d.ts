@@ -44,6 +44,8 @@ export declare class EvmProvider {
   balance(owner: string, token?: string): Promise<string>;
   tokenInfo(token: string, standard?: TokenStandard): Promise<KnownToken>;
   call(to: string, data: string): Promise<string>;
+  fees(): Promise<W.FeeSuggestion>;
+  tokenEvents(contract: string, fromBlock?: number): Promise<W.TokenEvent[]>;
 }
 
 export declare const evmDecodeRaw: typeof W.evmDecodeRaw;

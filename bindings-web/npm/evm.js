@@ -100,6 +100,18 @@ export class EvmProvider {
     return sync(() => wasm.evmParseToken(reply, token, standard));
   }
 
+  /** Slow, normal and fast fees from the node's recent blocks. */
+  async fees() {
+    const reply = await this.request(wasm.evmFeesRequest());
+    return sync(() => wasm.evmParseFees(reply));
+  }
+
+  /** The token events (`Transfer`, `Approval`, `ApprovalForAll`) of `contract` since `fromBlock`. */
+  async tokenEvents(contract, fromBlock = 0) {
+    const reply = await this.request(sync(() => wasm.evmTokenEventsRequest(contract, BigInt(fromBlock))));
+    return sync(() => wasm.evmParseTokenEvents(reply));
+  }
+
   /** `eth_call`: the return data, `0x` hex. */
   async call(to, data) {
     const reply = await this.request(sync(() => wasm.evmCallRequest(to, data)));

@@ -339,3 +339,33 @@ pub fn evm_call_request(to: String, data: String) -> Result<String, JsValue> {
 pub fn evm_parse_call(reply: String) -> Result<String, JsValue> {
     Ok(HexData(rpc::read::parse_call(&reply).js()?).to_string())
 }
+
+/// The batch body asking for today's fees.
+#[wasm_bindgen(js_name = evmFeesRequest)]
+pub fn evm_fees_request() -> String {
+    rpc::read::fees_request()
+}
+
+/// Slow, normal and fast fees in a reply to `evmFeesRequest`.
+#[wasm_bindgen(js_name = evmParseFees, unchecked_return_type = "FeeSuggestion")]
+pub fn evm_parse_fees(reply: String) -> JsResult {
+    to_js(&rpc::read::parse_fees(&reply).js()?)
+}
+
+/// The `eth_getLogs` body for the token events of `contract` since `fromBlock`.
+#[wasm_bindgen(js_name = evmTokenEventsRequest)]
+pub fn evm_token_events_request(
+    contract: String,
+    #[wasm_bindgen(js_name = fromBlock)] from_block: Option<u64>,
+) -> Result<String, JsValue> {
+    Ok(rpc::read::token_events_request(
+        &parse(&contract)?,
+        from_block.unwrap_or(0),
+    ))
+}
+
+/// The token events in a reply to `evmTokenEventsRequest`.
+#[wasm_bindgen(js_name = evmParseTokenEvents, unchecked_return_type = "TokenEvent[]")]
+pub fn evm_parse_token_events(reply: String) -> JsResult {
+    to_js(&rpc::read::parse_token_events(&reply).js()?)
+}

@@ -327,6 +327,28 @@ pub fn evm_token_info(
     )?)
 }
 
+/// Slow, normal and fast fees from the node's recent blocks.
+#[uniffi::export]
+pub fn evm_fee_suggestion(
+    transport: Arc<dyn JsonRpcTransport>,
+) -> Result<e::FeeSuggestion, JigapError> {
+    Ok(rpc::read::fees(&Foreign(transport.as_ref()))?)
+}
+
+/// The token events of `contract` since `from_block` (`eth_getLogs`).
+#[uniffi::export(default(from_block = 0))]
+pub fn evm_token_events(
+    transport: Arc<dyn JsonRpcTransport>,
+    contract: Address,
+    from_block: u64,
+) -> Result<Vec<TokenEvent>, JigapError> {
+    Ok(rpc::read::token_events(
+        &Foreign(transport.as_ref()),
+        &contract,
+        from_block,
+    )?)
+}
+
 /// `eth_call` return data.
 #[uniffi::export]
 pub fn evm_call(

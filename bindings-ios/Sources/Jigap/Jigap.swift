@@ -6215,6 +6215,31 @@ fileprivate struct FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTokenEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [TokenEvent]
+
+    public static func write(_ value: [TokenEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTokenEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TokenEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TokenEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTokenEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTrustedIssuer: FfiConverterRustBuffer {
     typealias SwiftType = [TrustedIssuer]
 
@@ -6620,6 +6645,17 @@ public func evmDecodeTokenEvent(log: Log) -> TokenEvent?  {
 })
 }
 /**
+ * Slow, normal and fast fees from the node's recent blocks.
+ */
+public func evmFeeSuggestion(transport: JsonRpcTransport)throws  -> FeeSuggestion  {
+    return try  FfiConverterTypeFeeSuggestion_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_fee_suggestion(
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
+    )
+})
+}
+/**
  * An amount in the smallest unit, in whole units with separators (`5,000`, `0.05`).
  */
 public func evmFormatUnits(value: U256, decimals: UInt8) -> String  {
@@ -6640,6 +6676,19 @@ public func evmParseUnits(amount: String, decimals: UInt8)throws  -> U256  {
     uniffi_jigap_ffi_fn_func_evm_parse_units(
         FfiConverterString.lower(amount),
         FfiConverterUInt8.lower(decimals),uniffiCallStatus
+    )
+})
+}
+/**
+ * The token events of `contract` since `from_block` (`eth_getLogs`).
+ */
+public func evmTokenEvents(transport: JsonRpcTransport, contract: Address, fromBlock: UInt64 = UInt64(0))throws  -> [TokenEvent]  {
+    return try  FfiConverterSequenceTypeTokenEvent.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_evm_token_events(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(contract),
+        FfiConverterUInt64.lower(fromBlock),uniffiCallStatus
     )
 })
 }
@@ -6884,10 +6933,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_func_evm_decode_token_event() != 48082) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_func_evm_fee_suggestion() != 25058) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_func_evm_format_units() != 7165) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_evm_parse_units() != 51053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_evm_token_events() != 3339) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_evm_token_info() != 31441) {

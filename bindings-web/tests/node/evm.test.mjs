@@ -156,6 +156,11 @@ test('ERC-20 and ERC-721 transfers with their explanations, events and reverts',
   const ev = jigap.evmDecodeTokenEvent(t.receipt.logs[0]);
   assert.deepEqual([ev.event, ev.from, ev.to, ev.value, ev.standard], ['Transfer', me, BOB, '5000', 'Erc20']);
   assert.equal(await provider.balance(BOB, token), '5000');
+  const events = await provider.tokenEvents(token);
+  assert.deepEqual(events.map((e) => [e.event, e.to, e.value]), [['Transfer', me, '1000000'], ['Transfer', BOB, '5000']]);
+  const fees = await provider.fees();
+  assert.equal(fees.legacy, false);
+  assert.ok(BigInt(fees.fast.maxFeePerGas) >= BigInt(fees.normal.maxFeePerGas) && BigInt(fees.normal.maxFeePerGas) > BigInt(fees.baseFee));
 
   await sent(evm, { from: me, to: ticket, data: jigap.abiEncodeCall('mint(address,uint256)', [me, '1042']) });
   const g = await sent(evm, { from: me, to: ticket, data: jigap.erc721SafeTransferData(me, BOB, '1042') });

@@ -534,17 +534,7 @@ impl SendFlow {
     fn build(&self, reply: &str) -> Result<Transaction, EvmError> {
         let chain = rpc::quantity_u64(&rpc::result(reply, rpc::ID_CHAIN)?)?;
         self.evm.same_chain(chain)?;
-        let history = rpc::result(reply, rpc::ID_HISTORY).ok();
-        let price = rpc::quantity(&rpc::result(reply, rpc::ID_PRICE)?)?;
-        let tip = rpc::result(reply, rpc::ID_TIP)
-            .ok()
-            .map(|v| rpc::quantity(&v))
-            .transpose()?;
-        let fees = rpc::suggest_fees(
-            history.as_ref().filter(|h| !h.is_null()),
-            &price,
-            tip.as_ref(),
-        )?;
+        let fees = rpc::read::parse_fees(reply)?;
         match &self.kind {
             Kind::New(i) => {
                 let count = rpc::quantity_u64(&rpc::result(reply, rpc::ID_NONCE)?)?;

@@ -788,6 +788,51 @@ pub mod read {
         })
     }
 
+    /// Slow, normal and fast fees now: one batch (the chain id, fee history, gas price and
+    /// priority fee the send flow asks for too).
+    pub fn fees_request() -> String {
+        batch(&Prepare::fees().bodies)
+    }
+
+    /// The fees in a [`fees_request`] reply.
+    pub fn parse_fees(reply: &str) -> Result<FeeSuggestion, EvmError> {
+        let history = result(reply, ID_HISTORY).ok().filter(|h| !h.is_null());
+        let price = quantity(&result(reply, ID_PRICE)?)?;
+        let tip = result(reply, ID_TIP)
+            .ok()
+            .map(|v| quantity(&v))
+            .transpose()?;
+        suggest_fees(history.as_ref(), &price, tip.as_ref())
+    }
+
+    /// `eth_getLogs` of `contract` from `from_block`: its token events.
+    pub fn token_events_request(contract: &Address, from_block: u64) -> String {
+        logs(1, contract, &[], from_block)
+    }
+
+    /// The token events (`Transfer`, `Approval`, `ApprovalForAll`) in a
+    /// [`token_events_request`] reply; other logs are left out.
+    pub fn parse_token_events(reply: &str) -> Result<Vec<crate::evm::erc::TokenEvent>, EvmError> {
+        Ok(parse_logs(&result(reply, 1)?)?
+            .iter()
+            .filter_map(erc::decode_event)
+            .collect())
+    }
+
+    /// [`fees_request`] over `t`.
+    pub fn fees(t: &dyn JsonRpcTransport) -> Result<FeeSuggestion, EvmError> {
+        parse_fees(&t.call(&fees_request())?)
+    }
+
+    /// [`token_events_request`] over `t`.
+    pub fn token_events(
+        t: &dyn JsonRpcTransport,
+        contract: &Address,
+        from_block: u64,
+    ) -> Result<Vec<crate::evm::erc::TokenEvent>, EvmError> {
+        parse_token_events(&t.call(&token_events_request(contract, from_block))?)
+    }
+
     /// `eth_call` return data.
     pub fn parse_call(reply: &str) -> Result<Vec<u8>, EvmError> {
         data(&result(reply, 1)?)

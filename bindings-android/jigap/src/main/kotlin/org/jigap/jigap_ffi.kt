@@ -48,6 +48,7 @@ import org.jigap.core.CredentialStatus
 import org.jigap.core.CredentialVerifierOptions
 import org.jigap.core.DoubleSpend
 import org.jigap.core.Explanation
+import org.jigap.core.FeeSuggestion
 import org.jigap.core.FfiConverterTypeAcceptedPayment
 import org.jigap.core.FfiConverterTypeAccount
 import org.jigap.core.FfiConverterTypeAddress
@@ -63,6 +64,7 @@ import org.jigap.core.FfiConverterTypeCredentialStatus
 import org.jigap.core.FfiConverterTypeCredentialVerifierOptions
 import org.jigap.core.FfiConverterTypeDoubleSpend
 import org.jigap.core.FfiConverterTypeExplanation
+import org.jigap.core.FfiConverterTypeFeeSuggestion
 import org.jigap.core.FfiConverterTypeGateAdmit
 import org.jigap.core.FfiConverterTypeGateAuthorization
 import org.jigap.core.FfiConverterTypeGateEntry
@@ -180,6 +182,7 @@ import org.jigap.core.RustBuffer as RustBufferCredentialStatus
 import org.jigap.core.RustBuffer as RustBufferCredentialVerifierOptions
 import org.jigap.core.RustBuffer as RustBufferDoubleSpend
 import org.jigap.core.RustBuffer as RustBufferExplanation
+import org.jigap.core.RustBuffer as RustBufferFeeSuggestion
 import org.jigap.core.RustBuffer as RustBufferGateAdmit
 import org.jigap.core.RustBuffer as RustBufferGateAuthorization
 import org.jigap.core.RustBuffer as RustBufferGateEntry
@@ -1009,9 +1012,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_evm_decode_token_event(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_fee_suggestion(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_func_evm_format_units(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_evm_parse_units(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_evm_token_events(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_evm_token_info(
     ): Int
@@ -1694,10 +1701,14 @@ internal object UniffiLib {
     ): RustBufferSignedTransaction.ByValue
     external fun uniffi_jigap_ffi_fn_func_evm_decode_token_event(`log`: RustBufferLog.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_fee_suggestion(`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferFeeSuggestion.ByValue
     external fun uniffi_jigap_ffi_fn_func_evm_format_units(`value`: RustBufferU256.ByValue,`decimals`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_evm_parse_units(`amount`: RustBuffer.ByValue,`decimals`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferU256.ByValue
+    external fun uniffi_jigap_ffi_fn_func_evm_token_events(`transport`: Long,`contract`: RustBufferAddress.ByValue,`fromBlock`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_func_evm_token_info(`transport`: Long,`token`: RustBufferAddress.ByValue,`standard`: RustBufferTokenStandard.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferKnownToken.ByValue
     external fun uniffi_jigap_ffi_fn_func_evm_transaction_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1884,10 +1895,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_func_evm_decode_token_event() and 0xFFFF) != 48082) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_fee_suggestion() and 0xFFFF) != 25058) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_func_evm_format_units() and 0xFFFF) != 7165) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_evm_parse_units() and 0xFFFF) != 51053) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_evm_token_events() and 0xFFFF) != 3339) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_evm_token_info() and 0xFFFF) != 31441) {
@@ -11267,6 +11284,34 @@ public object FfiConverterSequenceTypeTicketInfo: FfiConverterRustBuffer<List<Ti
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeTokenEvent: FfiConverterRustBuffer<List<TokenEvent>> {
+    override fun read(buf: ByteBuffer): List<TokenEvent> {
+        val len = buf.getInt()
+        return List<TokenEvent>(len) {
+            FfiConverterTypeTokenEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TokenEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTokenEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TokenEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTokenEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeTrustedIssuer: FfiConverterRustBuffer<List<TrustedIssuer>> {
     override fun read(buf: ByteBuffer): List<TrustedIssuer> {
         val len = buf.getInt()
@@ -11671,6 +11716,8 @@ public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<Lis
 
 
 
+
+
 object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<JigapException> {
     override fun lift(error_buf: RustBuffer.ByValue): JigapException =
         org.jigap.core.JigapException.ErrorHandler.lift(
@@ -11884,6 +11931,21 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
     
 
         /**
+         * Slow, normal and fast fees from the node's recent blocks.
+         */
+    @Throws(JigapException::class) fun `evmFeeSuggestion`(`transport`: JsonRpcTransport): FeeSuggestion {
+            return FfiConverterTypeFeeSuggestion.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_fee_suggestion(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
+}
+    )
+    }
+    
+
+        /**
          * An amount in the smallest unit, in whole units with separators (`5,000`, `0.05`).
          */ fun `evmFormatUnits`(`value`: U256, `decimals`: kotlin.UByte): kotlin.String {
             return FfiConverterString.lift(
@@ -11909,6 +11971,23 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
         
         FfiConverterString.lower(`amount`),
         FfiConverterUByte.lower(`decimals`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The token events of `contract` since `from_block` (`eth_getLogs`).
+         */
+    @Throws(JigapException::class) fun `evmTokenEvents`(`transport`: JsonRpcTransport, `contract`: Address, `fromBlock`: kotlin.ULong = 0uL): List<TokenEvent> {
+            return FfiConverterSequenceTypeTokenEvent.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_evm_token_events(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`contract`),
+        FfiConverterULong.lower(`fromBlock`),_status)
 }
     )
     }

@@ -39,37 +39,54 @@ class EvmTest {
         private lateinit var anvil: Process
         lateinit var url: String
 
-        @BeforeClass @JvmStatic fun startNode() {
+        /** anvil on a free port, under a shell that kills it when our end of its stdin closes (even if the JVM dies). */
+        fun startAnvil(vararg flags: String): Pair<Process, String> {
             val port = ServerSocket(0).use { it.localPort }
             val bin = File("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil").absolutePath
-            // Under a shell that kills anvil when our end of its stdin closes, even if the JVM dies.
-            anvil = ProcessBuilder("sh", "-c", "'$bin' --host 127.0.0.1 --port $port --chain-id 31337 --quiet & a=\$!; read _; kill \$a")
+            val p = ProcessBuilder("sh", "-c", "'$bin' --host 127.0.0.1 --port $port --chain-id 31337 --quiet ${flags.joinToString(" ")} & a=\$!; read _; kill \$a")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-            url = "http://127.0.0.1:$port"
-            val t = HttpTransport(url)
+            val u = "http://127.0.0.1:$port"
+            val t = HttpTransport(u)
             val deadline = System.currentTimeMillis() + 20_000
             while (true) {
                 try { t.call("""{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"""); break } catch (e: ForeignException) {
-                    check(System.currentTimeMillis() < deadline) { "anvil did not start on $url" }
+                    check(System.currentTimeMillis() < deadline) { "anvil did not start on $u" }
                     Thread.sleep(50)
                 }
             }
+            return p to u
         }
 
-        @AfterClass @JvmStatic fun stopNode() {
-            anvil.outputStream.close()
-            anvil.waitFor()
+        fun stop(p: Process) {
+            p.outputStream.close()
+            p.waitFor()
         }
+
+        @BeforeClass @JvmStatic fun startNode() {
+            val (p, u) = startAnvil()
+            anvil = p
+            url = u
+        }
+
+        @AfterClass @JvmStatic fun stopNode() = stop(anvil)
     }
 
     private val node = HttpTransport(url)
     private val bob = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
-    private fun funded(): Pair<EvmWallet, String> {
+    private fun funded(on: HttpTransport = node): Pair<EvmWallet, String> {
         val wallet = Wallet.create(JigapStore.memory(), "123456", FAST_CREATE)
         val me = wallet.account(0u).address
-        node.call("""{"jsonrpc":"2.0","id":1,"method":"anvil_setBalance","params":["$me","0x56bc75e2d63100000"]}""")
+        on.call("""{"jsonrpc":"2.0","id":1,"method":"anvil_setBalance","params":["$me","0x56bc75e2d63100000"]}""")
         return EvmWallet(wallet, 31337u) to me
+    }
+
+    private fun EvmWallet.sent(intent: SendIntent, on: HttpTransport = node): Pair<Proposal, Receipt> {
+        val flow = sendFlow(intent)
+        val proposal = flow.prepare(on)
+        val receipt = assertNotNull(waitForReceipt(on, flow.send(on).hash, 50u, 20_000u))
+        assertTrue(receipt.status)
+        return proposal to receipt
     }
 
     private fun bytecode(name: String): String =
@@ -107,6 +124,10 @@ class EvmTest {
         val event = assertNotNull(evmDecodeTokenEvent(receipt.logs.single()))
         assertEquals(listOf("Transfer", me, bob, "5000"), listOf(event.event, event.from, event.to, event.value))
         assertEquals("5000", evmBalance(node, bob, token))
+        assertEquals(listOf("1000000", "5000"), evmTokenEvents(node, token).map { it.value })
+        val fees = evmFeeSuggestion(node)
+        assertFalse(fees.legacy)
+        assertTrue(fees.normal.maxFeePerGas.toBigInteger() > fees.baseFee.toBigInteger())
 
         // An unlimited approval is flagged before anything is signed; declining sends nothing.
         val approve = evm.sendFlow(SendIntent(me, token, "0", erc20ApproveData(bob, "0x" + "f".repeat(64)), null, null, null))
@@ -120,6 +141,43 @@ class EvmTest {
         val tooMuch = evm.sendFlow(SendIntent(me, token, "0", erc20TransferData(bob, "2000000"), null, null, null))
         val e = assertFailsWith<JigapException.Refused> { tooMuch.prepare(node) }
         assertContains(e.message!!, "ERC20InsufficientBalance(")
+    }
+
+    @Test fun giveATicketWithSafeTransferFrom() {
+        val (evm, me) = funded()
+        val (_, deployed) = evm.sent(SendIntent(me, null, "0", bytecode("TestTicket"), null, null, null))
+        val ticket = assertNotNull(deployed.contractAddress)
+        evm.sent(SendIntent(me, ticket, "0", abiEncodeCall("mint(address,uint256)", "[\"$me\", \"1042\"]"), null, null, null))
+        evm.setKnownTokens(listOf(evmTokenInfo(node, ticket, TokenStandard.ERC721)))
+        val (proposal, receipt) = evm.sent(SendIntent(me, ticket, "0", erc721SafeTransferData(me, bob, "1042"), null, null, null))
+        assertEquals("give ticket #1042 of contract $ticket to $bob (from $me)", proposal.explanation.en)
+        val event = receipt.logs.mapNotNull { evmDecodeTokenEvent(it) }.single { it.event == "Transfer" }
+        assertEquals(listOf(TokenStandard.ERC721, "1042", bob), listOf(event.standard, event.value, event.to))
+        val owner = evmCall(node, ticket, abiEncodeCall("ownerOf(uint256)", "[\"1042\"]"))
+        assertEquals("[\"$bob\"]", abiDecode(listOf("address"), owner))
+    }
+
+    @Test fun twoInFlightThenASpeedUp() {
+        val (manual, manualUrl) = startAnvil("--no-mining")
+        try {
+            val on = HttpTransport(manualUrl)
+            val (evm, me) = funded(on)
+            fun send(flow: SendFlow): SignedTransaction { flow.prepare(on); return flow.send(on) }
+            val a = send(evm.sendFlow(SendIntent(me, bob, "1", "0x", null, null, null)))
+            val b = send(evm.sendFlow(SendIntent(me, bob, "2", "0x", null, null, null)))
+            assertEquals(listOf(0uL, 1uL), listOf(a.tx.nonce, b.tx.nonce))
+            assertEquals(2, evm.pending().size)
+            val fast = send(evm.speedUpFlow(a.hash))
+            assertEquals(0uL, fast.tx.nonce)
+            assertTrue(fast.tx.maxPriorityFeePerGas!!.toBigInteger() > a.tx.maxPriorityFeePerGas!!.toBigInteger())
+            on.call("""{"jsonrpc":"2.0","id":1,"method":"evm_mine","params":[]}""")
+            assertTrue(assertNotNull(evm.waitForReceipt(on, fast.hash, 20u, 5_000u)).status)
+            assertTrue(assertNotNull(evm.waitForReceipt(on, b.hash, 20u, 5_000u)).status)
+            assertEquals(null, evm.waitForReceipt(on, a.hash, 20u, 0u), "replaced: never mined")
+            assertTrue(evm.pending().isEmpty())
+        } finally {
+            stop(manual)
+        }
     }
 
     @Test fun anotherChainIsRefusedBeforeSigning() {
