@@ -123,19 +123,8 @@ fn send(
         said = format!("{}\n{}", p.explanation.en, p.explanation.ko);
         true
     })?;
-    let t = Instant::now();
-    loop {
-        if let Some(r) = evm.on_receipt(&http.call(&evm.receipt_request(&signed.hash))?)? {
-            return Ok((signed, said, r));
-        }
-        if t.elapsed() > Duration::from_secs(60) {
-            return Err(CliError::new(
-                ErrorClass::Network,
-                format!("no receipt for {} after 60 s", signed.hash),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let receipt = crate::evm_cmd::wait(http, evm, &signed.hash, 60)?;
+    Ok((signed, said, receipt))
 }
 
 fn intent(from: Address, to: Option<Address>, value: U256, data: Vec<u8>) -> SendIntent {

@@ -270,7 +270,8 @@ fn sender(s: &SendArgs, out: &Out) -> CliResult<Sender> {
     Ok(Sender { http, evm, from })
 }
 
-fn wait(http: &Http, evm: &EvmWallet, hash: &Bytes32, timeout: u64) -> CliResult<Receipt> {
+/// Poll for the receipt of `hash` for up to `timeout` seconds (the send commands and the demo).
+pub fn wait(http: &Http, evm: &EvmWallet, hash: &Bytes32, timeout: u64) -> CliResult<Receipt> {
     let start = Instant::now();
     loop {
         if let Some(r) = evm.on_receipt(&http.call(&evm.receipt_request(hash))?)? {

@@ -435,16 +435,15 @@ impl SendFlow {
                 let e = match self.unknown_token().and_then(|t| discovered(reply, t)) {
                     None => self.evm.explain(&tx),
                     Some(token) => {
+                        let (symbol, address) = (token.symbol.clone(), token.address);
                         let mut tokens = self.evm.known_tokens();
                         tokens.push(token);
                         let mut e = explain(&tx, &tokens, &self.evm.inner.native);
                         e.warnings_en.push(format!(
-                            "the symbol {} is what the contract says about itself: check that {} is the token you mean",
-                            tokens[tokens.len() - 1].symbol, tokens[tokens.len() - 1].address
+                            "the symbol {symbol} is what the contract says about itself: check that {address} is the token you mean"
                         ));
                         e.warnings_ko.push(format!(
-                            "{} 기호는 컨트랙트가 스스로 밝힌 것입니다: {}이(가) 의도한 토큰인지 확인하세요",
-                            tokens[tokens.len() - 1].symbol, tokens[tokens.len() - 1].address
+                            "{symbol} 기호는 컨트랙트가 스스로 밝힌 것입니다: {address}이(가) 의도한 토큰인지 확인하세요"
                         ));
                         e
                     }
