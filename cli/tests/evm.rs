@@ -402,7 +402,7 @@ fn the_demo_token_is_the_compiled_test_token() {
     let compiled = format!("0x{}", hex::encode(chain::contract("TestToken").bytecode));
     assert_eq!(
         embedded, compiled,
-        "run: node scripts/contracts/compile.mjs target/contracts tests/contracts && copy TestToken's bytecode to cli/assets/TestToken.hex"
+        "run: node scripts/contracts/compile.mjs target/contracts contracts tests/contracts && copy TestToken's bytecode to cli/assets/TestToken.hex"
     );
 }
 

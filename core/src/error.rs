@@ -268,6 +268,7 @@ impl Classify for VoucherError {
             V::UnknownVoucher(_) | V::UnknownRedemption(_) => ErrorClass::NotFound,
             V::NotApplicable(_) => ErrorClass::Refused,
             V::Overflow | V::Corrupt(_) => ErrorClass::Internal,
+            V::Chain(e) => e.class(),
         }
     }
 }
@@ -362,7 +363,9 @@ impl Classify for crate::ticket::TicketError {
             | T::WrongEvent { .. }
             | T::TooEarly { .. }
             | T::AlreadyEntered { .. }
-            | T::Superseded { .. } => ErrorClass::Refused,
+            | T::Superseded { .. }
+            | T::NotOnChain(_) => ErrorClass::Refused,
+            T::Chain(e) => e.class(),
             T::Random(_) | T::Signing => ErrorClass::Internal,
         }
     }

@@ -156,7 +156,8 @@ pub struct Contract {
     pub bytecode: Vec<u8>,
 }
 
-/// The test contracts (`tests/contracts`), compiled once by solc-js.
+/// jigap's contracts (`contracts/`) and the test contracts (`tests/contracts`), compiled once
+/// by solc-js.
 pub fn contract(name: &str) -> Contract {
     static COMPILED: OnceLock<PathBuf> = OnceLock::new();
     let dir = COMPILED.get_or_init(|| {
@@ -164,12 +165,13 @@ pub fn contract(name: &str) -> Contract {
         let ok = Command::new("node")
             .arg(root().join("scripts/contracts/compile.mjs"))
             .arg(&out)
+            .arg(root().join("contracts"))
             .arg(root().join("tests/contracts"))
             .status()
             .is_ok_and(|s| s.success());
         assert!(
             ok,
-            "solc-js could not compile tests/contracts (run `npm ci` first)"
+            "solc-js could not compile contracts/ and tests/contracts (run `npm ci` first)"
         );
         out
     });
@@ -180,4 +182,146 @@ pub fn contract(name: &str) -> Contract {
         bytecode: crate::unhex(v["bytecode"].as_str().unwrap_or_default()),
         abi: v["abi"].clone(),
     }
+}
+
+/// A person or organisation on the chain: a jigap wallet with one funded account and its
+/// `EvmWallet` (chain 31337).
+pub struct Party {
+    /// The wallet.
+    pub wallet: std::sync::Arc<jigap_core::wallet::Wallet>,
+    /// Its chain side.
+    pub evm: jigap_core::evm::EvmWallet,
+    /// Account 0.
+    pub address: jigap_core::keys::Address,
+}
+
+/// A new in-memory wallet whose account 0 holds 100 ETH on `node`.
+pub fn party(node: &Anvil) -> Party {
+    use jigap_core::wallet::{Wallet, WalletOptions};
+    let (wallet, _) = Wallet::create(
+        std::sync::Arc::new(jigap_core::store::MemoryStore::new()),
+        jigap_core::env::Env::system(),
+        b"123456",
+        WalletOptions::fast_for_tests(),
+    )
+    .unwrap_or_else(|e| panic!("wallet: {e}"));
+    let address = wallet
+        .account(0)
+        .unwrap_or_else(|e| panic!("account: {e}"))
+        .address;
+    node.fund(&address, 100);
+    let wallet = std::sync::Arc::new(wallet);
+    Party {
+        evm: jigap_core::evm::EvmWallet::new(wallet.clone(), 31337, "ETH")
+            .unwrap_or_else(|e| panic!("evm wallet: {e}")),
+        wallet,
+        address,
+    }
+}
+
+impl Party {
+    /// Send `data` to `to` (`None`: deploy) through the core's send flow and wait for the
+    /// receipt. A revert found while preparing (the node's gas estimate) is the `Err`.
+    pub fn try_send(
+        &self,
+        node: &Http,
+        to: Option<jigap_core::keys::Address>,
+        data: Vec<u8>,
+    ) -> Result<jigap_core::evm::Receipt, EvmError> {
+        let intent = jigap_core::evm::SendIntent {
+            from: self.address,
+            to,
+            data: data.into(),
+            ..Default::default()
+        };
+        let signed = self
+            .evm
+            .run(node, self.evm.send_flow(intent), &mut |_| true)?;
+        let start = Instant::now();
+        loop {
+            let reply = node.call(&self.evm.receipt_request(&signed.hash))?;
+            if let Some(r) = self.evm.on_receipt(&reply)? {
+                return Ok(r);
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no receipt for {}",
+                signed.hash
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// [`Party::try_send`] that must succeed.
+    pub fn send(
+        &self,
+        node: &Http,
+        to: Option<jigap_core::keys::Address>,
+        data: Vec<u8>,
+    ) -> jigap_core::evm::Receipt {
+        let r = self
+            .try_send(node, to, data)
+            .unwrap_or_else(|e| panic!("transaction refused: {e}"));
+        assert!(r.status, "transaction {} reverted", r.hash);
+        r
+    }
+
+    /// Deploy `code`; the new contract's address.
+    pub fn deploy(&self, node: &Http, code: Vec<u8>) -> jigap_core::keys::Address {
+        self.send(node, None, code)
+            .contract_address
+            .unwrap_or_else(|| panic!("no contract address in the receipt"))
+    }
+}
+
+/// `eth_call` return data (panics on a revert: for reads that must work).
+pub fn eth_call(node: &Http, to: &jigap_core::keys::Address, data: &[u8]) -> Vec<u8> {
+    rpc::data(&node.rpc(
+        "eth_call",
+        json!([{"to": to, "data": format!("0x{}", hex::encode(data))}, "latest"]),
+    ))
+    .unwrap_or_else(|e| panic!("eth_call: {e}"))
+}
+
+/// The reason of a refused transaction, as the core decoded it (`SequenceUsed(0x…, 3)`).
+pub fn revert_reason(e: &EvmError) -> String {
+    match e {
+        EvmError::Rpc(jigap_core::evm::RpcError::Reverted { reason, .. }) => reason.clone(),
+        other => panic!("expected a revert, got: {other}"),
+    }
+}
+
+/// Move the node's clock `secs` forward and mine a block there.
+pub fn warp(node: &Anvil, secs: u64) {
+    node.http.rpc("evm_increaseTime", json!([secs]));
+    node.mine();
+}
+
+/// The latest block's timestamp.
+pub fn block_time(node: &Http) -> u64 {
+    let b = node.rpc("eth_getBlockByNumber", json!(["latest", false]));
+    rpc::quantity_u64(&b["timestamp"]).unwrap_or_else(|e| panic!("timestamp: {e}"))
+}
+
+/// Have ethers (npm, independent of jigap) read a `VoucherPool` voucher (`kind` `pool`) or a
+/// `TicketToken` ticket (`ticket`) and its events, and compare them with `expected`
+/// (`scripts/interop/ethers_chain_check.mjs`). Returns what ethers read.
+pub fn ethers_check(
+    kind: &str,
+    url: &str,
+    contract: &jigap_core::keys::Address,
+    id: &str,
+    expected: Value,
+) -> Value {
+    let out = Command::new("node")
+        .arg(root().join("scripts/interop/ethers_chain_check.mjs"))
+        .args([kind, url, &contract.to_string(), id, &expected.to_string()])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node: {e}"));
+    assert!(
+        out.status.success(),
+        "ethers disagrees: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("ethers output: {e}"))
 }

@@ -805,7 +805,7 @@ fn test() -> Result {
         run("cargo", &["build", "--workspace"])
     })?;
     step(
-        "contracts: the test contracts with solc-js and OpenZeppelin (once, shared by every chain test)",
+        "contracts: jigap's contracts and the test contracts with solc-js and OpenZeppelin (once, shared by every chain test)",
         contracts,
     )?;
     step(
@@ -909,7 +909,7 @@ fn snippets() -> Result {
     run(&python(), &["scripts/snippets.py"])
 }
 
-/// Compile `tests/contracts` into `target/contracts` (skipped when unchanged): the Rust, CLI,
+/// Compile `contracts` and `tests/contracts` into `target/contracts` (skipped when unchanged): the Rust, CLI,
 /// Kotlin and Node chain tests all deploy these.
 fn contracts() -> Result {
     run(
@@ -917,6 +917,7 @@ fn contracts() -> Result {
         &[
             "scripts/contracts/compile.mjs",
             "target/contracts",
+            "contracts",
             "tests/contracts",
         ],
     )

@@ -39,6 +39,6 @@ export async function startAnvil({ automine = true } = {}) {
 
 /** A compiled test contract: { abi, bytecode }. */
 export function contract(name) {
-  execFileSync('node', [`${root}scripts/contracts/compile.mjs`, `${root}target/contracts`, `${root}tests/contracts`], { stdio: 'inherit' });
+  execFileSync('node', [`${root}scripts/contracts/compile.mjs`, `${root}target/contracts`, `${root}contracts`, `${root}tests/contracts`], { stdio: 'inherit' });
   return JSON.parse(readFileSync(`${root}target/contracts/${name}.json`, 'utf8'));
 }

@@ -250,10 +250,17 @@ pub fn revert_reason(data: &[u8], custom_errors: &[String]) -> String {
             .unwrap_or(0);
         return format!("{} (Panic 0x{code:02x})", panic_reason(code));
     }
+    #[cfg(feature = "tickets")]
+    let tickets = crate::ticket::chain::ERRORS;
+    #[cfg(not(feature = "tickets"))]
+    let tickets: &[&str] = &[];
+    // jigap's own contracts (the voucher pool, the ticket token) read by name too.
     for sig in custom_errors
         .iter()
         .map(String::as_str)
         .chain(STANDARD_ERRORS.iter().copied())
+        .chain(crate::voucher::chain::ERRORS.iter().copied())
+        .chain(tickets.iter().copied())
     {
         if sel == abi::selector(sig)
             && let Some(open) = sig.find('(')

@@ -306,6 +306,8 @@ pub struct Gate {
     /// signed from this record, never from data handed back by the app.
     admitted_here: BTreeMap<TicketRef, ([u8; 32], String)>,
     current_transfers: BTreeMap<TicketRef, u8>,
+    /// Owners and statuses read from the chain before doors open, when the gate uses one.
+    chain: Option<BTreeMap<TicketRef, super::chain::ChainTicket>>,
 }
 
 impl std::fmt::Debug for Gate {
@@ -382,6 +384,7 @@ impl Gate {
             entered: BTreeMap::new(),
             admitted_here: BTreeMap::new(),
             current_transfers: BTreeMap::new(),
+            chain: None,
         })
     }
 
@@ -469,6 +472,9 @@ impl Gate {
         ) {
             return Err(TicketError::BadHolderSignature);
         }
+        if let Some(chain) = &self.chain {
+            check_snapshot(chain.get(&ticket), &pass.holder, &pass.pass_key)?;
+        }
         if let Some(&current) = self.current_transfers.get(&ticket)
             && pass.transfers < current
         {
@@ -550,6 +556,15 @@ impl Gate {
             authorization: ev.auth.seal,
             signature,
         })
+    }
+
+    /// Check passes also against the chain: `tickets` is a snapshot of on-chain ownership taken
+    /// before doors open ([`super::chain::state`]). A pass is then refused unless its ticket is
+    /// in the snapshot, owned by the pass's holder with the pass's key, and neither void nor
+    /// checked in — a ticket sold on chain enters only with its buyer's pass. The offline checks
+    /// stay as they are; the gate needs no network at the door.
+    pub fn set_chain_snapshot(&mut self, tickets: Vec<super::chain::ChainTicket>) {
+        self.chain = Some(tickets.into_iter().map(|t| (t.ticket_id, t)).collect());
     }
 
     /// Tell the gate that `ticket` was reissued and its current grant has `transfers`
@@ -709,5 +724,34 @@ impl Gate {
         }
         report.total = self.entered.len() as u64;
         Ok(report)
+    }
+}
+
+/// A pass's holder and key against the chain snapshot's entry for its ticket.
+fn check_snapshot(
+    entry: Option<&super::chain::ChainTicket>,
+    holder: &Address,
+    pass_key: &[u8; 32],
+) -> Result<(), TicketError> {
+    use super::wallet::TicketStatus;
+    let Some(c) = entry.filter(|c| c.minted) else {
+        return Err(TicketError::NotOnChain(
+            "this ticket is not in the gate's chain snapshot (never minted, or minted after the snapshot): refuse it, or take a new snapshot".into(),
+        ));
+    };
+    if c.owner != *holder || c.pass_key.0 != *pass_key {
+        return Err(TicketError::NotOnChain(format!(
+            "on chain this ticket belongs to {}, not to the pass's holder {holder}: it was sold on; only the new holder's pass enters",
+            c.owner
+        )));
+    }
+    match c.status {
+        TicketStatus::Void => Err(TicketError::NotOnChain(
+            "the issuer voided this ticket on chain; refuse it and send the holder to the box office".into(),
+        )),
+        TicketStatus::Redeemed => Err(TicketError::NotOnChain(
+            "this ticket was already checked in on chain; it cannot enter twice".into(),
+        )),
+        TicketStatus::Sold | TicketStatus::Resell => Ok(()),
     }
 }

@@ -244,6 +244,49 @@ impl Issuer {
         Ok(signed)
     }
 
+    /// Reissue `current` to the buyer of an on-chain resale (the contract's `Resold` event,
+    /// read from the receipt or the logs): the chain already checked the price cap, the
+    /// transfer count and the payment, and the buyer's account bound its pass key by sending
+    /// the purchase. The new grant has the event's holder, pass key and transfer count.
+    pub fn reissue_after_resale(
+        &mut self,
+        current: &SignedGrant,
+        resold: &super::chain::TicketChainEvent,
+    ) -> Result<SignedGrant, TicketError> {
+        current.verify(&self.identity)?;
+        let super::chain::TicketChainEvent::Resold {
+            token_id,
+            seller,
+            buyer,
+            transfers,
+            pass_key,
+            ..
+        } = resold
+        else {
+            return Err(TicketError::BadTransferRequest(
+                "this is not a Resold event of the ticket contract".into(),
+            ));
+        };
+        let g = &current.grant;
+        if *token_id != g.token_id || *seller != g.holder {
+            return Err(TicketError::BadTransferRequest(format!(
+                "the resale is of token {token_id} by {seller}, but this grant is token {} held by {}",
+                g.token_id, g.holder
+            )));
+        }
+        if *transfers != g.transfers.saturating_add(1) || *transfers > g.policy.max_transfers {
+            return Err(TicketError::GrantSuperseded);
+        }
+        let mut next = g.clone();
+        next.holder = *buyer;
+        next.pass_key = pass_key.0;
+        next.transfers = *transfers;
+        next.issued_at = self.env.clock.now_secs().max(g.issued_at);
+        let signed = self.sign(next)?;
+        self.record(&signed);
+        Ok(signed)
+    }
+
     /// Reissue from a transfer request alone, when the current grant of its ticket was signed
     /// (granted or reissued) by this issuer instance; otherwise use [`Issuer::reissue`] with
     /// the grant the holder sends along.

@@ -60,6 +60,7 @@
 //! assert!(matches!(tickets.show(&ticket.id), Err(TicketError::AlreadyUsed { .. })));
 //! ```
 
+pub mod chain;
 pub mod eip712;
 mod gate;
 mod grant;
@@ -382,6 +383,19 @@ pub enum TicketError {
         "the {0}'s gate signature does not verify; it was altered or forged — get it again from the gate"
     )]
     BadGateSignature(&'static str),
+    /// Gate rejection: the chain snapshot taken before doors open says otherwise (sold on
+    /// chain to someone else, void, checked in, or never minted).
+    #[error("{0}")]
+    NotOnChain(String),
+    /// Talking to the ticket contract on chain failed: the node, the reply or the contract.
+    #[error(transparent)]
+    Chain(std::sync::Arc<crate::evm::EvmError>),
+}
+
+impl From<crate::evm::EvmError> for TicketError {
+    fn from(e: crate::evm::EvmError) -> TicketError {
+        TicketError::Chain(std::sync::Arc::new(e))
+    }
 }
 
 impl TicketError {
@@ -406,6 +420,7 @@ impl TicketError {
                 | TicketError::StaleWindow { .. }
                 | TicketError::AlreadyEntered { .. }
                 | TicketError::Superseded { .. }
+                | TicketError::NotOnChain(_)
         )
     }
 
@@ -453,6 +468,8 @@ impl TicketError {
             TicketError::BadReceipt(_) => "bad_receipt",
             TicketError::BadExport(_) => "bad_export",
             TicketError::BadGateSignature(_) => "bad_gate_signature",
+            TicketError::NotOnChain(_) => "not_on_chain",
+            TicketError::Chain(_) => "chain",
         }
     }
 }

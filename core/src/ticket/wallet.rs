@@ -30,7 +30,7 @@ const SVG_MODULE_PX: u32 = 8;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[cfg_attr(
     feature = "wasm",
-    derive(serde::Serialize, tsify::Tsify),
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
     serde(rename_all = "PascalCase")
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -467,6 +467,50 @@ impl<'w> Tickets<'w> {
 
     fn commit(&self, b: RecordBatch) -> Result<(), TicketError> {
         Ok(self.wallet.vault().commit(b)?)
+    }
+
+    pub(super) fn now(&self) -> u64 {
+        self.wallet.env().clock.now_secs()
+    }
+
+    /// Apply the chain's view of one held ticket: owned by another account on chain → it was
+    /// sold there (transferred); checked in on chain → used. True if the state changed.
+    pub(super) fn apply_chain_ticket(
+        &self,
+        c: &super::chain::ChainTicket,
+    ) -> Result<bool, TicketError> {
+        let turn = self.turn();
+        let _turn = turn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(mut rec) = self.record(&c.ticket_id)? else {
+            return Ok(false);
+        };
+        let grant = SignedGrant::from_text(&rec.grant)?;
+        let now = self.now();
+        let next = if c.owner != grant.grant.holder {
+            match rec.state {
+                StoredState::Transferred { .. } => return Ok(false),
+                _ => StoredState::Transferred {
+                    to: c.owner.to_string(),
+                    at: now,
+                },
+            }
+        } else if c.status == TicketStatus::Redeemed {
+            match rec.state {
+                StoredState::Redeemed { .. } => return Ok(false),
+                _ => StoredState::Redeemed {
+                    at: now,
+                    gate: "on chain".into(),
+                },
+            }
+        } else {
+            return Ok(false);
+        };
+        rec.state = next;
+        rec.transfer_request = None;
+        self.save(&c.ticket_id, &rec)?;
+        Ok(true)
     }
 
     /// Take this process's turn on the tickets of this vault: every read-modify-write of a

@@ -28,9 +28,11 @@ pub enum EventKind {
     Conflict,
     /// Value was refunded.
     Refunded,
+    /// After expiry, the issuer reclaimed what was left on chain.
+    Reclaimed,
 }
 
-const EVENT_KINDS: [EventKind; 8] = [
+const EVENT_KINDS: [EventKind; 9] = [
     EventKind::Imported,
     EventKind::Reserved,
     EventKind::Settled,
@@ -39,6 +41,7 @@ const EVENT_KINDS: [EventKind; 8] = [
     EventKind::LateSettled,
     EventKind::Conflict,
     EventKind::Refunded,
+    EventKind::Reclaimed,
 ];
 
 impl<C> minicbor::Encode<C> for EventKind {
@@ -74,6 +77,7 @@ impl EventKind {
             EventKind::LateSettled => "late_settled",
             EventKind::Conflict => "conflict",
             EventKind::Refunded => "refunded",
+            EventKind::Reclaimed => "reclaimed",
         }
     }
 }

@@ -12,6 +12,7 @@
 //! Each voucher keeps `remaining = amount − settled − reserved + refunded ≥ 0` at all times;
 //! every state change is one atomic vault batch; settlements and refunds are idempotent.
 
+pub mod chain;
 mod codec;
 mod issuer;
 mod journal;
@@ -153,6 +154,15 @@ pub enum VoucherError {
     /// Damaged stored data.
     #[error("voucher data is damaged: {0}")]
     Corrupt(String),
+    /// Talking to the voucher pool on chain failed: the node, the reply or the contract.
+    #[error(transparent)]
+    Chain(std::sync::Arc<crate::evm::EvmError>),
+}
+
+impl From<crate::evm::EvmError> for VoucherError {
+    fn from(e: crate::evm::EvmError) -> VoucherError {
+        VoucherError::Chain(std::sync::Arc::new(e))
+    }
 }
 
 /// The [`VoucherError::OtherDomain`] for a signature that does not recover `expected` under

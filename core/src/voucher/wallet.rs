@@ -613,7 +613,7 @@ impl Vouchers {
         self.with_book(|book, ch| Self::settle_in(book, ch, st, now))
     }
 
-    fn settle_in(
+    pub(super) fn settle_in(
         book: &Book,
         ch: &mut Changes,
         st: &Settlement,
