@@ -30,12 +30,12 @@ pub struct RpcArgs {
 #[derive(Args, Clone)]
 pub struct SendArgs {
     #[command(flatten)]
-    rpc: RpcArgs,
+    pub(crate) rpc: RpcArgs,
     #[command(flatten)]
-    v: VaultArgs,
+    pub(crate) v: VaultArgs,
     /// The sending account: index N of the vault's accounts.
     #[arg(long, value_name = "N", default_value_t = 0)]
-    account: u32,
+    pub(crate) account: u32,
     /// The chain the transaction is for; the node must be on it (default: the node's chain).
     #[arg(long, value_name = "ID")]
     chain_id: Option<u64>,
@@ -255,19 +255,25 @@ fn chain(t: &dyn JsonRpcTransport, wanted: Option<u64>) -> CliResult<u64> {
     Ok(node)
 }
 
-struct Sender {
-    http: Http,
-    evm: EvmWallet,
-    from: Address,
+pub(crate) struct Sender {
+    pub(crate) http: Http,
+    pub(crate) evm: EvmWallet,
+    pub(crate) from: Address,
+    pub(crate) wallet: Arc<jigap_core::wallet::Wallet>,
 }
 
-fn sender(s: &SendArgs, out: &Out) -> CliResult<Sender> {
+pub(crate) fn sender(s: &SendArgs, out: &Out) -> CliResult<Sender> {
     let http = Http::new(&s.rpc.rpc);
     let chain_id = chain(&http, s.chain_id)?;
     let wallet = Arc::new(open_wallet(&s.v, out)?);
     let from = wallet.account(s.account)?.address;
-    let evm = EvmWallet::new(wallet, chain_id, "ETH")?;
-    Ok(Sender { http, evm, from })
+    let evm = EvmWallet::new(wallet.clone(), chain_id, "ETH")?;
+    Ok(Sender {
+        http,
+        evm,
+        from,
+        wallet,
+    })
 }
 
 /// Poll for the receipt of `hash` for up to `timeout` seconds (the send commands and the demo).
@@ -290,6 +296,32 @@ pub fn wait(http: &Http, evm: &EvmWallet, hash: &Bytes32, timeout: u64) -> CliRe
 }
 
 fn run_flow(snd: &Sender, s: &SendArgs, flow: SendFlow, out: &Out) -> CliResult<()> {
+    let (v, _) = send_flow(snd, s, flow, out)?;
+    out.emit(v.clone(), || {
+        let mut h = format!(
+            "hash     {}\nnonce    {}",
+            v["hash"].as_str().unwrap_or(""),
+            v["nonce"]
+        );
+        if let Some(st) = v["status"].as_str() {
+            h.push_str(&format!(
+                "\nstatus   {st}\nblock    {}\ngas used {}",
+                v["block"], v["gas_used"]
+            ));
+        }
+        h
+    });
+    Ok(())
+}
+
+/// Send through the flow (the explanation on stderr unless --json; risky ones need --yes) and,
+/// unless --no-wait, wait for the receipt. The JSON summary and the receipt.
+pub(crate) fn send_flow(
+    snd: &Sender,
+    s: &SendArgs,
+    flow: SendFlow,
+    out: &Out,
+) -> CliResult<(Value, Option<Receipt>)> {
     let mut shown = None;
     let signed: SignedTransaction = snd
         .evm
@@ -318,29 +350,20 @@ fn run_flow(snd: &Sender, s: &SendArgs, flow: SendFlow, out: &Out) -> CliResult<
     let explanation = shown.as_ref().map(explanation_json).unwrap_or(Value::Null);
     let mut v = json!({"hash": signed.hash, "from": signed.from, "nonce": signed.tx.nonce,
                        "explanation": explanation, "tx": tx_json(&signed.tx)});
-    if !s.no_wait {
-        let r = wait(&snd.http, &snd.evm, &signed.hash, s.timeout)?;
-        v["status"] = json!(if r.status { "success" } else { "reverted" });
-        v["block"] = json!(r.block);
-        v["gas_used"] = json!(r.gas_used);
-        if let Some(c) = r.contract_address {
-            v["contract_address"] = json!(c);
-        }
+    if s.no_wait {
+        return Ok((v, None));
     }
-    out.emit(v.clone(), || {
-        let mut h = format!("hash     {}\nnonce    {}", signed.hash, signed.tx.nonce);
-        if let Some(st) = v["status"].as_str() {
-            h.push_str(&format!(
-                "\nstatus   {st}\nblock    {}\ngas used {}",
-                v["block"], v["gas_used"]
-            ));
-        }
-        h
-    });
-    Ok(())
+    let r = wait(&snd.http, &snd.evm, &signed.hash, s.timeout)?;
+    v["status"] = json!(if r.status { "success" } else { "reverted" });
+    v["block"] = json!(r.block);
+    v["gas_used"] = json!(r.gas_used);
+    if let Some(c) = r.contract_address {
+        v["contract_address"] = json!(c);
+    }
+    Ok((v, Some(r)))
 }
 
-fn intent(
+pub(crate) fn intent(
     snd: &Sender,
     s: &SendArgs,
     to: Option<Address>,

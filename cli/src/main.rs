@@ -4,6 +4,7 @@
 //! come from stdin or a file, never from the command line, where other users and shell
 //! history could see them.
 
+mod chain_cmd;
 mod config;
 mod credential_cmd;
 mod demo;

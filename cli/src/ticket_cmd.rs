@@ -160,6 +160,10 @@ impl GateArgs {
 
 #[derive(Subcommand)]
 pub enum TicketCmd {
+    /// On chain (`TicketToken`): deploy, mint-onchain, set-gate, resell, buy,
+    /// check-in-onchain, chain-state, sync.
+    #[command(flatten)]
+    Chain(crate::chain_cmd::TicketChainCmd),
     /// Issuer: print the issuer identity (address + seal key) that apps and gates trust.
     IssuerId {
         #[command(flatten)]
@@ -390,7 +394,7 @@ fn with_registry<T>(
 }
 
 /// Resolve `--ticket`: a full reference, or a token id matching exactly one ticket.
-fn resolve(tickets: &Tickets<'_>, arg: &str) -> CliResult<TicketRef> {
+pub(crate) fn resolve(tickets: &Tickets<'_>, arg: &str) -> CliResult<TicketRef> {
     if let Ok(r) = arg.parse::<TicketRef>() {
         return Ok(r);
     }
@@ -559,6 +563,7 @@ pub fn terminal_style(invert: bool) -> TerminalStyle {
 
 pub fn ticket(cmd: TicketCmd, out: &Out) -> CliResult<()> {
     match cmd {
+        TicketCmd::Chain(c) => crate::chain_cmd::ticket_chain(c, out)?,
         TicketCmd::IssuerId { key } => {
             let issuer = issuer(&key, out)?;
             let id = issuer.identity();

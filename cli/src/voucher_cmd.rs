@@ -68,7 +68,7 @@ impl DomainArgs {
     /// The vault's domain (its configuration, overridden by the flags), and the domains to
     /// name when a signature is under another one: those the vault was set to before, and its
     /// own when the flags override it.
-    fn for_vault(&self, dir: &Path) -> CliResult<(VoucherDomain, Vec<VoucherDomain>)> {
+    pub(crate) fn for_vault(&self, dir: &Path) -> CliResult<(VoucherDomain, Vec<VoucherDomain>)> {
         let (configured, mut known) = config::voucher_domains(dir)?;
         let configured = configured.unwrap_or(VoucherDomain::DEMO);
         let domain = self.over(configured)?;
@@ -99,6 +99,10 @@ impl IssuerArgs {
 
 #[derive(Subcommand)]
 pub enum VoucherCmd {
+    /// On chain (`VoucherPool`): deploy, fund, register, register-merchant, redeem-onchain,
+    /// refund-onchain, reclaim, pool-state, sync.
+    #[command(flatten)]
+    Chain(crate::chain_cmd::VoucherChainCmd),
     /// Issuer: sign a voucher grant for a holder (the purpose is checked first).
     Grant {
         #[command(flatten)]
@@ -415,6 +419,7 @@ fn with_registry<T>(
 
 pub fn voucher(cmd: VoucherCmd, out: &Out) -> CliResult<()> {
     match cmd {
+        VoucherCmd::Chain(c) => crate::chain_cmd::voucher_chain(c, out)?,
         VoucherCmd::Grant {
             issuer,
             holder,
