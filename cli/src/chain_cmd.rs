@@ -211,6 +211,19 @@ pub enum TicketChainCmd {
         #[arg(long = "token-id", required = true)]
         token_id: Vec<String>,
     },
+    /// Issuer: reissue a grant (`JGTG:…`) to the buyer of its on-chain resale (the `Resold`
+    /// event in the receipt of --tx); prints the buyer's grant.
+    ReissueResold {
+        #[command(flatten)]
+        key: crate::io::KeyArgs,
+        #[command(flatten)]
+        rpc: RpcArgs,
+        #[arg(long)]
+        grant: String,
+        /// The buyer's purchase transaction.
+        #[arg(long, value_name = "HASH")]
+        tx: String,
+    },
     /// Anyone: the chain's view of tickets (`chain:contract:token`, repeatable).
     ChainState {
         #[command(flatten)]
@@ -690,6 +703,33 @@ pub fn ticket_chain(cmd: TicketChainCmd, out: &Out) -> CliResult<()> {
                 out,
                 json!({"contract": c, "checked_in": ids.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
                              "gas_used": r.gas_used, "transactions": [t["hash"]]}),
+            );
+        }
+        TicketChainCmd::ReissueResold {
+            key,
+            rpc: a,
+            grant,
+            tx,
+        } => {
+            let http = Http::new(&a.rpc);
+            let current = TicketGrantText::from_text(&grant)?;
+            let hash: jigap_core::bind::Bytes32 =
+                tx.parse().map_err(|e| input(format!("--tx: {e}")))?;
+            let receipt = rpc::read::receipt_of(&http, &hash)?
+                .ok_or_else(|| input(format!("transaction {hash} is not mined (yet)")))?;
+            let resold = receipt
+                .logs
+                .iter()
+                .filter(|l| l.address == current.grant.contract)
+                .filter_map(tc::decode_log)
+                .find(|e| matches!(e, tc::TicketChainEvent::Resold { token_id, .. } if *token_id == current.grant.token_id))
+                .ok_or_else(|| input(format!("transaction {hash} resold no token {} of {}", current.grant.token_id, current.grant.contract)))?;
+            let next =
+                crate::ticket_cmd::issuer(&key, out)?.reissue_after_resale(&current, &resold)?;
+            emit(
+                out,
+                json!({"grant": next.to_text(), "holder": next.grant.holder, "transfers": next.grant.transfers,
+                             "ticket": next.ticket_ref().to_string()}),
             );
         }
         TicketChainCmd::ChainState { rpc: a, ticket } => {

@@ -1,8 +1,9 @@
 //! `jigap demo --chain`: the on-chain part of the journey, on anvil (started here when it is
 //! installed) or the node of `--rpc`. The city's treasury — anvil's first development account,
-//! held in a jigap wallet like any other — funds the citizen, issues a KRWT token and grants
-//! some; the citizen pays a shop in KRWT after reading what the transaction does; the balances
-//! are read back from the ledger.
+//! held in a jigap wallet like any other — deploys a KRWT deposit token and a `VoucherPool`,
+//! funds it and registers a shop and a citizen's voucher; the citizen pays at the shop offline,
+//! the shop redeems on chain and the citizen's wallet syncs the settlement from the chain. Every
+//! step's details name the contracts, the accounts and the transactions, so anyone can check.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,6 +19,10 @@ use jigap_core::evm::{
 };
 use jigap_core::keys::{Address, Language, Mnemonic};
 use jigap_core::store::MemoryStore;
+use jigap_core::voucher::chain as pool;
+use jigap_core::voucher::{
+    GrantSpec, MerchantDesk, TrustedIssuer, VoucherDomain, VoucherIssuer, Vouchers,
+};
 use jigap_core::wallet::{Wallet, WalletOptions};
 use serde_json::json;
 
@@ -137,11 +142,47 @@ fn intent(from: Address, to: Option<Address>, value: U256, data: Vec<u8>) -> Sen
     }
 }
 
-/// The chain steps, with the citizen's wallet and the shop's address from the journey.
+/// A fresh wallet (memory only) for one party of the chain steps.
+fn party() -> CliResult<Arc<Wallet>> {
+    Ok(Arc::new(
+        Wallet::create(
+            Arc::new(MemoryStore::new()),
+            Env::system(),
+            b"246810",
+            WalletOptions::fast_for_tests(),
+        )?
+        .0,
+    ))
+}
+
+/// What every chain step names, so anyone can check the chain's state independently.
+struct Ledger {
+    contracts: serde_json::Map<String, serde_json::Value>,
+    accounts: serde_json::Value,
+}
+
+impl Ledger {
+    fn details(&self, txs: &[&Receipt], extra: serde_json::Value) -> serde_json::Value {
+        let mut d = json!({
+            "contracts": self.contracts,
+            "accounts": self.accounts,
+            "transactions": txs.iter().map(|r| r.hash.to_string()).collect::<Vec<_>>(),
+        });
+        if let (Some(m), serde_json::Value::Object(e)) = (d.as_object_mut(), extra) {
+            m.extend(e);
+        }
+        d
+    }
+}
+
+/// The chain steps: the city deploys its deposit token and a `VoucherPool`, funds it, registers
+/// the shop and the citizen's voucher; the citizen pays at the shop offline; the shop redeems
+/// the payment on chain; the citizen's wallet syncs from the chain. The citizen and the shop get
+/// wallets of their own here, so the journey's demo-domain vouchers stay apart from the pool's.
 pub fn chain_part(
     t: &mut Transcript,
-    citizen: &Arc<Wallet>,
-    shop: Address,
+    _citizen: &Arc<Wallet>,
+    _shop: Address,
     rpc_url: Option<&str>,
 ) -> CliResult<()> {
     let node = start(rpc_url)?;
@@ -156,21 +197,40 @@ pub fn chain_part(
         WalletOptions::fast_for_tests().vault,
     )?);
     let treasury = treasury_wallet.account(0)?.address;
-    let city = EvmWallet::new(treasury_wallet, chain_id, "ETH")?;
+    let city = EvmWallet::new(treasury_wallet.clone(), chain_id, "ETH")?;
+    let citizen = party()?;
+    let shop_wallet = party()?;
     let me = citizen.account(0)?.address;
-    let wallet = EvmWallet::new(citizen.clone(), chain_id, "ETH")?;
+    let shop = shop_wallet.account(0)?.address;
+    let shop_evm = EvmWallet::new(shop_wallet.clone(), chain_id, "ETH")?;
+    let mut ledger = Ledger {
+        contracts: serde_json::Map::new(),
+        accounts: json!({"city": treasury, "citizen": me, "shop": shop}),
+    };
 
-    let (_, said, r) = send(
-        &http,
-        &city,
-        intent(treasury, Some(me), U256::parse_units("1", 18)?, vec![]),
-    )?;
-    let got = rpc::read::balance_of(&http, &me, None)?;
+    let mut funded = Vec::new();
+    for to in [me, shop] {
+        funded.push(
+            send(
+                &http,
+                &city,
+                intent(treasury, Some(to), U256::parse_units("1", 18)?, vec![]),
+            )?
+            .2,
+        );
+    }
+    let got = rpc::read::balance_of(&http, &shop, None)?;
     t.check(
-        "On chain: the city's treasury funds the citizen's account",
-        r.status && got >= U256::parse_units("1", 18)?,
-        format!("node {} (chain {chain_id})\n{said}\nblock {}, gas {}; the citizen holds {} ETH", node.url, r.block, r.gas_used, got.format_units(18)),
-        json!({"rpc": node.url, "chain_id": chain_id, "hash": r.hash.to_string(), "block": r.block, "balance_wei": got.to_string()}),
+        "On chain: the city's treasury gives the citizen and the shop gas money",
+        funded.iter().all(|r| r.status) && got >= U256::parse_units("1", 18)?,
+        format!(
+            "node {} (chain {chain_id}); 1 ETH each to the citizen {me} and the shop {shop}",
+            node.url
+        ),
+        ledger.details(
+            &funded.iter().collect::<Vec<_>>(),
+            json!({"rpc": node.url, "chain_id": chain_id}),
+        ),
     )?;
 
     let mut code = TOKEN_CODE.trim().parse::<jigap_core::evm::HexData>()?.0;
@@ -178,68 +238,166 @@ pub fn chain_part(
         &[AbiType::Uint(256)],
         &[AbiValue::Uint(U256::from(1_000_000u64))],
     )?);
-    let (_, _, deployed) = send(&http, &city, intent(treasury, None, U256::ZERO, code))?;
-    let token = deployed.contract_address.ok_or_else(|| {
+    let (_, _, r_token) = send(&http, &city, intent(treasury, None, U256::ZERO, code))?;
+    let no_address = || {
         CliError::new(
             ErrorClass::Internal,
-            "the token deployment returned no contract address",
+            "a deployment returned no contract address",
         )
-    })?;
+    };
+    let token = r_token.contract_address.ok_or_else(no_address)?;
+    let data = pool::deploy_data(
+        &crate::chain_cmd::POOL_CODE
+            .trim()
+            .parse::<jigap_core::evm::HexData>()?
+            .0,
+        &token,
+        "KRW",
+        U256::from(1u64),
+    )?;
+    let (_, _, r_pool) = send(&http, &city, intent(treasury, None, U256::ZERO, data))?;
+    let pool_address = r_pool.contract_address.ok_or_else(no_address)?;
+    ledger.contracts.insert("KRWT".into(), json!(token));
+    ledger
+        .contracts
+        .insert("VoucherPool".into(), json!(pool_address));
     let info = rpc::read::token(&http, &token, TokenStandard::Erc20)?;
     city.set_known_tokens(vec![info.clone()]);
-    let (_, said, r) = send(
+    t.check(
+        "On chain: the city deploys its KRWT deposit token and a VoucherPool over it",
+        r_token.status && r_pool.status && info.symbol == "KRWT",
+        format!("token {token} ({}, {} decimals)\npool {pool_address}: vouchers are EIP-712 structs under its domain (chain {chain_id}, verifyingContract = the pool); gas {}", info.symbol, info.decimals, r_pool.gas_used),
+        ledger.details(&[&r_token, &r_pool], json!({})),
+    )?;
+
+    let domain = VoucherDomain {
+        chain_id,
+        verifying_contract: pool_address,
+    };
+    let (_, _, r_approve) = send(
         &http,
         &city,
         intent(
             treasury,
             Some(token),
             U256::ZERO,
-            erc::erc20_transfer(&me, U256::from(50_000u64)),
+            erc::erc20_approve(&pool_address, U256::from(100_000u64)),
         ),
     )?;
-    t.check(
-        "On chain: the city issues its KRWT deposit token and grants the citizen 50,000",
-        r.status && info.symbol == "KRWT",
-        format!(
-            "token {token} ({}, {} decimals)\n{said}",
-            info.symbol, info.decimals
-        ),
-        json!({"token": token.to_string(), "symbol": info.symbol, "hash": r.hash.to_string()}),
-    )?;
-
-    wallet.set_known_tokens(vec![info]);
-    let (signed, said, r) = send(
+    let (_, _, r_fund) = send(
         &http,
-        &wallet,
+        &city,
         intent(
-            me,
-            Some(token),
+            treasury,
+            Some(pool_address),
             U256::ZERO,
-            erc::erc20_transfer(&shop, U256::from(5_000u64)),
+            pool::fund_call(100_000),
         ),
     )?;
-    let events: Vec<_> = r.logs.iter().filter_map(erc::decode_event).collect();
-    let paid = events.iter().any(|e| {
-        e.event == "Transfer" && e.from == me && e.to == shop && e.value == U256::from(5_000u64)
-    });
+    let (_, _, r_registry) = send(
+        &http,
+        &city,
+        intent(
+            treasury,
+            Some(pool_address),
+            U256::ZERO,
+            pool::set_merchants_call(&[pool::PoolMerchant {
+                merchant: shop,
+                category: 5411,
+                region: "KR-11".into(),
+                active: true,
+            }]),
+        ),
+    )?;
+    let now = Env::system().clock.now_secs();
+    let issuer = VoucherIssuer::new(treasury_wallet.clone(), treasury, domain)?;
+    let grant = issuer.grant(&GrantSpec {
+        categories: vec![5411],
+        regions: vec!["KR-11".into()],
+        ..GrantSpec::new(me, 50_000, "KRW", now - 60, now + 30 * 86_400)
+    })?;
+    let (_, _, r_register) = send(
+        &http,
+        &city,
+        intent(
+            treasury,
+            Some(pool_address),
+            U256::ZERO,
+            pool::register_call(std::slice::from_ref(&grant)),
+        ),
+    )?;
+    let vouchers = Vouchers::new(citizen.clone(), domain);
+    vouchers.set_trusted_issuers(vec![TrustedIssuer {
+        address: treasury,
+        name: "Seoul".into(),
+        currency: "KRW".into(),
+        holding_cap: 0,
+        offline_allowance: 0,
+    }])?;
+    vouchers.import(&grant)?;
+    let books = pool::parse_solvency(&rpc::read::eth_call(
+        &http,
+        &pool_address,
+        &pool::solvency_call(),
+    )?)?;
     t.check(
-        "On chain: the citizen reads what the payment does, signs it, and the ledger takes it",
-        r.status && paid,
-        format!("{said}\nhash {}\nreceipt: block {}, gas {}, event Transfer {me} → {shop} 5,000 KRWT", signed.hash, r.block, r.gas_used),
-        json!({"hash": signed.hash.to_string(), "status": r.status, "block": r.block, "gas_used": r.gas_used, "events": events.len()}),
+        "On chain: the city funds the pool with 100,000 KRWT, registers the shop and grants the citizen a 50,000 won grocery voucher",
+        [&r_approve, &r_fund, &r_registry, &r_register].iter().all(|r| r.status) && books.outstanding == 50_000 && books.unallocated == 50_000,
+        format!("registry: {shop} is a grocery (5411) in Seoul (KR-11), as the city says, not as the shop claims\nvoucher {}: 50,000 won, groceries in Seoul; its value is public on chain\npool books: outstanding {} + unallocated {} ≤ balance {}", jigap_core::bind::Bytes32(grant.grant.id), books.outstanding, books.unallocated, books.balance),
+        ledger.details(&[&r_approve, &r_fund, &r_registry, &r_register], json!({"voucher": jigap_core::bind::Bytes32(grant.grant.id).to_string(), "solvency": {"outstanding": books.outstanding, "unallocated": books.unallocated, "balance": books.balance}})),
     )?;
 
-    let mine = rpc::read::balance_of(&http, &me, Some(&token))?;
-    let theirs = rpc::read::balance_of(&http, &shop, Some(&token))?;
+    let desk = MerchantDesk::new(
+        shop_wallet.clone(),
+        shop,
+        "Mangwon Market",
+        5411,
+        "KR-11",
+        domain,
+        vec![treasury],
+    )?;
+    let (request, _) = desk.create_request(30_000, "KRW", 600)?;
+    let payment = vouchers.pay(&request)?;
+    let accepted = desk.accept(&request, &payment.qr);
     t.check(
-        "On chain: balances read back from the ledger",
-        mine == U256::from(45_000u64) && theirs == U256::from(5_000u64),
-        format!(
-            "citizen {} KRWT, shop {} KRWT",
-            mine.format_units(0),
-            theirs.format_units(0)
+        "On chain: at the counter, offline, the citizen pays 30,000 won with the voucher and the shop checks it",
+        accepted.is_ok(),
+        format!("the shop's request and the citizen's signed redemption never touched the network; redemption {}", jigap_core::bind::Bytes32(payment.hash)),
+        ledger.details(&[], json!({"redemption_hash": jigap_core::bind::Bytes32(payment.hash).to_string()})),
+    )?;
+
+    let (_, _, r_redeem) = send(
+        &http,
+        &shop_evm,
+        intent(
+            shop,
+            Some(pool_address),
+            U256::ZERO,
+            pool::redeem_call(&request, &payment.payload),
         ),
-        json!({"citizen": mine.to_string(), "shop": theirs.to_string()}),
+    )?;
+    let settled = pool::settlement_from_receipt(&pool_address, &r_redeem);
+    let shop_paid = rpc::read::balance_of(&http, &shop, Some(&token))?;
+    t.check(
+        "On chain: the shop redeems the payment; the pool checks both signatures and every rule, and pays the shop",
+        r_redeem.status && settled.settled.len() == 1 && shop_paid == U256::from(30_000u64),
+        format!("block {}, gas {}: the pool verified the holder's Redemption and the shop's PaymentRequest (the same EIP-712 bytes the wallet signed) and paid 30,000 KRWT", r_redeem.block, r_redeem.gas_used),
+        ledger.details(&[&r_redeem], json!({"gas_used": r_redeem.gas_used, "shop_krwt": shop_paid.to_string()})),
+    )?;
+
+    let sync = vouchers.sync_chain(&http)?;
+    let state = vouchers.chain_state(&http)?;
+    let left = vouchers
+        .balances()?
+        .first()
+        .map(|b| b.spendable)
+        .unwrap_or(0);
+    let status = vouchers.payment_status(&payment.hash)?;
+    t.check(
+        "On chain: the citizen's wallet syncs from the chain — the payment is settled, 20,000 won left",
+        sync.settled == 1 && left == 20_000 && state.iter().all(|s| s.in_step) && status.iter().all(|p| p.status == "settled"),
+        format!("no issuer signature needed: the pool's VoucherSpent event is the settlement\nvoucher on chain: remaining {}, spent {}; in the wallet: {left} spendable", state.first().map(|s| s.pool.remaining).unwrap_or(0), state.first().map(|s| s.pool.spent).unwrap_or(0)),
+        ledger.details(&[], json!({"settled": sync.settled, "spendable": left})),
     )?;
     Ok(())
 }

@@ -28,7 +28,7 @@ use crate::io::{
 };
 use crate::vault_cmd::{VaultArgs, open_wallet};
 
-fn issuer(key: &KeyArgs, out: &Out) -> CliResult<Issuer> {
+pub(crate) fn issuer(key: &KeyArgs, out: &Out) -> CliResult<Issuer> {
     Ok(Issuer::new(out.env.clone(), key.key()?)?)
 }
 

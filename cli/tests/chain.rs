@@ -394,6 +394,35 @@ fn a_ticket_is_resold_on_chain_and_checked_in_from_the_shell() {
     );
     let bought = buyer.send(node, &["ticket", "buy"], &["--ticket", &id]);
     assert_eq!(bought["resold"][0]["price"], 80_000);
+    // The issuer reissues from the purchase; the buyer imports the new grant.
+    let tx = bought["transactions"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let next = ok(&[
+        "ticket",
+        "reissue-resold",
+        "--key-file",
+        &issuer.key,
+        "--rpc",
+        &node.url,
+        "--grant",
+        grant,
+        "--tx",
+        &tx,
+    ]);
+    assert_eq!(
+        next["holder"].as_str().unwrap().to_lowercase(),
+        buyer.address.to_lowercase()
+    );
+    buyer.vault(
+        &["ticket", "import"],
+        &["--grant", next["grant"].as_str().unwrap()],
+    );
     let sync = seller.send(node, &["ticket", "sync"], &[]);
     assert_eq!(sync["tickets"][0]["changed"], true);
     assert_eq!(
@@ -412,6 +441,8 @@ fn a_ticket_is_resold_on_chain_and_checked_in_from_the_shell() {
         &["--contract", &contract, "--token-id", "5"],
     );
     let st = ok(&["ticket", "chain-state", "--rpc", &node.url, "--ticket", &id]);
+    let used = buyer.send(node, &["ticket", "sync"], &[]);
+    assert_eq!(used["tickets"][0]["status"], "Redeemed");
     assert_eq!(st["tickets"][0]["status"], "Redeemed");
     assert_eq!(st["tickets"][0]["locked"], true);
 }

@@ -422,18 +422,63 @@ fn demo_with_the_chain_steps() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let steps = v["steps"].as_array().unwrap();
     assert!(steps.iter().all(|s| s["ok"] == true));
-    let chain: Vec<&Value> = steps
+    assert_eq!(chain_steps(&v).len(), 6);
+}
+
+fn chain_steps(v: &Value) -> Vec<&Value> {
+    v["steps"]
+        .as_array()
+        .unwrap()
         .iter()
         .filter(|s| s["title"].as_str().unwrap().starts_with("On chain"))
-        .collect();
-    assert_eq!(chain.len(), 4);
+        .collect()
+}
+
+/// `jigap demo --chain --rpc URL` on a node started by hand: its transcript names the
+/// contracts, accounts and transactions, and an independent client (ethers) reads the same
+/// state back from the node.
+#[test]
+fn demo_transcript_names_what_anyone_can_check_on_chain() {
+    let node = Anvil::start(true);
+    let out = Command::new(env!("CARGO_BIN_EXE_jigap"))
+        .args(["demo", "--chain", "--json", "--rpc", &node.url])
+        .output()
+        .unwrap();
     assert!(
-        chain[2]["said"]
-            .as_str()
-            .unwrap()
-            .contains("transfer 5,000 KRWT to"),
+        out.status.success(),
         "{}",
-        chain[2]["said"]
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(chain[3]["details"]["shop"], "5000");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chain = chain_steps(&v);
+    for s in &chain {
+        let d = &s["details"];
+        assert!(
+            d["contracts"].is_object() && d["transactions"].is_array(),
+            "{s}"
+        );
+        for role in ["city", "citizen", "shop"] {
+            assert!(d["accounts"][role].is_string(), "{s}");
+        }
+        for h in d["transactions"].as_array().unwrap() {
+            let r = node.http.rpc("eth_getTransactionReceipt", json!([h]));
+            assert_eq!(r["status"], "0x1", "{h} is on the node and succeeded");
+        }
+    }
+    let last = &chain.last().unwrap()["details"];
+    let pool: jigap_core::keys::Address = last["contracts"]["VoucherPool"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let voucher = chain[2]["details"]["voucher"].as_str().unwrap();
+    let redemption = chain[3]["details"]["redemption_hash"].as_str().unwrap();
+    chain::ethers_check(
+        "pool",
+        &node.url,
+        &pool,
+        voucher,
+        json!({"remaining": 20_000, "spent": 30_000, "refunded": 0, "spentEvents": 1, "redemptionHash": redemption}),
+    );
+    assert!(chain[4]["details"]["gas_used"].as_u64().unwrap() < 150_000);
 }
