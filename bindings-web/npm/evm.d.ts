@@ -1,8 +1,8 @@
 // Types of the Ethereum part of the `jigap` package.
 import type * as W from './jigap_wasm.js';
 import type { Async, Freeable } from './internal.js';
-import type { Wallet } from './index.js';
-import type { KnownToken, Proposal, Receipt, SignedTransaction, TokenStandard } from './jigap_wasm.js';
+import type { Vouchers, Wallet } from './index.js';
+import type { ChainSync, KnownToken, Proposal, Receipt, SignedTransaction, TokenStandard, VoucherChainState } from './jigap_wasm.js';
 
 /** A wallet on one EVM chain. `sign`, `pending`, `recordSent` and `onReceipt` return Promises. */
 export declare class EvmWallet {
@@ -41,6 +41,10 @@ export declare class EvmProvider {
   submit(flow: SendFlow): Promise<SignedTransaction>;
   send(flow: SendFlow, approve: (p: Proposal) => boolean | Promise<boolean>): Promise<SignedTransaction>;
   waitForReceipt(evm: EvmWallet, hash: string, options?: { pollMs?: number; timeoutMs?: number }): Promise<Receipt | undefined>;
+  /** Apply what the vouchers' pool says since the last sync (settled payments, refunds, reclaims). */
+  syncVouchers(vouchers: Vouchers): Promise<ChainSync>;
+  /** Each of the wallet's vouchers beside the pool's view of it. */
+  voucherChainState(vouchers: Vouchers): Promise<VoucherChainState[]>;
   balance(owner: string, token?: string): Promise<string>;
   tokenInfo(token: string, standard?: TokenStandard): Promise<KnownToken>;
   call(to: string, data: string): Promise<string>;

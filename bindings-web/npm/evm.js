@@ -77,6 +77,17 @@ export class EvmProvider {
     return this.submit(flow);
   }
 
+  /** Apply what the vouchers' pool says since the last sync (settled payments, refunds,
+   * reclaims); the ChainSync. */
+  async syncVouchers(vouchers) {
+    return vouchers.applyChainSyncReply(await this.request(await vouchers.chainSyncRequest()));
+  }
+
+  /** Each of the wallet's vouchers beside the pool's view of it. */
+  async voucherChainState(vouchers) {
+    return vouchers.parseChainState(await this.request(await vouchers.chainStateRequest()));
+  }
+
   /** Poll for the receipt of `hash` (undefined after `timeoutMs`). */
   async waitForReceipt(evm, hash, { pollMs = 500, timeoutMs = 120_000 } = {}) {
     const end = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ export {
 } from './evm.js';
 // The optional parts (a smaller package leaves these lines out with the files they name).
 export * from './tickets.js';
+export { ticketTokenDeployData, ticketMintCall, ticketSetGateCall, ticketStateRequest, parseTicketState, ticketChainEvents } from './tickets.js';
 export * from './credentials.js';
 
 /** Every error jigap throws: `kind` names it as the Kotlin exception does, `message` says what to do. */
@@ -82,3 +83,12 @@ export function qrCode(text: string, modulePx?: number): W.QrCode;
 export declare const jigapVersion: typeof W.jigapVersion;
 export declare const jigapFeatures: typeof W.jigapFeatures;
 export declare const voucherDemoDomain: typeof W.voucherDemoDomain;
+export declare const voucherPoolDeployData: typeof W.voucherPoolDeployData;
+export declare const voucherPoolFundCall: typeof W.voucherPoolFundCall;
+export declare const voucherPoolRegisterCall: typeof W.voucherPoolRegisterCall;
+export declare const voucherPoolSetMerchantsCall: typeof W.voucherPoolSetMerchantsCall;
+export declare const voucherPoolRefundCall: typeof W.voucherPoolRefundCall;
+export declare const voucherPoolReclaimCall: typeof W.voucherPoolReclaimCall;
+export declare const voucherPoolEvents: typeof W.voucherPoolEvents;
+export declare const voucherPoolVoucherCall: typeof W.voucherPoolVoucherCall;
+export declare const voucherPoolVoucher: typeof W.voucherPoolVoucher;

@@ -3,7 +3,11 @@ import initWasm, * as wasm from './jigap_wasm.js';
 export { MemoryStore, IndexedDbStore } from './stores.js';
 import { call, clean, mirror, sync } from './internal.js';
 export { JigapError } from './internal.js';
-export { Vouchers, MerchantDesk, VoucherIssuer, voucherDemoDomain } from './vouchers.js';
+export {
+  Vouchers, MerchantDesk, VoucherIssuer, voucherDemoDomain, voucherPoolDeployData, voucherPoolFundCall,
+  voucherPoolRegisterCall, voucherPoolSetMerchantsCall, voucherPoolRefundCall, voucherPoolReclaimCall,
+  voucherPoolEvents, voucherPoolVoucherCall, voucherPoolVoucher,
+} from './vouchers.js';
 export * from './evm.js';
 // The optional parts (a smaller package leaves these lines out with the files they name).
 export * from './tickets.js';

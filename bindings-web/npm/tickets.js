@@ -42,3 +42,24 @@ export class TicketIssuer {
   }
 }
 mirror(TicketIssuer, wasm.WasmTicketIssuer);
+
+// On chain (a TicketToken): calldata, the chain's view of tickets and the contract's events.
+export const ticketTokenDeployData = (bytecode, name, symbol, paymentToken, currency, scale) => sync(() => wasm.ticketTokenDeployData(bytecode, name, symbol, paymentToken, currency, String(scale)));
+export const ticketMintCall = (grants) => sync(() => wasm.ticketMintCall(grants));
+export const ticketSetGateCall = (gate, allowed) => sync(() => wasm.ticketSetGateCall(gate, allowed));
+export const ticketStateRequest = (tickets) => sync(() => wasm.ticketStateRequest(tickets));
+export const parseTicketState = (tickets, reply) => sync(() => wasm.parseTicketState(tickets, reply));
+export const ticketChainEvents = (contract, receipt) => sync(() => wasm.ticketChainEvents(contract, receipt));
+
+/** The chain's view of `tickets` (ids `chain:contract:token`) through `provider` (an EvmProvider). */
+export async function ticketChainState(provider, tickets) {
+  if (tickets.length === 0) return [];
+  return parseTicketState(tickets, await provider.request(ticketStateRequest(tickets)));
+}
+
+/** Read the chain's view of every ticket `tickets` holds and apply it (sold on chain →
+ * transferred, checked in on chain → used). */
+export async function syncTicketsWithChain(provider, tickets) {
+  const ids = (await tickets.list()).map((t) => t.id);
+  return tickets.applyChainState(await ticketChainState(provider, ids));
+}

@@ -32,3 +32,15 @@ export class VoucherIssuer {
   }
 }
 mirror(VoucherIssuer, wasm.WasmVoucherIssuer);
+
+// On chain (a VoucherPool): calldata for the issuer's and the shop's transactions, and the
+// pool's state and events. Send the calldata with EvmWallet.sendFlow through an EvmProvider.
+export const voucherPoolDeployData = (bytecode, token, currency, scale) => sync(() => wasm.voucherPoolDeployData(bytecode, token, currency, String(scale)));
+export const voucherPoolFundCall = (amount) => sync(() => wasm.voucherPoolFundCall(amount));
+export const voucherPoolRegisterCall = (grants) => sync(() => wasm.voucherPoolRegisterCall(grants));
+export const voucherPoolSetMerchantsCall = (entries) => sync(() => wasm.voucherPoolSetMerchantsCall(entries));
+export const voucherPoolRefundCall = (voucherId, amount, reference) => sync(() => wasm.voucherPoolRefundCall(voucherId, amount, reference));
+export const voucherPoolReclaimCall = (voucherIds) => sync(() => wasm.voucherPoolReclaimCall(voucherIds));
+export const voucherPoolEvents = (poolAddress, receipt) => sync(() => wasm.voucherPoolEvents(poolAddress, receipt));
+export const voucherPoolVoucherCall = (voucherId) => sync(() => wasm.voucherPoolVoucherCall(voucherId));
+export const voucherPoolVoucher = (voucherId, returnData) => sync(() => wasm.voucherPoolVoucher(voucherId, returnData));

@@ -334,3 +334,166 @@ impl WasmTicketIssuer {
         Ok(next.js()?.to_text())
     }
 }
+
+// ------------------------------------------------------------------ on chain (TicketToken)
+
+use jigap_core::evm::{HexData, Receipt, U256};
+use jigap_core::ticket::chain::{self as tc, ChainTicket};
+
+#[wasm_bindgen]
+impl WasmTickets {
+    /// `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+    /// policy allows it.
+    #[wasm_bindgen(js_name = resaleListing)]
+    pub fn resale_listing(
+        &self,
+        id: String,
+        #[wasm_bindgen(unchecked_param_type = "U64")] price: JsValue,
+    ) -> Result<String, JsValue> {
+        let id = parse::<TicketRef>(&id)?;
+        Ok(HexData(
+            self.core()
+                .resale_listing(&id, from_js(price, "price")?)
+                .js()?,
+        )
+        .to_string())
+    }
+
+    /// `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key.
+    #[wasm_bindgen(js_name = buyResaleCall)]
+    pub fn buy_resale_call(&self, id: String, buyer: String) -> Result<String, JsValue> {
+        let id = parse::<TicketRef>(&id)?;
+        Ok(HexData(self.core().buy_resale(&id, &parse(&buyer)?).js()?).to_string())
+    }
+
+    /// Apply the chain's view (`parseTicketState`): sold on chain → transferred, checked in →
+    /// used.
+    #[wasm_bindgen(js_name = applyChainState, unchecked_return_type = "TicketChainSync[]")]
+    pub fn apply_chain_state(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChainTicket[]")] chain: JsValue,
+    ) -> JsResult {
+        let c: Vec<ChainTicket> = from_js(chain, "chain")?;
+        to_js(&self.core().apply_chain_state(&c).js()?)
+    }
+}
+
+#[wasm_bindgen]
+impl WasmGate {
+    /// Check passes also against a snapshot of on-chain ownership (`parseTicketState`).
+    #[wasm_bindgen(js_name = setChainSnapshot)]
+    pub fn set_chain_snapshot(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ChainTicket[]")] tickets: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.set_chain_snapshot(from_js(tickets, "tickets")?);
+        Ok(())
+    }
+
+    /// `checkIn` calldata for every ticket of `contract` this gate recorded.
+    #[wasm_bindgen(js_name = checkInOnchain)]
+    pub fn check_in_onchain(&self, contract: String) -> Result<String, JsValue> {
+        let c = parse(&contract)?;
+        Ok(HexData(tc::check_in_entries_call(&c, &self.inner.entries())).to_string())
+    }
+}
+
+/// Deployment bytes of a `TicketToken`.
+#[wasm_bindgen(js_name = ticketTokenDeployData)]
+pub fn ticket_token_deploy_data(
+    bytecode: String,
+    name: String,
+    symbol: String,
+    #[wasm_bindgen(js_name = paymentToken)] payment_token: String,
+    currency: String,
+    scale: String,
+) -> Result<String, JsValue> {
+    let code = parse::<HexData>(&bytecode)?;
+    let (p, s) = (parse(&payment_token)?, parse::<U256>(&scale)?);
+    Ok(HexData(tc::deploy_data(&code.0, &name, &symbol, &p, &currency, s).js()?).to_string())
+}
+
+/// `mint` (or `mintBatch`) calldata for issuer-signed grants (`JGTG:…`).
+#[wasm_bindgen(js_name = ticketMintCall)]
+pub fn ticket_mint_call(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] grants: JsValue,
+) -> Result<String, JsValue> {
+    let g: Vec<String> = from_js(grants, "grants")?;
+    let g = g
+        .iter()
+        .map(|x| SignedGrant::from_text(x))
+        .collect::<Result<Vec<_>, _>>()
+        .js()?;
+    let data = match &g[..] {
+        [one] => tc::mint_call(one),
+        _ => tc::mint_batch_call(&g),
+    };
+    Ok(HexData(data).to_string())
+}
+
+/// `setGate(gate, allowed)` calldata.
+#[wasm_bindgen(js_name = ticketSetGateCall)]
+pub fn ticket_set_gate_call(gate: String, allowed: bool) -> Result<String, JsValue> {
+    Ok(HexData(tc::set_gate_call(&parse(&gate)?, allowed)).to_string())
+}
+
+/// A JSON-RPC batch reading the chain's view of `tickets`; read it with `parseTicketState`.
+#[wasm_bindgen(js_name = ticketStateRequest)]
+pub fn ticket_state_request(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] tickets: JsValue,
+) -> Result<String, JsValue> {
+    let ids: Vec<TicketRef> = refs(tickets)?;
+    Ok(tc::state_request(&ids))
+}
+
+/// The chain's view of `tickets` from the reply to `ticketStateRequest`.
+#[wasm_bindgen(js_name = parseTicketState, unchecked_return_type = "ChainTicket[]")]
+pub fn parse_ticket_state(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] tickets: JsValue,
+    reply: String,
+) -> JsResult {
+    let ids: Vec<TicketRef> = refs(tickets)?;
+    to_js(&tc::parse_state(&ids, &reply).js()?)
+}
+
+fn refs(v: JsValue) -> Result<Vec<TicketRef>, JsValue> {
+    let s: Vec<String> = from_js(v, "tickets")?;
+    s.iter().map(|x| parse::<TicketRef>(x)).collect()
+}
+
+/// The ticket contract's events in a receipt.
+#[wasm_bindgen(js_name = ticketChainEvents, unchecked_return_type = "TicketChainEvent[]")]
+pub fn ticket_chain_events(
+    contract: String,
+    #[wasm_bindgen(unchecked_param_type = "Receipt")] receipt: JsValue,
+) -> JsResult {
+    let (c, r): (jigap_core::keys::Address, Receipt) =
+        (parse(&contract)?, from_js(receipt, "receipt")?);
+    let events: Vec<_> = r
+        .logs
+        .iter()
+        .filter(|l| l.address == c)
+        .filter_map(tc::decode_log)
+        .collect();
+    to_js(&events)
+}
+
+#[wasm_bindgen]
+impl WasmTicketIssuer {
+    /// Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `resold` event from
+    /// `ticketChainEvents` of the purchase's receipt); returns the buyer's grant.
+    #[wasm_bindgen(js_name = reissueAfterResale)]
+    pub fn reissue_after_resale(
+        &mut self,
+        grant: String,
+        #[wasm_bindgen(unchecked_param_type = "TicketChainEvent")] resold: JsValue,
+    ) -> Result<String, JsValue> {
+        let current = SignedGrant::from_text(&grant).js()?;
+        let e: tc::TicketChainEvent = from_js(resold, "resold")?;
+        Ok(self
+            .inner
+            .reissue_after_resale(&current, &e)
+            .js()?
+            .to_text())
+    }
+}

@@ -254,3 +254,190 @@ impl WasmVoucherIssuer {
 pub fn voucher_demo_domain() -> JsResult {
     to_js(&VoucherDomain::DEMO)
 }
+
+// ------------------------------------------------------------------ on chain (VoucherPool)
+
+use jigap_core::evm::{HexData, Receipt, U256};
+use jigap_core::voucher::chain::{self as pool, PoolMerchant};
+
+fn hex(data: Vec<u8>) -> String {
+    HexData(data).to_string()
+}
+
+#[wasm_bindgen]
+impl WasmVouchers {
+    /// The `eth_getLogs` body for the pool's events about this wallet's vouchers, from
+    /// `fromBlock` (default: where the last sync stopped). POST it to the node, then
+    /// `applyChainSyncReply(reply)`.
+    #[wasm_bindgen(js_name = chainSyncRequest)]
+    pub fn chain_sync_request(
+        &self,
+        #[wasm_bindgen(js_name = fromBlock, unchecked_optional_param_type = "U64")]
+        from_block: JsValue,
+    ) -> Result<String, JsValue> {
+        let from: Option<u64> = from_js(from_block, "fromBlock")?;
+        self.inner.chain_sync_request(from).js()
+    }
+
+    /// Apply the node's reply to `chainSyncRequest`: payments settled on chain, refunds,
+    /// reclaims after expiry.
+    #[wasm_bindgen(js_name = applyChainSyncReply, unchecked_return_type = "ChainSync")]
+    pub fn apply_chain_sync_reply(&self, reply: String) -> JsResult {
+        to_js(&self.inner.apply_chain_sync_reply(&reply).js()?)
+    }
+
+    /// Apply the pool's events in a receipt.
+    #[wasm_bindgen(js_name = applyChainReceipt, unchecked_return_type = "ChainSync")]
+    pub fn apply_chain_receipt(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Receipt")] receipt: JsValue,
+    ) -> JsResult {
+        let r: Receipt = from_js(receipt, "receipt")?;
+        to_js(&self.inner.apply_chain_logs(&r.logs).js()?)
+    }
+
+    /// A JSON-RPC batch reading each voucher's state in the pool; read the reply with
+    /// `parseChainState`.
+    #[wasm_bindgen(js_name = chainStateRequest)]
+    pub fn chain_state_request(&self) -> Result<String, JsValue> {
+        self.inner.chain_state_request().js()
+    }
+
+    /// Each voucher beside the pool's view of it.
+    #[wasm_bindgen(js_name = parseChainState, unchecked_return_type = "VoucherChainState[]")]
+    pub fn parse_chain_state(&self, reply: String) -> JsResult {
+        to_js(&self.inner.parse_chain_state(&reply).js()?)
+    }
+}
+
+#[wasm_bindgen]
+impl WasmMerchantDesk {
+    /// The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+    /// the shop's pool; send it with `EvmWallet.sendFlow`.
+    #[wasm_bindgen(js_name = redeemOnchain, unchecked_return_type = "SendIntent")]
+    pub fn redeem_onchain(&self, request: String, payment: String) -> JsResult {
+        let (q, p) = (
+            v::decode_request(&request).js()?,
+            v::decode_redemption(&payment).js()?,
+        );
+        to_js(&self.inner.redeem_onchain(&q, &p))
+    }
+
+    /// What a settlement transaction did, from its receipt.
+    #[wasm_bindgen(unchecked_return_type = "PoolSettlement")]
+    pub fn settlement(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Receipt")] receipt: JsValue,
+    ) -> JsResult {
+        let r: Receipt = from_js(receipt, "receipt")?;
+        to_js(&self.inner.settlement(&r))
+    }
+}
+
+/// Deployment bytes of a `VoucherPool`.
+#[wasm_bindgen(js_name = voucherPoolDeployData)]
+pub fn voucher_pool_deploy_data(
+    bytecode: String,
+    token: String,
+    currency: String,
+    scale: String,
+) -> Result<String, JsValue> {
+    let code = parse::<HexData>(&bytecode)?;
+    Ok(hex(pool::deploy_data(
+        &code.0,
+        &parse(&token)?,
+        &currency,
+        parse::<U256>(&scale)?,
+    )
+    .js()?))
+}
+
+/// `fund(amount)` calldata.
+#[wasm_bindgen(js_name = voucherPoolFundCall)]
+pub fn voucher_pool_fund_call(
+    #[wasm_bindgen(unchecked_param_type = "U64")] amount: JsValue,
+) -> Result<String, JsValue> {
+    Ok(hex(pool::fund_call(from_js(amount, "amount")?)))
+}
+
+/// `registerGrants` calldata for grants (`JGVG:…`).
+#[wasm_bindgen(js_name = voucherPoolRegisterCall)]
+pub fn voucher_pool_register_call(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] grants: JsValue,
+) -> Result<String, JsValue> {
+    let grants: Vec<String> = from_js(grants, "grants")?;
+    let g = grants
+        .iter()
+        .map(|x| v::decode_grant(x))
+        .collect::<Result<Vec<_>, _>>()
+        .js()?;
+    Ok(hex(pool::register_call(&g)))
+}
+
+/// `setMerchants` calldata: the pool owner's merchant registry.
+#[wasm_bindgen(js_name = voucherPoolSetMerchantsCall)]
+pub fn voucher_pool_set_merchants_call(
+    #[wasm_bindgen(unchecked_param_type = "PoolMerchant[]")] entries: JsValue,
+) -> Result<String, JsValue> {
+    let e: Vec<PoolMerchant> = from_js(entries, "entries")?;
+    Ok(hex(pool::set_merchants_call(&e)))
+}
+
+/// `refund(voucherId, amount, reference)` calldata.
+#[wasm_bindgen(js_name = voucherPoolRefundCall)]
+pub fn voucher_pool_refund_call(
+    #[wasm_bindgen(js_name = voucherId)] voucher_id: String,
+    #[wasm_bindgen(unchecked_param_type = "U64")] amount: JsValue,
+    reference: String,
+) -> Result<String, JsValue> {
+    let (id, r) = (
+        parse::<Bytes32>(&voucher_id)?,
+        parse::<Bytes32>(&reference)?,
+    );
+    Ok(hex(pool::refund_call(
+        &id.0,
+        from_js(amount, "amount")?,
+        &r.0,
+    )))
+}
+
+/// `reclaim(voucherIds)` calldata.
+#[wasm_bindgen(js_name = voucherPoolReclaimCall)]
+pub fn voucher_pool_reclaim_call(
+    #[wasm_bindgen(js_name = voucherIds, unchecked_param_type = "string[]")] ids: JsValue,
+) -> Result<String, JsValue> {
+    let ids: Vec<String> = from_js(ids, "voucherIds")?;
+    let ids = ids
+        .iter()
+        .map(|i| parse::<Bytes32>(i).map(|b| b.0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(hex(pool::reclaim_call(&ids)))
+}
+
+/// The pool's events in a receipt.
+#[wasm_bindgen(js_name = voucherPoolEvents, unchecked_return_type = "PoolEvent[]")]
+pub fn voucher_pool_events(
+    #[wasm_bindgen(js_name = poolAddress)] pool_address: String,
+    #[wasm_bindgen(unchecked_param_type = "Receipt")] receipt: JsValue,
+) -> JsResult {
+    let r: Receipt = from_js(receipt, "receipt")?;
+    to_js(&pool::receipt_events(&parse(&pool_address)?, &r))
+}
+
+/// A voucher's state in a pool, from `eth_call` return data of `vouchers(id)`.
+#[wasm_bindgen(js_name = voucherPoolVoucher, unchecked_return_type = "PoolVoucher")]
+pub fn voucher_pool_voucher(
+    #[wasm_bindgen(js_name = voucherId)] voucher_id: String,
+    #[wasm_bindgen(js_name = returnData)] return_data: String,
+) -> JsResult {
+    let id = parse::<Bytes32>(&voucher_id)?;
+    to_js(&pool::parse_voucher(&id.0, &parse::<HexData>(&return_data)?.0).js()?)
+}
+
+/// `vouchers(id)` calldata (read the result with `voucherPoolVoucher`).
+#[wasm_bindgen(js_name = voucherPoolVoucherCall)]
+pub fn voucher_pool_voucher_call(
+    #[wasm_bindgen(js_name = voucherId)] voucher_id: String,
+) -> Result<String, JsValue> {
+    Ok(hex(pool::voucher_call(&parse::<Bytes32>(&voucher_id)?.0)))
+}

@@ -27,7 +27,7 @@ pub trait JsonRpcTransport: Send + Sync {
     fn call(&self, body: String) -> Result<String, ForeignError>;
 }
 
-struct Foreign<'a>(&'a dyn JsonRpcTransport);
+pub(crate) struct Foreign<'a>(pub(crate) &'a dyn JsonRpcTransport);
 
 impl e::JsonRpcTransport for Foreign<'_> {
     fn call(&self, body: &str) -> Result<String, EvmError> {

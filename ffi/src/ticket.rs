@@ -303,3 +303,149 @@ impl TicketIssuer {
         })
     }
 }
+
+// ------------------------------------------------------------------ on chain (TicketToken)
+
+use jigap_core::evm::{HexData, Receipt, U256};
+use jigap_core::ticket::chain::{self as tc, ChainTicket, TicketChainEvent, TicketChainSync};
+use jigap_core::ticket::{TicketStatus, TokenId};
+
+use crate::evm::{Foreign, JsonRpcTransport};
+
+#[uniffi::export]
+impl Tickets {
+    /// `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+    /// policy allows it (send it from the holder's account).
+    pub fn resale_listing(&self, id: TicketRef, price: u64) -> Result<HexData, JigapError> {
+        Ok(self.core().resale_listing(&id, price)?.into())
+    }
+
+    /// `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key (approve the
+    /// listing price to the contract first).
+    pub fn buy_resale_call(&self, id: TicketRef, buyer: Address) -> Result<HexData, JigapError> {
+        Ok(self.core().buy_resale(&id, &buyer)?.into())
+    }
+
+    /// Apply the chain's view of every held ticket (sold on chain → transferred, checked in on
+    /// chain → used).
+    pub fn sync_chain(
+        &self,
+        transport: Arc<dyn JsonRpcTransport>,
+    ) -> Result<Vec<TicketChainSync>, JigapError> {
+        Ok(self.core().sync_chain(&Foreign(transport.as_ref()))?)
+    }
+}
+
+#[uniffi::export]
+impl Gate {
+    /// Check passes also against a snapshot of on-chain ownership taken before doors open
+    /// (`ticketChainState`): a ticket sold on chain enters only with its buyer's pass.
+    pub fn set_chain_snapshot(&self, tickets: Vec<ChainTicket>) {
+        lock(&self.inner).set_chain_snapshot(tickets);
+    }
+
+    /// `checkIn` calldata for every ticket of `contract` this gate recorded (send it from the
+    /// gate's authorised account after doors).
+    pub fn check_in_onchain(&self, contract: Address) -> HexData {
+        tc::check_in_entries_call(&contract, &lock(&self.inner).entries()).into()
+    }
+}
+
+#[uniffi::export]
+impl TicketIssuer {
+    /// Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `Resold` event from
+    /// the purchase's receipt); returns the buyer's grant.
+    pub fn reissue_after_resale(
+        &self,
+        grant: String,
+        resold: TicketChainEvent,
+    ) -> Result<String, JigapError> {
+        let current = SignedGrant::from_text(&grant)?;
+        Ok(lock(&self.inner)
+            .reissue_after_resale(&current, &resold)?
+            .to_text())
+    }
+}
+
+/// Deployment bytes of a `TicketToken`.
+#[uniffi::export]
+pub fn ticket_token_deploy_data(
+    bytecode: HexData,
+    name: String,
+    symbol: String,
+    payment_token: Address,
+    currency: String,
+    scale: U256,
+) -> Result<HexData, JigapError> {
+    Ok(tc::deploy_data(
+        &bytecode.0,
+        &name,
+        &symbol,
+        &payment_token,
+        &currency,
+        scale,
+    )?
+    .into())
+}
+
+/// `mint` (or `mintBatch`) calldata for issuer-signed grants (`JGTG:…`).
+#[uniffi::export]
+pub fn ticket_mint_call(grants: Vec<String>) -> Result<HexData, JigapError> {
+    let g = grants
+        .iter()
+        .map(|x| SignedGrant::from_text(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(match &g[..] {
+        [one] => tc::mint_call(one),
+        _ => tc::mint_batch_call(&g),
+    }
+    .into())
+}
+
+/// `setGate` calldata: an issuer authorises (or removes) a gate account.
+#[uniffi::export]
+pub fn ticket_set_gate_call(gate: Address, allowed: bool) -> HexData {
+    tc::set_gate_call(&gate, allowed).into()
+}
+
+/// `buyResale` calldata: buy a listed ticket bound to `pass_key` (approve its price first).
+#[uniffi::export]
+pub fn ticket_buy_resale_call(token_id: TokenId, pass_key: Bytes32) -> HexData {
+    tc::buy_resale_call(&token_id, &pass_key.0).into()
+}
+
+/// `cancelResale` calldata.
+#[uniffi::export]
+pub fn ticket_cancel_resale_call(token_id: TokenId) -> HexData {
+    tc::cancel_resale_call(&token_id).into()
+}
+
+/// `changeState` calldata: an issuer sets a ticket's ERC-7439 status (`Void` for a cancelled sale).
+#[uniffi::export]
+pub fn ticket_change_state_call(
+    token_id: TokenId,
+    status: TicketStatus,
+    expire_time: u64,
+) -> HexData {
+    tc::change_state_call(&token_id, status, expire_time).into()
+}
+
+/// The chain's view of tickets, read through `transport` in one batch.
+#[uniffi::export]
+pub fn ticket_chain_state(
+    transport: Arc<dyn JsonRpcTransport>,
+    tickets: Vec<TicketRef>,
+) -> Result<Vec<ChainTicket>, JigapError> {
+    Ok(tc::state(&Foreign(transport.as_ref()), &tickets)?)
+}
+
+/// The ticket contract's events in a receipt.
+#[uniffi::export]
+pub fn ticket_chain_events(contract: Address, receipt: Receipt) -> Vec<TicketChainEvent> {
+    receipt
+        .logs
+        .iter()
+        .filter(|l| l.address == contract)
+        .filter_map(tc::decode_log)
+        .collect()
+}

@@ -225,3 +225,179 @@ impl VoucherIssuer {
         Ok(self.inner.detect_double_spends(&batch)?)
     }
 }
+
+// ------------------------------------------------------------------ on chain (VoucherPool)
+
+use jigap_core::evm::{HexData, Receipt, U256};
+use jigap_core::voucher::chain::{
+    self as pool, ChainSync, PoolEvent, PoolMerchant, PoolSettlement, PoolSolvency, PoolVoucher,
+    VoucherChainState,
+};
+
+use crate::evm::{Foreign, JsonRpcTransport};
+
+#[uniffi::export]
+impl Vouchers {
+    /// Apply what the pool (this domain's `verifyingContract`) says about this wallet's
+    /// vouchers since the last sync: payments settled on chain, refunds, reclaims after expiry.
+    pub fn sync_chain(
+        &self,
+        transport: Arc<dyn JsonRpcTransport>,
+    ) -> Result<ChainSync, JigapError> {
+        Ok(self.inner.sync_chain(&Foreign(transport.as_ref()))?)
+    }
+
+    /// Apply the pool's events in a receipt (a settlement the app sent or was shown).
+    pub fn apply_chain_receipt(&self, receipt: Receipt) -> Result<ChainSync, JigapError> {
+        Ok(self.inner.apply_chain_logs(&receipt.logs)?)
+    }
+
+    /// Each voucher beside the pool's view of it (registered, same grant, in step).
+    pub fn chain_state(
+        &self,
+        transport: Arc<dyn JsonRpcTransport>,
+    ) -> Result<Vec<VoucherChainState>, JigapError> {
+        Ok(self.inner.chain_state(&Foreign(transport.as_ref()))?)
+    }
+}
+
+#[uniffi::export]
+impl MerchantDesk {
+    /// The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+    /// the shop's pool; send it with `EvmWallet.sendFlow`.
+    pub fn redeem_onchain(
+        &self,
+        request: String,
+        payment: String,
+    ) -> Result<jigap_core::evm::SendIntent, JigapError> {
+        Ok(self.inner.redeem_onchain(
+            &v::decode_request(&request)?,
+            &v::decode_redemption(&payment)?,
+        ))
+    }
+
+    /// What a settlement transaction did, from its receipt.
+    pub fn settlement(&self, receipt: Receipt) -> PoolSettlement {
+        self.inner.settlement(&receipt)
+    }
+}
+
+/// Deployment bytes of a `VoucherPool` (its compiled bytecode, then the deposit token, the
+/// currency and token units per minor unit).
+#[uniffi::export]
+pub fn voucher_pool_deploy_data(
+    bytecode: HexData,
+    token: Address,
+    currency: String,
+    scale: U256,
+) -> Result<HexData, JigapError> {
+    Ok(pool::deploy_data(&bytecode.0, &token, &currency, scale)?.into())
+}
+
+/// `fund(amount)` calldata (approve `amount × scale` of the token to the pool first).
+#[uniffi::export]
+pub fn voucher_pool_fund_call(amount: u64) -> HexData {
+    pool::fund_call(amount).into()
+}
+
+/// `withdraw(amount)` calldata: funds not granted go back to the issuer.
+#[uniffi::export]
+pub fn voucher_pool_withdraw_call(amount: u64) -> HexData {
+    pool::withdraw_call(amount).into()
+}
+
+/// `registerGrants` calldata for grants (`JGVG:…`) the sending issuer signed.
+#[uniffi::export]
+pub fn voucher_pool_register_call(grants: Vec<String>) -> Result<HexData, JigapError> {
+    let g = grants
+        .iter()
+        .map(|x| v::decode_grant(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pool::register_call(&g).into())
+}
+
+/// `setMerchants` calldata: the pool owner's merchant registry.
+#[uniffi::export]
+pub fn voucher_pool_set_merchants_call(entries: Vec<PoolMerchant>) -> HexData {
+    pool::set_merchants_call(&entries).into()
+}
+
+/// `setIssuer` calldata: the pool owner adds or removes an issuer.
+#[uniffi::export]
+pub fn voucher_pool_set_issuer_call(issuer: Address, allowed: bool) -> HexData {
+    pool::set_issuer_call(&issuer, allowed).into()
+}
+
+/// `pause()` / `unpause()` calldata.
+#[uniffi::export]
+pub fn voucher_pool_pause_call(paused: bool) -> HexData {
+    pool::pause_call(paused).into()
+}
+
+/// `redeemBatch` calldata: an issuer settles many payments (`JGPR:…` and `JGRD:…` pairs).
+#[uniffi::export]
+pub fn voucher_pool_redeem_batch_call(
+    requests: Vec<String>,
+    payments: Vec<String>,
+) -> Result<HexData, JigapError> {
+    if requests.len() != payments.len() {
+        return Err(v::VoucherError::InvalidGrant(
+            "give one request per payment, in the same order".into(),
+        )
+        .into());
+    }
+    let items = requests
+        .iter()
+        .zip(&payments)
+        .map(|(q, p)| Ok((v::decode_request(q)?, v::decode_redemption(p)?)))
+        .collect::<Result<Vec<_>, v::VoucherError>>()?;
+    Ok(pool::redeem_batch_call(&items).into())
+}
+
+/// `refund` calldata: a merchant returns `amount` to a voucher (approve it to the pool first).
+#[uniffi::export]
+pub fn voucher_pool_refund_call(voucher_id: Bytes32, amount: u64, reference: Bytes32) -> HexData {
+    pool::refund_call(&voucher_id.0, amount, &reference.0).into()
+}
+
+/// `reclaim` calldata: after expiry the issuer takes back what is left.
+#[uniffi::export]
+pub fn voucher_pool_reclaim_call(voucher_ids: Vec<Bytes32>) -> HexData {
+    let ids: Vec<[u8; 32]> = voucher_ids.iter().map(|b| b.0).collect();
+    pool::reclaim_call(&ids).into()
+}
+
+/// A voucher's state in a pool, read through `transport`.
+#[uniffi::export]
+pub fn voucher_pool_voucher(
+    transport: Arc<dyn JsonRpcTransport>,
+    pool_address: Address,
+    voucher_id: Bytes32,
+) -> Result<PoolVoucher, JigapError> {
+    let data = jigap_core::evm::rpc::read::eth_call(
+        &Foreign(transport.as_ref()),
+        &pool_address,
+        &pool::voucher_call(&voucher_id.0),
+    )?;
+    Ok(pool::parse_voucher(&voucher_id.0, &data)?)
+}
+
+/// A pool's books (outstanding + unallocated ≤ balance), read through `transport`.
+#[uniffi::export]
+pub fn voucher_pool_solvency(
+    transport: Arc<dyn JsonRpcTransport>,
+    pool_address: Address,
+) -> Result<PoolSolvency, JigapError> {
+    let data = jigap_core::evm::rpc::read::eth_call(
+        &Foreign(transport.as_ref()),
+        &pool_address,
+        &pool::solvency_call(),
+    )?;
+    Ok(pool::parse_solvency(&data)?)
+}
+
+/// The pool's events in a receipt.
+#[uniffi::export]
+pub fn voucher_pool_events(pool_address: Address, receipt: Receipt) -> Vec<PoolEvent> {
+    pool::receipt_events(&pool_address, &receipt)
+}

@@ -1933,6 +1933,12 @@ public func FfiConverterTypeEvmWallet_lower(_ value: EvmWallet) -> UInt64 {
 public protocol GateProtocol: AnyObject, Sendable {
     
     /**
+     * `checkIn` calldata for every ticket of `contract` this gate recorded (send it from the
+     * gate's authorised account after doors).
+     */
+    func checkInOnchain(contract: Address)  -> HexData
+    
+    /**
      * Every entry, in ticket order.
      */
     func entries()  -> [GateEntry]
@@ -1962,6 +1968,12 @@ public protocol GateProtocol: AnyObject, Sendable {
      * (`Tickets.applyReceipt`).
      */
     func receipt(admit: GateAdmit) throws  -> CheckInReceipt
+    
+    /**
+     * Check passes also against a snapshot of on-chain ownership taken before doors open
+     * (`ticketChainState`): a ticket sold on chain enters only with its buyer's pass.
+     */
+    func setChainSnapshot(tickets: [ChainTicket]) 
     
     /**
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
@@ -2051,6 +2063,20 @@ public convenience init(key: GateKey, issuers: [TicketIdentity], authorizations:
 
     
     /**
+     * `checkIn` calldata for every ticket of `contract` this gate recorded (send it from the
+     * gate's authorised account after doors).
+     */
+open func checkInOnchain(contract: Address) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_check_in_onchain(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAddress_lower(contract),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every entry, in ticket order.
      */
 open func entries() -> [GateEntry]  {
@@ -2123,6 +2149,19 @@ open func receipt(admit: GateAdmit)throws  -> CheckInReceipt  {
         FfiConverterTypeGateAdmit_lower(admit),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Check passes also against a snapshot of on-chain ownership taken before doors open
+     * (`ticketChainState`): a ticket sold on chain enters only with its buyer's pass.
+     */
+open func setChainSnapshot(tickets: [ChainTicket])  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_gate_set_chain_snapshot(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeChainTicket.lower(tickets),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -3068,6 +3107,17 @@ public protocol MerchantDeskProtocol: AnyObject, Sendable {
      */
     func createRequest(amount: UInt64, currency: String, ttlSecs: UInt64) throws  -> PaymentRequestInfo
     
+    /**
+     * The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+     * the shop's pool; send it with `EvmWallet.sendFlow`.
+     */
+    func redeemOnchain(request: String, payment: String) throws  -> SendIntent
+    
+    /**
+     * What a settlement transaction did, from its receipt.
+     */
+    func settlement(receipt: Receipt)  -> PoolSettlement
+    
 }
 /**
  * A shop: signs payment requests and verifies payments offline.
@@ -3169,6 +3219,34 @@ open func createRequest(amount: UInt64, currency: String, ttlSecs: UInt64)throws
         FfiConverterUInt64.lower(amount),
         FfiConverterString.lower(currency),
         FfiConverterUInt64.lower(ttlSecs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+     * the shop's pool; send it with `EvmWallet.sendFlow`.
+     */
+open func redeemOnchain(request: String, payment: String)throws  -> SendIntent  {
+    return try  FfiConverterTypeSendIntent_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_merchantdesk_redeem_onchain(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(request),
+        FfiConverterString.lower(payment),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What a settlement transaction did, from its receipt.
+     */
+open func settlement(receipt: Receipt) -> PoolSettlement  {
+    return try!  FfiConverterTypePoolSettlement_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_merchantdesk_settlement(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReceipt_lower(receipt),uniffiCallStatus
     )
 })
 }
@@ -3800,6 +3878,12 @@ public protocol TicketIssuerProtocol: AnyObject, Sendable {
      */
     func reissue(request: TransferRequest, grant: SignedGrant?) throws  -> SignedGrant
     
+    /**
+     * Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `Resold` event from
+     * the purchase's receipt); returns the buyer's grant.
+     */
+    func reissueAfterResale(grant: String, resold: TicketChainEvent) throws  -> String
+    
 }
 /**
  * A ticket issuer for tests, pilots and demos: signs with one of `wallet`'s accounts (an
@@ -3944,6 +4028,21 @@ open func reissue(request: TransferRequest, grant: SignedGrant? = nil)throws  ->
 })
 }
     
+    /**
+     * Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `Resold` event from
+     * the purchase's receipt); returns the buyer's grant.
+     */
+open func reissueAfterResale(grant: String, resold: TicketChainEvent)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_ticketissuer_reissue_after_resale(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(grant),
+        FfiConverterTypeTicketChainEvent_lower(resold),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -4006,6 +4105,12 @@ public protocol TicketsProtocol: AnyObject, Sendable {
     func applyReceipt(receipt: String) throws  -> TicketInfo
     
     /**
+     * `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key (approve the
+     * listing price to the contract first).
+     */
+    func buyResaleCall(id: TicketRef, buyer: Address) throws  -> HexData
+    
+    /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
     func cancelTransfer(id: TicketRef) throws  -> TicketInfo
@@ -4048,10 +4153,22 @@ public protocol TicketsProtocol: AnyObject, Sendable {
     func requestTransfer(id: TicketRef, to: TicketIdentity, price: UInt64, currency: String) throws  -> TicketTransferRequest
     
     /**
+     * `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+     * policy allows it (send it from the holder's account).
+     */
+    func resaleListing(id: TicketRef, price: UInt64) throws  -> HexData
+    
+    /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
     func show(id: TicketRef) throws  -> TicketPass
+    
+    /**
+     * Apply the chain's view of every held ticket (sold on chain → transferred, checked in on
+     * chain → used).
+     */
+    func syncChain(transport: JsonRpcTransport) throws  -> [TicketChainSync]
     
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
@@ -4142,6 +4259,21 @@ open func applyReceipt(receipt: String)throws  -> TicketInfo  {
     uniffi_jigap_ffi_fn_method_tickets_apply_receipt(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key (approve the
+     * listing price to the contract first).
+     */
+open func buyResaleCall(id: TicketRef, buyer: Address)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_buy_resale_call(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTicketRef_lower(id),
+        FfiConverterTypeAddress_lower(buyer),uniffiCallStatus
     )
 })
 }
@@ -4255,6 +4387,21 @@ open func requestTransfer(id: TicketRef, to: TicketIdentity, price: UInt64, curr
 }
     
     /**
+     * `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+     * policy allows it (send it from the holder's account).
+     */
+open func resaleListing(id: TicketRef, price: UInt64)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_resale_listing(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTicketRef_lower(id),
+        FfiConverterUInt64.lower(price),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
@@ -4264,6 +4411,20 @@ open func show(id: TicketRef)throws  -> TicketPass  {
     uniffi_jigap_ffi_fn_method_tickets_show(
             self.uniffiCloneHandle(),
         FfiConverterTypeTicketRef_lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Apply the chain's view of every held ticket (sold on chain → transferred, checked in on
+     * chain → used).
+     */
+open func syncChain(transport: JsonRpcTransport)throws  -> [TicketChainSync]  {
+    return try  FfiConverterSequenceTypeTicketChainSync.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_tickets_sync_chain(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
     )
 })
 }
@@ -4551,6 +4712,11 @@ public func FfiConverterTypeVoucherIssuer_lower(_ value: VoucherIssuer) -> UInt6
 public protocol VouchersProtocol: AnyObject, Sendable {
     
     /**
+     * Apply the pool's events in a receipt (a settlement the app sent or was shown).
+     */
+    func applyChainReceipt(receipt: Receipt) throws  -> ChainSync
+    
+    /**
      * Apply a refund (`JGRF:…`); `false` if it was applied before.
      */
     func applyRefund(refund: String) throws  -> Bool
@@ -4564,6 +4730,11 @@ public protocol VouchersProtocol: AnyObject, Sendable {
      * Spendable now, per currency.
      */
     func balances() throws  -> [VoucherBalance]
+    
+    /**
+     * Each voucher beside the pool's view of it (registered, same grant, in step).
+     */
+    func chainState(transport: JsonRpcTransport) throws  -> [VoucherChainState]
     
     /**
      * The history journal, oldest first.
@@ -4599,6 +4770,12 @@ public protocol VouchersProtocol: AnyObject, Sendable {
      * Replace the trusted issuers.
      */
     func setTrustedIssuers(issuers: [TrustedIssuer]) throws 
+    
+    /**
+     * Apply what the pool (this domain's `verifyingContract`) says about this wallet's
+     * vouchers since the last sync: payments settled on chain, refunds, reclaims after expiry.
+     */
+    func syncChain(transport: JsonRpcTransport) throws  -> ChainSync
     
     /**
      * The trusted issuers.
@@ -4686,6 +4863,19 @@ public convenience init(wallet: Wallet, domain: VoucherDomain? = nil) {
 
     
     /**
+     * Apply the pool's events in a receipt (a settlement the app sent or was shown).
+     */
+open func applyChainReceipt(receipt: Receipt)throws  -> ChainSync  {
+    return try  FfiConverterTypeChainSync_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_vouchers_apply_chain_receipt(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReceipt_lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Apply a refund (`JGRF:…`); `false` if it was applied before.
      */
 open func applyRefund(refund: String)throws  -> Bool  {
@@ -4719,6 +4909,19 @@ open func balances()throws  -> [VoucherBalance]  {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_method_vouchers_balances(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Each voucher beside the pool's view of it (registered, same grant, in step).
+     */
+open func chainState(transport: JsonRpcTransport)throws  -> [VoucherChainState]  {
+    return try  FfiConverterSequenceTypeVoucherChainState.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_vouchers_chain_state(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
     )
 })
 }
@@ -4812,6 +5015,20 @@ open func setTrustedIssuers(issuers: [TrustedIssuer])throws   {try rustCallWithE
         FfiConverterSequenceTypeTrustedIssuer.lower(issuers),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Apply what the pool (this domain's `verifyingContract`) says about this wallet's
+     * vouchers since the last sync: payments settled on chain, refunds, reclaims after expiry.
+     */
+open func syncChain(transport: JsonRpcTransport)throws  -> ChainSync  {
+    return try  FfiConverterTypeChainSync_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_method_vouchers_sync_chain(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeJsonRpcTransport_lower(transport),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -6040,6 +6257,31 @@ fileprivate struct FfiConverterSequenceTypeAccount: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeChainTicket: FfiConverterRustBuffer {
+    typealias SwiftType = [ChainTicket]
+
+    public static func write(_ value: [ChainTicket], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChainTicket.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChainTicket] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChainTicket]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChainTicket.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer {
     typealias SwiftType = [GateEntry]
 
@@ -6140,6 +6382,31 @@ fileprivate struct FfiConverterSequenceTypePendingTransaction: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePoolMerchant: FfiConverterRustBuffer {
+    typealias SwiftType = [PoolMerchant]
+
+    public static func write(_ value: [PoolMerchant], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePoolMerchant.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PoolMerchant] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PoolMerchant]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePoolMerchant.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer {
     typealias SwiftType = [StoredCredential]
 
@@ -6157,6 +6424,31 @@ fileprivate struct FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStoredCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketChainSync: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketChainSync]
+
+    public static func write(_ value: [TicketChainSync], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketChainSync.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketChainSync] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketChainSync]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketChainSync.read(from: &buf))
         }
         return seq
     }
@@ -6290,6 +6582,31 @@ fileprivate struct FfiConverterSequenceTypeVoucherBalance: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeVoucherChainState: FfiConverterRustBuffer {
+    typealias SwiftType = [VoucherChainState]
+
+    public static func write(_ value: [VoucherChainState], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVoucherChainState.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VoucherChainState] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VoucherChainState]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVoucherChainState.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVoucherEvent: FfiConverterRustBuffer {
     typealias SwiftType = [VoucherEvent]
 
@@ -6415,6 +6732,56 @@ fileprivate struct FfiConverterSequenceTypeDoubleSpend: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePoolEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [PoolEvent]
+
+    public static func write(_ value: [PoolEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePoolEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PoolEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PoolEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePoolEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketChainEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketChainEvent]
+
+    public static func write(_ value: [TicketChainEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketChainEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketChainEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketChainEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketChainEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
     typealias SwiftType = [Address]
 
@@ -6432,6 +6799,31 @@ fileprivate struct FfiConverterSequenceTypeAddress: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAddress.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBytes32: FfiConverterRustBuffer {
+    typealias SwiftType = [Bytes32]
+
+    public static func write(_ value: [Bytes32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBytes32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bytes32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Bytes32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBytes32.read(from: &buf))
         }
         return seq
     }
@@ -6507,6 +6899,31 @@ fileprivate struct FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTicketIdentity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTicketRef: FfiConverterRustBuffer {
+    typealias SwiftType = [TicketRef]
+
+    public static func write(_ value: [TicketRef], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTicketRef.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TicketRef] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TicketRef]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTicketRef.read(from: &buf))
         }
         return seq
     }
@@ -6863,12 +7280,266 @@ public func storeConformanceCases() -> [String]  {
 })
 }
 /**
+ * `buyResale` calldata: buy a listed ticket bound to `pass_key` (approve its price first).
+ */
+public func ticketBuyResaleCall(tokenId: TokenId, passKey: Bytes32) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_buy_resale_call(
+        FfiConverterTypeTokenId_lower(tokenId),
+        FfiConverterTypeBytes32_lower(passKey),uniffiCallStatus
+    )
+})
+}
+/**
+ * `cancelResale` calldata.
+ */
+public func ticketCancelResaleCall(tokenId: TokenId) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_cancel_resale_call(
+        FfiConverterTypeTokenId_lower(tokenId),uniffiCallStatus
+    )
+})
+}
+/**
+ * The ticket contract's events in a receipt.
+ */
+public func ticketChainEvents(contract: Address, receipt: Receipt) -> [TicketChainEvent]  {
+    return try!  FfiConverterSequenceTypeTicketChainEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_chain_events(
+        FfiConverterTypeAddress_lower(contract),
+        FfiConverterTypeReceipt_lower(receipt),uniffiCallStatus
+    )
+})
+}
+/**
+ * The chain's view of tickets, read through `transport` in one batch.
+ */
+public func ticketChainState(transport: JsonRpcTransport, tickets: [TicketRef])throws  -> [ChainTicket]  {
+    return try  FfiConverterSequenceTypeChainTicket.lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_chain_state(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterSequenceTypeTicketRef.lower(tickets),uniffiCallStatus
+    )
+})
+}
+/**
+ * `changeState` calldata: an issuer sets a ticket's ERC-7439 status (`Void` for a cancelled sale).
+ */
+public func ticketChangeStateCall(tokenId: TokenId, status: TicketStatus, expireTime: UInt64) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_change_state_call(
+        FfiConverterTypeTokenId_lower(tokenId),
+        FfiConverterTypeTicketStatus_lower(status),
+        FfiConverterUInt64.lower(expireTime),uniffiCallStatus
+    )
+})
+}
+/**
+ * `mint` (or `mintBatch`) calldata for issuer-signed grants (`JGTG:…`).
+ */
+public func ticketMintCall(grants: [String])throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_mint_call(
+        FfiConverterSequenceString.lower(grants),uniffiCallStatus
+    )
+})
+}
+/**
+ * `setGate` calldata: an issuer authorises (or removes) a gate account.
+ */
+public func ticketSetGateCall(gate: Address, allowed: Bool) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_set_gate_call(
+        FfiConverterTypeAddress_lower(gate),
+        FfiConverterBool.lower(allowed),uniffiCallStatus
+    )
+})
+}
+/**
+ * Deployment bytes of a `TicketToken`.
+ */
+public func ticketTokenDeployData(bytecode: HexData, name: String, symbol: String, paymentToken: Address, currency: String, scale: U256)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_ticket_token_deploy_data(
+        FfiConverterTypeHexData_lower(bytecode),
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(symbol),
+        FfiConverterTypeAddress_lower(paymentToken),
+        FfiConverterString.lower(currency),
+        FfiConverterTypeU256_lower(scale),uniffiCallStatus
+    )
+})
+}
+/**
  * jigap's demo domain (chain 1, contract 0x…4a6967). Use your settlement network in production.
  */
 public func voucherDemoDomain() -> VoucherDomain  {
     return try!  FfiConverterTypeVoucherDomain_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_jigap_ffi_fn_func_voucher_demo_domain(uniffiCallStatus
+    )
+})
+}
+/**
+ * Deployment bytes of a `VoucherPool` (its compiled bytecode, then the deposit token, the
+ * currency and token units per minor unit).
+ */
+public func voucherPoolDeployData(bytecode: HexData, token: Address, currency: String, scale: U256)throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_deploy_data(
+        FfiConverterTypeHexData_lower(bytecode),
+        FfiConverterTypeAddress_lower(token),
+        FfiConverterString.lower(currency),
+        FfiConverterTypeU256_lower(scale),uniffiCallStatus
+    )
+})
+}
+/**
+ * The pool's events in a receipt.
+ */
+public func voucherPoolEvents(poolAddress: Address, receipt: Receipt) -> [PoolEvent]  {
+    return try!  FfiConverterSequenceTypePoolEvent.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_events(
+        FfiConverterTypeAddress_lower(poolAddress),
+        FfiConverterTypeReceipt_lower(receipt),uniffiCallStatus
+    )
+})
+}
+/**
+ * `fund(amount)` calldata (approve `amount × scale` of the token to the pool first).
+ */
+public func voucherPoolFundCall(amount: UInt64) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_fund_call(
+        FfiConverterUInt64.lower(amount),uniffiCallStatus
+    )
+})
+}
+/**
+ * `pause()` / `unpause()` calldata.
+ */
+public func voucherPoolPauseCall(paused: Bool) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_pause_call(
+        FfiConverterBool.lower(paused),uniffiCallStatus
+    )
+})
+}
+/**
+ * `reclaim` calldata: after expiry the issuer takes back what is left.
+ */
+public func voucherPoolReclaimCall(voucherIds: [Bytes32]) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_reclaim_call(
+        FfiConverterSequenceTypeBytes32.lower(voucherIds),uniffiCallStatus
+    )
+})
+}
+/**
+ * `redeemBatch` calldata: an issuer settles many payments (`JGPR:…` and `JGRD:…` pairs).
+ */
+public func voucherPoolRedeemBatchCall(requests: [String], payments: [String])throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_redeem_batch_call(
+        FfiConverterSequenceString.lower(requests),
+        FfiConverterSequenceString.lower(payments),uniffiCallStatus
+    )
+})
+}
+/**
+ * `refund` calldata: a merchant returns `amount` to a voucher (approve it to the pool first).
+ */
+public func voucherPoolRefundCall(voucherId: Bytes32, amount: UInt64, reference: Bytes32) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_refund_call(
+        FfiConverterTypeBytes32_lower(voucherId),
+        FfiConverterUInt64.lower(amount),
+        FfiConverterTypeBytes32_lower(reference),uniffiCallStatus
+    )
+})
+}
+/**
+ * `registerGrants` calldata for grants (`JGVG:…`) the sending issuer signed.
+ */
+public func voucherPoolRegisterCall(grants: [String])throws  -> HexData  {
+    return try  FfiConverterTypeHexData_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_register_call(
+        FfiConverterSequenceString.lower(grants),uniffiCallStatus
+    )
+})
+}
+/**
+ * `setIssuer` calldata: the pool owner adds or removes an issuer.
+ */
+public func voucherPoolSetIssuerCall(issuer: Address, allowed: Bool) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_set_issuer_call(
+        FfiConverterTypeAddress_lower(issuer),
+        FfiConverterBool.lower(allowed),uniffiCallStatus
+    )
+})
+}
+/**
+ * `setMerchants` calldata: the pool owner's merchant registry.
+ */
+public func voucherPoolSetMerchantsCall(entries: [PoolMerchant]) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_set_merchants_call(
+        FfiConverterSequenceTypePoolMerchant.lower(entries),uniffiCallStatus
+    )
+})
+}
+/**
+ * A pool's books (outstanding + unallocated ≤ balance), read through `transport`.
+ */
+public func voucherPoolSolvency(transport: JsonRpcTransport, poolAddress: Address)throws  -> PoolSolvency  {
+    return try  FfiConverterTypePoolSolvency_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_solvency(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(poolAddress),uniffiCallStatus
+    )
+})
+}
+/**
+ * A voucher's state in a pool, read through `transport`.
+ */
+public func voucherPoolVoucher(transport: JsonRpcTransport, poolAddress: Address, voucherId: Bytes32)throws  -> PoolVoucher  {
+    return try  FfiConverterTypePoolVoucher_lift(try rustCallWithError(FfiConverterTypeJigapError_lift) {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_voucher(
+        FfiConverterTypeJsonRpcTransport_lower(transport),
+        FfiConverterTypeAddress_lower(poolAddress),
+        FfiConverterTypeBytes32_lower(voucherId),uniffiCallStatus
+    )
+})
+}
+/**
+ * `withdraw(amount)` calldata: funds not granted go back to the issuer.
+ */
+public func voucherPoolWithdrawCall(amount: UInt64) -> HexData  {
+    return try!  FfiConverterTypeHexData_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_jigap_ffi_fn_func_voucher_pool_withdraw_call(
+        FfiConverterUInt64.lower(amount),uniffiCallStatus
     )
 })
 }
@@ -6990,7 +7661,70 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_func_store_conformance_cases() != 6836) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_func_ticket_buy_resale_call() != 21055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_cancel_resale_call() != 32217) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_chain_events() != 15410) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_chain_state() != 35222) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_change_state_call() != 36508) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_mint_call() != 52225) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_set_gate_call() != 50259) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_ticket_token_deploy_data() != 31966) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_func_voucher_demo_domain() != 55913) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_deploy_data() != 39572) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_events() != 50682) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_fund_call() != 58175) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_pause_call() != 55705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_reclaim_call() != 61956) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_redeem_batch_call() != 5447) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_refund_call() != 51125) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_register_call() != 45419) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_set_issuer_call() != 62148) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_set_merchants_call() != 56254) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_solvency() != 10224) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_voucher() != 43859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_func_voucher_pool_withdraw_call() != 56266) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_func_inspect_backup() != 8386) {
@@ -7140,6 +7874,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_store_write() != 28436) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_gate_check_in_onchain() != 30582) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_gate_entries() != 63737) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7156,6 +7893,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_gate_receipt() != 63580) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_gate_set_chain_snapshot() != 63795) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() != 47455) {
@@ -7182,7 +7922,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() != 26002) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_ticketissuer_reissue_after_resale() != 36233) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() != 19457) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_buy_resale_call() != 11981) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() != 54474) {
@@ -7209,7 +7955,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_tickets_request_transfer() != 935) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_tickets_resale_listing() != 34212) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_tickets_show() != 20353) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_tickets_sync_chain() != 59021) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() != 22431) {
@@ -7224,6 +7976,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() != 28496) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_merchantdesk_redeem_onchain() != 43720) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_merchantdesk_settlement() != 31952) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() != 46690) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7236,6 +7994,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_jigap_ffi_checksum_method_voucherissuer_settle() != 43502) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_jigap_ffi_checksum_method_vouchers_apply_chain_receipt() != 58953) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() != 42162) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7243,6 +8004,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_vouchers_balances() != 28084) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_vouchers_chain_state() != 64783) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_vouchers_history() != 56724) {
@@ -7264,6 +8028,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() != 673) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_jigap_ffi_checksum_method_vouchers_sync_chain() != 1731) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() != 62641) {

@@ -1141,6 +1141,260 @@ public func FfiConverterTypeBadgeInput_lower(_ value: BadgeInput) -> RustBuffer 
 
 
 /**
+ * What [`Vouchers::apply_chain_logs`] did.
+ */
+public struct ChainSync: Equatable, Hashable {
+    /**
+     * Payments of this wallet found settled on chain.
+     */
+    public var settled: UInt32
+    /**
+     * Refunds applied.
+     */
+    public var refunded: UInt32
+    /**
+     * Vouchers whose remaining value the issuer reclaimed after expiry.
+     */
+    public var reclaimed: UInt32
+    /**
+     * Events about this wallet's vouchers it could not match (a payment made from another
+     * device or before a restore): the balances from [`Vouchers::chain_state_request`] show
+     * the chain's figures.
+     */
+    public var unmatched: UInt32
+    /**
+     * The block the next sync starts from (the last one with an event, read again: applying
+     * an event twice changes nothing).
+     */
+    public var nextBlock: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Payments of this wallet found settled on chain.
+         */settled: UInt32, 
+        /**
+         * Refunds applied.
+         */refunded: UInt32, 
+        /**
+         * Vouchers whose remaining value the issuer reclaimed after expiry.
+         */reclaimed: UInt32, 
+        /**
+         * Events about this wallet's vouchers it could not match (a payment made from another
+         * device or before a restore): the balances from [`Vouchers::chain_state_request`] show
+         * the chain's figures.
+         */unmatched: UInt32, 
+        /**
+         * The block the next sync starts from (the last one with an event, read again: applying
+         * an event twice changes nothing).
+         */nextBlock: UInt64) {
+        self.settled = settled
+        self.refunded = refunded
+        self.reclaimed = reclaimed
+        self.unmatched = unmatched
+        self.nextBlock = nextBlock
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChainSync: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChainSync: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChainSync {
+        return
+            try ChainSync(
+                settled: FfiConverterUInt32.read(from: &buf), 
+                refunded: FfiConverterUInt32.read(from: &buf), 
+                reclaimed: FfiConverterUInt32.read(from: &buf), 
+                unmatched: FfiConverterUInt32.read(from: &buf), 
+                nextBlock: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChainSync, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.settled, into: &buf)
+        FfiConverterUInt32.write(value.refunded, into: &buf)
+        FfiConverterUInt32.write(value.reclaimed, into: &buf)
+        FfiConverterUInt32.write(value.unmatched, into: &buf)
+        FfiConverterUInt64.write(value.nextBlock, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChainSync_lift(_ buf: RustBuffer) throws -> ChainSync {
+    return try FfiConverterTypeChainSync.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChainSync_lower(_ value: ChainSync) -> RustBuffer {
+    return FfiConverterTypeChainSync.lower(value)
+}
+
+
+/**
+ * A ticket as the contract sees it.
+ */
+public struct ChainTicket: Equatable, Hashable {
+    /**
+     * The ticket.
+     */
+    public var ticketId: TicketRef
+    /**
+     * Whether it exists on chain (every other field is zero when not).
+     */
+    public var minted: Bool
+    /**
+     * Its owner.
+     */
+    public var owner: Address
+    /**
+     * The owner's Ed25519 pass key.
+     */
+    public var passKey: Bytes32
+    /**
+     * ERC-7439 status.
+     */
+    public var status: TicketStatus
+    /**
+     * Transfers so far.
+     */
+    public var transfers: UInt8
+    /**
+     * Most transfers allowed.
+     */
+    public var maxTransfers: UInt8
+    /**
+     * Resale price cap (minor units).
+     */
+    public var priceCap: UInt64
+    /**
+     * Listing price while `Resell`.
+     */
+    public var price: UInt64
+    /**
+     * ERC-5192 locked (non-transferable, void or checked in).
+     */
+    public var locked: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The ticket.
+         */ticketId: TicketRef, 
+        /**
+         * Whether it exists on chain (every other field is zero when not).
+         */minted: Bool, 
+        /**
+         * Its owner.
+         */owner: Address, 
+        /**
+         * The owner's Ed25519 pass key.
+         */passKey: Bytes32, 
+        /**
+         * ERC-7439 status.
+         */status: TicketStatus, 
+        /**
+         * Transfers so far.
+         */transfers: UInt8, 
+        /**
+         * Most transfers allowed.
+         */maxTransfers: UInt8, 
+        /**
+         * Resale price cap (minor units).
+         */priceCap: UInt64, 
+        /**
+         * Listing price while `Resell`.
+         */price: UInt64, 
+        /**
+         * ERC-5192 locked (non-transferable, void or checked in).
+         */locked: Bool) {
+        self.ticketId = ticketId
+        self.minted = minted
+        self.owner = owner
+        self.passKey = passKey
+        self.status = status
+        self.transfers = transfers
+        self.maxTransfers = maxTransfers
+        self.priceCap = priceCap
+        self.price = price
+        self.locked = locked
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChainTicket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChainTicket: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChainTicket {
+        return
+            try ChainTicket(
+                ticketId: FfiConverterTypeTicketRef.read(from: &buf), 
+                minted: FfiConverterBool.read(from: &buf), 
+                owner: FfiConverterTypeAddress.read(from: &buf), 
+                passKey: FfiConverterTypeBytes32.read(from: &buf), 
+                status: FfiConverterTypeTicketStatus.read(from: &buf), 
+                transfers: FfiConverterUInt8.read(from: &buf), 
+                maxTransfers: FfiConverterUInt8.read(from: &buf), 
+                priceCap: FfiConverterUInt64.read(from: &buf), 
+                price: FfiConverterUInt64.read(from: &buf), 
+                locked: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChainTicket, into buf: inout [UInt8]) {
+        FfiConverterTypeTicketRef.write(value.ticketId, into: &buf)
+        FfiConverterBool.write(value.minted, into: &buf)
+        FfiConverterTypeAddress.write(value.owner, into: &buf)
+        FfiConverterTypeBytes32.write(value.passKey, into: &buf)
+        FfiConverterTypeTicketStatus.write(value.status, into: &buf)
+        FfiConverterUInt8.write(value.transfers, into: &buf)
+        FfiConverterUInt8.write(value.maxTransfers, into: &buf)
+        FfiConverterUInt64.write(value.priceCap, into: &buf)
+        FfiConverterUInt64.write(value.price, into: &buf)
+        FfiConverterBool.write(value.locked, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChainTicket_lift(_ buf: RustBuffer) throws -> ChainTicket {
+    return try FfiConverterTypeChainTicket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChainTicket_lower(_ value: ChainTicket) -> RustBuffer {
+    return FfiConverterTypeChainTicket.lower(value)
+}
+
+
+/**
  * What an app chooses when it creates a wallet: mnemonic length and wordlist, an optional
  * passphrase, and the Argon2id cost (`None`: the production default). Its `Debug` never shows
  * the passphrase. [`WalletOptions::new`] adds the vault's platform protector.
@@ -3557,6 +3811,424 @@ public func FfiConverterTypePendingTransaction_lower(_ value: PendingTransaction
 
 
 /**
+ * A merchant as the pool's registry knows it: the category and region it may claim.
+ */
+public struct PoolMerchant: Equatable, Hashable {
+    /**
+     * The merchant's account (the one that signs its payment requests).
+     */
+    public var merchant: Address
+    /**
+     * Its category (ISO 18245, e.g. 5411 groceries).
+     */
+    public var category: UInt16
+    /**
+     * Its region (ISO 3166-2, e.g. `KR-11`).
+     */
+    public var region: String
+    /**
+     * Whether it may be paid.
+     */
+    public var active: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The merchant's account (the one that signs its payment requests).
+         */merchant: Address, 
+        /**
+         * Its category (ISO 18245, e.g. 5411 groceries).
+         */category: UInt16, 
+        /**
+         * Its region (ISO 3166-2, e.g. `KR-11`).
+         */region: String, 
+        /**
+         * Whether it may be paid.
+         */active: Bool) {
+        self.merchant = merchant
+        self.category = category
+        self.region = region
+        self.active = active
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PoolMerchant: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoolMerchant: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PoolMerchant {
+        return
+            try PoolMerchant(
+                merchant: FfiConverterTypeAddress.read(from: &buf), 
+                category: FfiConverterUInt16.read(from: &buf), 
+                region: FfiConverterString.read(from: &buf), 
+                active: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PoolMerchant, into buf: inout [UInt8]) {
+        FfiConverterTypeAddress.write(value.merchant, into: &buf)
+        FfiConverterUInt16.write(value.category, into: &buf)
+        FfiConverterString.write(value.region, into: &buf)
+        FfiConverterBool.write(value.active, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolMerchant_lift(_ buf: RustBuffer) throws -> PoolMerchant {
+    return try FfiConverterTypePoolMerchant.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolMerchant_lower(_ value: PoolMerchant) -> RustBuffer {
+    return FfiConverterTypePoolMerchant.lower(value)
+}
+
+
+/**
+ * What a settlement transaction did for a merchant: the redemptions it settled and the ones
+ * refused (in a batch), from the receipt.
+ */
+public struct PoolSettlement: Equatable, Hashable {
+    /**
+     * Whether the transaction succeeded.
+     */
+    public var success: Bool
+    /**
+     * The transaction.
+     */
+    public var transactionHash: Bytes32
+    /**
+     * Its block.
+     */
+    public var blockNumber: UInt64
+    /**
+     * Gas it used.
+     */
+    public var gasUsed: UInt64
+    /**
+     * Settled redemptions and their totals.
+     */
+    public var settled: [PoolEvent]
+    /**
+     * Redemptions of a batch that were refused, with the reason.
+     */
+    public var refused: [PoolEvent]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the transaction succeeded.
+         */success: Bool, 
+        /**
+         * The transaction.
+         */transactionHash: Bytes32, 
+        /**
+         * Its block.
+         */blockNumber: UInt64, 
+        /**
+         * Gas it used.
+         */gasUsed: UInt64, 
+        /**
+         * Settled redemptions and their totals.
+         */settled: [PoolEvent], 
+        /**
+         * Redemptions of a batch that were refused, with the reason.
+         */refused: [PoolEvent]) {
+        self.success = success
+        self.transactionHash = transactionHash
+        self.blockNumber = blockNumber
+        self.gasUsed = gasUsed
+        self.settled = settled
+        self.refused = refused
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PoolSettlement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoolSettlement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PoolSettlement {
+        return
+            try PoolSettlement(
+                success: FfiConverterBool.read(from: &buf), 
+                transactionHash: FfiConverterTypeBytes32.read(from: &buf), 
+                blockNumber: FfiConverterUInt64.read(from: &buf), 
+                gasUsed: FfiConverterUInt64.read(from: &buf), 
+                settled: FfiConverterSequenceTypePoolEvent.read(from: &buf), 
+                refused: FfiConverterSequenceTypePoolEvent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PoolSettlement, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.success, into: &buf)
+        FfiConverterTypeBytes32.write(value.transactionHash, into: &buf)
+        FfiConverterUInt64.write(value.blockNumber, into: &buf)
+        FfiConverterUInt64.write(value.gasUsed, into: &buf)
+        FfiConverterSequenceTypePoolEvent.write(value.settled, into: &buf)
+        FfiConverterSequenceTypePoolEvent.write(value.refused, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolSettlement_lift(_ buf: RustBuffer) throws -> PoolSettlement {
+    return try FfiConverterTypePoolSettlement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolSettlement_lower(_ value: PoolSettlement) -> RustBuffer {
+    return FfiConverterTypePoolSettlement.lower(value)
+}
+
+
+/**
+ * The pool's books: the sum of the vouchers' remaining values, the issuers' ungranted funds
+ * and the token balance (minor units). `outstanding + unallocated ≤ balance` always.
+ */
+public struct PoolSolvency: Equatable, Hashable {
+    /**
+     * Sum of every voucher's remaining value.
+     */
+    public var outstanding: UInt64
+    /**
+     * Funds not granted yet.
+     */
+    public var unallocated: UInt64
+    /**
+     * The pool's deposit-token balance.
+     */
+    public var balance: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Sum of every voucher's remaining value.
+         */outstanding: UInt64, 
+        /**
+         * Funds not granted yet.
+         */unallocated: UInt64, 
+        /**
+         * The pool's deposit-token balance.
+         */balance: UInt64) {
+        self.outstanding = outstanding
+        self.unallocated = unallocated
+        self.balance = balance
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PoolSolvency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoolSolvency: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PoolSolvency {
+        return
+            try PoolSolvency(
+                outstanding: FfiConverterUInt64.read(from: &buf), 
+                unallocated: FfiConverterUInt64.read(from: &buf), 
+                balance: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PoolSolvency, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.outstanding, into: &buf)
+        FfiConverterUInt64.write(value.unallocated, into: &buf)
+        FfiConverterUInt64.write(value.balance, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolSolvency_lift(_ buf: RustBuffer) throws -> PoolSolvency {
+    return try FfiConverterTypePoolSolvency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolSolvency_lower(_ value: PoolSolvency) -> RustBuffer {
+    return FfiConverterTypePoolSolvency.lower(value)
+}
+
+
+/**
+ * A voucher's state in the pool.
+ */
+public struct PoolVoucher: Equatable, Hashable {
+    /**
+     * The voucher.
+     */
+    public var voucherId: Bytes32
+    /**
+     * Whether it is registered (all other fields are zero when not).
+     */
+    public var registered: Bool
+    /**
+     * `hashStruct(VoucherGrant)` of the registered grant.
+     */
+    public var grantHash: Bytes32
+    /**
+     * What is left on it.
+     */
+    public var remaining: UInt64
+    /**
+     * What it paid out.
+     */
+    public var spent: UInt64
+    /**
+     * What merchants returned to it.
+     */
+    public var refunded: UInt64
+    /**
+     * Its expiry (Unix seconds).
+     */
+    public var validUntil: UInt64
+    /**
+     * Its issuer.
+     */
+    public var issuer: Address
+    /**
+     * Its single use was taken.
+     */
+    public var used: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The voucher.
+         */voucherId: Bytes32, 
+        /**
+         * Whether it is registered (all other fields are zero when not).
+         */registered: Bool, 
+        /**
+         * `hashStruct(VoucherGrant)` of the registered grant.
+         */grantHash: Bytes32, 
+        /**
+         * What is left on it.
+         */remaining: UInt64, 
+        /**
+         * What it paid out.
+         */spent: UInt64, 
+        /**
+         * What merchants returned to it.
+         */refunded: UInt64, 
+        /**
+         * Its expiry (Unix seconds).
+         */validUntil: UInt64, 
+        /**
+         * Its issuer.
+         */issuer: Address, 
+        /**
+         * Its single use was taken.
+         */used: Bool) {
+        self.voucherId = voucherId
+        self.registered = registered
+        self.grantHash = grantHash
+        self.remaining = remaining
+        self.spent = spent
+        self.refunded = refunded
+        self.validUntil = validUntil
+        self.issuer = issuer
+        self.used = used
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PoolVoucher: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoolVoucher: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PoolVoucher {
+        return
+            try PoolVoucher(
+                voucherId: FfiConverterTypeBytes32.read(from: &buf), 
+                registered: FfiConverterBool.read(from: &buf), 
+                grantHash: FfiConverterTypeBytes32.read(from: &buf), 
+                remaining: FfiConverterUInt64.read(from: &buf), 
+                spent: FfiConverterUInt64.read(from: &buf), 
+                refunded: FfiConverterUInt64.read(from: &buf), 
+                validUntil: FfiConverterUInt64.read(from: &buf), 
+                issuer: FfiConverterTypeAddress.read(from: &buf), 
+                used: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PoolVoucher, into buf: inout [UInt8]) {
+        FfiConverterTypeBytes32.write(value.voucherId, into: &buf)
+        FfiConverterBool.write(value.registered, into: &buf)
+        FfiConverterTypeBytes32.write(value.grantHash, into: &buf)
+        FfiConverterUInt64.write(value.remaining, into: &buf)
+        FfiConverterUInt64.write(value.spent, into: &buf)
+        FfiConverterUInt64.write(value.refunded, into: &buf)
+        FfiConverterUInt64.write(value.validUntil, into: &buf)
+        FfiConverterTypeAddress.write(value.issuer, into: &buf)
+        FfiConverterBool.write(value.used, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolVoucher_lift(_ buf: RustBuffer) throws -> PoolVoucher {
+    return try FfiConverterTypePoolVoucher.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolVoucher_lower(_ value: PoolVoucher) -> RustBuffer {
+    return FfiConverterTypePoolVoucher.lower(value)
+}
+
+
+/**
  * One credential of a verified presentation.
  */
 public struct PresentedCredential: Equatable, Hashable {
@@ -4717,6 +5389,75 @@ public func FfiConverterTypeStoredCredential_lift(_ buf: RustBuffer) throws -> S
 #endif
 public func FfiConverterTypeStoredCredential_lower(_ value: StoredCredential) -> RustBuffer {
     return FfiConverterTypeStoredCredential.lower(value)
+}
+
+
+/**
+ * What [`Tickets::sync_chain`] found for one ticket of the wallet.
+ */
+public struct TicketChainSync: Equatable, Hashable {
+    /**
+     * The chain's view.
+     */
+    public var chain: ChainTicket
+    /**
+     * Whether the wallet changed the ticket's state from it (now transferred or used).
+     */
+    public var changed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chain's view.
+         */chain: ChainTicket, 
+        /**
+         * Whether the wallet changed the ticket's state from it (now transferred or used).
+         */changed: Bool) {
+        self.chain = chain
+        self.changed = changed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TicketChainSync: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketChainSync: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketChainSync {
+        return
+            try TicketChainSync(
+                chain: FfiConverterTypeChainTicket.read(from: &buf), 
+                changed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TicketChainSync, into buf: inout [UInt8]) {
+        FfiConverterTypeChainTicket.write(value.chain, into: &buf)
+        FfiConverterBool.write(value.changed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketChainSync_lift(_ buf: RustBuffer) throws -> TicketChainSync {
+    return try FfiConverterTypeTicketChainSync.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketChainSync_lower(_ value: TicketChainSync) -> RustBuffer {
+    return FfiConverterTypeTicketChainSync.lower(value)
 }
 
 
@@ -6443,6 +7184,107 @@ public func FfiConverterTypeVoucherBalance_lower(_ value: VoucherBalance) -> Rus
 
 
 /**
+ * A voucher of this wallet beside its state in the pool.
+ */
+public struct VoucherChainState: Equatable, Hashable {
+    /**
+     * The pool's view.
+     */
+    public var pool: PoolVoucher
+    /**
+     * Whether the registered grant is the one this wallet holds (same `hashStruct`).
+     */
+    public var grantMatches: Bool
+    /**
+     * What this wallet counts as left (remaining, not counting reservations).
+     */
+    public var localRemaining: UInt64
+    /**
+     * What this wallet has reserved for payments not yet settled.
+     */
+    public var localReserved: UInt64
+    /**
+     * Whether the two agree: the chain's remaining equals the wallet's remaining plus its
+     * reservations.
+     */
+    public var inStep: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The pool's view.
+         */pool: PoolVoucher, 
+        /**
+         * Whether the registered grant is the one this wallet holds (same `hashStruct`).
+         */grantMatches: Bool, 
+        /**
+         * What this wallet counts as left (remaining, not counting reservations).
+         */localRemaining: UInt64, 
+        /**
+         * What this wallet has reserved for payments not yet settled.
+         */localReserved: UInt64, 
+        /**
+         * Whether the two agree: the chain's remaining equals the wallet's remaining plus its
+         * reservations.
+         */inStep: Bool) {
+        self.pool = pool
+        self.grantMatches = grantMatches
+        self.localRemaining = localRemaining
+        self.localReserved = localReserved
+        self.inStep = inStep
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VoucherChainState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVoucherChainState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoucherChainState {
+        return
+            try VoucherChainState(
+                pool: FfiConverterTypePoolVoucher.read(from: &buf), 
+                grantMatches: FfiConverterBool.read(from: &buf), 
+                localRemaining: FfiConverterUInt64.read(from: &buf), 
+                localReserved: FfiConverterUInt64.read(from: &buf), 
+                inStep: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VoucherChainState, into buf: inout [UInt8]) {
+        FfiConverterTypePoolVoucher.write(value.pool, into: &buf)
+        FfiConverterBool.write(value.grantMatches, into: &buf)
+        FfiConverterUInt64.write(value.localRemaining, into: &buf)
+        FfiConverterUInt64.write(value.localReserved, into: &buf)
+        FfiConverterBool.write(value.inStep, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoucherChainState_lift(_ buf: RustBuffer) throws -> VoucherChainState {
+    return try FfiConverterTypeVoucherChainState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoucherChainState_lower(_ value: VoucherChainState) -> RustBuffer {
+    return FfiConverterTypeVoucherChainState.lower(value)
+}
+
+
+/**
  * The chain and settlement contract the voucher signatures are bound to.
  */
 public struct VoucherDomain: Equatable, Hashable {
@@ -7955,6 +8797,10 @@ public enum EventKind: Equatable, Hashable {
      * Value was refunded.
      */
     case refunded
+    /**
+     * After expiry, the issuer reclaimed what was left on chain.
+     */
+    case reclaimed
 
 
 
@@ -7991,6 +8837,8 @@ public struct FfiConverterTypeEventKind: FfiConverterRustBuffer {
         case 7: return .conflict
         
         case 8: return .refunded
+        
+        case 9: return .reclaimed
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -8030,6 +8878,10 @@ public struct FfiConverterTypeEventKind: FfiConverterRustBuffer {
         
         case .refunded:
             writeInt(&buf, Int32(8))
+        
+        
+        case .reclaimed:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -8509,6 +9361,241 @@ public func FfiConverterTypeJigapError_lower(_ value: JigapError) -> RustBuffer 
 
 
 /**
+ * What the pool said happened, from one of its logs.
+ */
+
+public enum PoolEvent: Equatable, Hashable {
+    
+    /**
+     * A voucher was registered.
+     */
+    case grantRegistered(
+        /**
+         * The voucher.
+         */voucherId: Bytes32, 
+        /**
+         * Its issuer.
+         */issuer: Address, 
+        /**
+         * Its holder.
+         */holder: Address, 
+        /**
+         * Its value.
+         */amount: UInt64, 
+        /**
+         * `hashStruct(VoucherGrant)`.
+         */grantHash: Bytes32
+    )
+    /**
+     * Part of a redemption was paid from a voucher.
+     */
+    case voucherSpent(
+        /**
+         * The voucher.
+         */voucherId: Bytes32, 
+        /**
+         * The redemption (the digest the holder signed).
+         */redemptionHash: Bytes32, 
+        /**
+         * The merchant paid.
+         */merchant: Address, 
+        /**
+         * Amount from this voucher.
+         */amount: UInt64, 
+        /**
+         * What is left on it.
+         */remaining: UInt64
+    )
+    /**
+     * A redemption settled: the merchant was paid `total`.
+     */
+    case redeemed(
+        /**
+         * The redemption.
+         */redemptionHash: Bytes32, 
+        /**
+         * The holder.
+         */holder: Address, 
+        /**
+         * The merchant.
+         */merchant: Address, 
+        /**
+         * The request paid.
+         */requestId: Bytes32, 
+        /**
+         * The holder's sequence number.
+         */sequence: UInt64, 
+        /**
+         * Total paid.
+         */total: UInt64
+    )
+    /**
+     * A merchant returned value to a voucher.
+     */
+    case refunded(
+        /**
+         * The voucher.
+         */voucherId: Bytes32, 
+        /**
+         * The merchant.
+         */merchant: Address, 
+        /**
+         * Amount returned.
+         */amount: UInt64, 
+        /**
+         * The merchant's reference.
+         */reference: Bytes32, 
+        /**
+         * What is left on the voucher now.
+         */remaining: UInt64
+    )
+    /**
+     * After expiry, the issuer took back what was left.
+     */
+    case reclaimed(
+        /**
+         * The voucher.
+         */voucherId: Bytes32, 
+        /**
+         * Its issuer.
+         */issuer: Address, 
+        /**
+         * Amount taken back.
+         */amount: UInt64
+    )
+    /**
+     * One redemption of a batch was refused.
+     */
+    case redemptionFailed(
+        /**
+         * Its position in the batch.
+         */index: UInt64, 
+        /**
+         * The redemption.
+         */redemptionHash: Bytes32, 
+        /**
+         * The reason, decoded.
+         */reason: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PoolEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoolEvent: FfiConverterRustBuffer {
+    typealias SwiftType = PoolEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PoolEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .grantRegistered(voucherId: try FfiConverterTypeBytes32.read(from: &buf), issuer: try FfiConverterTypeAddress.read(from: &buf), holder: try FfiConverterTypeAddress.read(from: &buf), amount: try FfiConverterUInt64.read(from: &buf), grantHash: try FfiConverterTypeBytes32.read(from: &buf)
+        )
+        
+        case 2: return .voucherSpent(voucherId: try FfiConverterTypeBytes32.read(from: &buf), redemptionHash: try FfiConverterTypeBytes32.read(from: &buf), merchant: try FfiConverterTypeAddress.read(from: &buf), amount: try FfiConverterUInt64.read(from: &buf), remaining: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 3: return .redeemed(redemptionHash: try FfiConverterTypeBytes32.read(from: &buf), holder: try FfiConverterTypeAddress.read(from: &buf), merchant: try FfiConverterTypeAddress.read(from: &buf), requestId: try FfiConverterTypeBytes32.read(from: &buf), sequence: try FfiConverterUInt64.read(from: &buf), total: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 4: return .refunded(voucherId: try FfiConverterTypeBytes32.read(from: &buf), merchant: try FfiConverterTypeAddress.read(from: &buf), amount: try FfiConverterUInt64.read(from: &buf), reference: try FfiConverterTypeBytes32.read(from: &buf), remaining: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 5: return .reclaimed(voucherId: try FfiConverterTypeBytes32.read(from: &buf), issuer: try FfiConverterTypeAddress.read(from: &buf), amount: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 6: return .redemptionFailed(index: try FfiConverterUInt64.read(from: &buf), redemptionHash: try FfiConverterTypeBytes32.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PoolEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .grantRegistered(voucherId,issuer,holder,amount,grantHash):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeBytes32.write(voucherId, into: &buf)
+            FfiConverterTypeAddress.write(issuer, into: &buf)
+            FfiConverterTypeAddress.write(holder, into: &buf)
+            FfiConverterUInt64.write(amount, into: &buf)
+            FfiConverterTypeBytes32.write(grantHash, into: &buf)
+            
+        
+        case let .voucherSpent(voucherId,redemptionHash,merchant,amount,remaining):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeBytes32.write(voucherId, into: &buf)
+            FfiConverterTypeBytes32.write(redemptionHash, into: &buf)
+            FfiConverterTypeAddress.write(merchant, into: &buf)
+            FfiConverterUInt64.write(amount, into: &buf)
+            FfiConverterUInt64.write(remaining, into: &buf)
+            
+        
+        case let .redeemed(redemptionHash,holder,merchant,requestId,sequence,total):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeBytes32.write(redemptionHash, into: &buf)
+            FfiConverterTypeAddress.write(holder, into: &buf)
+            FfiConverterTypeAddress.write(merchant, into: &buf)
+            FfiConverterTypeBytes32.write(requestId, into: &buf)
+            FfiConverterUInt64.write(sequence, into: &buf)
+            FfiConverterUInt64.write(total, into: &buf)
+            
+        
+        case let .refunded(voucherId,merchant,amount,reference,remaining):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeBytes32.write(voucherId, into: &buf)
+            FfiConverterTypeAddress.write(merchant, into: &buf)
+            FfiConverterUInt64.write(amount, into: &buf)
+            FfiConverterTypeBytes32.write(reference, into: &buf)
+            FfiConverterUInt64.write(remaining, into: &buf)
+            
+        
+        case let .reclaimed(voucherId,issuer,amount):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeBytes32.write(voucherId, into: &buf)
+            FfiConverterTypeAddress.write(issuer, into: &buf)
+            FfiConverterUInt64.write(amount, into: &buf)
+            
+        
+        case let .redemptionFailed(index,redemptionHash,reason):
+            writeInt(&buf, Int32(6))
+            FfiConverterUInt64.write(index, into: &buf)
+            FfiConverterTypeBytes32.write(redemptionHash, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolEvent_lift(_ buf: RustBuffer) throws -> PoolEvent {
+    return try FfiConverterTypePoolEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoolEvent_lower(_ value: PoolEvent) -> RustBuffer {
+    return FfiConverterTypePoolEvent.lower(value)
+}
+
+
+
+/**
  * What applying a settlement did.
  */
 
@@ -8615,6 +9702,165 @@ public func FfiConverterTypeSettlementOutcome_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeSettlementOutcome_lower(_ value: SettlementOutcome) -> RustBuffer {
     return FfiConverterTypeSettlementOutcome.lower(value)
+}
+
+
+
+/**
+ * What the ticket contract said happened, from one of its logs.
+ */
+
+public enum TicketChainEvent: Equatable, Hashable {
+    
+    /**
+     * Listed for resale.
+     */
+    case resaleListed(
+        /**
+         * The token.
+         */tokenId: TokenId, 
+        /**
+         * The holder selling.
+         */seller: Address, 
+        /**
+         * Price (minor units).
+         */price: UInt64
+    )
+    /**
+     * Resold through the contract.
+     */
+    case resold(
+        /**
+         * The token.
+         */tokenId: TokenId, 
+        /**
+         * Previous holder.
+         */seller: Address, 
+        /**
+         * New holder.
+         */buyer: Address, 
+        /**
+         * Price paid (minor units).
+         */price: UInt64, 
+        /**
+         * Transfers so far, this one included.
+         */transfers: UInt8, 
+        /**
+         * The buyer's pass key.
+         */passKey: Bytes32
+    )
+    /**
+     * A gate checked it in.
+     */
+    case checkedIn(
+        /**
+         * The token.
+         */tokenId: TokenId, 
+        /**
+         * The gate account.
+         */gate: Address, 
+        /**
+         * The holder.
+         */holder: Address
+    )
+    /**
+     * ERC-7439 status changed.
+     */
+    case statusChanged(
+        /**
+         * The token.
+         */tokenId: TokenId, 
+        /**
+         * The new status.
+         */status: TicketStatus
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TicketChainEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTicketChainEvent: FfiConverterRustBuffer {
+    typealias SwiftType = TicketChainEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TicketChainEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .resaleListed(tokenId: try FfiConverterTypeTokenId.read(from: &buf), seller: try FfiConverterTypeAddress.read(from: &buf), price: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 2: return .resold(tokenId: try FfiConverterTypeTokenId.read(from: &buf), seller: try FfiConverterTypeAddress.read(from: &buf), buyer: try FfiConverterTypeAddress.read(from: &buf), price: try FfiConverterUInt64.read(from: &buf), transfers: try FfiConverterUInt8.read(from: &buf), passKey: try FfiConverterTypeBytes32.read(from: &buf)
+        )
+        
+        case 3: return .checkedIn(tokenId: try FfiConverterTypeTokenId.read(from: &buf), gate: try FfiConverterTypeAddress.read(from: &buf), holder: try FfiConverterTypeAddress.read(from: &buf)
+        )
+        
+        case 4: return .statusChanged(tokenId: try FfiConverterTypeTokenId.read(from: &buf), status: try FfiConverterTypeTicketStatus.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TicketChainEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .resaleListed(tokenId,seller,price):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeTokenId.write(tokenId, into: &buf)
+            FfiConverterTypeAddress.write(seller, into: &buf)
+            FfiConverterUInt64.write(price, into: &buf)
+            
+        
+        case let .resold(tokenId,seller,buyer,price,transfers,passKey):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeTokenId.write(tokenId, into: &buf)
+            FfiConverterTypeAddress.write(seller, into: &buf)
+            FfiConverterTypeAddress.write(buyer, into: &buf)
+            FfiConverterUInt64.write(price, into: &buf)
+            FfiConverterUInt8.write(transfers, into: &buf)
+            FfiConverterTypeBytes32.write(passKey, into: &buf)
+            
+        
+        case let .checkedIn(tokenId,gate,holder):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeTokenId.write(tokenId, into: &buf)
+            FfiConverterTypeAddress.write(gate, into: &buf)
+            FfiConverterTypeAddress.write(holder, into: &buf)
+            
+        
+        case let .statusChanged(tokenId,status):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeTokenId.write(tokenId, into: &buf)
+            FfiConverterTypeTicketStatus.write(status, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketChainEvent_lift(_ buf: RustBuffer) throws -> TicketChainEvent {
+    return try FfiConverterTypeTicketChainEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTicketChainEvent_lower(_ value: TicketChainEvent) -> RustBuffer {
+    return FfiConverterTypeTicketChainEvent.lower(value)
 }
 
 
@@ -9728,6 +10974,31 @@ fileprivate struct FfiConverterSequenceTypeVoucherAllocation: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeVoucherAllocation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePoolEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [PoolEvent]
+
+    public static func write(_ value: [PoolEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePoolEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PoolEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PoolEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePoolEvent.read(from: &buf))
         }
         return seq
     }

@@ -378,7 +378,7 @@ pub fn state(
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[cfg_attr(
     feature = "wasm",
-    derive(serde::Serialize, tsify::Tsify),
+    derive(serde::Serialize, serde::Deserialize, tsify::Tsify),
     serde(
         tag = "kind",
         rename_all = "camelCase",
@@ -524,6 +524,12 @@ impl Tickets<'_> {
         }
         g.policy.check(price, &g.policy.currency, g.transfers)?;
         Ok(list_for_resale_call(&id.token_id, price))
+    }
+
+    /// A `buyResale` call for a listed ticket, bound to `buyer`'s pass key (one of this
+    /// wallet's accounts; approve the listing price to the contract first).
+    pub fn buy_resale(&self, id: &TicketRef, buyer: &Address) -> Result<Vec<u8>, TicketError> {
+        Ok(buy_resale_call(&id.token_id, &self.holder_id(buyer)?.key))
     }
 
     /// Read the chain's view of every ticket this wallet holds and apply it: a ticket owned

@@ -266,6 +266,28 @@ impl MerchantDesk {
         self.address
     }
 
+    /// The transaction that settles an accepted payment on the shop's `VoucherPool` (the
+    /// domain's `verifyingContract`), sent from the shop's account: send it with
+    /// [`crate::evm::EvmWallet::send_flow`]. An issuer's batch takes the same pair
+    /// ([`super::chain::redeem_batch_call`]).
+    pub fn redeem_onchain(
+        &self,
+        request: &SignedRequest,
+        payment: &RedemptionPayload,
+    ) -> crate::evm::SendIntent {
+        crate::evm::SendIntent {
+            from: self.address,
+            to: Some(self.domain.verifying_contract),
+            data: super::chain::redeem_call(request, payment).into(),
+            ..Default::default()
+        }
+    }
+
+    /// What a settlement transaction of this shop's pool did, from its receipt.
+    pub fn settlement(&self, receipt: &crate::evm::Receipt) -> super::chain::PoolSettlement {
+        super::chain::settlement_from_receipt(&self.domain.verifying_contract, receipt)
+    }
+
     /// A signed request for `amount` in `currency`, valid for `ttl_secs`, and its QR string.
     pub fn create_request(
         &self,

@@ -39,6 +39,8 @@ import org.jigap.core.Address
 import org.jigap.core.BackupInfo
 import org.jigap.core.BadgeInput
 import org.jigap.core.Bytes32
+import org.jigap.core.ChainSync
+import org.jigap.core.ChainTicket
 import org.jigap.core.CheckInReceipt
 import org.jigap.core.CreateOptions
 import org.jigap.core.CredentialFilter
@@ -55,6 +57,8 @@ import org.jigap.core.FfiConverterTypeAddress
 import org.jigap.core.FfiConverterTypeBackupInfo
 import org.jigap.core.FfiConverterTypeBadgeInput
 import org.jigap.core.FfiConverterTypeBytes32
+import org.jigap.core.FfiConverterTypeChainSync
+import org.jigap.core.FfiConverterTypeChainTicket
 import org.jigap.core.FfiConverterTypeCheckInReceipt
 import org.jigap.core.FfiConverterTypeCreateOptions
 import org.jigap.core.FfiConverterTypeCredentialFilter
@@ -83,6 +87,11 @@ import org.jigap.core.FfiConverterTypeMnemonicInfo
 import org.jigap.core.FfiConverterTypePaymentPart
 import org.jigap.core.FfiConverterTypePaymentRequestInfo
 import org.jigap.core.FfiConverterTypePendingTransaction
+import org.jigap.core.FfiConverterTypePoolEvent
+import org.jigap.core.FfiConverterTypePoolMerchant
+import org.jigap.core.FfiConverterTypePoolSettlement
+import org.jigap.core.FfiConverterTypePoolSolvency
+import org.jigap.core.FfiConverterTypePoolVoucher
 import org.jigap.core.FfiConverterTypeProposal
 import org.jigap.core.FfiConverterTypeQrCode
 import org.jigap.core.FfiConverterTypeReceipt
@@ -94,14 +103,18 @@ import org.jigap.core.FfiConverterTypeSignedGrant
 import org.jigap.core.FfiConverterTypeSignedTransaction
 import org.jigap.core.FfiConverterTypeStatusListInput
 import org.jigap.core.FfiConverterTypeStoredCredential
+import org.jigap.core.FfiConverterTypeTicketChainEvent
+import org.jigap.core.FfiConverterTypeTicketChainSync
 import org.jigap.core.FfiConverterTypeTicketEvent
 import org.jigap.core.FfiConverterTypeTicketIdentity
 import org.jigap.core.FfiConverterTypeTicketInfo
 import org.jigap.core.FfiConverterTypeTicketPass
 import org.jigap.core.FfiConverterTypeTicketRef
+import org.jigap.core.FfiConverterTypeTicketStatus
 import org.jigap.core.FfiConverterTypeTicketTerms
 import org.jigap.core.FfiConverterTypeTicketTransferRequest
 import org.jigap.core.FfiConverterTypeTokenEvent
+import org.jigap.core.FfiConverterTypeTokenId
 import org.jigap.core.FfiConverterTypeTokenStandard
 import org.jigap.core.FfiConverterTypeTransaction
 import org.jigap.core.FfiConverterTypeTransferRequest
@@ -110,6 +123,7 @@ import org.jigap.core.FfiConverterTypeTypedSignature
 import org.jigap.core.FfiConverterTypeU256
 import org.jigap.core.FfiConverterTypeVerifiedPresentation
 import org.jigap.core.FfiConverterTypeVoucherBalance
+import org.jigap.core.FfiConverterTypeVoucherChainState
 import org.jigap.core.FfiConverterTypeVoucherDomain
 import org.jigap.core.FfiConverterTypeVoucherEvent
 import org.jigap.core.FfiConverterTypeVoucherPayment
@@ -134,6 +148,11 @@ import org.jigap.core.MnemonicInfo
 import org.jigap.core.PaymentPart
 import org.jigap.core.PaymentRequestInfo
 import org.jigap.core.PendingTransaction
+import org.jigap.core.PoolEvent
+import org.jigap.core.PoolMerchant
+import org.jigap.core.PoolSettlement
+import org.jigap.core.PoolSolvency
+import org.jigap.core.PoolVoucher
 import org.jigap.core.Proposal
 import org.jigap.core.QrCode
 import org.jigap.core.Receipt
@@ -145,14 +164,18 @@ import org.jigap.core.SignedGrant
 import org.jigap.core.SignedTransaction
 import org.jigap.core.StatusListInput
 import org.jigap.core.StoredCredential
+import org.jigap.core.TicketChainEvent
+import org.jigap.core.TicketChainSync
 import org.jigap.core.TicketEvent
 import org.jigap.core.TicketIdentity
 import org.jigap.core.TicketInfo
 import org.jigap.core.TicketPass
 import org.jigap.core.TicketRef
+import org.jigap.core.TicketStatus
 import org.jigap.core.TicketTerms
 import org.jigap.core.TicketTransferRequest
 import org.jigap.core.TokenEvent
+import org.jigap.core.TokenId
 import org.jigap.core.TokenStandard
 import org.jigap.core.Transaction
 import org.jigap.core.TransferRequest
@@ -161,6 +184,7 @@ import org.jigap.core.TypedSignature
 import org.jigap.core.U256
 import org.jigap.core.VerifiedPresentation
 import org.jigap.core.VoucherBalance
+import org.jigap.core.VoucherChainState
 import org.jigap.core.VoucherDomain
 import org.jigap.core.VoucherEvent
 import org.jigap.core.VoucherPayment
@@ -173,6 +197,8 @@ import org.jigap.core.RustBuffer as RustBufferAddress
 import org.jigap.core.RustBuffer as RustBufferBackupInfo
 import org.jigap.core.RustBuffer as RustBufferBadgeInput
 import org.jigap.core.RustBuffer as RustBufferBytes32
+import org.jigap.core.RustBuffer as RustBufferChainSync
+import org.jigap.core.RustBuffer as RustBufferChainTicket
 import org.jigap.core.RustBuffer as RustBufferCheckInReceipt
 import org.jigap.core.RustBuffer as RustBufferCreateOptions
 import org.jigap.core.RustBuffer as RustBufferCredentialFilter
@@ -201,6 +227,11 @@ import org.jigap.core.RustBuffer as RustBufferMnemonicInfo
 import org.jigap.core.RustBuffer as RustBufferPaymentPart
 import org.jigap.core.RustBuffer as RustBufferPaymentRequestInfo
 import org.jigap.core.RustBuffer as RustBufferPendingTransaction
+import org.jigap.core.RustBuffer as RustBufferPoolEvent
+import org.jigap.core.RustBuffer as RustBufferPoolMerchant
+import org.jigap.core.RustBuffer as RustBufferPoolSettlement
+import org.jigap.core.RustBuffer as RustBufferPoolSolvency
+import org.jigap.core.RustBuffer as RustBufferPoolVoucher
 import org.jigap.core.RustBuffer as RustBufferProposal
 import org.jigap.core.RustBuffer as RustBufferQrCode
 import org.jigap.core.RustBuffer as RustBufferReceipt
@@ -212,14 +243,18 @@ import org.jigap.core.RustBuffer as RustBufferSignedGrant
 import org.jigap.core.RustBuffer as RustBufferSignedTransaction
 import org.jigap.core.RustBuffer as RustBufferStatusListInput
 import org.jigap.core.RustBuffer as RustBufferStoredCredential
+import org.jigap.core.RustBuffer as RustBufferTicketChainEvent
+import org.jigap.core.RustBuffer as RustBufferTicketChainSync
 import org.jigap.core.RustBuffer as RustBufferTicketEvent
 import org.jigap.core.RustBuffer as RustBufferTicketIdentity
 import org.jigap.core.RustBuffer as RustBufferTicketInfo
 import org.jigap.core.RustBuffer as RustBufferTicketPass
 import org.jigap.core.RustBuffer as RustBufferTicketRef
+import org.jigap.core.RustBuffer as RustBufferTicketStatus
 import org.jigap.core.RustBuffer as RustBufferTicketTerms
 import org.jigap.core.RustBuffer as RustBufferTicketTransferRequest
 import org.jigap.core.RustBuffer as RustBufferTokenEvent
+import org.jigap.core.RustBuffer as RustBufferTokenId
 import org.jigap.core.RustBuffer as RustBufferTokenStandard
 import org.jigap.core.RustBuffer as RustBufferTransaction
 import org.jigap.core.RustBuffer as RustBufferTransferRequest
@@ -228,6 +263,7 @@ import org.jigap.core.RustBuffer as RustBufferTypedSignature
 import org.jigap.core.RustBuffer as RustBufferU256
 import org.jigap.core.RustBuffer as RustBufferVerifiedPresentation
 import org.jigap.core.RustBuffer as RustBufferVoucherBalance
+import org.jigap.core.RustBuffer as RustBufferVoucherChainState
 import org.jigap.core.RustBuffer as RustBufferVoucherDomain
 import org.jigap.core.RustBuffer as RustBufferVoucherEvent
 import org.jigap.core.RustBuffer as RustBufferVoucherPayment
@@ -1050,7 +1086,49 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_store_conformance_cases(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_buy_resale_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_cancel_resale_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_chain_events(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_chain_state(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_change_state_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_mint_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_set_gate_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_ticket_token_deploy_data(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_func_voucher_demo_domain(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_deploy_data(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_events(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_fund_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_pause_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_reclaim_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_redeem_batch_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_refund_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_register_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_set_issuer_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_set_merchants_call(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_solvency(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_voucher(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_func_voucher_pool_withdraw_call(
     ): Int
     external fun uniffi_jigap_ffi_checksum_func_inspect_backup(
     ): Int
@@ -1150,6 +1228,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_store_write(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_check_in_onchain(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_gate_entries(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_gate_events(
@@ -1161,6 +1241,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_gate_name(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_gate_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_gate_set_chain_snapshot(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_gate_set_current_transfers(
     ): Int
@@ -1178,7 +1260,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_ticketissuer_reissue(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_ticketissuer_reissue_after_resale(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_tickets_apply_receipt(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_buy_resale_call(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer(
     ): Int
@@ -1196,7 +1282,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_tickets_request_transfer(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_resale_listing(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_tickets_show(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_tickets_sync_chain(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_tickets_trust_issuer(
     ): Int
@@ -1206,6 +1296,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_merchantdesk_create_request(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_merchantdesk_redeem_onchain(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_merchantdesk_settlement(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_voucherissuer_grant(
@@ -1214,11 +1308,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_voucherissuer_settle(
     ): Int
+    external fun uniffi_jigap_ffi_checksum_method_vouchers_apply_chain_receipt(
+    ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_apply_refund(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_apply_settlement(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_balances(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_vouchers_chain_state(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_history(
     ): Int
@@ -1233,6 +1331,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_jigap_ffi_checksum_method_vouchers_release_expired(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers(
+    ): Int
+    external fun uniffi_jigap_ffi_checksum_method_vouchers_sync_chain(
     ): Int
     external fun uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers(
     ): Int
@@ -1503,6 +1603,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_jigap_ffi_fn_constructor_gate_new(`key`: Long,`issuers`: RustBuffer.ByValue,`authorizations`: RustBuffer.ByValue,`clock`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_jigap_ffi_fn_method_gate_check_in_onchain(`ptr`: Long,`contract`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
     external fun uniffi_jigap_ffi_fn_method_gate_entries(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_gate_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1515,6 +1617,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_gate_receipt(`ptr`: Long,`admit`: RustBufferGateAdmit.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCheckInReceipt.ByValue
+    external fun uniffi_jigap_ffi_fn_method_gate_set_chain_snapshot(`ptr`: Long,`tickets`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_jigap_ffi_fn_method_gate_set_current_transfers(`ptr`: Long,`ticketId`: RustBufferTicketRef.ByValue,`transfers`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_jigap_ffi_fn_method_gate_verify(`ptr`: Long,`pass`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1545,6 +1649,8 @@ internal object UniffiLib {
     ): RustBufferTicketIdentity.ByValue
     external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue(`ptr`: Long,`request`: RustBufferTransferRequest.ByValue,`grant`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferSignedGrant.ByValue
+    external fun uniffi_jigap_ffi_fn_method_ticketissuer_reissue_after_resale(`ptr`: Long,`grant`: RustBuffer.ByValue,`resold`: RustBufferTicketChainEvent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_clone_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_tickets(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1553,6 +1659,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_jigap_ffi_fn_method_tickets_apply_receipt(`ptr`: Long,`receipt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTicketInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_buy_resale_call(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,`buyer`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_cancel_transfer(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTicketInfo.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_distrust_issuer(`ptr`: Long,`address`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1569,8 +1677,12 @@ internal object UniffiLib {
     ): RustBufferTicketTransferRequest.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_request_transfer(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,`to`: RustBufferTicketIdentity.ByValue,`price`: Long,`currency`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTicketTransferRequest.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_resale_listing(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,`price`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_show(`ptr`: Long,`id`: RustBufferTicketRef.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTicketPass.ByValue
+    external fun uniffi_jigap_ffi_fn_method_tickets_sync_chain(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_trust_issuer(`ptr`: Long,`identity`: RustBufferTicketIdentity.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTicketIdentity.ByValue
     external fun uniffi_jigap_ffi_fn_method_tickets_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1585,6 +1697,10 @@ internal object UniffiLib {
     ): RustBufferAcceptedPayment.ByValue
     external fun uniffi_jigap_ffi_fn_method_merchantdesk_create_request(`ptr`: Long,`amount`: Long,`currency`: RustBuffer.ByValue,`ttlSecs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferPaymentRequestInfo.ByValue
+    external fun uniffi_jigap_ffi_fn_method_merchantdesk_redeem_onchain(`ptr`: Long,`request`: RustBuffer.ByValue,`payment`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSendIntent.ByValue
+    external fun uniffi_jigap_ffi_fn_method_merchantdesk_settlement(`ptr`: Long,`receipt`: RustBufferReceipt.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferPoolSettlement.ByValue
     external fun uniffi_jigap_ffi_fn_clone_voucherissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_jigap_ffi_fn_free_voucherissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1605,11 +1721,15 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_jigap_ffi_fn_constructor_vouchers_new(`wallet`: Long,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_jigap_ffi_fn_method_vouchers_apply_chain_receipt(`ptr`: Long,`receipt`: RustBufferReceipt.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferChainSync.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_apply_refund(`ptr`: Long,`refund`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_jigap_ffi_fn_method_vouchers_apply_settlement(`ptr`: Long,`settlement`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferSettlementOutcome.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_balances(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_method_vouchers_chain_state(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_history(`ptr`: Long,`voucherId`: RustBuffer.ByValue,`from`: RustBuffer.ByValue,`until`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1625,6 +1745,8 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_jigap_ffi_fn_method_vouchers_set_trusted_issuers(`ptr`: Long,`issuers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_jigap_ffi_fn_method_vouchers_sync_chain(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferChainSync.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_trusted_issuers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_jigap_ffi_fn_method_vouchers_voucher(`ptr`: Long,`id`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1739,8 +1861,50 @@ internal object UniffiLib {
     ): RustBufferMnemonicInfo.ByValue
     external fun uniffi_jigap_ffi_fn_func_store_conformance_cases(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_buy_resale_call(`tokenId`: RustBufferTokenId.ByValue,`passKey`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_cancel_resale_call(`tokenId`: RustBufferTokenId.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_chain_events(`contract`: RustBufferAddress.ByValue,`receipt`: RustBufferReceipt.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_chain_state(`transport`: Long,`tickets`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_change_state_call(`tokenId`: RustBufferTokenId.ByValue,`status`: RustBufferTicketStatus.ByValue,`expireTime`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_mint_call(`grants`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_set_gate_call(`gate`: RustBufferAddress.ByValue,`allowed`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_ticket_token_deploy_data(`bytecode`: RustBufferHexData.ByValue,`name`: RustBuffer.ByValue,`symbol`: RustBuffer.ByValue,`paymentToken`: RustBufferAddress.ByValue,`currency`: RustBuffer.ByValue,`scale`: RustBufferU256.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
     external fun uniffi_jigap_ffi_fn_func_voucher_demo_domain(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferVoucherDomain.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_deploy_data(`bytecode`: RustBufferHexData.ByValue,`token`: RustBufferAddress.ByValue,`currency`: RustBuffer.ByValue,`scale`: RustBufferU256.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_events(`poolAddress`: RustBufferAddress.ByValue,`receipt`: RustBufferReceipt.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_fund_call(`amount`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_pause_call(`paused`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_reclaim_call(`voucherIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_redeem_batch_call(`requests`: RustBuffer.ByValue,`payments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_refund_call(`voucherId`: RustBufferBytes32.ByValue,`amount`: Long,`reference`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_register_call(`grants`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_set_issuer_call(`issuer`: RustBufferAddress.ByValue,`allowed`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_set_merchants_call(`entries`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_solvency(`transport`: Long,`poolAddress`: RustBufferAddress.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferPoolSolvency.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_voucher(`transport`: Long,`poolAddress`: RustBufferAddress.ByValue,`voucherId`: RustBufferBytes32.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferPoolVoucher.ByValue
+    external fun uniffi_jigap_ffi_fn_func_voucher_pool_withdraw_call(`amount`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferHexData.ByValue
     external fun uniffi_jigap_ffi_fn_func_inspect_backup(`backup`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferBackupInfo.ByValue
     external fun ffi_jigap_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1952,7 +2116,70 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_func_store_conformance_cases() and 0xFFFF) != 6836) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_buy_resale_call() and 0xFFFF) != 21055) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_cancel_resale_call() and 0xFFFF) != 32217) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_chain_events() and 0xFFFF) != 15410) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_chain_state() and 0xFFFF) != 35222) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_change_state_call() and 0xFFFF) != 36508) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_mint_call() and 0xFFFF) != 52225) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_set_gate_call() and 0xFFFF) != 50259) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_ticket_token_deploy_data() and 0xFFFF) != 31966) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_func_voucher_demo_domain() and 0xFFFF) != 55913) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_deploy_data() and 0xFFFF) != 39572) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_events() and 0xFFFF) != 50682) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_fund_call() and 0xFFFF) != 58175) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_pause_call() and 0xFFFF) != 55705) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_reclaim_call() and 0xFFFF) != 61956) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_redeem_batch_call() and 0xFFFF) != 5447) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_refund_call() and 0xFFFF) != 51125) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_register_call() and 0xFFFF) != 45419) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_set_issuer_call() and 0xFFFF) != 62148) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_set_merchants_call() and 0xFFFF) != 56254) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_solvency() and 0xFFFF) != 10224) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_voucher() and 0xFFFF) != 43859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_func_voucher_pool_withdraw_call() and 0xFFFF) != 56266) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_func_inspect_backup() and 0xFFFF) != 8386) {
@@ -2102,6 +2329,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_store_write() and 0xFFFF) != 28436) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_check_in_onchain() and 0xFFFF) != 30582) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_gate_entries() and 0xFFFF) != 63737) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2118,6 +2348,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_gate_receipt() and 0xFFFF) != 63580) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_chain_snapshot() and 0xFFFF) != 63795) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_gate_set_current_transfers() and 0xFFFF) != 47455) {
@@ -2144,7 +2377,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue() and 0xFFFF) != 26002) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_ticketissuer_reissue_after_resale() and 0xFFFF) != 36233) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_tickets_apply_receipt() and 0xFFFF) != 19457) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_buy_resale_call() and 0xFFFF) != 11981) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_tickets_cancel_transfer() and 0xFFFF) != 54474) {
@@ -2171,7 +2410,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_tickets_request_transfer() and 0xFFFF) != 935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_resale_listing() and 0xFFFF) != 34212) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_tickets_show() and 0xFFFF) != 20353) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_tickets_sync_chain() and 0xFFFF) != 59021) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_tickets_trust_issuer() and 0xFFFF) != 22431) {
@@ -2186,6 +2431,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_create_request() and 0xFFFF) != 28496) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_redeem_onchain() and 0xFFFF) != 43720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_merchantdesk_settlement() and 0xFFFF) != 31952) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_detect_double_spends() and 0xFFFF) != 46690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2198,6 +2449,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_jigap_ffi_checksum_method_voucherissuer_settle() and 0xFFFF) != 43502) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_chain_receipt() and 0xFFFF) != 58953) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_apply_refund() and 0xFFFF) != 42162) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2205,6 +2459,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_balances() and 0xFFFF) != 28084) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_chain_state() and 0xFFFF) != 64783) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_history() and 0xFFFF) != 56724) {
@@ -2226,6 +2483,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_set_trusted_issuers() and 0xFFFF) != 673) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_sync_chain() and 0xFFFF) != 1731) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_jigap_ffi_checksum_method_vouchers_trusted_issuers() and 0xFFFF) != 62641) {
@@ -4942,6 +5202,12 @@ public object FfiConverterTypeEvmWallet: FfiConverter<EvmWallet, Long> {
 public interface GateInterface {
     
     /**
+     * `checkIn` calldata for every ticket of `contract` this gate recorded (send it from the
+     * gate's authorised account after doors).
+     */
+    fun `checkInOnchain`(`contract`: Address): HexData
+    
+    /**
      * Every entry, in ticket order.
      */
     fun `entries`(): List<GateEntry>
@@ -4971,6 +5237,12 @@ public interface GateInterface {
      * (`Tickets.applyReceipt`).
      */
     fun `receipt`(`admit`: GateAdmit): CheckInReceipt
+    
+    /**
+     * Check passes also against a snapshot of on-chain ownership taken before doors open
+     * (`ticketChainState`): a ticket sold on chain enters only with its buyer's pass.
+     */
+    fun `setChainSnapshot`(`tickets`: List<ChainTicket>)
     
     /**
      * Tell the gate a ticket was reissued and its current grant has `transfers` transfers:
@@ -5111,6 +5383,24 @@ open class Gate: Disposable, AutoCloseable, GateInterface
 
     
     /**
+     * `checkIn` calldata for every ticket of `contract` this gate recorded (send it from the
+     * gate's authorised account after doors).
+     */override fun `checkInOnchain`(`contract`: Address): HexData {
+            return FfiConverterTypeHexData.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_check_in_onchain(
+        it,
+        
+        FfiConverterTypeAddress.lower(`contract`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Every entry, in ticket order.
      */override fun `entries`(): List<GateEntry> {
             return FfiConverterSequenceTypeGateEntry.lift(
@@ -5209,6 +5499,23 @@ open class Gate: Disposable, AutoCloseable, GateInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Check passes also against a snapshot of on-chain ownership taken before doors open
+     * (`ticketChainState`): a ticket sold on chain enters only with its buyer's pass.
+     */override fun `setChainSnapshot`(`tickets`: List<ChainTicket>)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_gate_set_chain_snapshot(
+        it,
+        
+        FfiConverterSequenceTypeChainTicket.lower(`tickets`),_status)
+}
+    }
+    
     
 
     
@@ -6771,6 +7078,17 @@ public interface MerchantDeskInterface {
      */
     fun `createRequest`(`amount`: kotlin.ULong, `currency`: kotlin.String, `ttlSecs`: kotlin.ULong): PaymentRequestInfo
     
+    /**
+     * The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+     * the shop's pool; send it with `EvmWallet.sendFlow`.
+     */
+    fun `redeemOnchain`(`request`: kotlin.String, `payment`: kotlin.String): SendIntent
+    
+    /**
+     * What a settlement transaction did, from its receipt.
+     */
+    fun `settlement`(`receipt`: Receipt): PoolSettlement
+    
     companion object
 }
 
@@ -6930,6 +7248,43 @@ open class MerchantDesk: Disposable, AutoCloseable, MerchantDeskInterface
         FfiConverterULong.lower(`amount`),
         FfiConverterString.lower(`currency`),
         FfiConverterULong.lower(`ttlSecs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The transaction that settles an accepted payment (`JGRD:…` of `request`, `JGPR:…`) on
+     * the shop's pool; send it with `EvmWallet.sendFlow`.
+     */
+    @Throws(JigapException::class)override fun `redeemOnchain`(`request`: kotlin.String, `payment`: kotlin.String): SendIntent {
+            return FfiConverterTypeSendIntent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_merchantdesk_redeem_onchain(
+        it,
+        
+        FfiConverterString.lower(`request`),
+        FfiConverterString.lower(`payment`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What a settlement transaction did, from its receipt.
+     */override fun `settlement`(`receipt`: Receipt): PoolSettlement {
+            return FfiConverterTypePoolSettlement.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_merchantdesk_settlement(
+        it,
+        
+        FfiConverterTypeReceipt.lower(`receipt`),_status)
 }
     }
     )
@@ -7930,6 +8285,12 @@ public interface TicketIssuerInterface {
      */
     fun `reissue`(`request`: TransferRequest, `grant`: SignedGrant? = null): SignedGrant
     
+    /**
+     * Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `Resold` event from
+     * the purchase's receipt); returns the buyer's grant.
+     */
+    fun `reissueAfterResale`(`grant`: kotlin.String, `resold`: TicketChainEvent): kotlin.String
+    
     companion object
 }
 
@@ -8148,6 +8509,26 @@ open class TicketIssuer: Disposable, AutoCloseable, TicketIssuerInterface
     
 
     
+    /**
+     * Reissue `grant` (`JGTG:…`) to the buyer of its on-chain resale (a `Resold` event from
+     * the purchase's receipt); returns the buyer's grant.
+     */
+    @Throws(JigapException::class)override fun `reissueAfterResale`(`grant`: kotlin.String, `resold`: TicketChainEvent): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_ticketissuer_reissue_after_resale(
+        it,
+        
+        FfiConverterString.lower(`grant`),
+        FfiConverterTypeTicketChainEvent.lower(`resold`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -8293,6 +8674,12 @@ public interface TicketsInterface {
     fun `applyReceipt`(`receipt`: kotlin.String): TicketInfo
     
     /**
+     * `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key (approve the
+     * listing price to the contract first).
+     */
+    fun `buyResaleCall`(`id`: TicketRef, `buyer`: Address): HexData
+    
+    /**
      * Withdraw a pending transfer so the ticket can be shown again.
      */
     fun `cancelTransfer`(`id`: TicketRef): TicketInfo
@@ -8335,10 +8722,22 @@ public interface TicketsInterface {
     fun `requestTransfer`(`id`: TicketRef, `to`: TicketIdentity, `price`: kotlin.ULong, `currency`: kotlin.String): TicketTransferRequest
     
     /**
+     * `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+     * policy allows it (send it from the holder's account).
+     */
+    fun `resaleListing`(`id`: TicketRef, `price`: kotlin.ULong): HexData
+    
+    /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
     fun `show`(`id`: TicketRef): TicketPass
+    
+    /**
+     * Apply the chain's view of every held ticket (sold on chain → transferred, checked in on
+     * chain → used).
+     */
+    fun `syncChain`(`transport`: JsonRpcTransport): List<TicketChainSync>
     
     /**
      * Trust a ticket issuer, given its identity (`JGID:…`). Grants from others are refused.
@@ -8482,6 +8881,26 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
         it,
         
         FfiConverterString.lower(`receipt`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `buyResale` calldata for a listed ticket, bound to `buyer`'s pass key (approve the
+     * listing price to the contract first).
+     */
+    @Throws(JigapException::class)override fun `buyResaleCall`(`id`: TicketRef, `buyer`: Address): HexData {
+            return FfiConverterTypeHexData.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_buy_resale_call(
+        it,
+        
+        FfiConverterTypeTicketRef.lower(`id`),
+        FfiConverterTypeAddress.lower(`buyer`),_status)
 }
     }
     )
@@ -8638,6 +9057,26 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
 
     
     /**
+     * `listForResale` calldata for one of this wallet's tickets at `price`, made only if its
+     * policy allows it (send it from the holder's account).
+     */
+    @Throws(JigapException::class)override fun `resaleListing`(`id`: TicketRef, `price`: kotlin.ULong): HexData {
+            return FfiConverterTypeHexData.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_resale_listing(
+        it,
+        
+        FfiConverterTypeTicketRef.lower(`id`),
+        FfiConverterULong.lower(`price`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The pass for the current window. Throws `Refused` for a used, transferred or
      * transfer-pending ticket, `Expired` after the event.
      */
@@ -8649,6 +9088,25 @@ open class Tickets: Disposable, AutoCloseable, TicketsInterface
         it,
         
         FfiConverterTypeTicketRef.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Apply the chain's view of every held ticket (sold on chain → transferred, checked in on
+     * chain → used).
+     */
+    @Throws(JigapException::class)override fun `syncChain`(`transport`: JsonRpcTransport): List<TicketChainSync> {
+            return FfiConverterSequenceTypeTicketChainSync.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_tickets_sync_chain(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
 }
     }
     )
@@ -9186,6 +9644,11 @@ public object FfiConverterTypeVoucherIssuer: FfiConverter<VoucherIssuer, Long> {
 public interface VouchersInterface {
     
     /**
+     * Apply the pool's events in a receipt (a settlement the app sent or was shown).
+     */
+    fun `applyChainReceipt`(`receipt`: Receipt): ChainSync
+    
+    /**
      * Apply a refund (`JGRF:…`); `false` if it was applied before.
      */
     fun `applyRefund`(`refund`: kotlin.String): kotlin.Boolean
@@ -9199,6 +9662,11 @@ public interface VouchersInterface {
      * Spendable now, per currency.
      */
     fun `balances`(): List<VoucherBalance>
+    
+    /**
+     * Each voucher beside the pool's view of it (registered, same grant, in step).
+     */
+    fun `chainState`(`transport`: JsonRpcTransport): List<VoucherChainState>
     
     /**
      * The history journal, oldest first.
@@ -9234,6 +9702,12 @@ public interface VouchersInterface {
      * Replace the trusted issuers.
      */
     fun `setTrustedIssuers`(`issuers`: List<TrustedIssuer>)
+    
+    /**
+     * Apply what the pool (this domain's `verifyingContract`) says about this wallet's
+     * vouchers since the last sync: payments settled on chain, refunds, reclaims after expiry.
+     */
+    fun `syncChain`(`transport`: JsonRpcTransport): ChainSync
     
     /**
      * The trusted issuers.
@@ -9372,6 +9846,24 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
 
     
     /**
+     * Apply the pool's events in a receipt (a settlement the app sent or was shown).
+     */
+    @Throws(JigapException::class)override fun `applyChainReceipt`(`receipt`: Receipt): ChainSync {
+            return FfiConverterTypeChainSync.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_apply_chain_receipt(
+        it,
+        
+        FfiConverterTypeReceipt.lower(`receipt`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Apply a refund (`JGRF:…`); `false` if it was applied before.
      */
     @Throws(JigapException::class)override fun `applyRefund`(`refund`: kotlin.String): kotlin.Boolean {
@@ -9417,6 +9909,24 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
     UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_balances(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Each voucher beside the pool's view of it (registered, same grant, in step).
+     */
+    @Throws(JigapException::class)override fun `chainState`(`transport`: JsonRpcTransport): List<VoucherChainState> {
+            return FfiConverterSequenceTypeVoucherChainState.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_chain_state(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
 }
     }
     )
@@ -9547,6 +10057,25 @@ open class Vouchers: Disposable, AutoCloseable, VouchersInterface
 }
     }
     
+    
+
+    
+    /**
+     * Apply what the pool (this domain's `verifyingContract`) says about this wallet's
+     * vouchers since the last sync: payments settled on chain, refunds, reclaims after expiry.
+     */
+    @Throws(JigapException::class)override fun `syncChain`(`transport`: JsonRpcTransport): ChainSync {
+            return FfiConverterTypeChainSync.lift(
+    callWithHandle {
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_method_vouchers_sync_chain(
+        it,
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),_status)
+}
+    }
+    )
+    }
     
 
     
@@ -11088,6 +11617,34 @@ public object FfiConverterSequenceTypeAccount: FfiConverterRustBuffer<List<Accou
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeChainTicket: FfiConverterRustBuffer<List<ChainTicket>> {
+    override fun read(buf: ByteBuffer): List<ChainTicket> {
+        val len = buf.getInt()
+        return List<ChainTicket>(len) {
+            FfiConverterTypeChainTicket.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChainTicket>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChainTicket.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChainTicket>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChainTicket.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeGateEntry: FfiConverterRustBuffer<List<GateEntry>> {
     override fun read(buf: ByteBuffer): List<GateEntry> {
         val len = buf.getInt()
@@ -11200,6 +11757,34 @@ public object FfiConverterSequenceTypePendingTransaction: FfiConverterRustBuffer
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypePoolMerchant: FfiConverterRustBuffer<List<PoolMerchant>> {
+    override fun read(buf: ByteBuffer): List<PoolMerchant> {
+        val len = buf.getInt()
+        return List<PoolMerchant>(len) {
+            FfiConverterTypePoolMerchant.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PoolMerchant>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePoolMerchant.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PoolMerchant>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePoolMerchant.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer<List<StoredCredential>> {
     override fun read(buf: ByteBuffer): List<StoredCredential> {
         val len = buf.getInt()
@@ -11218,6 +11803,34 @@ public object FfiConverterSequenceTypeStoredCredential: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStoredCredential.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketChainSync: FfiConverterRustBuffer<List<TicketChainSync>> {
+    override fun read(buf: ByteBuffer): List<TicketChainSync> {
+        val len = buf.getInt()
+        return List<TicketChainSync>(len) {
+            FfiConverterTypeTicketChainSync.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketChainSync>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketChainSync.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketChainSync>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketChainSync.write(it, buf)
         }
     }
 }
@@ -11368,6 +11981,34 @@ public object FfiConverterSequenceTypeVoucherBalance: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeVoucherChainState: FfiConverterRustBuffer<List<VoucherChainState>> {
+    override fun read(buf: ByteBuffer): List<VoucherChainState> {
+        val len = buf.getInt()
+        return List<VoucherChainState>(len) {
+            FfiConverterTypeVoucherChainState.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VoucherChainState>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVoucherChainState.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VoucherChainState>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVoucherChainState.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVoucherEvent: FfiConverterRustBuffer<List<VoucherEvent>> {
     override fun read(buf: ByteBuffer): List<VoucherEvent> {
         val len = buf.getInt()
@@ -11508,6 +12149,62 @@ public object FfiConverterSequenceTypeDoubleSpend: FfiConverterRustBuffer<List<D
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypePoolEvent: FfiConverterRustBuffer<List<PoolEvent>> {
+    override fun read(buf: ByteBuffer): List<PoolEvent> {
+        val len = buf.getInt()
+        return List<PoolEvent>(len) {
+            FfiConverterTypePoolEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PoolEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePoolEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PoolEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePoolEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketChainEvent: FfiConverterRustBuffer<List<TicketChainEvent>> {
+    override fun read(buf: ByteBuffer): List<TicketChainEvent> {
+        val len = buf.getInt()
+        return List<TicketChainEvent>(len) {
+            FfiConverterTypeTicketChainEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketChainEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketChainEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketChainEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketChainEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeAddress: FfiConverterRustBuffer<List<Address>> {
     override fun read(buf: ByteBuffer): List<Address> {
         val len = buf.getInt()
@@ -11526,6 +12223,34 @@ public object FfiConverterSequenceTypeAddress: FfiConverterRustBuffer<List<Addre
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAddress.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBytes32: FfiConverterRustBuffer<List<Bytes32>> {
+    override fun read(buf: ByteBuffer): List<Bytes32> {
+        val len = buf.getInt()
+        return List<Bytes32>(len) {
+            FfiConverterTypeBytes32.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Bytes32>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBytes32.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Bytes32>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBytes32.write(it, buf)
         }
     }
 }
@@ -11613,6 +12338,50 @@ public object FfiConverterSequenceTypeTicketIdentity: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTicketRef: FfiConverterRustBuffer<List<TicketRef>> {
+    override fun read(buf: ByteBuffer): List<TicketRef> {
+        val len = buf.getInt()
+        return List<TicketRef>(len) {
+            FfiConverterTypeTicketRef.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TicketRef>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTicketRef.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TicketRef>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTicketRef.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -11728,6 +12497,14 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
             }
         )
 }
+
+
+
+
+
+
+
+
 
 
 
@@ -12219,6 +12996,132 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
     
 
         /**
+         * `buyResale` calldata: buy a listed ticket bound to `pass_key` (approve its price first).
+         */ fun `ticketBuyResaleCall`(`tokenId`: TokenId, `passKey`: Bytes32): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_buy_resale_call(
+    
+        
+        FfiConverterTypeTokenId.lower(`tokenId`),
+        FfiConverterTypeBytes32.lower(`passKey`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `cancelResale` calldata.
+         */ fun `ticketCancelResaleCall`(`tokenId`: TokenId): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_cancel_resale_call(
+    
+        
+        FfiConverterTypeTokenId.lower(`tokenId`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The ticket contract's events in a receipt.
+         */ fun `ticketChainEvents`(`contract`: Address, `receipt`: Receipt): List<TicketChainEvent> {
+            return FfiConverterSequenceTypeTicketChainEvent.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_chain_events(
+    
+        
+        FfiConverterTypeAddress.lower(`contract`),
+        FfiConverterTypeReceipt.lower(`receipt`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The chain's view of tickets, read through `transport` in one batch.
+         */
+    @Throws(JigapException::class) fun `ticketChainState`(`transport`: JsonRpcTransport, `tickets`: List<TicketRef>): List<ChainTicket> {
+            return FfiConverterSequenceTypeChainTicket.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_chain_state(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterSequenceTypeTicketRef.lower(`tickets`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `changeState` calldata: an issuer sets a ticket's ERC-7439 status (`Void` for a cancelled sale).
+         */ fun `ticketChangeStateCall`(`tokenId`: TokenId, `status`: TicketStatus, `expireTime`: kotlin.ULong): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_change_state_call(
+    
+        
+        FfiConverterTypeTokenId.lower(`tokenId`),
+        FfiConverterTypeTicketStatus.lower(`status`),
+        FfiConverterULong.lower(`expireTime`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `mint` (or `mintBatch`) calldata for issuer-signed grants (`JGTG:…`).
+         */
+    @Throws(JigapException::class) fun `ticketMintCall`(`grants`: List<kotlin.String>): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_mint_call(
+    
+        
+        FfiConverterSequenceString.lower(`grants`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `setGate` calldata: an issuer authorises (or removes) a gate account.
+         */ fun `ticketSetGateCall`(`gate`: Address, `allowed`: kotlin.Boolean): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_set_gate_call(
+    
+        
+        FfiConverterTypeAddress.lower(`gate`),
+        FfiConverterBoolean.lower(`allowed`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Deployment bytes of a `TicketToken`.
+         */
+    @Throws(JigapException::class) fun `ticketTokenDeployData`(`bytecode`: HexData, `name`: kotlin.String, `symbol`: kotlin.String, `paymentToken`: Address, `currency`: kotlin.String, `scale`: U256): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_ticket_token_deploy_data(
+    
+        
+        FfiConverterTypeHexData.lower(`bytecode`),
+        FfiConverterString.lower(`name`),
+        FfiConverterString.lower(`symbol`),
+        FfiConverterTypeAddress.lower(`paymentToken`),
+        FfiConverterString.lower(`currency`),
+        FfiConverterTypeU256.lower(`scale`),_status)
+}
+    )
+    }
+    
+
+        /**
          * jigap's demo domain (chain 1, contract 0x…4a6967). Use your settlement network in production.
          */ fun `voucherDemoDomain`(): VoucherDomain {
             return FfiConverterTypeVoucherDomain.lift(
@@ -12226,6 +13129,205 @@ object JigapExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Jig
     UniffiLib.uniffi_jigap_ffi_fn_func_voucher_demo_domain(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * Deployment bytes of a `VoucherPool` (its compiled bytecode, then the deposit token, the
+         * currency and token units per minor unit).
+         */
+    @Throws(JigapException::class) fun `voucherPoolDeployData`(`bytecode`: HexData, `token`: Address, `currency`: kotlin.String, `scale`: U256): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_deploy_data(
+    
+        
+        FfiConverterTypeHexData.lower(`bytecode`),
+        FfiConverterTypeAddress.lower(`token`),
+        FfiConverterString.lower(`currency`),
+        FfiConverterTypeU256.lower(`scale`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The pool's events in a receipt.
+         */ fun `voucherPoolEvents`(`poolAddress`: Address, `receipt`: Receipt): List<PoolEvent> {
+            return FfiConverterSequenceTypePoolEvent.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_events(
+    
+        
+        FfiConverterTypeAddress.lower(`poolAddress`),
+        FfiConverterTypeReceipt.lower(`receipt`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `fund(amount)` calldata (approve `amount × scale` of the token to the pool first).
+         */ fun `voucherPoolFundCall`(`amount`: kotlin.ULong): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_fund_call(
+    
+        
+        FfiConverterULong.lower(`amount`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `pause()` / `unpause()` calldata.
+         */ fun `voucherPoolPauseCall`(`paused`: kotlin.Boolean): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_pause_call(
+    
+        
+        FfiConverterBoolean.lower(`paused`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `reclaim` calldata: after expiry the issuer takes back what is left.
+         */ fun `voucherPoolReclaimCall`(`voucherIds`: List<Bytes32>): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_reclaim_call(
+    
+        
+        FfiConverterSequenceTypeBytes32.lower(`voucherIds`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `redeemBatch` calldata: an issuer settles many payments (`JGPR:…` and `JGRD:…` pairs).
+         */
+    @Throws(JigapException::class) fun `voucherPoolRedeemBatchCall`(`requests`: List<kotlin.String>, `payments`: List<kotlin.String>): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_redeem_batch_call(
+    
+        
+        FfiConverterSequenceString.lower(`requests`),
+        FfiConverterSequenceString.lower(`payments`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `refund` calldata: a merchant returns `amount` to a voucher (approve it to the pool first).
+         */ fun `voucherPoolRefundCall`(`voucherId`: Bytes32, `amount`: kotlin.ULong, `reference`: Bytes32): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_refund_call(
+    
+        
+        FfiConverterTypeBytes32.lower(`voucherId`),
+        FfiConverterULong.lower(`amount`),
+        FfiConverterTypeBytes32.lower(`reference`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `registerGrants` calldata for grants (`JGVG:…`) the sending issuer signed.
+         */
+    @Throws(JigapException::class) fun `voucherPoolRegisterCall`(`grants`: List<kotlin.String>): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_register_call(
+    
+        
+        FfiConverterSequenceString.lower(`grants`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `setIssuer` calldata: the pool owner adds or removes an issuer.
+         */ fun `voucherPoolSetIssuerCall`(`issuer`: Address, `allowed`: kotlin.Boolean): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_set_issuer_call(
+    
+        
+        FfiConverterTypeAddress.lower(`issuer`),
+        FfiConverterBoolean.lower(`allowed`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `setMerchants` calldata: the pool owner's merchant registry.
+         */ fun `voucherPoolSetMerchantsCall`(`entries`: List<PoolMerchant>): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_set_merchants_call(
+    
+        
+        FfiConverterSequenceTypePoolMerchant.lower(`entries`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A pool's books (outstanding + unallocated ≤ balance), read through `transport`.
+         */
+    @Throws(JigapException::class) fun `voucherPoolSolvency`(`transport`: JsonRpcTransport, `poolAddress`: Address): PoolSolvency {
+            return FfiConverterTypePoolSolvency.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_solvency(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`poolAddress`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A voucher's state in a pool, read through `transport`.
+         */
+    @Throws(JigapException::class) fun `voucherPoolVoucher`(`transport`: JsonRpcTransport, `poolAddress`: Address, `voucherId`: Bytes32): PoolVoucher {
+            return FfiConverterTypePoolVoucher.lift(
+    uniffiRustCallWithError(JigapExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_voucher(
+    
+        
+        FfiConverterTypeJsonRpcTransport.lower(`transport`),
+        FfiConverterTypeAddress.lower(`poolAddress`),
+        FfiConverterTypeBytes32.lower(`voucherId`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `withdraw(amount)` calldata: funds not granted go back to the issuer.
+         */ fun `voucherPoolWithdrawCall`(`amount`: kotlin.ULong): HexData {
+            return FfiConverterTypeHexData.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_jigap_ffi_fn_func_voucher_pool_withdraw_call(
+    
+        
+        FfiConverterULong.lower(`amount`),_status)
 }
     )
     }

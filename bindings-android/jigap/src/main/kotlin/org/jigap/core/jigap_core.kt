@@ -1491,6 +1491,191 @@ public object FfiConverterTypeBadgeInput: FfiConverterRustBuffer<BadgeInput> {
 
 
 /**
+ * What [`Vouchers::apply_chain_logs`] did.
+ */
+data class ChainSync (
+    /**
+     * Payments of this wallet found settled on chain.
+     */
+    var `settled`: kotlin.UInt
+    , 
+    /**
+     * Refunds applied.
+     */
+    var `refunded`: kotlin.UInt
+    , 
+    /**
+     * Vouchers whose remaining value the issuer reclaimed after expiry.
+     */
+    var `reclaimed`: kotlin.UInt
+    , 
+    /**
+     * Events about this wallet's vouchers it could not match (a payment made from another
+     * device or before a restore): the balances from [`Vouchers::chain_state_request`] show
+     * the chain's figures.
+     */
+    var `unmatched`: kotlin.UInt
+    , 
+    /**
+     * The block the next sync starts from (the last one with an event, read again: applying
+     * an event twice changes nothing).
+     */
+    var `nextBlock`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChainSync: FfiConverterRustBuffer<ChainSync> {
+    override fun read(buf: ByteBuffer): ChainSync {
+        return ChainSync(
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChainSync) = (
+            FfiConverterUInt.allocationSize(value.`settled`) +
+            FfiConverterUInt.allocationSize(value.`refunded`) +
+            FfiConverterUInt.allocationSize(value.`reclaimed`) +
+            FfiConverterUInt.allocationSize(value.`unmatched`) +
+            FfiConverterULong.allocationSize(value.`nextBlock`)
+    )
+
+    override fun write(value: ChainSync, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`settled`, buf)
+            FfiConverterUInt.write(value.`refunded`, buf)
+            FfiConverterUInt.write(value.`reclaimed`, buf)
+            FfiConverterUInt.write(value.`unmatched`, buf)
+            FfiConverterULong.write(value.`nextBlock`, buf)
+    }
+}
+
+
+
+/**
+ * A ticket as the contract sees it.
+ */
+data class ChainTicket (
+    /**
+     * The ticket.
+     */
+    var `ticketId`: TicketRef
+    , 
+    /**
+     * Whether it exists on chain (every other field is zero when not).
+     */
+    var `minted`: kotlin.Boolean
+    , 
+    /**
+     * Its owner.
+     */
+    var `owner`: Address
+    , 
+    /**
+     * The owner's Ed25519 pass key.
+     */
+    var `passKey`: Bytes32
+    , 
+    /**
+     * ERC-7439 status.
+     */
+    var `status`: TicketStatus
+    , 
+    /**
+     * Transfers so far.
+     */
+    var `transfers`: kotlin.UByte
+    , 
+    /**
+     * Most transfers allowed.
+     */
+    var `maxTransfers`: kotlin.UByte
+    , 
+    /**
+     * Resale price cap (minor units).
+     */
+    var `priceCap`: kotlin.ULong
+    , 
+    /**
+     * Listing price while `Resell`.
+     */
+    var `price`: kotlin.ULong
+    , 
+    /**
+     * ERC-5192 locked (non-transferable, void or checked in).
+     */
+    var `locked`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChainTicket: FfiConverterRustBuffer<ChainTicket> {
+    override fun read(buf: ByteBuffer): ChainTicket {
+        return ChainTicket(
+            FfiConverterTypeTicketRef.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterTypeTicketStatus.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChainTicket) = (
+            FfiConverterTypeTicketRef.allocationSize(value.`ticketId`) +
+            FfiConverterBoolean.allocationSize(value.`minted`) +
+            FfiConverterTypeAddress.allocationSize(value.`owner`) +
+            FfiConverterTypeBytes32.allocationSize(value.`passKey`) +
+            FfiConverterTypeTicketStatus.allocationSize(value.`status`) +
+            FfiConverterUByte.allocationSize(value.`transfers`) +
+            FfiConverterUByte.allocationSize(value.`maxTransfers`) +
+            FfiConverterULong.allocationSize(value.`priceCap`) +
+            FfiConverterULong.allocationSize(value.`price`) +
+            FfiConverterBoolean.allocationSize(value.`locked`)
+    )
+
+    override fun write(value: ChainTicket, buf: ByteBuffer) {
+            FfiConverterTypeTicketRef.write(value.`ticketId`, buf)
+            FfiConverterBoolean.write(value.`minted`, buf)
+            FfiConverterTypeAddress.write(value.`owner`, buf)
+            FfiConverterTypeBytes32.write(value.`passKey`, buf)
+            FfiConverterTypeTicketStatus.write(value.`status`, buf)
+            FfiConverterUByte.write(value.`transfers`, buf)
+            FfiConverterUByte.write(value.`maxTransfers`, buf)
+            FfiConverterULong.write(value.`priceCap`, buf)
+            FfiConverterULong.write(value.`price`, buf)
+            FfiConverterBoolean.write(value.`locked`, buf)
+    }
+}
+
+
+
+/**
  * What an app chooses when it creates a wallet: mnemonic length and wordlist, an optional
  * passphrase, and the Argon2id cost (`None`: the production default). Its `Debug` never shows
  * the passphrase. [`WalletOptions::new`] adds the vault's platform protector.
@@ -3228,6 +3413,308 @@ public object FfiConverterTypePendingTransaction: FfiConverterRustBuffer<Pending
 
 
 /**
+ * A merchant as the pool's registry knows it: the category and region it may claim.
+ */
+data class PoolMerchant (
+    /**
+     * The merchant's account (the one that signs its payment requests).
+     */
+    var `merchant`: Address
+    , 
+    /**
+     * Its category (ISO 18245, e.g. 5411 groceries).
+     */
+    var `category`: kotlin.UShort
+    , 
+    /**
+     * Its region (ISO 3166-2, e.g. `KR-11`).
+     */
+    var `region`: kotlin.String
+    , 
+    /**
+     * Whether it may be paid.
+     */
+    var `active`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoolMerchant: FfiConverterRustBuffer<PoolMerchant> {
+    override fun read(buf: ByteBuffer): PoolMerchant {
+        return PoolMerchant(
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PoolMerchant) = (
+            FfiConverterTypeAddress.allocationSize(value.`merchant`) +
+            FfiConverterUShort.allocationSize(value.`category`) +
+            FfiConverterString.allocationSize(value.`region`) +
+            FfiConverterBoolean.allocationSize(value.`active`)
+    )
+
+    override fun write(value: PoolMerchant, buf: ByteBuffer) {
+            FfiConverterTypeAddress.write(value.`merchant`, buf)
+            FfiConverterUShort.write(value.`category`, buf)
+            FfiConverterString.write(value.`region`, buf)
+            FfiConverterBoolean.write(value.`active`, buf)
+    }
+}
+
+
+
+/**
+ * What a settlement transaction did for a merchant: the redemptions it settled and the ones
+ * refused (in a batch), from the receipt.
+ */
+data class PoolSettlement (
+    /**
+     * Whether the transaction succeeded.
+     */
+    var `success`: kotlin.Boolean
+    , 
+    /**
+     * The transaction.
+     */
+    var `transactionHash`: Bytes32
+    , 
+    /**
+     * Its block.
+     */
+    var `blockNumber`: kotlin.ULong
+    , 
+    /**
+     * Gas it used.
+     */
+    var `gasUsed`: kotlin.ULong
+    , 
+    /**
+     * Settled redemptions and their totals.
+     */
+    var `settled`: List<PoolEvent>
+    , 
+    /**
+     * Redemptions of a batch that were refused, with the reason.
+     */
+    var `refused`: List<PoolEvent>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoolSettlement: FfiConverterRustBuffer<PoolSettlement> {
+    override fun read(buf: ByteBuffer): PoolSettlement {
+        return PoolSettlement(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypePoolEvent.read(buf),
+            FfiConverterSequenceTypePoolEvent.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PoolSettlement) = (
+            FfiConverterBoolean.allocationSize(value.`success`) +
+            FfiConverterTypeBytes32.allocationSize(value.`transactionHash`) +
+            FfiConverterULong.allocationSize(value.`blockNumber`) +
+            FfiConverterULong.allocationSize(value.`gasUsed`) +
+            FfiConverterSequenceTypePoolEvent.allocationSize(value.`settled`) +
+            FfiConverterSequenceTypePoolEvent.allocationSize(value.`refused`)
+    )
+
+    override fun write(value: PoolSettlement, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`success`, buf)
+            FfiConverterTypeBytes32.write(value.`transactionHash`, buf)
+            FfiConverterULong.write(value.`blockNumber`, buf)
+            FfiConverterULong.write(value.`gasUsed`, buf)
+            FfiConverterSequenceTypePoolEvent.write(value.`settled`, buf)
+            FfiConverterSequenceTypePoolEvent.write(value.`refused`, buf)
+    }
+}
+
+
+
+/**
+ * The pool's books: the sum of the vouchers' remaining values, the issuers' ungranted funds
+ * and the token balance (minor units). `outstanding + unallocated ≤ balance` always.
+ */
+data class PoolSolvency (
+    /**
+     * Sum of every voucher's remaining value.
+     */
+    var `outstanding`: kotlin.ULong
+    , 
+    /**
+     * Funds not granted yet.
+     */
+    var `unallocated`: kotlin.ULong
+    , 
+    /**
+     * The pool's deposit-token balance.
+     */
+    var `balance`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoolSolvency: FfiConverterRustBuffer<PoolSolvency> {
+    override fun read(buf: ByteBuffer): PoolSolvency {
+        return PoolSolvency(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PoolSolvency) = (
+            FfiConverterULong.allocationSize(value.`outstanding`) +
+            FfiConverterULong.allocationSize(value.`unallocated`) +
+            FfiConverterULong.allocationSize(value.`balance`)
+    )
+
+    override fun write(value: PoolSolvency, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`outstanding`, buf)
+            FfiConverterULong.write(value.`unallocated`, buf)
+            FfiConverterULong.write(value.`balance`, buf)
+    }
+}
+
+
+
+/**
+ * A voucher's state in the pool.
+ */
+data class PoolVoucher (
+    /**
+     * The voucher.
+     */
+    var `voucherId`: Bytes32
+    , 
+    /**
+     * Whether it is registered (all other fields are zero when not).
+     */
+    var `registered`: kotlin.Boolean
+    , 
+    /**
+     * `hashStruct(VoucherGrant)` of the registered grant.
+     */
+    var `grantHash`: Bytes32
+    , 
+    /**
+     * What is left on it.
+     */
+    var `remaining`: kotlin.ULong
+    , 
+    /**
+     * What it paid out.
+     */
+    var `spent`: kotlin.ULong
+    , 
+    /**
+     * What merchants returned to it.
+     */
+    var `refunded`: kotlin.ULong
+    , 
+    /**
+     * Its expiry (Unix seconds).
+     */
+    var `validUntil`: kotlin.ULong
+    , 
+    /**
+     * Its issuer.
+     */
+    var `issuer`: Address
+    , 
+    /**
+     * Its single use was taken.
+     */
+    var `used`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoolVoucher: FfiConverterRustBuffer<PoolVoucher> {
+    override fun read(buf: ByteBuffer): PoolVoucher {
+        return PoolVoucher(
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeBytes32.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeAddress.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PoolVoucher) = (
+            FfiConverterTypeBytes32.allocationSize(value.`voucherId`) +
+            FfiConverterBoolean.allocationSize(value.`registered`) +
+            FfiConverterTypeBytes32.allocationSize(value.`grantHash`) +
+            FfiConverterULong.allocationSize(value.`remaining`) +
+            FfiConverterULong.allocationSize(value.`spent`) +
+            FfiConverterULong.allocationSize(value.`refunded`) +
+            FfiConverterULong.allocationSize(value.`validUntil`) +
+            FfiConverterTypeAddress.allocationSize(value.`issuer`) +
+            FfiConverterBoolean.allocationSize(value.`used`)
+    )
+
+    override fun write(value: PoolVoucher, buf: ByteBuffer) {
+            FfiConverterTypeBytes32.write(value.`voucherId`, buf)
+            FfiConverterBoolean.write(value.`registered`, buf)
+            FfiConverterTypeBytes32.write(value.`grantHash`, buf)
+            FfiConverterULong.write(value.`remaining`, buf)
+            FfiConverterULong.write(value.`spent`, buf)
+            FfiConverterULong.write(value.`refunded`, buf)
+            FfiConverterULong.write(value.`validUntil`, buf)
+            FfiConverterTypeAddress.write(value.`issuer`, buf)
+            FfiConverterBoolean.write(value.`used`, buf)
+    }
+}
+
+
+
+/**
  * One credential of a verified presentation.
  */
 data class PresentedCredential (
@@ -4071,6 +4558,53 @@ public object FfiConverterTypeStoredCredential: FfiConverterRustBuffer<StoredCre
             FfiConverterBoolean.write(value.`bound`, buf)
             FfiConverterSequenceString.write(value.`warnings`, buf)
             FfiConverterTypeCredentialValidity.write(value.`validity`, buf)
+    }
+}
+
+
+
+/**
+ * What [`Tickets::sync_chain`] found for one ticket of the wallet.
+ */
+data class TicketChainSync (
+    /**
+     * The chain's view.
+     */
+    var `chain`: ChainTicket
+    , 
+    /**
+     * Whether the wallet changed the ticket's state from it (now transferred or used).
+     */
+    var `changed`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketChainSync: FfiConverterRustBuffer<TicketChainSync> {
+    override fun read(buf: ByteBuffer): TicketChainSync {
+        return TicketChainSync(
+            FfiConverterTypeChainTicket.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TicketChainSync) = (
+            FfiConverterTypeChainTicket.allocationSize(value.`chain`) +
+            FfiConverterBoolean.allocationSize(value.`changed`)
+    )
+
+    override fun write(value: TicketChainSync, buf: ByteBuffer) {
+            FfiConverterTypeChainTicket.write(value.`chain`, buf)
+            FfiConverterBoolean.write(value.`changed`, buf)
     }
 }
 
@@ -5334,6 +5868,78 @@ public object FfiConverterTypeVoucherBalance: FfiConverterRustBuffer<VoucherBala
 
 
 /**
+ * A voucher of this wallet beside its state in the pool.
+ */
+data class VoucherChainState (
+    /**
+     * The pool's view.
+     */
+    var `pool`: PoolVoucher
+    , 
+    /**
+     * Whether the registered grant is the one this wallet holds (same `hashStruct`).
+     */
+    var `grantMatches`: kotlin.Boolean
+    , 
+    /**
+     * What this wallet counts as left (remaining, not counting reservations).
+     */
+    var `localRemaining`: kotlin.ULong
+    , 
+    /**
+     * What this wallet has reserved for payments not yet settled.
+     */
+    var `localReserved`: kotlin.ULong
+    , 
+    /**
+     * Whether the two agree: the chain's remaining equals the wallet's remaining plus its
+     * reservations.
+     */
+    var `inStep`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVoucherChainState: FfiConverterRustBuffer<VoucherChainState> {
+    override fun read(buf: ByteBuffer): VoucherChainState {
+        return VoucherChainState(
+            FfiConverterTypePoolVoucher.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VoucherChainState) = (
+            FfiConverterTypePoolVoucher.allocationSize(value.`pool`) +
+            FfiConverterBoolean.allocationSize(value.`grantMatches`) +
+            FfiConverterULong.allocationSize(value.`localRemaining`) +
+            FfiConverterULong.allocationSize(value.`localReserved`) +
+            FfiConverterBoolean.allocationSize(value.`inStep`)
+    )
+
+    override fun write(value: VoucherChainState, buf: ByteBuffer) {
+            FfiConverterTypePoolVoucher.write(value.`pool`, buf)
+            FfiConverterBoolean.write(value.`grantMatches`, buf)
+            FfiConverterULong.write(value.`localRemaining`, buf)
+            FfiConverterULong.write(value.`localReserved`, buf)
+            FfiConverterBoolean.write(value.`inStep`, buf)
+    }
+}
+
+
+
+/**
  * The chain and settlement contract the voucher signatures are bound to.
  */
 data class VoucherDomain (
@@ -6542,7 +7148,11 @@ enum class EventKind {
     /**
      * Value was refunded.
      */
-    REFUNDED;
+    REFUNDED,
+    /**
+     * After expiry, the issuer reclaimed what was left on chain.
+     */
+    RECLAIMED;
 
     
 
@@ -6891,6 +7501,371 @@ public object FfiConverterTypeJigapError : FfiConverterRustBuffer<JigapException
 
 
 /**
+ * What the pool said happened, from one of its logs.
+ */
+sealed class PoolEvent {
+    
+    /**
+     * A voucher was registered.
+     */
+    data class GrantRegistered(
+        /**
+         * The voucher.
+         */
+        val `voucherId`: org.jigap.core.Bytes32, 
+        /**
+         * Its issuer.
+         */
+        val `issuer`: org.jigap.core.Address, 
+        /**
+         * Its holder.
+         */
+        val `holder`: org.jigap.core.Address, 
+        /**
+         * Its value.
+         */
+        val `amount`: kotlin.ULong, 
+        /**
+         * `hashStruct(VoucherGrant)`.
+         */
+        val `grantHash`: org.jigap.core.Bytes32) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Part of a redemption was paid from a voucher.
+     */
+    data class VoucherSpent(
+        /**
+         * The voucher.
+         */
+        val `voucherId`: org.jigap.core.Bytes32, 
+        /**
+         * The redemption (the digest the holder signed).
+         */
+        val `redemptionHash`: org.jigap.core.Bytes32, 
+        /**
+         * The merchant paid.
+         */
+        val `merchant`: org.jigap.core.Address, 
+        /**
+         * Amount from this voucher.
+         */
+        val `amount`: kotlin.ULong, 
+        /**
+         * What is left on it.
+         */
+        val `remaining`: kotlin.ULong) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A redemption settled: the merchant was paid `total`.
+     */
+    data class Redeemed(
+        /**
+         * The redemption.
+         */
+        val `redemptionHash`: org.jigap.core.Bytes32, 
+        /**
+         * The holder.
+         */
+        val `holder`: org.jigap.core.Address, 
+        /**
+         * The merchant.
+         */
+        val `merchant`: org.jigap.core.Address, 
+        /**
+         * The request paid.
+         */
+        val `requestId`: org.jigap.core.Bytes32, 
+        /**
+         * The holder's sequence number.
+         */
+        val `sequence`: kotlin.ULong, 
+        /**
+         * Total paid.
+         */
+        val `total`: kotlin.ULong) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A merchant returned value to a voucher.
+     */
+    data class Refunded(
+        /**
+         * The voucher.
+         */
+        val `voucherId`: org.jigap.core.Bytes32, 
+        /**
+         * The merchant.
+         */
+        val `merchant`: org.jigap.core.Address, 
+        /**
+         * Amount returned.
+         */
+        val `amount`: kotlin.ULong, 
+        /**
+         * The merchant's reference.
+         */
+        val `reference`: org.jigap.core.Bytes32, 
+        /**
+         * What is left on the voucher now.
+         */
+        val `remaining`: kotlin.ULong) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * After expiry, the issuer took back what was left.
+     */
+    data class Reclaimed(
+        /**
+         * The voucher.
+         */
+        val `voucherId`: org.jigap.core.Bytes32, 
+        /**
+         * Its issuer.
+         */
+        val `issuer`: org.jigap.core.Address, 
+        /**
+         * Amount taken back.
+         */
+        val `amount`: kotlin.ULong) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * One redemption of a batch was refused.
+     */
+    data class RedemptionFailed(
+        /**
+         * Its position in the batch.
+         */
+        val `index`: kotlin.ULong, 
+        /**
+         * The redemption.
+         */
+        val `redemptionHash`: org.jigap.core.Bytes32, 
+        /**
+         * The reason, decoded.
+         */
+        val `reason`: kotlin.String) : PoolEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoolEvent : FfiConverterRustBuffer<PoolEvent>{
+    override fun read(buf: ByteBuffer): PoolEvent {
+        return when(buf.getInt()) {
+            1 -> PoolEvent.GrantRegistered(
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                )
+            2 -> PoolEvent.VoucherSpent(
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            3 -> PoolEvent.Redeemed(
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            4 -> PoolEvent.Refunded(
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            5 -> PoolEvent.Reclaimed(
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            6 -> PoolEvent.RedemptionFailed(
+                FfiConverterULong.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PoolEvent): ULong = when(value) {
+        is PoolEvent.GrantRegistered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBytes32.allocationSize(value.`voucherId`)
+                + FfiConverterTypeAddress.allocationSize(value.`issuer`)
+                + FfiConverterTypeAddress.allocationSize(value.`holder`)
+                + FfiConverterULong.allocationSize(value.`amount`)
+                + FfiConverterTypeBytes32.allocationSize(value.`grantHash`)
+            )
+        }
+        is PoolEvent.VoucherSpent -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBytes32.allocationSize(value.`voucherId`)
+                + FfiConverterTypeBytes32.allocationSize(value.`redemptionHash`)
+                + FfiConverterTypeAddress.allocationSize(value.`merchant`)
+                + FfiConverterULong.allocationSize(value.`amount`)
+                + FfiConverterULong.allocationSize(value.`remaining`)
+            )
+        }
+        is PoolEvent.Redeemed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBytes32.allocationSize(value.`redemptionHash`)
+                + FfiConverterTypeAddress.allocationSize(value.`holder`)
+                + FfiConverterTypeAddress.allocationSize(value.`merchant`)
+                + FfiConverterTypeBytes32.allocationSize(value.`requestId`)
+                + FfiConverterULong.allocationSize(value.`sequence`)
+                + FfiConverterULong.allocationSize(value.`total`)
+            )
+        }
+        is PoolEvent.Refunded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBytes32.allocationSize(value.`voucherId`)
+                + FfiConverterTypeAddress.allocationSize(value.`merchant`)
+                + FfiConverterULong.allocationSize(value.`amount`)
+                + FfiConverterTypeBytes32.allocationSize(value.`reference`)
+                + FfiConverterULong.allocationSize(value.`remaining`)
+            )
+        }
+        is PoolEvent.Reclaimed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBytes32.allocationSize(value.`voucherId`)
+                + FfiConverterTypeAddress.allocationSize(value.`issuer`)
+                + FfiConverterULong.allocationSize(value.`amount`)
+            )
+        }
+        is PoolEvent.RedemptionFailed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`index`)
+                + FfiConverterTypeBytes32.allocationSize(value.`redemptionHash`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: PoolEvent, buf: ByteBuffer) {
+        when(value) {
+            is PoolEvent.GrantRegistered -> {
+                buf.putInt(1)
+                FfiConverterTypeBytes32.write(value.`voucherId`, buf)
+                FfiConverterTypeAddress.write(value.`issuer`, buf)
+                FfiConverterTypeAddress.write(value.`holder`, buf)
+                FfiConverterULong.write(value.`amount`, buf)
+                FfiConverterTypeBytes32.write(value.`grantHash`, buf)
+                Unit
+            }
+            is PoolEvent.VoucherSpent -> {
+                buf.putInt(2)
+                FfiConverterTypeBytes32.write(value.`voucherId`, buf)
+                FfiConverterTypeBytes32.write(value.`redemptionHash`, buf)
+                FfiConverterTypeAddress.write(value.`merchant`, buf)
+                FfiConverterULong.write(value.`amount`, buf)
+                FfiConverterULong.write(value.`remaining`, buf)
+                Unit
+            }
+            is PoolEvent.Redeemed -> {
+                buf.putInt(3)
+                FfiConverterTypeBytes32.write(value.`redemptionHash`, buf)
+                FfiConverterTypeAddress.write(value.`holder`, buf)
+                FfiConverterTypeAddress.write(value.`merchant`, buf)
+                FfiConverterTypeBytes32.write(value.`requestId`, buf)
+                FfiConverterULong.write(value.`sequence`, buf)
+                FfiConverterULong.write(value.`total`, buf)
+                Unit
+            }
+            is PoolEvent.Refunded -> {
+                buf.putInt(4)
+                FfiConverterTypeBytes32.write(value.`voucherId`, buf)
+                FfiConverterTypeAddress.write(value.`merchant`, buf)
+                FfiConverterULong.write(value.`amount`, buf)
+                FfiConverterTypeBytes32.write(value.`reference`, buf)
+                FfiConverterULong.write(value.`remaining`, buf)
+                Unit
+            }
+            is PoolEvent.Reclaimed -> {
+                buf.putInt(5)
+                FfiConverterTypeBytes32.write(value.`voucherId`, buf)
+                FfiConverterTypeAddress.write(value.`issuer`, buf)
+                FfiConverterULong.write(value.`amount`, buf)
+                Unit
+            }
+            is PoolEvent.RedemptionFailed -> {
+                buf.putInt(6)
+                FfiConverterULong.write(value.`index`, buf)
+                FfiConverterTypeBytes32.write(value.`redemptionHash`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * What applying a settlement did.
  */
 sealed class SettlementOutcome {
@@ -7016,6 +7991,234 @@ public object FfiConverterTypeSettlementOutcome : FfiConverterRustBuffer<Settlem
             }
             is SettlementOutcome.AlreadyApplied -> {
                 buf.putInt(5)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What the ticket contract said happened, from one of its logs.
+ */
+sealed class TicketChainEvent {
+    
+    /**
+     * Listed for resale.
+     */
+    data class ResaleListed(
+        /**
+         * The token.
+         */
+        val `tokenId`: org.jigap.core.TokenId, 
+        /**
+         * The holder selling.
+         */
+        val `seller`: org.jigap.core.Address, 
+        /**
+         * Price (minor units).
+         */
+        val `price`: kotlin.ULong) : TicketChainEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Resold through the contract.
+     */
+    data class Resold(
+        /**
+         * The token.
+         */
+        val `tokenId`: org.jigap.core.TokenId, 
+        /**
+         * Previous holder.
+         */
+        val `seller`: org.jigap.core.Address, 
+        /**
+         * New holder.
+         */
+        val `buyer`: org.jigap.core.Address, 
+        /**
+         * Price paid (minor units).
+         */
+        val `price`: kotlin.ULong, 
+        /**
+         * Transfers so far, this one included.
+         */
+        val `transfers`: kotlin.UByte, 
+        /**
+         * The buyer's pass key.
+         */
+        val `passKey`: org.jigap.core.Bytes32) : TicketChainEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A gate checked it in.
+     */
+    data class CheckedIn(
+        /**
+         * The token.
+         */
+        val `tokenId`: org.jigap.core.TokenId, 
+        /**
+         * The gate account.
+         */
+        val `gate`: org.jigap.core.Address, 
+        /**
+         * The holder.
+         */
+        val `holder`: org.jigap.core.Address) : TicketChainEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * ERC-7439 status changed.
+     */
+    data class StatusChanged(
+        /**
+         * The token.
+         */
+        val `tokenId`: org.jigap.core.TokenId, 
+        /**
+         * The new status.
+         */
+        val `status`: org.jigap.core.TicketStatus) : TicketChainEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTicketChainEvent : FfiConverterRustBuffer<TicketChainEvent>{
+    override fun read(buf: ByteBuffer): TicketChainEvent {
+        return when(buf.getInt()) {
+            1 -> TicketChainEvent.ResaleListed(
+                FfiConverterTypeTokenId.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            2 -> TicketChainEvent.Resold(
+                FfiConverterTypeTokenId.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterUByte.read(buf),
+                FfiConverterTypeBytes32.read(buf),
+                )
+            3 -> TicketChainEvent.CheckedIn(
+                FfiConverterTypeTokenId.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                FfiConverterTypeAddress.read(buf),
+                )
+            4 -> TicketChainEvent.StatusChanged(
+                FfiConverterTypeTokenId.read(buf),
+                FfiConverterTypeTicketStatus.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: TicketChainEvent): ULong = when(value) {
+        is TicketChainEvent.ResaleListed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeTokenId.allocationSize(value.`tokenId`)
+                + FfiConverterTypeAddress.allocationSize(value.`seller`)
+                + FfiConverterULong.allocationSize(value.`price`)
+            )
+        }
+        is TicketChainEvent.Resold -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeTokenId.allocationSize(value.`tokenId`)
+                + FfiConverterTypeAddress.allocationSize(value.`seller`)
+                + FfiConverterTypeAddress.allocationSize(value.`buyer`)
+                + FfiConverterULong.allocationSize(value.`price`)
+                + FfiConverterUByte.allocationSize(value.`transfers`)
+                + FfiConverterTypeBytes32.allocationSize(value.`passKey`)
+            )
+        }
+        is TicketChainEvent.CheckedIn -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeTokenId.allocationSize(value.`tokenId`)
+                + FfiConverterTypeAddress.allocationSize(value.`gate`)
+                + FfiConverterTypeAddress.allocationSize(value.`holder`)
+            )
+        }
+        is TicketChainEvent.StatusChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeTokenId.allocationSize(value.`tokenId`)
+                + FfiConverterTypeTicketStatus.allocationSize(value.`status`)
+            )
+        }
+    }
+
+    override fun write(value: TicketChainEvent, buf: ByteBuffer) {
+        when(value) {
+            is TicketChainEvent.ResaleListed -> {
+                buf.putInt(1)
+                FfiConverterTypeTokenId.write(value.`tokenId`, buf)
+                FfiConverterTypeAddress.write(value.`seller`, buf)
+                FfiConverterULong.write(value.`price`, buf)
+                Unit
+            }
+            is TicketChainEvent.Resold -> {
+                buf.putInt(2)
+                FfiConverterTypeTokenId.write(value.`tokenId`, buf)
+                FfiConverterTypeAddress.write(value.`seller`, buf)
+                FfiConverterTypeAddress.write(value.`buyer`, buf)
+                FfiConverterULong.write(value.`price`, buf)
+                FfiConverterUByte.write(value.`transfers`, buf)
+                FfiConverterTypeBytes32.write(value.`passKey`, buf)
+                Unit
+            }
+            is TicketChainEvent.CheckedIn -> {
+                buf.putInt(3)
+                FfiConverterTypeTokenId.write(value.`tokenId`, buf)
+                FfiConverterTypeAddress.write(value.`gate`, buf)
+                FfiConverterTypeAddress.write(value.`holder`, buf)
+                Unit
+            }
+            is TicketChainEvent.StatusChanged -> {
+                buf.putInt(4)
+                FfiConverterTypeTokenId.write(value.`tokenId`, buf)
+                FfiConverterTypeTicketStatus.write(value.`status`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -8162,6 +9365,34 @@ public object FfiConverterSequenceTypeVoucherAllocation: FfiConverterRustBuffer<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeVoucherAllocation.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePoolEvent: FfiConverterRustBuffer<List<PoolEvent>> {
+    override fun read(buf: ByteBuffer): List<PoolEvent> {
+        val len = buf.getInt()
+        return List<PoolEvent>(len) {
+            FfiConverterTypePoolEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PoolEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePoolEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PoolEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePoolEvent.write(it, buf)
         }
     }
 }
