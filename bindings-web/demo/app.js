@@ -14,6 +14,10 @@ const CATEGORY = { 5411: 'Groceries', 5499: 'Food stores', 5814: 'Cafés & fast 
 const REGION = { 'KR-11': 'Seoul', KR: 'Korea' };
 
 const $ = (id) => document.getElementById(id);
+// On-chain mode: `?rpc=http://127.0.0.1:8545` (a node whose first development account is funded,
+// like anvil's) adds the "On chain" panel.
+const RPC = new URLSearchParams(location.search).get('rpc');
+const DEV_PHRASE = 'test test test test test test test test test test test junk';
 // Everything from an issuer, shop or error goes into the page escaped: a credential's claims are
 // someone else's text.
 const esc = (v) => String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -84,6 +88,10 @@ async function entered(wallet, phrase) {
   state.credentials = new Credentials(wallet);
   $('lock').hidden = true;
   $('app').hidden = false;
+  if (RPC) {
+    $('chain').hidden = false;
+    $('rpc-url').textContent = RPC;
+  }
   await renderVouchers();
   await renderTickets();
   await renderCredentials();
@@ -323,3 +331,90 @@ $('present-button').addEventListener('click', async () => {
 function fail(e) { document.body.dataset.error = String(e); console.error(e); }
 
 start().catch((e) => { document.body.dataset.error = String(e); console.error(e); });
+
+// ---------------------------------------------------------------- on chain
+
+const bytecode = async (name) => (await (await fetch(`/target/contracts/${name}.json`)).json()).bytecode;
+
+async function settleOnChain() {
+  const { EvmWallet, EvmProvider } = jigap;
+  const provider = new EvmProvider(RPC);
+  const list = $('chain-steps');
+  const step = (text, txs = []) => {
+    const li = document.createElement('li');
+    li.innerHTML = esc(text) + txs.map((h) => `<br><span class="mono">${esc(h)}</span>`).join('');
+    list.append(li);
+  };
+  const party = async (store, phrase) => {
+    const w = phrase ? await Wallet.restore(store, '000000', phrase, { kdf: FAST }) : await Wallet.create(store, '000000', { kdf: FAST });
+    const me = (await w.account(0)).address;
+    return { w, me, evm: new EvmWallet(w, 31337) };
+  };
+  const send = async (p, to, data, value = '0') => sendIntent(p, { from: p.me, to, data, value });
+  const sendIntent = async (p, intent) => {
+    const flow = p.evm.sendFlow(intent);
+    await provider.prepare(flow);
+    const signed = await provider.submit(flow);
+    const r = await provider.waitForReceipt(p.evm, signed.hash, { pollMs: 100, timeoutMs: 30_000 });
+    if (!r?.status) throw new JigapError('Refused', `transaction ${signed.hash} failed`);
+    return r;
+  };
+  const city = await party(new MemoryStore(), DEV_PHRASE);
+  const citizen = await party(new MemoryStore());
+  const shop = await party(new MemoryStore());
+  const gas = [await send(city, citizen.me, '0x', '1000000000000000000'), await send(city, shop.me, '0x', '1000000000000000000')];
+  step(`The city's treasury ${city.me} gives you (${citizen.me}) and the shop (${shop.me}) gas money`, gas.map((r) => r.hash));
+
+  const token = await send(city, null, (await bytecode('TestToken')) + jigap.abiEncode(['uint256'], ['1000000']).slice(2));
+  const pool = await send(city, null, jigap.voucherPoolDeployData(await bytecode('VoucherPool'), token.contractAddress, 'KRW', 1));
+  state.chain = { token: token.contractAddress, pool: pool.contractAddress };
+  step(`KRWT deposit token at ${token.contractAddress}; VoucherPool at ${pool.contractAddress}`, [token.hash, pool.hash]);
+
+  const domain = { chainId: 31337, verifyingContract: pool.contractAddress };
+  const now = Math.floor(Date.now() / 1000);
+  const grant = await new VoucherIssuer(city.w, city.me, domain).grant({
+    holder: citizen.me, amount: 50_000, currency: 'KRW', validFrom: now - 60, validUntil: now + 30 * 86_400,
+    categories: [5411], regions: ['KR-11'],
+  });
+  const setup = [
+    await send(city, token.contractAddress, jigap.erc20ApproveData(pool.contractAddress, '100000')),
+    await send(city, pool.contractAddress, jigap.voucherPoolFundCall(100_000)),
+    await send(city, pool.contractAddress, jigap.voucherPoolSetMerchantsCall([{ merchant: shop.me, category: 5411, region: 'KR-11', active: true }])),
+    await send(city, pool.contractAddress, jigap.voucherPoolRegisterCall([grant])),
+  ];
+  const vouchers = new Vouchers(citizen.w, domain);
+  await vouchers.setTrustedIssuers([{ address: city.me, name: 'Seoul (on chain)', currency: 'KRW' }]);
+  await vouchers.importGrant(grant);
+  step('The city funds the pool with 100,000 KRWT, registers the shop (groceries, Seoul) and your ₩50,000 voucher', setup.map((r) => r.hash));
+
+  const desk = new MerchantDesk(shop.w, shop.me, '망원시장 (on chain)', 5411, 'KR-11', [city.me], domain);
+  const request = await desk.createRequest(30_000, 'KRW', 600);
+  const payment = await vouchers.pay(request.qr);
+  await desk.accept(request.qr, payment.qr);
+  step(`At the counter, offline: you pay ₩30,000 and the shop checks it (redemption ${payment.redemptionHash})`);
+
+  const redeemed = await sendIntent(shop, await desk.redeemOnchain(request.qr, payment.qr));
+  const settled = (await desk.settlement(redeemed)).settled[0];
+  step(`The shop redeems on chain: the pool checked both signatures and every rule and paid ₩${Number(settled.total).toLocaleString('en-US')} (${redeemed.gasUsed} gas)`, [redeemed.hash]);
+
+  const sync = await provider.syncVouchers(vouchers);
+  const [balance] = await vouchers.balances();
+  const [onChain] = await provider.voucherChainState(vouchers);
+  state.chain.settled = sync.settled;
+  state.chain.spendable = balance.spendable;
+  step(`Your wallet synced from the chain: ${sync.settled} payment settled, ${won(balance.spendable)} left (the pool says ${won(onChain.pool.remaining)}${onChain.inStep ? ', in step' : ', NOT in step'})`);
+  list.dataset.done = 'yes';
+}
+
+$('settle-on-chain').addEventListener('click', async () => {
+  $('settle-on-chain').disabled = true;
+  try {
+    await settleOnChain();
+  } catch (e) {
+    const li = document.createElement('li');
+    li.className = 'error';
+    li.textContent = `${e.kind ?? 'Error'}: ${e.message}`;
+    $('chain-steps').append(li);
+    $('chain-steps').dataset.done = 'error';
+  }
+});

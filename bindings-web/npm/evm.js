@@ -43,7 +43,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export class EvmProvider {
   constructor(url, { fetch: f = globalThis.fetch } = {}) {
     this.url = url;
-    this._fetch = f;
+    // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method.
+    this._fetch = (url, init) => f(url, init);
   }
 
   /** POST one body; the reply body. A node out of reach is a `Network` JigapError. */

@@ -274,6 +274,16 @@ impl Party {
     }
 }
 
+/// Deploy the test deposit token (`TestToken`, whole won) with `supply`, all to `by`.
+pub fn deploy_token(node: &Http, by: &Party, supply: u64) -> jigap_core::keys::Address {
+    use jigap_core::evm::{AbiType, AbiValue, U256, abi};
+    let mut code = contract("TestToken").bytecode;
+    let args = abi::encode(&[AbiType::Uint(256)], &[AbiValue::Uint(U256::from(supply))])
+        .unwrap_or_else(|e| panic!("constructor arguments: {e}"));
+    code.extend(args);
+    by.deploy(node, code)
+}
+
 /// `eth_call` return data (panics on a revert: for reads that must work).
 pub fn eth_call(node: &Http, to: &jigap_core::keys::Address, data: &[u8]) -> Vec<u8> {
     rpc::data(&node.rpc(

@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use jigap_core::evm::{AbiType, AbiValue, U256, abi, erc};
+use jigap_core::evm::{U256, erc};
 use jigap_core::voucher::chain as pool;
 use jigap_core::voucher::chain::PoolMerchant;
 use jigap_core::voucher::{
@@ -57,15 +57,7 @@ use jigap_core::keys::Address;
 fn world() -> World {
     let n = node();
     let issuer = chain::party(n);
-    let mut code = chain::contract("TestToken").bytecode;
-    code.extend(
-        abi::encode(
-            &[AbiType::Uint(256)],
-            &[AbiValue::Uint(U256::from(10_000_000u64))],
-        )
-        .unwrap(),
-    );
-    let token = issuer.deploy(&n.http, code);
+    let token = chain::deploy_token(&n.http, &issuer, 10_000_000);
     let code = pool::deploy_data(
         &chain::contract("VoucherPool").bytecode,
         &token,
@@ -189,14 +181,14 @@ fn apply(w: &mut World, op: &Op) {
             }
         }
         Op::Refund(i, a) => {
-            if let Some((id, _)) = w.granted.get(*i) {
-                if let Ok(r) = w.shop.try_send(
+            if let Some((id, _)) = w.granted.get(*i)
+                && let Ok(r) = w.shop.try_send(
                     &n.http,
                     Some(w.address),
                     pool::refund_call(id, *a, &[1; 32]),
-                ) {
-                    w.vouchers.apply_chain_logs(&r.logs).unwrap();
-                }
+                )
+            {
+                w.vouchers.apply_chain_logs(&r.logs).unwrap();
             }
         }
     }

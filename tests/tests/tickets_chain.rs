@@ -41,15 +41,7 @@ struct Box {
 impl Box {
     fn deploy(node: &Anvil) -> Box {
         let issuer = chain::party(node);
-        let mut code = chain::contract("TestToken").bytecode;
-        code.extend(
-            abi::encode(
-                &[AbiType::Uint(256)],
-                &[AbiValue::Uint(U256::from(1_000_000_000u64))],
-            )
-            .unwrap(),
-        );
-        let token = issuer.deploy(&node.http, code);
+        let token = chain::deploy_token(&node.http, &issuer, 1_000_000_000);
         let code = tc::deploy_data(
             &chain::contract("TicketToken").bytecode,
             "Winter concert",

@@ -30,15 +30,7 @@ struct Pool {
 impl Pool {
     fn deploy(node: &Anvil) -> Pool {
         let issuer = chain::party(node);
-        let mut code = chain::contract("TestToken").bytecode;
-        code.extend(
-            abi::encode(
-                &[AbiType::Uint(256)],
-                &[AbiValue::Uint(U256::from(1_000_000_000u64))],
-            )
-            .unwrap(),
-        );
-        let token = issuer.deploy(&node.http, code);
+        let token = chain::deploy_token(&node.http, &issuer, 1_000_000_000);
         let code = pool::deploy_data(
             &chain::contract("VoucherPool").bytecode,
             &token,

@@ -958,8 +958,12 @@ fn vouchers_package() -> Result {
 
 /// Build the npm package and serve the web demo wallet on http://127.0.0.1:8080/bindings-web/demo/.
 fn demo_web() -> Result {
+    contracts()?; // the page's on-chain mode deploys them from target/contracts
     web()?;
     eprintln!("\nopen http://127.0.0.1:8080/bindings-web/demo/  (Ctrl-C to stop)");
+    eprintln!(
+        "on chain: start a node (`npx anvil`) and open http://127.0.0.1:8080/bindings-web/demo/?rpc=http://127.0.0.1:8545"
+    );
     run("node", &["bindings-web/tests/serve.mjs", ".", "8080"])
 }
 

@@ -224,8 +224,13 @@ pub struct TokenEvent {
     pub log_index: u64,
 }
 
+/// The topic of an event signature such as `Transfer(address,address,uint256)`: its keccak-256.
+pub fn event_topic(signature: &str) -> Bytes32 {
+    Bytes32(keccak256(signature.as_bytes()))
+}
+
 fn topic(sig: &str) -> Bytes32 {
-    Bytes32(keccak256(sig.as_bytes()))
+    event_topic(sig)
 }
 
 /// `Transfer(address,address,uint256)` — the same topic for ERC-20 and ERC-721.
@@ -241,7 +246,8 @@ pub fn approval_for_all_topic() -> Bytes32 {
     topic("ApprovalForAll(address,address,bool)")
 }
 
-fn topic_address(t: &Bytes32) -> Option<Address> {
+/// The address in an indexed topic (`None` unless its first 12 bytes are zero).
+pub fn topic_address(t: &Bytes32) -> Option<Address> {
     t.0[..12]
         .iter()
         .all(|b| *b == 0)

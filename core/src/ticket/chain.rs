@@ -430,13 +430,7 @@ pub enum TicketChainEvent {
 }
 
 fn topic(signature: &str) -> [u8; 32] {
-    crate::util::keccak256(signature.as_bytes())
-}
-
-fn topic_addr(t: &Bytes32) -> Address {
-    let mut a = [0u8; 20];
-    a.copy_from_slice(&t.0[12..]);
-    Address(a)
+    crate::evm::erc::event_topic(signature).0
 }
 
 /// Decode a log of the ticket contract; `None` for any other log.
@@ -453,8 +447,8 @@ pub fn decode_log(log: &Log) -> Option<TicketChainEvent> {
         };
         return Some(TicketChainEvent::Resold {
             token_id: TokenId(t[1].0),
-            seller: topic_addr(&t[2]),
-            buyer: topic_addr(&t[3]),
+            seller: crate::evm::erc::topic_address(&t[2])?,
+            buyer: crate::evm::erc::topic_address(&t[3])?,
             price: word_u64(v.first()),
             transfers: word_u64(v.get(1)) as u8,
             pass_key,
@@ -464,15 +458,15 @@ pub fn decode_log(log: &Log) -> Option<TicketChainEvent> {
         let v = abi::decode(&[u], data).ok()?;
         return Some(TicketChainEvent::ResaleListed {
             token_id: TokenId(t[1].0),
-            seller: topic_addr(&t[2]),
+            seller: crate::evm::erc::topic_address(&t[2])?,
             price: word_u64(v.first()),
         });
     }
     if sig == topic("CheckedIn(uint256,address,address)") && t.len() == 4 {
         return Some(TicketChainEvent::CheckedIn {
             token_id: TokenId(t[1].0),
-            gate: topic_addr(&t[2]),
-            holder: topic_addr(&t[3]),
+            gate: crate::evm::erc::topic_address(&t[2])?,
+            holder: crate::evm::erc::topic_address(&t[3])?,
         });
     }
     if sig == topic("TokenStatusChanged(uint256,uint8,bytes)") && t.len() == 3 {

@@ -508,13 +508,7 @@ const EV_RECLAIMED: &str = "VoucherReclaimed(bytes32,address,uint256)";
 const EV_FAILED: &str = "RedemptionFailed(uint256,bytes32,bytes)";
 
 fn topic(signature: &str) -> [u8; 32] {
-    crate::util::keccak256(signature.as_bytes())
-}
-
-fn topic_addr(t: &Bytes32) -> Address {
-    let mut a = [0u8; 20];
-    a.copy_from_slice(&t.0[12..]);
-    Address(a)
+    crate::evm::erc::event_topic(signature).0
 }
 
 /// Decode a pool log; `None` for a log that is not one of the pool's events (or malformed).
@@ -533,7 +527,7 @@ pub fn decode_log(log: &Log) -> Option<PoolEvent> {
         return Some(PoolEvent::VoucherSpent {
             voucher_id: t[1],
             redemption_hash: t[2],
-            merchant: topic_addr(&t[3]),
+            merchant: crate::evm::erc::topic_address(&t[3])?,
             amount: word_u64(v.first()?),
             remaining: word_u64(v.get(1)?),
         });
@@ -542,8 +536,8 @@ pub fn decode_log(log: &Log) -> Option<PoolEvent> {
         let v = words(&[fb, AbiType::Uint(64), u])?;
         return Some(PoolEvent::Redeemed {
             redemption_hash: t[1],
-            holder: topic_addr(&t[2]),
-            merchant: topic_addr(&t[3]),
+            holder: crate::evm::erc::topic_address(&t[2])?,
+            merchant: crate::evm::erc::topic_address(&t[3])?,
             request_id: b(v.first()?)?,
             sequence: word_u64(v.get(1)?),
             total: word_u64(v.get(2)?),
@@ -553,7 +547,7 @@ pub fn decode_log(log: &Log) -> Option<PoolEvent> {
         let v = words(&[u.clone(), fb, u])?;
         return Some(PoolEvent::Refunded {
             voucher_id: t[1],
-            merchant: topic_addr(&t[2]),
+            merchant: crate::evm::erc::topic_address(&t[2])?,
             amount: word_u64(v.first()?),
             reference: b(v.get(1)?)?,
             remaining: word_u64(v.get(2)?),
@@ -563,7 +557,7 @@ pub fn decode_log(log: &Log) -> Option<PoolEvent> {
         let v = words(&[u])?;
         return Some(PoolEvent::Reclaimed {
             voucher_id: t[1],
-            issuer: topic_addr(&t[2]),
+            issuer: crate::evm::erc::topic_address(&t[2])?,
             amount: word_u64(v.first()?),
         });
     }
@@ -571,8 +565,8 @@ pub fn decode_log(log: &Log) -> Option<PoolEvent> {
         let v = words(&[u, AbiType::Uint(64), fb])?;
         return Some(PoolEvent::GrantRegistered {
             voucher_id: t[1],
-            issuer: topic_addr(&t[2]),
-            holder: topic_addr(&t[3]),
+            issuer: crate::evm::erc::topic_address(&t[2])?,
+            holder: crate::evm::erc::topic_address(&t[3])?,
             amount: word_u64(v.first()?),
             grant_hash: b(v.get(2)?)?,
         });
@@ -808,18 +802,16 @@ impl Vouchers {
                     amount,
                     ..
                 }) => {
-                    if self.chain_adjust(log, &voucher_id.0, amount, merchant, true)? {
-                        out.refunded += 1;
-                    }
+                    let applied = self.chain_adjust(log, &voucher_id.0, amount, merchant, true)?;
+                    out.refunded += u32::from(applied);
                 }
                 Some(PoolEvent::Reclaimed {
                     voucher_id,
                     issuer,
                     amount,
                 }) => {
-                    if self.chain_adjust(log, &voucher_id.0, amount, issuer, false)? {
-                        out.reclaimed += 1;
-                    }
+                    let applied = self.chain_adjust(log, &voucher_id.0, amount, issuer, false)?;
+                    out.reclaimed += u32::from(applied);
                 }
                 _ => {}
             }
