@@ -42,8 +42,16 @@ fn id32(s: &str, what: &str) -> CliResult<[u8; 32]> {
 #[derive(Args, Clone)]
 pub struct DeployArgs {
     /// The ERC-20 the contract pays in (the deposit token).
-    #[arg(long, value_name = "ADDRESS")]
-    token: String,
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        required_unless_present = "new_test_token"
+    )]
+    token: Option<String>,
+    /// For trials on a test node: first deploy a test deposit token (OpenZeppelin's ERC-20,
+    /// KRWT, whole won) with this supply, all to the sender, and use it.
+    #[arg(long, value_name = "SUPPLY", conflicts_with = "token")]
+    new_test_token: Option<u64>,
     /// The currency of amounts and price caps.
     #[arg(long, default_value = "KRW")]
     currency: String,
@@ -288,6 +296,30 @@ fn approve(
     ])
 }
 
+/// The deposit token of a deployment: `--token`, or a test token deployed now (its
+/// transaction is added to `txs`).
+fn deposit_token(
+    snd: &Sender,
+    s: &SendArgs,
+    d: &DeployArgs,
+    txs: &mut Vec<Value>,
+    out: &Out,
+) -> CliResult<Address> {
+    if let Some(t) = &d.token {
+        return addr(t, "--token");
+    }
+    let supply = d.new_test_token.unwrap_or(0);
+    let mut data = code(crate::demo_chain::TOKEN_CODE)?;
+    data.extend(jigap_core::evm::abi::encode(
+        &[jigap_core::evm::AbiType::Uint(256)],
+        &[jigap_core::evm::AbiValue::Uint(U256::from(supply))],
+    )?);
+    let (t, r) = tx(snd, s, None, data, out)?;
+    txs.push(t);
+    r.contract_address
+        .ok_or_else(|| input("the test token's deployment returned no contract address"))
+}
+
 fn scale(s: &str) -> CliResult<U256> {
     s.parse::<U256>()
         .map_err(|e| input(format!("--scale: {e}")))
@@ -312,17 +344,15 @@ pub fn voucher_chain(cmd: VoucherChainCmd, out: &Out) -> CliResult<()> {
     match cmd {
         VoucherChainCmd::Deploy { s, d } => {
             let snd = sender(&s, out)?;
-            let data = pool::deploy_data(
-                &code(POOL_CODE)?,
-                &addr(&d.token, "--token")?,
-                &d.currency,
-                scale(&d.scale)?,
-            )?;
+            let mut txs = Vec::new();
+            let token = deposit_token(&snd, &s, &d, &mut txs, out)?;
+            let data = pool::deploy_data(&code(POOL_CODE)?, &token, &d.currency, scale(&d.scale)?)?;
             let (t, r) = tx(&snd, &s, None, data, out)?;
+            txs.push(t);
             emit(
                 out,
-                json!({"pool": r.contract_address, "owner": snd.from, "chain_id": snd.evm.chain_id(),
-                             "gas_used": r.gas_used, "transactions": [t["hash"]]}),
+                json!({"pool": r.contract_address, "token": token, "owner": snd.from, "chain_id": snd.evm.chain_id(),
+                             "gas_used": r.gas_used, "transactions": hashes(&txs)}),
             );
         }
         VoucherChainCmd::Fund { s, pool: p, amount } => {
@@ -585,19 +615,22 @@ pub fn ticket_chain(cmd: TicketChainCmd, out: &Out) -> CliResult<()> {
     match cmd {
         TicketChainCmd::Deploy { s, d, name, symbol } => {
             let snd = sender(&s, out)?;
+            let mut txs = Vec::new();
+            let token = deposit_token(&snd, &s, &d, &mut txs, out)?;
             let data = tc::deploy_data(
                 &code(TICKET_CODE)?,
                 &name,
                 &symbol,
-                &addr(&d.token, "--token")?,
+                &token,
                 &d.currency,
                 scale(&d.scale)?,
             )?;
             let (t, r) = tx(&snd, &s, None, data, out)?;
+            txs.push(t);
             emit(
                 out,
-                json!({"contract": r.contract_address, "owner": snd.from, "chain_id": snd.evm.chain_id(),
-                             "gas_used": r.gas_used, "transactions": [t["hash"]]}),
+                json!({"contract": r.contract_address, "token": token, "owner": snd.from, "chain_id": snd.evm.chain_id(),
+                             "gas_used": r.gas_used, "transactions": hashes(&txs)}),
             );
         }
         TicketChainCmd::MintOnchain { s, grant } => {

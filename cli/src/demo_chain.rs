@@ -32,7 +32,7 @@ use crate::io::{CliError, CliResult};
 
 /// The token the city issues: OpenZeppelin's ERC-20 as `tests/contracts/TestToken.sol` compiles
 /// (solc-js 0.8.37; `cli/tests/evm.rs` checks it is the same bytes).
-const TOKEN_CODE: &str = include_str!("../assets/TestToken.hex");
+pub(crate) const TOKEN_CODE: &str = include_str!("../assets/TestToken.hex");
 
 /// Foundry's development mnemonic: its account 0 holds 10,000 ETH on every fresh anvil.
 const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";

@@ -117,8 +117,16 @@ fn the_embedded_contracts_are_the_compiled_ones() {
 fn a_voucher_settles_on_chain_from_the_shell() {
     let node = chain::shared();
     let (city, shop, citizen) = (who(node), who(node), who(node));
-    let krwt = token(node, &city);
-    let pool = city.send(node, &["voucher", "deploy"], &["--token", &krwt]);
+    let pool = city.send(
+        node,
+        &["voucher", "deploy"],
+        &["--new-test-token", "1000000000"],
+    );
+    assert_eq!(
+        pool["transactions"].as_array().unwrap().len(),
+        2,
+        "token, then pool"
+    );
     let pool = pool["pool"].as_str().unwrap().to_string();
     let funded = city.send(
         node,
