@@ -19,8 +19,11 @@ fn now() -> u64 {
         .as_secs()
 }
 
+/// The concert, the same for the whole test binary (its times are part of every signature: an
+/// event built a second later would be another event).
 fn event() -> TicketEvent {
-    let t = now();
+    static T0: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let t = *T0.get_or_init(now);
     TicketEvent {
         id: "KPOP-1201".into(),
         name: "Winter concert".into(),

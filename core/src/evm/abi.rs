@@ -75,6 +75,22 @@ fn abi_err(why: impl Into<String>) -> EvmError {
     EvmError::Abi(why.into())
 }
 
+/// A `uint` value of a `u64` (for calldata the core builds itself).
+pub(crate) fn uint(v: u64) -> AbiValue {
+    AbiValue::Uint(U256::from_u128(u128::from(v)))
+}
+
+/// A `string` value.
+pub(crate) fn text(s: &str) -> AbiValue {
+    AbiValue::String(s.to_string())
+}
+
+/// Encode a call whose signature and values the core built itself: a failure would be a bug,
+/// not input, so it yields empty bytes rather than an error the caller could not act on.
+pub(crate) fn own_call(signature: &str, values: &[AbiValue]) -> Vec<u8> {
+    encode_call(signature, values).unwrap_or_default()
+}
+
 /// The 4-byte selector of a function signature such as `transfer(address,uint256)` (also the
 /// first bytes of an event topic or custom error id).
 pub fn selector(signature: &str) -> [u8; 4] {

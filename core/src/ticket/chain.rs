@@ -27,7 +27,7 @@ use super::grant::SignedGrant;
 use super::types::{TicketRef, TokenId};
 use super::wallet::{TicketStatus, Tickets};
 use crate::bind::Bytes32;
-use crate::evm::abi::{self, AbiType, AbiValue};
+use crate::evm::abi::{self, AbiType, AbiValue, own_call as call, text, uint};
 use crate::evm::rpc::{self, Log};
 use crate::evm::{JsonRpcTransport, U256};
 use crate::keys::Address;
@@ -62,21 +62,8 @@ fn grant_t() -> String {
     )
 }
 
-fn uint(v: u64) -> AbiValue {
-    AbiValue::Uint(U256::from_u128(u128::from(v)))
-}
-
 fn token(id: &TokenId) -> AbiValue {
     AbiValue::Uint(U256(id.0))
-}
-
-fn text(s: &str) -> AbiValue {
-    AbiValue::String(s.to_string())
-}
-
-fn call(signature: &str, values: &[AbiValue]) -> Vec<u8> {
-    // Signatures and values are the module's own: a failure would be a bug, not input.
-    abi::encode_call(signature, values).unwrap_or_default()
 }
 
 fn grant_value(s: &SignedGrant) -> AbiValue {

@@ -27,7 +27,7 @@ use super::journal::{EventKind, JournalEntry};
 use super::model::*;
 use super::wallet::Vouchers;
 use crate::bind::Bytes32;
-use crate::evm::abi::{self, AbiType, AbiValue};
+use crate::evm::abi::{self, AbiType, AbiValue, own_call as call, text, uint};
 use crate::evm::rpc::{self, Log, Receipt};
 use crate::evm::{EvmError, JsonRpcTransport, U256};
 use crate::keys::{Address, enc_i64};
@@ -90,21 +90,8 @@ fn submission_t() -> String {
     format!("({REDEMPTION_T},bytes,{REQUEST_T},bytes,{}[])", grant_t())
 }
 
-fn uint(v: u64) -> AbiValue {
-    AbiValue::Uint(U256::from_u128(u128::from(v)))
-}
-
 fn b32(v: &[u8; 32]) -> AbiValue {
     AbiValue::FixedBytes(v.to_vec())
-}
-
-fn text(s: &str) -> AbiValue {
-    AbiValue::String(s.to_string())
-}
-
-/// Encode a call whose signature and values the module built itself: a failure is a bug.
-fn call(signature: &str, values: &[AbiValue]) -> Vec<u8> {
-    abi::encode_call(signature, values).unwrap_or_default()
 }
 
 fn grant_value(g: &VoucherGrant) -> AbiValue {

@@ -35,6 +35,8 @@ pub enum Ineligible {
     /// Its issuer is no longer trusted by the app.
     #[cfg_attr(feature = "wasm", serde(rename = "untrusted_issuer"))]
     Untrusted,
+    /// It belongs to another settlement network (EIP-712 domain) than the request's.
+    OtherNetwork,
 }
 
 impl Ineligible {
@@ -52,6 +54,7 @@ impl Ineligible {
             Ineligible::DailyLimit => "daily_limit",
             Ineligible::BelowMinimum => "below_minimum",
             Ineligible::Untrusted => "untrusted_issuer",
+            Ineligible::OtherNetwork => "other_network",
         }
     }
 
@@ -69,6 +72,9 @@ impl Ineligible {
             Ineligible::DailyLimit => "this voucher's daily limit is reached",
             Ineligible::BelowMinimum => "the amount is below this voucher's minimum payment",
             Ineligible::Untrusted => "the app no longer trusts this voucher's issuer",
+            Ineligible::OtherNetwork => {
+                "this voucher belongs to another settlement network than this shop's"
+            }
         }
     }
 }

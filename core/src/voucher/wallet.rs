@@ -42,6 +42,10 @@ pub struct Vouchers {
     known: Vec<VoucherDomain>,
     /// One ledger per vault and store, shared by every `Vouchers` of this process on it.
     pub(super) book: Arc<SharedBook>,
+    /// Whether each voucher's grant verifies under `domain` (one signature recovery per
+    /// voucher and object): the ledger holds the vouchers of every domain the vault was used
+    /// with, and only this domain's may pay a request of this domain.
+    in_domain: std::sync::Mutex<std::collections::HashMap<Id, bool>>,
 }
 
 impl Vouchers {
@@ -52,7 +56,20 @@ impl Vouchers {
             known: Vec::new(),
             book: wallet.vault().shared_state::<SharedBook>("voucher"),
             wallet,
+            in_domain: Default::default(),
         }
+    }
+
+    /// Whether `r`'s grant was signed under this object's domain.
+    fn of_this_domain(&self, r: &VoucherRecord) -> bool {
+        let id = r.grant.grant.id;
+        let mut cache = self
+            .in_domain
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *cache
+            .entry(id)
+            .or_insert_with(|| r.grant.signer(&self.domain).ok() == Some(r.grant.grant.issuer))
     }
 
     /// The same, naming `domains` as known: a grant, request, settlement or refund that does
@@ -362,6 +379,10 @@ impl Vouchers {
                 let g = &r.grant.grant;
                 if Self::issuer(book, &g.issuer).is_none() {
                     unusable.push((g.id, Ineligible::Untrusted));
+                    continue;
+                }
+                if !self.of_this_domain(r) {
+                    unusable.push((g.id, Ineligible::OtherNetwork));
                     continue;
                 }
                 let (_, day) = local_time(&g.purpose, now);
@@ -1025,6 +1046,60 @@ mod tests {
             }) => assert!(w == what && s == signed, "{w} {s:?}"),
             other => panic!("expected OtherDomain for the {what}, got {other:?}"),
         }
+    }
+
+    /// Regression (issue 14): one vault used under two domains (the demo's and a pool's) holds
+    /// the vouchers of both in one ledger; a payment under one domain used to pick the other's
+    /// voucher too (soonest expiry first), which its pool refuses as unregistered. Now only the
+    /// request's domain pays, and the other voucher is listed as of another network.
+    #[test]
+    fn only_the_requests_domain_pays() {
+        let pool = VoucherDomain {
+            chain_id: 31_337,
+            verifying_contract: Address([0x9a; 20]),
+        };
+        let w = wallet();
+        let me = w.account(0).unwrap().address;
+        let key = PrivateKey::from_slice(&[0x22; 32]).unwrap();
+        let trusted = vec![TrustedIssuer {
+            address: key.address(),
+            name: "city".into(),
+            currency: "KRW".into(),
+            holding_cap: 0,
+            offline_allowance: 0,
+        }];
+        let now = w.env().clock.now_secs();
+        let demo = Vouchers::new(w.clone(), VoucherDomain::DEMO);
+        demo.set_trusted_issuers(trusted.clone()).unwrap();
+        let soon = GrantSpec::new(me, 10_000, "KRW", now - 60, now + 3_600);
+        let demo_grant = VoucherIssuer::from_key(w.env().clone(), key.clone(), VoucherDomain::DEMO)
+            .grant(&soon)
+            .unwrap();
+        demo.import(&demo_grant).unwrap();
+        let on_chain = Vouchers::new(w.clone(), pool);
+        let later = GrantSpec::new(me, 10_000, "KRW", now - 60, now + 86_400);
+        let pool_grant = VoucherIssuer::from_key(w.env().clone(), key, pool)
+            .grant(&later)
+            .unwrap();
+        on_chain.import(&pool_grant).unwrap();
+
+        let shop = wallet();
+        let addr = shop.account(0).unwrap().address;
+        let desk = MerchantDesk::new(shop, addr, "shop", 5411, "KR-11", pool, vec![]).unwrap();
+        let (req, _) = desk.create_request(4_000, "KRW", 120).unwrap();
+        let quote = on_chain.quote(&req).unwrap();
+        assert!(
+            quote
+                .unusable
+                .iter()
+                .any(|u| u.voucher_id.0 == demo_grant.grant.id
+                    && u.reason == Ineligible::OtherNetwork),
+            "{quote:?}"
+        );
+        let paid = on_chain.pay(&req).unwrap();
+        let allocs = &paid.payload.redemption.redemption.allocations;
+        assert_eq!(allocs.len(), 1);
+        assert_eq!(allocs[0].voucher_id, pool_grant.grant.id);
     }
 
     /// Regression (issue 11): a grant, request, settlement or refund signed under the demo
