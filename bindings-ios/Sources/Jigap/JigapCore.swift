@@ -8954,6 +8954,10 @@ public enum Ineligible: Equatable, Hashable {
      * Its issuer is no longer trusted by the app.
      */
     case untrusted
+    /**
+     * It belongs to another settlement network (EIP-712 domain) than the request's.
+     */
+    case otherNetwork
 
 
 
@@ -8996,6 +9000,8 @@ public struct FfiConverterTypeIneligible: FfiConverterRustBuffer {
         case 10: return .belowMinimum
         
         case 11: return .untrusted
+        
+        case 12: return .otherNetwork
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9047,6 +9053,10 @@ public struct FfiConverterTypeIneligible: FfiConverterRustBuffer {
         
         case .untrusted:
             writeInt(&buf, Int32(11))
+        
+        
+        case .otherNetwork:
+            writeInt(&buf, Int32(12))
         
         }
     }

@@ -7231,7 +7231,11 @@ enum class Ineligible {
     /**
      * Its issuer is no longer trusted by the app.
      */
-    UNTRUSTED;
+    UNTRUSTED,
+    /**
+     * It belongs to another settlement network (EIP-712 domain) than the request's.
+     */
+    OTHER_NETWORK;
 
     
 
