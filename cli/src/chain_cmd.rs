@@ -27,15 +27,28 @@ fn code(hex: &str) -> CliResult<Vec<u8>> {
     Ok(hex.trim().parse::<jigap_core::evm::HexData>()?.0)
 }
 
-fn addr(s: &str, what: &str) -> CliResult<Address> {
-    s.parse().map_err(|e| input(format!("{what}: {e}")))
-}
+use crate::evm_cmd::address as addr;
+use crate::voucher_cmd::id32;
 
-fn id32(s: &str, what: &str) -> CliResult<[u8; 32]> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(s.trim().trim_start_matches("0x"), &mut out)
-        .map_err(|_| input(format!("{what} must be 0x + 64 hex digits")))?;
-    Ok(out)
+/// The ERC-20 a contract pays in (its `getter`, e.g. `token()`) and `amount` minor units in that
+/// token's base units (× the contract's `scale()`), refused if the product passes 2^128.
+fn payment(
+    snd: &Sender,
+    contract: &Address,
+    getter: &str,
+    amount: u64,
+) -> CliResult<(Address, U256)> {
+    let token = erc::decode_address(&view_call(&snd.http, contract, getter)?)?;
+    let scale = erc::decode_uint(&view_call(&snd.http, contract, "scale()")?)?;
+    let units = scale
+        .to_u128()
+        .and_then(|s| s.checked_mul(u128::from(amount)))
+        .ok_or_else(|| {
+            input(format!(
+                "{amount} × the contract's scale {scale} is too large to pay"
+            ))
+        })?;
+    Ok((token, U256::from_u128(units)))
 }
 
 /// The deployment options shared by the pool and the ticket contract.
@@ -358,9 +371,7 @@ pub fn voucher_chain(cmd: VoucherChainCmd, out: &Out) -> CliResult<()> {
         VoucherChainCmd::Fund { s, pool: p, amount } => {
             let snd = sender(&s, out)?;
             let p = addr(&p, "--pool")?;
-            let token = erc::decode_address(&view_call(&snd.http, &p, "token()")?)?;
-            let scale = erc::decode_uint(&view_call(&snd.http, &p, "scale()")?)?;
-            let wanted = U256::from_u128(u128::from(amount) * scale.to_u128().unwrap_or(1));
+            let (token, wanted) = payment(&snd, &p, "token()", amount)?;
             let mut txs = approve(&snd, &s, &token, &p, wanted, out)?;
             let (t, r) = tx(&snd, &s, Some(p), pool::fund_call(amount), out)?;
             txs.push(t);
@@ -463,9 +474,7 @@ pub fn voucher_chain(cmd: VoucherChainCmd, out: &Out) -> CliResult<()> {
                 .map(|r| id32(&r, "--reference"))
                 .transpose()?
                 .unwrap_or([0; 32]);
-            let token = erc::decode_address(&view_call(&snd.http, &p, "token()")?)?;
-            let scale = erc::decode_uint(&view_call(&snd.http, &p, "scale()")?)?;
-            let wanted = U256::from_u128(u128::from(amount) * scale.to_u128().unwrap_or(1));
+            let (token, wanted) = payment(&snd, &p, "token()", amount)?;
             let mut txs = approve(&snd, &s, &token, &p, wanted, out)?;
             let (t, r) = tx(
                 &snd,
@@ -694,11 +703,8 @@ pub fn ticket_chain(cmd: TicketChainCmd, out: &Out) -> CliResult<()> {
                     listed.status
                 )));
             }
-            let payment =
-                erc::decode_address(&view_call(&snd.http, &id.contract, "paymentToken()")?)?;
-            let scale = erc::decode_uint(&view_call(&snd.http, &id.contract, "scale()")?)?;
-            let price = U256::from_u128(u128::from(listed.price) * scale.to_u128().unwrap_or(1));
-            let mut txs = approve(&snd, &s, &payment, &id.contract, price, out)?;
+            let (token, price) = payment(&snd, &id.contract, "paymentToken()", listed.price)?;
+            let mut txs = approve(&snd, &s, &token, &id.contract, price, out)?;
             let me = Tickets::new(&snd.wallet).holder_id(&snd.from)?;
             let (t, r) = tx(
                 &snd,

@@ -227,7 +227,7 @@ fn one(t: &dyn JsonRpcTransport, body: String, id: u64) -> CliResult<Value> {
     Ok(rpc::result(&t.call(&body)?, id)?)
 }
 
-fn address(s: &str, what: &str) -> CliResult<Address> {
+pub(crate) fn address(s: &str, what: &str) -> CliResult<Address> {
     s.parse().map_err(|e| input(format!("{what}: {e}")))
 }
 

@@ -322,7 +322,7 @@ pub enum VoucherCmd {
     },
 }
 
-fn id32(s: &str, what: &str) -> CliResult<[u8; 32]> {
+pub(crate) fn id32(s: &str, what: &str) -> CliResult<[u8; 32]> {
     let mut out = [0u8; 32];
     hex::decode_to_slice(s.trim().trim_start_matches("0x"), &mut out)
         .map_err(|_| input(format!("{what} must be 0x + 64 hex digits")))?;

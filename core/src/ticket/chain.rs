@@ -488,16 +488,7 @@ impl Tickets<'_> {
     /// rules as [`Tickets::request_transfer`]. Send it from the holder's account.
     pub fn resale_listing(&self, id: &TicketRef, price: u64) -> Result<Vec<u8>, TicketError> {
         let t = self.get(id)?;
-        if t.status() != TicketStatus::Sold {
-            return Err(match t.state {
-                super::TicketState::Transferred { to, .. } => TicketError::Transferred { to },
-                super::TicketState::TransferPending { to, .. } => {
-                    TicketError::TransferPending { to }
-                }
-                super::TicketState::Used { at, gate } => TicketError::AlreadyUsed { at, gate },
-                super::TicketState::Usable => TicketError::NoTransferPending,
-            });
-        }
+        t.state.usable()?;
         let g = &t.grant.grant;
         let now = self.now();
         if now > g.event.end {

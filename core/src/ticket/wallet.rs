@@ -101,7 +101,7 @@ impl TicketState {
     }
 
     /// Refuse to show or transfer a ticket that is not [`TicketState::Usable`], saying why.
-    fn usable(&self) -> Result<(), TicketError> {
+    pub(super) fn usable(&self) -> Result<(), TicketError> {
         match self {
             TicketState::Usable => Ok(()),
             TicketState::TransferPending { to, .. } => {

@@ -29,7 +29,7 @@ use super::wallet::Vouchers;
 use crate::bind::Bytes32;
 use crate::evm::abi::{self, AbiType, AbiValue, own_call as call, text, uint};
 use crate::evm::rpc::{self, Log, Receipt};
-use crate::evm::{EvmError, JsonRpcTransport, U256};
+use crate::evm::{JsonRpcTransport, U256};
 use crate::keys::{Address, enc_i64};
 use crate::util::hex0x;
 
@@ -211,8 +211,7 @@ pub fn deploy_data(
             text(currency),
             AbiValue::Uint(scale),
         ],
-    )
-    .map_err(chain_err)?;
+    )?;
     Ok([bytecode, &args].concat())
 }
 
@@ -343,7 +342,7 @@ pub fn parse_voucher(voucher_id: &Id, data: &[u8]) -> Result<PoolVoucher, Vouche
     let Ok(AbiType::Tuple(types)) = t.parse::<AbiType>() else {
         return Err(VoucherError::Corrupt("pool voucher type".into()));
     };
-    let v = abi::decode(&types, data).map_err(chain_err)?;
+    let v = abi::decode(&types, data)?;
     let hash = match v.first() {
         Some(AbiValue::FixedBytes(b)) => <[u8; 32]>::try_from(b.as_slice()).unwrap_or_default(),
         _ => [0; 32],
@@ -391,7 +390,7 @@ pub fn solvency_call() -> Vec<u8> {
 /// Read `solvency()` return data.
 pub fn parse_solvency(data: &[u8]) -> Result<PoolSolvency, VoucherError> {
     let u = AbiType::Uint(256);
-    let v = abi::decode(&[u.clone(), u.clone(), u], data).map_err(chain_err)?;
+    let v = abi::decode(&[u.clone(), u.clone(), u], data)?;
     Ok(PoolSolvency {
         outstanding: v.first().map(word_u64).unwrap_or(0),
         unallocated: v.get(1).map(word_u64).unwrap_or(0),
@@ -678,10 +677,6 @@ pub struct VoucherChainState {
     pub in_step: bool,
 }
 
-fn chain_err(e: EvmError) -> VoucherError {
-    VoucherError::Chain(std::sync::Arc::new(e))
-}
-
 const NS_CHAIN: &str = "voucher.chain";
 
 /// A log's identity, kept so each one is applied once.
@@ -719,8 +714,7 @@ impl Vouchers {
 
     /// Apply the reply to [`Vouchers::chain_sync_request`] and remember where it stopped.
     pub fn apply_chain_sync_reply(&self, reply: &str) -> Result<ChainSync, VoucherError> {
-        let logs =
-            rpc::parse_logs(&rpc::result(reply, 1).map_err(chain_err)?).map_err(chain_err)?;
+        let logs = rpc::parse_logs(&rpc::result(reply, 1)?)?;
         let mut out = self.apply_chain_logs(&logs)?;
         let cursor = self.chain_cursor()?;
         // The last block with a log is read again next time (never a block beyond the chain's
@@ -743,9 +737,7 @@ impl Vouchers {
 
     /// Sync with the pool through `transport`: one `eth_getLogs`, applied.
     pub fn sync_chain(&self, transport: &dyn JsonRpcTransport) -> Result<ChainSync, VoucherError> {
-        let reply = transport
-            .call(&self.chain_sync_request(None)?)
-            .map_err(chain_err)?;
+        let reply = transport.call(&self.chain_sync_request(None)?)?;
         self.apply_chain_sync_reply(&reply)
     }
 
@@ -905,27 +897,26 @@ impl Vouchers {
     /// Read the reply to [`Vouchers::chain_state_request`]: each voucher beside the pool's view.
     pub fn parse_chain_state(&self, reply: &str) -> Result<Vec<VoucherChainState>, VoucherError> {
         let mine = self.vouchers()?;
-        let mut out = Vec::new();
-        for (i, view) in mine.iter().enumerate() {
-            let data = rpc::data(&rpc::result(reply, i as u64 + 1).map_err(chain_err)?)
-                .map_err(chain_err)?;
-            let pool = parse_voucher(&view.id.0, &data)?;
-            let (hash, reserved, remaining) = self.with_book(|b, _| {
+        self.with_book(|b, _| {
+            let mut out = Vec::new();
+            for (i, view) in mine.iter().enumerate() {
+                let pool =
+                    parse_voucher(&view.id.0, &rpc::data(&rpc::result(reply, i as u64 + 1)?)?)?;
                 let r = b
                     .vouchers
                     .get(&view.id.0)
                     .ok_or_else(|| VoucherError::UnknownVoucher(view.id.to_string()))?;
-                Ok((r.grant.grant.struct_hash(), r.reserved, r.remaining()))
-            })?;
-            out.push(VoucherChainState {
-                grant_matches: pool.grant_hash.0 == hash,
-                in_step: pool.remaining == remaining.saturating_add(reserved),
-                local_remaining: remaining,
-                local_reserved: reserved,
-                pool,
-            });
-        }
-        Ok(out)
+                let (reserved, remaining) = (r.reserved, r.remaining());
+                out.push(VoucherChainState {
+                    grant_matches: pool.grant_hash.0 == r.grant.grant.struct_hash(),
+                    in_step: pool.remaining == remaining.saturating_add(reserved),
+                    local_remaining: remaining,
+                    local_reserved: reserved,
+                    pool,
+                });
+            }
+            Ok(out)
+        })
     }
 
     /// [`Vouchers::chain_state_request`] sent through `transport`, read.
@@ -933,9 +924,7 @@ impl Vouchers {
         &self,
         transport: &dyn JsonRpcTransport,
     ) -> Result<Vec<VoucherChainState>, VoucherError> {
-        let reply = transport
-            .call(&self.chain_state_request()?)
-            .map_err(chain_err)?;
+        let reply = transport.call(&self.chain_state_request()?)?;
         self.parse_chain_state(&reply)
     }
 }
